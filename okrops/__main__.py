@@ -1,0 +1,3 @@
+from okrops.cli import main
+
+main()

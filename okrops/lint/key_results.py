@@ -1,0 +1,109 @@
+"""Key results measure outcomes with a baseline, a target and real data."""
+
+from __future__ import annotations
+
+import re
+
+from okrops.lint.registry import Issue, rule
+
+TASK_VERBS = [
+    "launch", "implement", "deliver", "build", "create", "develop", "release", "ship", "complete", "finish",
+    "produce", "write", "publish", "run", "hold", "organise", "organize", "set up", "roll out", "deploy",
+    "introduce", "design", "conduct", "host", "prepare", "draft", "document", "migrate", "install",
+    "configure", "attend", "start", "begin", "do", "make", "hire", "train", "automate", "integrate", "refactor",
+]
+_COUNTED_OUTPUT = re.compile(
+    r"\b(\d+|one|two|three|four|five|ten)\s+(new\s+)?(documents?|reports?|articles?|blog posts?|posts?|pages?|"
+    r"slides?|presentations?|meetings?|workshops?|webinars?|tickets?|features?|releases?|videos?|emails?)\b",
+    re.IGNORECASE,
+)
+
+
+def _starts_with_task_verb(title: str, verbs: list[str]) -> str | None:
+    text = title.strip().lower()
+    for verb in sorted(verbs, key=len, reverse=True):
+        if text == verb or text.startswith(verb + " "):
+            return verb
+    return None
+
+
+@rule(
+    "kr-is-task", "key_result", "warning",
+    rationale="A key result measures a change in the world, not the work done to cause it: "
+              "'launch the feature' is effort and belongs in an initiative.",
+    hint="say what changes and by how much (e.g. 'Weekly active users of X from 1,200 to 2,000'); "
+         "move the work to an initiative that names this key result",
+    verbs=TASK_VERBS,
+)
+def kr_is_task(ctx, kr, objective, options):
+    verb = _starts_with_task_verb(kr.title, options["verbs"])
+    if verb:
+        yield Issue(kr.source.child("title"), f"key result {kr.id} reads as a task ('{verb} ...'), not an outcome",
+                    kr.ref, objective.unit)
+    elif _COUNTED_OUTPUT.search(kr.title):
+        yield Issue(kr.source.child("title"), f"key result {kr.id} counts outputs ('{_COUNTED_OUTPUT.search(kr.title).group(0)}'), "
+                    "which are easy to game and say nothing about value", kr.ref, objective.unit)
+
+
+@rule(
+    "kr-not-measurable", "key_result", "error",
+    rationale="Without a target there is no way to tell whether the key result was achieved.",
+    hint="add a metric, a baseline and a target (or direction: range with range.min and range.max)",
+)
+def kr_not_measurable(ctx, kr, objective, options):
+    if not kr.measurable:
+        yield Issue(kr.source, f"key result {kr.id} has no target: nothing measurable says when it is achieved",
+                    kr.ref, objective.unit)
+
+
+@rule(
+    "kr-no-baseline", "key_result", "warning",
+    rationale="A target means little without knowing where you start; the baseline makes progress honest.",
+    hint="add baseline: the value at the start of the cycle (measure it now if nobody has)",
+)
+def kr_no_baseline(ctx, kr, objective, options):
+    if kr.direction != "range" and kr.target is not None and kr.baseline is None:
+        yield Issue(kr.source, f"key result {kr.id} has a target but no baseline", kr.ref, objective.unit)
+
+
+@rule(
+    "kr-target-equals-baseline", "key_result", "warning",
+    rationale="A target equal to the baseline asks for no change: that is keeping the lights on, a KPI.",
+    hint="set a target that represents real change, or track this number as a KPI in unit.yaml",
+)
+def kr_target_equals_baseline(ctx, kr, objective, options):
+    if kr.baseline is not None and kr.target is not None and kr.baseline == kr.target:
+        yield Issue(kr.source.child("target"), f"key result {kr.id}: target equals baseline ({kr.target:g}), "
+                    "so it asks for no change", kr.ref, objective.unit)
+
+
+@rule(
+    "kr-is-kpi", "key_result", "warning",
+    rationale="Staying within a range keeps the business running (a KPI); OKRs are for change.",
+    hint="move it to kpis: in the unit's unit.yaml with healthy and warning bands",
+)
+def kr_is_kpi(ctx, kr, objective, options):
+    if kr.direction == "range":
+        yield Issue(kr.source.child("direction"), f"key result {kr.id} only asks to stay within a range: "
+                    "that is a KPI, not a key result", kr.ref, objective.unit)
+
+
+@rule(
+    "kr-no-data-source", "key_result", "info",
+    rationale="Instrument key results with real data, not opinion: say where the number comes from.",
+    hint="add data_source: the dashboard, query or report the value is read from",
+)
+def kr_no_data_source(ctx, kr, objective, options):
+    if kr.measurable and not kr.data_source:
+        yield Issue(kr.source, f"key result {kr.id} does not say where its number comes from", kr.ref, objective.unit)
+
+
+@rule(
+    "kr-no-current", "key_result", "warning",
+    rationale="A running key result with no measured value cannot be scored or discussed.",
+    hint="check in a value with 'okrops checkin <ref> <value>'",
+)
+def kr_no_current(ctx, kr, objective, options):
+    if kr.measurable and kr.current is None and ctx.running(objective.cycle):
+        yield Issue(kr.source, f"key result {kr.id} has no current value although its cycle is running",
+                    kr.ref, objective.unit)

@@ -1,0 +1,141 @@
+"""Lint rules: how they are declared, configured and run.
+
+A rule is a function decorated with :func:`rule`. It receives the
+:class:`LintContext`, the thing it looks at (a key result, an objective, a
+unit's cycle file, or the whole organisation) and its effective options, and
+yields :class:`Issue` objects. The runner turns issues into findings with the
+rule's id, severity and hint.
+
+Settings come from ``lint.rules`` in ``okrs/okrops.yaml`` and may be
+overridden in any ``unit.yaml``: the override applies to that unit and every
+unit below it. A setting is a severity (``error``, ``warning``, ``info``,
+``off``) or a mapping with ``severity`` and the rule's options.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Iterable, Optional
+
+from okrops.findings import DocPath, Finding, Severity
+from okrops.model import Organisation, Source
+
+SCOPES = ("key_result", "objective", "unit_cycle", "organisation")
+
+
+@dataclass(frozen=True)
+class Issue:
+    source: Source
+    message: str
+    ref: str = ""
+    unit: Optional[str] = None  # whose settings apply; None: organisation-wide
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    scope: str
+    severity: Severity
+    rationale: str
+    hint: str
+    options: dict
+    check: Callable[..., Iterable[Issue]]
+
+
+@dataclass
+class LintContext:
+    org: Organisation
+    today: date
+    last_checkins: Optional[dict[str, date]] = None  # key result ref -> date of its last check-in
+    _settings_cache: dict = field(default_factory=dict)
+
+    def running(self, cycle_id: str) -> bool:
+        cycle = self.org.config.cycles.get(cycle_id)
+        return cycle is not None and cycle.start <= self.today <= cycle.end
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(id: str, scope: str, severity: str, rationale: str, hint: str, **options: Any):
+    """Register a lint rule; ``options`` are its settings with their defaults."""
+    assert scope in SCOPES, scope
+
+    def register(function: Callable[..., Iterable[Issue]]) -> Callable[..., Iterable[Issue]]:
+        RULES[id] = Rule(id, scope, Severity.parse(severity), rationale, hint, dict(options), function)
+        return function
+
+    return register
+
+
+@dataclass
+class Effective:
+    severity: Optional[Severity]  # None: off
+    options: dict
+
+
+def settings_problems(rules: dict, file: str, path: DocPath) -> list[Finding]:
+    """Unknown rule ids, unknown options and options of the wrong type in a ``lint.rules`` mapping."""
+    problems = []
+    for rule_id, value in rules.items():
+        where = path + (rule_id,)
+        known = RULES.get(rule_id)
+        if known is None:
+            problems.append(Finding(file, Severity.ERROR, f"unknown lint rule {rule_id!r}", "lint-config", where,
+                                    hint="run 'okrops lint --list-rules' for the rule ids"))
+            continue
+        if not isinstance(value, dict):
+            continue
+        for option, setting in value.items():
+            if option == "severity":
+                continue
+            if option not in known.options:
+                allowed = ", ".join(sorted(known.options)) or "none"
+                problems.append(Finding(file, Severity.ERROR, f"rule {rule_id!r} has no option {option!r} "
+                                        f"(options: {allowed})", "lint-config", where + (option,)))
+                continue
+            default = known.options[option]
+            if isinstance(default, bool) or not isinstance(default, (int, float)):
+                ok = isinstance(setting, type(default))
+            else:
+                ok = isinstance(setting, (int, float)) and not isinstance(setting, bool)
+            if not ok:
+                problems.append(Finding(file, Severity.ERROR, f"option {option!r} of rule {rule_id!r} must be "
+                                        f"{type(default).__name__}, like its default {default!r}", "lint-config",
+                                        where + (option,)))
+    return problems
+
+
+def _apply(effective: Effective, setting: Any) -> Effective:
+    if isinstance(setting, str):
+        severity = None if setting == "off" else Severity.parse(setting)
+        return Effective(severity, effective.options)
+    options = dict(effective.options)
+    severity = effective.severity
+    for key, value in setting.items():
+        if key == "severity":
+            severity = None if value == "off" else Severity.parse(value)
+        elif key in options:
+            options[key] = value
+    return Effective(severity, options)
+
+
+def effective(ctx: LintContext, rule_: Rule, unit: Optional[str]) -> Effective:
+    """The rule's severity and options for ``unit`` (organisation defaults when None)."""
+    key = (rule_.id, unit)
+    cached = ctx._settings_cache.get(key)
+    if cached is not None:
+        return cached
+    if unit is None:
+        result = Effective(rule_.severity, dict(rule_.options))
+        if rule_.id in ctx.org.config.lint_rules:
+            result = _apply(result, ctx.org.config.lint_rules[rule_.id])
+    else:
+        parent = ctx.org.units[unit].parent
+        result = effective(ctx, rule_, parent)
+        own = ctx.org.units[unit].lint_rules.get(rule_.id)
+        if own is not None:
+            result = _apply(result, own)
+    ctx._settings_cache[key] = result
+    return result

@@ -1,0 +1,116 @@
+"""Run every enabled lint rule over a loaded organisation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from okrops.findings import Finding
+from okrops.lint.registry import RULES, Issue, LintContext, Rule, effective, settings_problems
+from okrops.repository import resolve_locations
+from okrops.yamlio import YamlProblem, locate, read_text
+
+_IGNORE = re.compile(r"#\s*okrops:\s*ignore\[([a-z0-9, -]+)\]")
+
+
+def check_settings(org) -> list[Finding]:
+    """Problems in the lint settings of okrops.yaml and every unit.yaml (unknown rules and options)."""
+    from okrops.lint import alignment, key_results, objectives, rhythm, structure  # noqa: F401
+
+    problems = settings_problems(org.config.lint_rules, org.config.source.file, ("lint", "rules"))
+    for unit in org.units.values():
+        problems.extend(settings_problems(unit.lint_rules, unit.source.file, ("lint", "rules")))
+    return problems
+
+
+def _issues(ctx: LintContext, rule_: Rule) -> Iterable[tuple[Issue, object]]:
+    org = ctx.org
+    if rule_.scope == "organisation":
+        settings = effective(ctx, rule_, None)
+        if settings.severity is not None:
+            for issue in rule_.check(ctx, settings.options):
+                yield issue, settings
+        return
+    for (unit_slug, _cycle), cycle_file in org.cycle_files.items():
+        if unit_slug not in org.units:
+            continue
+        settings = effective(ctx, rule_, unit_slug)
+        if settings.severity is None:
+            continue
+        if rule_.scope == "unit_cycle":
+            for issue in rule_.check(ctx, cycle_file, settings.options):
+                yield issue, settings
+            continue
+        for objective in cycle_file.objectives:
+            if rule_.scope == "objective":
+                for issue in rule_.check(ctx, objective, settings.options):
+                    yield issue, settings
+            else:
+                for kr in objective.key_results:
+                    for issue in rule_.check(ctx, kr, objective, settings.options):
+                        yield issue, settings
+
+
+def lint(ctx: LintContext, only: Iterable[str] = ()) -> list[Finding]:
+    """Findings of every enabled rule (or only the named ones), suppressions applied, lines resolved."""
+    # Import the rule families so that they register themselves.
+    from okrops.lint import alignment, key_results, objectives, rhythm, structure  # noqa: F401
+
+    wanted = set(only)
+    findings: list[Finding] = []
+    anchors: dict[int, tuple] = {}
+    for rule_ in RULES.values():
+        if wanted and rule_.id not in wanted:
+            continue
+        for issue, settings in _issues(ctx, rule_):
+            if issue.unit is not None and issue.unit in ctx.org.units:
+                settings = effective(ctx, rule_, issue.unit)
+                if settings.severity is None:
+                    continue
+            finding = Finding(issue.source.file, settings.severity, issue.message, rule_.id, issue.source.path,
+                              hint=rule_.hint, ref=issue.ref)
+            anchors[id(finding)] = _entity_path(issue.source.path)
+            findings.append(finding)
+    resolve_locations(findings, ctx.org.root)
+    findings = _without_suppressed(findings, anchors, Path(ctx.org.root))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _entity_path(path: tuple) -> tuple:
+    """The path of the list item a finding is about (its '- id:' line), for suppression comments."""
+    for index in range(len(path) - 1, -1, -1):
+        if isinstance(path[index], int):
+            return path[: index + 1]
+    return path
+
+
+def _without_suppressed(findings: list[Finding], anchors: dict[int, tuple], root: Path) -> list[Finding]:
+    """Drop findings whose line, or whose entity's first line, has '# okrops: ignore[rule-id]'."""
+    texts: dict[str, list[str] | None] = {}
+    kept = []
+    for finding in findings:
+        if finding.file not in texts:
+            try:
+                text = read_text(root / finding.file)
+                texts[finding.file] = text.splitlines() if "okrops:" in text else None
+            except (YamlProblem, OSError):
+                texts[finding.file] = None
+        lines = texts[finding.file]
+        if lines is None:
+            kept.append(finding)
+            continue
+        candidates = {finding.line}
+        anchor = anchors.get(id(finding))
+        if anchor:
+            candidates.add(locate("\n".join(lines), anchor)[0])
+        suppressed = False
+        for number in candidates:
+            if 1 <= number <= len(lines):
+                match = _IGNORE.search(lines[number - 1])
+                if match and finding.rule in {r.strip() for r in match.group(1).split(",")}:
+                    suppressed = True
+        if not suppressed:
+            kept.append(finding)
+    return kept

@@ -1,0 +1,298 @@
+"""The OKR repository as plain, typed data.
+
+Nothing here reads files or prints: :mod:`okrops.repository` builds these
+objects from YAML, and everything else (validation, lint, scoring, reports,
+the site) reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from okrops.findings import DocPath
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an entity was written: file relative to the repository root, and key path in it."""
+
+    file: str
+    path: DocPath = ()
+
+    def child(self, *parts: str | int) -> "Source":
+        return Source(self.file, self.path + tuple(parts))
+
+
+@dataclass
+class Cycle:
+    id: str
+    start: date
+    end: date
+    name: str = ""
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def contains(self, other: "Cycle") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def elapsed(self, today: date) -> float:
+        """Share of the cycle that has passed on ``today``, 0.0 to 1.0."""
+        if today < self.start:
+            return 0.0
+        if today >= self.end:
+            return 1.0
+        return ((today - self.start).days + 1) / self.days
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+@dataclass
+class ScoringSettings:
+    aspirational_target: float = 0.7
+    at_risk_gap: float = 0.1
+    off_track_gap: float = 0.25
+    low_confidence: float = 0.5
+    very_low_confidence: float = 0.3
+
+
+@dataclass
+class Config:
+    organisation: str
+    cycles: dict[str, Cycle]
+    cadence_days: int = 7
+    scoring: ScoringSettings = field(default_factory=ScoringSettings)
+    lint_rules: dict = field(default_factory=dict)
+    site: dict = field(default_factory=dict)
+    source: Source = Source("okrs/okrops.yaml")
+
+
+@dataclass
+class Strategy:
+    id: str
+    title: str
+    description: str = ""
+    horizon_from: Optional[int] = None
+    horizon_to: Optional[int] = None
+    source: Source = Source("")
+
+
+@dataclass
+class StrategyMap:
+    vision: str = ""
+    mission: str = ""
+    strategies: dict[str, Strategy] = field(default_factory=dict)
+    source: Optional[Source] = None
+
+
+@dataclass
+class Band:
+    min: Optional[float] = None
+    max: Optional[float] = None
+
+    def contains(self, value: float) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+@dataclass
+class Kpi:
+    id: str
+    title: str
+    measure_unit: str = ""
+    current: Optional[float] = None
+    healthy: Optional[Band] = None
+    warning: Optional[Band] = None
+    data_source: str = ""
+    source: Source = Source("")
+
+    @property
+    def health(self) -> str:
+        """green, amber or red against the thresholds; unknown without a value or a healthy band."""
+        if self.current is None or self.healthy is None:
+            return "unknown"
+        if self.healthy.contains(self.current):
+            return "green"
+        if self.warning is not None and self.warning.contains(self.current):
+            return "amber"
+        return "red"
+
+
+@dataclass
+class Unit:
+    """One organisation unit. ``slug`` is its folder name and its id in references."""
+
+    slug: str
+    folder: str  # relative to the okrs/ directory, e.g. acme/engineering/platform
+    name: str
+    kind: str = ""
+    description: str = ""
+    maintainers: list[str] = field(default_factory=list)
+    visibility: str = "public"
+    parent: Optional[str] = None
+    children: list[str] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    lint_rules: dict = field(default_factory=dict)
+    source: Source = Source("")
+
+    @property
+    def depth(self) -> int:
+        return self.folder.count("/")
+
+
+@dataclass
+class KeyResult:
+    id: str
+    ref: str
+    title: str
+    objective_ref: str
+    metric: str = ""
+    measure_unit: str = ""
+    direction: str = "increase"
+    baseline: Optional[float] = None
+    target: Optional[float] = None
+    range_min: Optional[float] = None
+    range_max: Optional[float] = None
+    current: Optional[float] = None
+    confidence: Optional[float] = None
+    data_source: str = ""
+    weight: float = 1.0
+    extensions: dict = field(default_factory=dict)  # x- keys, kept for tools and lint
+    source: Source = Source("")
+
+    @property
+    def measurable(self) -> bool:
+        if self.direction == "range":
+            return self.range_min is not None and self.range_max is not None
+        return self.target is not None
+
+
+@dataclass
+class Reflection:
+    decision: str
+    score: Optional[float] = None
+    learnings: str = ""
+
+
+@dataclass
+class Objective:
+    id: str
+    ref: str
+    unit: str
+    cycle: str
+    title: str
+    why: str = ""
+    type: str = "committed"
+    owner: Optional[str] = None
+    visibility: str = "public"
+    strategies: list[str] = field(default_factory=list)
+    parent: Optional[str] = None
+    key_results: list[KeyResult] = field(default_factory=list)
+    reflection: Optional[Reflection] = None
+    extensions: dict = field(default_factory=dict)  # x- keys, kept for tools and lint
+    source: Source = Source("")
+
+    @property
+    def aspirational(self) -> bool:
+        return self.type == "aspirational"
+
+
+@dataclass
+class Milestone:
+    title: str
+    due: date
+    done: bool = False
+
+
+@dataclass
+class Initiative:
+    id: str
+    ref: str
+    title: str
+    description: str = ""
+    key_results: list[str] = field(default_factory=list)  # full key result references
+    links: list[str] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    source: Source = Source("")
+
+
+@dataclass
+class CycleFile:
+    """One unit's OKRs for one cycle (``<unit folder>/<cycle>.yaml``)."""
+
+    unit: str
+    cycle: str
+    objectives: list[Objective] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    source: Source = Source("")
+
+
+@dataclass
+class Organisation:
+    """A loaded OKR repository."""
+
+    root: str  # absolute path of the repository root
+    okrs_dir: str  # absolute path of the okrs/ directory
+    config: Config
+    strategy: StrategyMap
+    units: dict[str, Unit] = field(default_factory=dict)
+    cycle_files: dict[tuple[str, str], CycleFile] = field(default_factory=dict)
+    objectives: dict[str, Objective] = field(default_factory=dict)
+    key_results: dict[str, KeyResult] = field(default_factory=dict)
+    broken_files: set[str] = field(default_factory=set)
+
+    # -- navigation ---------------------------------------------------------
+    def roots(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.parent is None]
+
+    def walk(self, start: Optional[str] = None):
+        """Units depth-first in folder order, with their depth below ``start``."""
+        starts = [self.units[start]] if start else sorted(self.roots(), key=lambda u: u.folder)
+        stack = [(u, 0) for u in reversed(starts)]
+        while stack:
+            unit, depth = stack.pop()
+            yield unit, depth
+            children = sorted((self.units[c] for c in unit.children), key=lambda u: u.folder, reverse=True)
+            stack.extend((c, depth + 1) for c in children)
+
+    def ancestors(self, slug: str) -> list[str]:
+        result = []
+        current = self.units[slug].parent if slug in self.units else None
+        while current is not None and current not in result:
+            result.append(current)
+            current = self.units[current].parent
+        return result
+
+    def is_private_unit(self, slug: str) -> bool:
+        """True if the unit or any unit above it is private."""
+        chain = [slug, *self.ancestors(slug)]
+        return any(self.units[s].visibility == "private" for s in chain if s in self.units)
+
+    def objectives_of(self, unit: str, cycle: str) -> list[Objective]:
+        cycle_file = self.cycle_files.get((unit, cycle))
+        return cycle_file.objectives if cycle_file else []
+
+    def objectives_in(self, cycle: str) -> list[Objective]:
+        return [o for o in self.objectives.values() if o.cycle == cycle]
+
+    def cycles_in_use(self) -> list[Cycle]:
+        used = {c for (_u, c) in self.cycle_files}
+        return sorted((self.config.cycles[c] for c in used if c in self.config.cycles), key=lambda c: (c.start, -c.days))
+
+    def current_cycle(self, today: date) -> Optional[Cycle]:
+        """The shortest cycle in use that contains ``today``; else the latest one that started."""
+        used = self.cycles_in_use() or sorted(self.config.cycles.values(), key=lambda c: c.start)
+        running = [c for c in used if c.start <= today <= c.end]
+        if running:
+            return min(running, key=lambda c: (c.days, c.start))
+        started = [c for c in used if c.start <= today]
+        if started:
+            return max(started, key=lambda c: (c.end, -c.days))
+        return min(used, key=lambda c: c.start) if used else None
+
+    def objective_of(self, kr: KeyResult) -> Objective:
+        return self.objectives[kr.objective_ref]

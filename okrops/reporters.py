@@ -1,0 +1,199 @@
+"""Turn findings and status reports into text, JSON, CSV, Markdown or GitHub annotations.
+
+Reporters return strings; the CLI decides where they go.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Optional
+
+from okrops.findings import Finding, Severity
+from okrops.status import StatusReport, UnitRow
+
+FINDING_FORMATS = ("text", "json", "github")
+STATUS_FORMATS = ("table", "json", "csv", "markdown")
+
+
+# --- findings ------------------------------------------------------------------
+
+
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    return {s.label: sum(1 for f in findings if f.severity == s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+
+
+def summary_line(findings: list[Finding], files: int) -> str:
+    counts = _counts(findings)
+    if not findings:
+        return f"no problems found in {files} file{'s' if files != 1 else ''}"
+    parts = [f"{n} {label}{'s' if n != 1 else ''}" for label, n in counts.items() if n]
+    return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
+
+
+def findings_text(findings: list[Finding], files: int, hints: bool = True) -> str:
+    lines = []
+    for f in findings:
+        lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity.label}: {f.message} [{f.rule}]")
+        if hints and f.hint:
+            lines.append(f"    hint: {f.hint}")
+    lines.append(summary_line(findings, files))
+    return "\n".join(lines)
+
+
+def findings_json(findings: list[Finding], files: int, failed: bool) -> str:
+    return json.dumps(
+        {"status": "fail" if failed else "ok", "files": files, "counts": _counts(findings),
+         "findings": [f.as_dict() for f in findings]},
+        indent=2, ensure_ascii=False,
+    )
+
+
+def _gh_escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_escape_property(text: str) -> str:
+    return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def findings_github(findings: list[Finding]) -> str:
+    """GitHub Actions workflow commands: one ::error/::warning/::notice line per finding."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    lines = []
+    for f in findings:
+        props = [f"file={_gh_escape_property(f.file)}"]
+        if f.line:
+            props.append(f"line={f.line}")
+        if f.column:
+            props.append(f"col={f.column}")
+        props.append(f"title={_gh_escape_property('okrops ' + f.rule)}")
+        message = f.message + (f" (hint: {f.hint})" if f.hint else "")
+        lines.append(f"::{level[f.severity]} {','.join(props)}::{_gh_escape_data(message)}")
+    return "\n".join(lines)
+
+
+# --- status --------------------------------------------------------------------
+
+BAR_WIDTH = 10
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: Optional[float], width: int = BAR_WIDTH) -> str:
+    if value is None:
+        return "·" * width
+    value = min(max(value, 0.0), 1.0)
+    eighths = round(value * width * 8)
+    full, rest = divmod(eighths, 8)
+    text = "█" * full + (_EIGHTHS[rest] if rest else "")
+    return text + "·" * (width - len(text))
+
+
+def _num(value: Optional[float], digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _value(value: Optional[float]) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def status_table(report: StatusReport, width: int = 80) -> str:
+    lines = [f"{report.organisation} · today {report.today}"]
+    for c in report.cycles:
+        lines.append(f"cycle {c['id']} ({c['start']} to {c['end']}): {c['elapsed']:.0%} elapsed")
+    if not report.units:
+        lines.append("no OKRs in this cycle")
+        return "\n".join(lines)
+    multi = len(report.cycles) > 1
+    name_width = max(16, width - 58 - (9 if multi else 0))
+    head = f"{'UNIT':<{name_width}} " + (f"{'CYCLE':<8} " if multi else "")
+    head += f"{'SCORE':>5} {'PROGRESS':<{BAR_WIDTH}} {'EXP':>4} {'CONF':>4} {'KRS':>3}  FLAGS"
+    lines += ["", head]
+    for row in report.units:
+        lines.append(_unit_line(row, name_width, multi))
+        for objective in row.objective_rows:
+            lines.append(f"{'':{2 * row.depth + 2}}{objective.ref.split('/')[-1]} {_fit(objective.title, width - 2 * row.depth - 30)}"
+                         f"  {_num(objective.score)} {objective.status}" + (" (private)" if objective.visibility == "private" else ""))
+            for kr in objective.key_results:
+                figures = f"{_value(kr.baseline)}→{_value(kr.current)}/{_value(kr.target)}{(' ' + kr.measure_unit) if kr.measure_unit else ''}"
+                conf = f" c{_num(kr.confidence, 1)}" if kr.confidence is not None else ""
+                stale = " stale" if kr.stale else ""
+                tail = f" {bar(kr.score, 6)} {figures}{conf} {kr.status}{stale}"
+                indent = 2 * row.depth + 4
+                room = max(12, width - indent - len(tail) - len(kr.ref.split('/')[-1]) - 1)
+                lines.append(f"{'':{indent}}{kr.ref.split('/')[-1]} {_fit(kr.title, room):<{room}}{tail}")
+    return "\n".join(lines)
+
+
+def _unit_line(row: UnitRow, name_width: int, multi: bool) -> str:
+    name = _fit("  " * row.depth + row.unit, name_width)
+    text = f"{name:<{name_width}} " + (f"{row.cycle:<8} " if multi else "")
+    text += f"{_num(row.score):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} {row.key_results:>3}"
+    flags = ", ".join(row.flags)
+    return text + (f"  {flags}" if flags else "")
+
+
+def status_json(report: StatusReport) -> str:
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
+
+
+STATUS_CSV_COLUMNS = [
+    "unit", "cycle", "objective", "key_result", "title", "baseline", "current", "target", "unit_of_measure",
+    "progress", "score", "expected", "confidence", "status", "last_checkin", "stale",
+]
+
+
+def status_csv(report: StatusReport) -> str:
+    """One row per key result (units without key results get one row of their own)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(STATUS_CSV_COLUMNS)
+    for unit in report.units:
+        if not unit.objective_rows:
+            writer.writerow([unit.unit, unit.cycle, "", "", unit.name, "", "", "", "", "", _csv(unit.score),
+                             unit.expected, _csv(unit.confidence), "", "", unit.stale > 0])
+        for objective in unit.objective_rows:
+            for kr in objective.key_results:
+                writer.writerow([unit.unit, unit.cycle, objective.ref, kr.ref, kr.title, _csv(kr.baseline),
+                                 _csv(kr.current), _csv(kr.target), kr.measure_unit, _csv(kr.progress), _csv(kr.score),
+                                 kr.expected, _csv(kr.confidence), kr.status, kr.last_checkin or "", kr.stale])
+    return buffer.getvalue()
+
+
+def _csv(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _md(text: str) -> str:
+    """Escape text for a Markdown table cell."""
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    for ch in "*_`[]<>#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def status_markdown(report: StatusReport) -> str:
+    lines = [f"## {_md(report.organisation)}: OKR status on {report.today}", ""]
+    for c in report.cycles:
+        lines.append(f"- Cycle **{_md(c['id'])}** ({c['start']} to {c['end']}), {c['elapsed']:.0%} elapsed")
+    lines += ["", "| Unit | Cycle | Score | Expected | Confidence | KRs | Flags |", "|---|---|---:|---:|---:|---:|---|"]
+    for row in report.units:
+        indent = "&nbsp;&nbsp;" * row.depth
+        lines.append(f"| {indent}{_md(row.name)} | {_md(row.cycle)} | {_num(row.score)} | {_num(row.expected)} | "
+                     f"{_num(row.confidence)} | {row.key_results} | {_md(', '.join(row.flags))} |")
+    detail = [r for r in report.units if r.objective_rows]
+    for row in detail:
+        lines += ["", f"### {_md(row.name)} ({_md(row.cycle)})", "",
+                  "| Key result | Baseline | Current | Target | Score | Confidence | Status |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
+        for objective in row.objective_rows:
+            lines.append(f"| **{_md(objective.ref.split('/')[-1])} {_md(objective.title)}** | | | | {_num(objective.score)} | | {objective.status} |")
+            for kr in objective.key_results:
+                lines.append(f"| {_md(kr.ref.split('/')[-1])} {_md(kr.title)} | {_value(kr.baseline)} | {_value(kr.current)} | "
+                             f"{_value(kr.target)} | {_num(kr.score)} | {_num(kr.confidence)} | {kr.status}{' (stale)' if kr.stale else ''} |")
+    return "\n".join(lines)

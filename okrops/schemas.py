@@ -1,0 +1,159 @@
+"""The JSON Schemas of the OKR file kinds, compiled once.
+
+Validation takes two steps: a compiled fastjsonschema check answers yes or no
+quickly; only documents that fail are re-checked with jsonschema's
+``Draft202012Validator`` to get every error with its path and a readable
+message. The schemas use only keywords both libraries honour (a test checks
+that they agree on every fixture).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from okrops.findings import DocPath
+
+KINDS = ("config", "strategy", "unit", "okrs")
+
+
+def schema_dir() -> Path:
+    """Where the schemas are: inside the installed package, or the repository's schema/."""
+    packaged = Path(__file__).parent / "schema"
+    if (packaged / "okrs.json").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "schema"
+
+
+@lru_cache(maxsize=None)
+def schema(kind: str) -> dict:
+    return json.loads((schema_dir() / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(kind: str) -> Callable[[Any], Any]:
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema(kind))
+
+
+@lru_cache(maxsize=None)
+def _full_validator(kind: str):
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(schema(kind), format_checker=FormatChecker())
+
+
+def is_valid(kind: str, data: Any) -> bool:
+    import fastjsonschema
+
+    try:
+        _fast_validator(kind)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def errors(kind: str, data: Any) -> list[tuple[DocPath, str]]:
+    """Every schema error in ``data`` as (path to the offending key, message)."""
+    from jsonschema.exceptions import best_match
+
+    result: list[tuple[DocPath, str]] = []
+    for error in _full_validator(kind).iter_errors(data):
+        if error.context:
+            error = best_match(error.context) or error
+        result.append(_describe(error))
+    if not result and not is_valid(kind, data):  # the validators disagree: never pass silently
+        import fastjsonschema
+
+        try:
+            _fast_validator(kind)(data)
+        except fastjsonschema.JsonSchemaException as exc:
+            result.append(((), str(exc)))
+    result.sort(key=lambda item: [str(p) for p in item[0]])
+    return result
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys",
+}
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(error) -> tuple[DocPath, str]:
+    path: DocPath = tuple(error.absolute_path)
+    validator = error.validator
+    value = error.instance
+    description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [k for k in value if k not in error.schema.get("properties", {}) and not str(k).startswith("x-")]
+        key = extra[0] if extra else "?"
+        message = f"unknown key {key!r}"
+        if allowed:
+            message += f"; expected one of: {', '.join(allowed)}"
+        return (path + (key,), message)
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return (path, f"missing required key {missing!r}")
+    if validator == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        hint = ""
+        if "string" in names and isinstance(value, (int, float)) and not isinstance(value, bool):
+            hint = "; put it in quotes"
+        return (path, f"expected {wanted}, got {_what(value)} {_short(value)}{hint}")
+    if validator == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        return (path, f"{_short(value)} is not allowed; use one of: {options}")
+    if validator == "const":
+        return (path, f"must be {_short(error.validator_value)}")
+    if validator in ("pattern", "format"):
+        what = description.rstrip(".") if description else f"must match {error.validator_value}"
+        return (path, f"{_short(value)} is not valid here: {what}")
+    if validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        words = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }[validator]
+        return (path, f"{_short(value)} is out of range: must be {words} {error.validator_value}")
+    if validator in ("minLength", "minItems", "minProperties"):
+        return (path, "must not be empty")
+    if validator == "maxLength":
+        return (path, f"is too long: at most {error.validator_value} characters")
+    if validator == "uniqueItems":
+        return (path, "has duplicate entries; list each one once")
+    if validator == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
+        keys = ", ".join(error.validator_value["required"])
+        return (path, f"must not have {keys} here (with direction: range use range: {{min, max}}, otherwise target)")
+    if validator == "propertyNames":
+        return (path, f"invalid key {_short(value)}: {error.message}")
+    return (path, error.message)

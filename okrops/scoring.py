@@ -1,0 +1,159 @@
+"""Progress, scores, roll-ups and pace-based status.
+
+* A key result's **progress** is how far ``current`` has moved from ``baseline``
+  towards ``target`` (1.0 = target reached; it may go below 0 or above 1).
+  With ``direction: range`` it is 1.0 inside the range and falls off with the
+  distance outside it, one range-width away being 0.
+* Its **score** is progress clamped to 0.0 .. 1.0. Objective scores are the
+  weighted mean of their key results; a unit's score is the mean of its
+  objectives'.
+* **Expected progress** is the elapsed share of the cycle; for aspirational
+  objectives it is scaled by ``scoring.aspirational_target`` (0.7), since
+  about 0.7 is a good result for a stretch goal.
+* **Status** compares progress with expected progress and confidence:
+  ``on-track``, ``at-risk``, ``off-track``; ``done`` once the target is reached,
+  ``no-data`` without a current value or a target, ``not-started`` before the
+  cycle begins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from okrops.model import Cycle, KeyResult, Objective, Organisation, ScoringSettings
+
+STATUSES = ("done", "on-track", "at-risk", "off-track", "no-data", "not-started")
+_SEVERITY = {"off-track": 3, "at-risk": 2, "no-data": 1, "on-track": 0, "done": 0, "not-started": 0}
+
+
+def progress(kr: KeyResult) -> Optional[float]:
+    """Raw progress of a key result, or None when it cannot be measured yet."""
+    if kr.current is None:
+        return None
+    if kr.direction == "range":
+        if kr.range_min is None or kr.range_max is None:
+            return None
+        low, high = kr.range_min, kr.range_max
+        if low <= kr.current <= high:
+            return 1.0
+        width = (high - low) or max(abs(high), 1.0)
+        distance = (low - kr.current) if kr.current < low else (kr.current - high)
+        return max(0.0, 1.0 - distance / width)
+    if kr.target is None:
+        return None
+    baseline = kr.baseline if kr.baseline is not None else 0.0
+    span = kr.target - baseline
+    if span == 0:
+        reached = kr.current >= kr.target if kr.direction != "decrease" else kr.current <= kr.target
+        return 1.0 if reached else 0.0
+    return (kr.current - baseline) / span
+
+
+def clamp(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else value
+
+
+def score(kr: KeyResult) -> Optional[float]:
+    raw = progress(kr)
+    return None if raw is None else round(clamp(raw), 2)
+
+
+def expected_progress(objective: Objective, cycle: Cycle, today: date, settings: ScoringSettings) -> float:
+    share = cycle.elapsed(today)
+    return share * settings.aspirational_target if objective.aspirational else share
+
+
+def status(kr: KeyResult, objective: Objective, cycle: Cycle, today: date, settings: ScoringSettings) -> str:
+    if today < cycle.start:
+        return "not-started"
+    raw = progress(kr)
+    if raw is None:
+        return "no-data"
+    if raw >= 1.0:
+        return "done"
+    gap = expected_progress(objective, cycle, today, settings) - raw
+    confidence = kr.confidence
+    if gap > settings.off_track_gap or (confidence is not None and confidence < settings.very_low_confidence):
+        return "off-track"
+    if gap > settings.at_risk_gap or (confidence is not None and confidence < settings.low_confidence):
+        return "at-risk"
+    return "on-track"
+
+
+def worst(statuses: list[str]) -> str:
+    if not statuses:
+        return "no-data"
+    return max(statuses, key=lambda s: _SEVERITY.get(s, 0))
+
+
+@dataclass
+class KeyResultScore:
+    ref: str
+    progress: Optional[float]
+    score: Optional[float]
+    expected: float
+    status: str
+    confidence: Optional[float]
+
+
+@dataclass
+class ObjectiveScore:
+    ref: str
+    score: Optional[float]
+    expected: float
+    status: str
+    key_results: list[KeyResultScore] = field(default_factory=list)
+
+
+@dataclass
+class UnitScore:
+    unit: str
+    cycle: str
+    score: Optional[float]
+    objectives: list[ObjectiveScore] = field(default_factory=list)
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in STATUSES}
+        for objective in self.objectives:
+            for kr in objective.key_results:
+                counts[kr.status] += 1
+        return counts
+
+
+def score_objective(org: Organisation, objective: Objective, today: date) -> ObjectiveScore:
+    cycle = org.config.cycles[objective.cycle]
+    settings = org.config.scoring
+    expected = round(expected_progress(objective, cycle, today, settings), 2)
+    krs = []
+    for kr in objective.key_results:
+        krs.append(KeyResultScore(kr.ref, None if progress(kr) is None else round(progress(kr), 3), score(kr), expected,
+                                  status(kr, objective, cycle, today, settings), kr.confidence))
+    weighted = [(s.score, kr.weight) for s, kr in zip(krs, objective.key_results) if s.score is not None]
+    total = sum(w for _, w in weighted)
+    value = round(sum(s * w for s, w in weighted) / total, 2) if total else None
+    return ObjectiveScore(objective.ref, value, expected, worst([k.status for k in krs]) if krs else "no-data", krs)
+
+
+def score_unit(org: Organisation, unit: str, cycle: str, today: date, include_private: bool = True) -> UnitScore:
+    objectives = [
+        score_objective(org, o, today)
+        for o in org.objectives_of(unit, cycle)
+        if include_private or o.visibility == "public"
+    ]
+    values = [o.score for o in objectives if o.score is not None]
+    return UnitScore(unit, cycle, round(sum(values) / len(values), 2) if values else None, objectives)
+
+
+def rollup(org: Organisation, unit: str, cycle: str, today: date, include_private: bool = True) -> Optional[float]:
+    """Mean score of the objectives of ``unit`` and every unit below it in ``cycle``."""
+    values = []
+    for member, _depth in org.walk(unit):
+        if not include_private and org.is_private_unit(member.slug):
+            continue
+        values.extend(
+            s.score for s in score_unit(org, member.slug, cycle, today, include_private).objectives if s.score is not None
+        )
+    return round(sum(values) / len(values), 2) if values else None

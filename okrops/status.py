@@ -1,0 +1,179 @@
+"""Where the organisation stands: plain rows for ``okrops status`` and other tools."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Iterable, Optional
+
+from okrops import scoring
+from okrops.errors import UnknownReference
+from okrops.model import Cycle, Organisation
+
+
+@dataclass
+class KeyResultRow:
+    ref: str
+    title: str
+    baseline: Optional[float]
+    target: Optional[float]
+    current: Optional[float]
+    measure_unit: str
+    progress: Optional[float]
+    score: Optional[float]
+    expected: float
+    confidence: Optional[float]
+    status: str
+    last_checkin: Optional[str] = None
+    stale: bool = False
+
+
+@dataclass
+class ObjectiveRow:
+    ref: str
+    title: str
+    type: str
+    visibility: str
+    score: Optional[float]
+    status: str
+    key_results: list[KeyResultRow] = field(default_factory=list)
+
+
+@dataclass
+class UnitRow:
+    unit: str
+    name: str
+    depth: int
+    cycle: str
+    visibility: str
+    score: Optional[float]  # this unit's own objectives
+    rollup: Optional[float]  # this unit and every unit below it
+    expected: float
+    confidence: Optional[float]
+    objectives: int
+    key_results: int
+    statuses: dict[str, int]
+    stale: int = 0
+    objective_rows: list[ObjectiveRow] = field(default_factory=list)
+
+    @property
+    def flags(self) -> list[str]:
+        flags = []
+        for status in ("off-track", "at-risk", "no-data"):
+            if self.statuses.get(status):
+                flags.append(f"{self.statuses[status]} {status}")
+        if self.stale:
+            flags.append(f"{self.stale} stale")
+        if self.visibility == "private":
+            flags.append("private")
+        return flags
+
+
+@dataclass
+class StatusReport:
+    organisation: str
+    today: str
+    cycles: list[dict]
+    units: list[UnitRow]
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        for unit_data, unit in zip(data["units"], self.units):
+            unit_data["flags"] = unit.flags
+        return data
+
+
+def select_cycles(org: Organisation, today: date, cycle: Optional[str]) -> list[Cycle]:
+    if cycle:
+        if cycle not in org.config.cycles:
+            known = ", ".join(sorted(org.config.cycles))
+            raise UnknownReference(f"unknown cycle {cycle!r}; known cycles: {known}")
+        return [org.config.cycles[cycle]]
+    running = [c for c in org.cycles_in_use() if c.start <= today <= c.end]
+    if running:
+        return running
+    current = org.current_cycle(today)
+    return [current] if current else []
+
+
+def build(
+    org: Organisation,
+    today: date,
+    unit: Optional[str] = None,
+    cycle: Optional[str] = None,
+    detail: bool = False,
+    last_checkins: Optional[dict[str, date]] = None,
+    include_private: bool = True,
+) -> StatusReport:
+    if unit is not None and unit not in org.units:
+        raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+    cycles = select_cycles(org, today, cycle)
+    rows: list[UnitRow] = []
+    for member, depth in org.walk(unit):
+        if not include_private and org.is_private_unit(member.slug):
+            continue
+        for c in cycles:
+            if (member.slug, c.id) not in org.cycle_files and not _has_below(org, member.slug, c.id):
+                continue
+            rows.append(_unit_row(org, member.slug, depth, c, today, detail, last_checkins, include_private))
+    return StatusReport(
+        org.config.organisation,
+        today.isoformat(),
+        [{"id": c.id, "name": c.label, "start": c.start.isoformat(), "end": c.end.isoformat(),
+          "elapsed": round(c.elapsed(today), 2)} for c in cycles],
+        rows,
+    )
+
+
+def _has_below(org: Organisation, slug: str, cycle: str) -> bool:
+    return any((u.slug, cycle) in org.cycle_files for u, _ in org.walk(slug))
+
+
+def is_stale(org: Organisation, kr_ref: str, cycle: Cycle, today: date, last_checkins: Optional[dict[str, date]]) -> bool:
+    if last_checkins is None or not (cycle.start <= today <= cycle.end):
+        return False
+    since = last_checkins.get(kr_ref) or cycle.start
+    return (today - since).days > org.config.cadence_days
+
+
+def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_private) -> UnitRow:
+    unit = org.units[slug]
+    unit_score = scoring.score_unit(org, slug, cycle.id, today, include_private)
+    objectives = [o for o in org.objectives_of(slug, cycle.id) if include_private or o.visibility == "public"]
+    krs = [kr for o in objectives for kr in o.key_results]
+    confidences = [kr.confidence for kr in krs if kr.confidence is not None]
+    stale = sum(1 for kr in krs if is_stale(org, kr.ref, cycle, today, last_checkins))
+    row = UnitRow(
+        unit=slug,
+        name=unit.name,
+        depth=depth,
+        cycle=cycle.id,
+        visibility="private" if org.is_private_unit(slug) else "public",
+        score=unit_score.score,
+        rollup=scoring.rollup(org, slug, cycle.id, today, include_private),
+        expected=round(cycle.elapsed(today), 2),
+        confidence=round(sum(confidences) / len(confidences), 2) if confidences else None,
+        objectives=len(objectives),
+        key_results=len(krs),
+        statuses={k: v for k, v in unit_score.status_counts.items() if v},
+        stale=stale,
+    )
+    if detail:
+        for objective, scored in zip(objectives, unit_score.objectives):
+            orow = ObjectiveRow(objective.ref, objective.title, objective.type, objective.visibility, scored.score, scored.status)
+            for kr, kscore in zip(objective.key_results, scored.key_results):
+                last = last_checkins.get(kr.ref) if last_checkins else None
+                orow.key_results.append(KeyResultRow(
+                    kr.ref, kr.title, kr.baseline if kr.direction != "range" else kr.range_min,
+                    kr.target if kr.direction != "range" else kr.range_max, kr.current, kr.measure_unit,
+                    kscore.progress, kscore.score, kscore.expected, kr.confidence, kscore.status,
+                    last.isoformat() if last else None, is_stale(org, kr.ref, cycle, today, last_checkins)))
+            row.objective_rows.append(orow)
+    return row
+
+
+def flatten_key_results(report: StatusReport) -> Iterable[tuple[UnitRow, ObjectiveRow, KeyResultRow]]:
+    for unit in report.units:
+        for objective in unit.objective_rows:
+            for kr in objective.key_results:
+                yield unit, objective, kr

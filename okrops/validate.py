@@ -1,0 +1,124 @@
+"""Cross-file integrity: references resolve, alignment has no cycles, cycles nest.
+
+Schema checks and duplicate ids are found while loading
+(:mod:`okrops.repository`); this module checks what needs the whole
+organisation. It returns findings and never prints.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from okrops.findings import Finding, Severity
+from okrops.lint.objectives import looks_like_person
+from okrops.model import Objective, Organisation
+from okrops.repository import LoadResult, load, resolve_locations
+
+def _finding(source, message: str, rule: str, *extra, hint: str = "", ref: str = "") -> Finding:
+    return Finding(source.file, Severity.ERROR, message, rule, source.path + tuple(extra), hint=hint, ref=ref)
+
+
+def _in_broken_file(org: Organisation, ref: str) -> bool:
+    parts = ref.split("/")
+    return any(f.endswith(f"/{parts[0]}/{parts[1]}.yaml") for f in org.broken_files) if len(parts) >= 2 else False
+
+
+def check(org: Organisation) -> list[Finding]:
+    from okrops.lint import check_settings
+
+    findings: list[Finding] = check_settings(org)
+    for objective in org.objectives.values():
+        findings.extend(_check_objective(org, objective))
+    findings.extend(_check_alignment_cycles(org))
+    for cycle_file in org.cycle_files.values():
+        for initiative in cycle_file.initiatives:
+            for index, kr_ref in enumerate(initiative.key_results):
+                if kr_ref not in org.key_results and not _in_broken_file(org, kr_ref):
+                    findings.append(_finding(initiative.source, f"initiative {initiative.id} names key result "
+                                             f"{kr_ref!r}, which does not exist", "unknown-ref", "key_results", index,
+                                             hint="use O1/KR2 for this file's key results or <unit>/<cycle>/<objective>/<kr>",
+                                             ref=initiative.ref))
+    return findings
+
+
+def _check_objective(org: Organisation, objective: Objective) -> list[Finding]:
+    findings = []
+    src = objective.source
+    if objective.owner and objective.owner not in org.units and not looks_like_person(objective.owner):
+        findings.append(_finding(src, f"owner {objective.owner!r} is not a unit", "unknown-ref", "owner",
+                                 hint="use a unit folder name, or leave owner out to mean this file's unit",
+                                 ref=objective.ref))
+    strategy_file_broken = org.strategy.source is not None and org.strategy.source.file in org.broken_files
+    for index, strategy in enumerate(objective.strategies):
+        if strategy not in org.strategy.strategies and not strategy_file_broken:
+            known = ", ".join(sorted(org.strategy.strategies)) or "none: add okrs/strategy.yaml"
+            findings.append(_finding(src, f"unknown strategy {strategy!r} (known: {known})", "unknown-ref",
+                                     "aligns_to", "strategies", index, ref=objective.ref))
+    parent_ref = objective.parent
+    if parent_ref:
+        target = _resolve_parent(org, parent_ref)
+        if target is None:
+            if not _in_broken_file(org, parent_ref):
+                findings.append(_finding(src, f"parent {parent_ref!r} is not an objective or key result",
+                                         "unknown-ref", "aligns_to", "parent",
+                                         hint="write <unit>/<cycle>/<objective> or <unit>/<cycle>/<objective>/<kr>",
+                                         ref=objective.ref))
+        elif target.ref == objective.ref:
+            findings.append(_finding(src, "an objective cannot be its own parent", "alignment-cycle",
+                                     "aligns_to", "parent", ref=objective.ref))
+        else:
+            mine = org.config.cycles.get(objective.cycle)
+            theirs = org.config.cycles.get(target.cycle)
+            if mine and theirs and not theirs.contains(mine):
+                findings.append(_finding(
+                    src, f"cycle {mine.id} ({mine.start} to {mine.end}) does not lie within the parent's cycle "
+                    f"{theirs.id} ({theirs.start} to {theirs.end})", "cycle-nesting", "aligns_to", "parent",
+                    hint="align to an objective of a cycle that contains this one", ref=objective.ref))
+    return findings
+
+
+def _resolve_parent(org: Organisation, ref: str) -> Optional[Objective]:
+    """The objective a parent reference points at (for a key result, its objective)."""
+    if ref in org.objectives:
+        return org.objectives[ref]
+    if ref in org.key_results:
+        return org.objectives[org.key_results[ref].objective_ref]
+    return None
+
+
+def _check_alignment_cycles(org: Organisation) -> list[Finding]:
+    findings = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in org.objectives:
+        if state.get(start):
+            continue
+        path: list[str] = []
+        current: Optional[str] = start
+        while current is not None and not state.get(current):
+            state[current] = 1
+            path.append(current)
+            parent = org.objectives[current].parent
+            target = _resolve_parent(org, parent) if parent else None
+            current = target.ref if target else None
+        if current is not None and state.get(current) == 1 and current in path:
+            loop = path[path.index(current):]
+            if len(loop) > 1:
+                first = org.objectives[loop[0]]
+                chain = " -> ".join(loop + [loop[0]])
+                findings.append(_finding(first.source, f"alignment cycle: {chain}", "alignment-cycle",
+                                         "aligns_to", "parent", hint="parents must point upwards; break the loop",
+                                         ref=first.ref))
+        for ref in path:
+            state[ref] = 2
+    return findings
+
+
+def validate(start=None) -> LoadResult:
+    """Load and check a repository: every finding, with lines and columns resolved."""
+    result = load(start)
+    if result.organisation is not None:
+        result.findings.extend(check(result.organisation))
+    resolve_locations(result.findings, result.root)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
