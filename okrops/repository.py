@@ -97,12 +97,15 @@ class _Loader:
         rel = self.rel(path)
         self.files_read += 1
         try:
-            data = load_fast(read_text(path))
+            text = read_text(path)
+            data = load_fast(text)
         except YamlProblem as problem:
             self.add(rel, problem.message, problem.rule, line=problem.line, column=problem.column)
             return None
         if not isinstance(data, dict):
-            self.add(rel, f"the top level must be a mapping of keys, got {type(data).__name__}", "schema", line=1, column=1)
+            line, column = locate(text, ())
+            self.add(rel, f"the top level must be a mapping of keys, got {type(data).__name__}", "schema",
+                     line=line, column=column)
             return None
         if schemas.is_valid(kind, data):
             return data

@@ -62,7 +62,9 @@ class FastLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             )
         seen: dict[str, yaml.Node] = {}
         for key_node, _value in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<" and not key_node.style
+            ):
                 raise _problem_at(key_node, "merge keys (<<) are not supported; write the keys out")
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 raise _problem_at(
@@ -91,10 +93,11 @@ def _problem_at(node: yaml.Node, message: str, rule: str = "yaml-syntax") -> Yam
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 _CORE_RESOLVERS = [
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    # Underscores in numbers (1_000) are read as ruamel.yaml reads them, so both paths agree.
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+)$", "-+0123456789"),
     (
         "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
         "-+0123456789.",
     ),
@@ -105,7 +108,7 @@ for _tag, _regexp, _first in _CORE_RESOLVERS:
 
 
 def _construct_core_int(loader: FastLoader, node: yaml.ScalarNode) -> int:
-    value = loader.construct_scalar(node)
+    value = loader.construct_scalar(node).replace("_", "")
     if value.startswith("0o"):
         return int(value[2:], 8)
     if value.startswith("0x"):
@@ -114,7 +117,7 @@ def _construct_core_int(loader: FastLoader, node: yaml.ScalarNode) -> int:
 
 
 def _construct_core_float(loader: FastLoader, node: yaml.ScalarNode) -> float:
-    value = loader.construct_scalar(node).lower()
+    value = loader.construct_scalar(node).lower().replace("_", "")
     if value.endswith(".inf"):
         return float("-inf") if value.startswith("-") else float("inf")
     if value == ".nan":
@@ -313,7 +316,9 @@ def to_plain(value: Any) -> Any:
         return int(value)
     if isinstance(value, float):
         return float(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, datetime.datetime):
+        return str(value)
+    if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
 
