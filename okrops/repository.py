@@ -128,11 +128,13 @@ class _Loader:
             return None
         rel = self.rel(path)
         cycles: dict[str, Cycle] = {}
+        seen: set[str] = set()
         for index, raw in enumerate(data["cycles"]):
             where = ("cycles", index)
-            if raw["id"] in cycles:
+            if raw["id"] in seen:
                 self.add(rel, f"duplicate cycle id {raw['id']!r}; cycle ids must be unique", "duplicate-id", where + ("id",))
                 continue
+            seen.add(raw["id"])
             start = self.parse_date(rel, raw["start"], where + ("start",))
             end = self.parse_date(rel, raw["end"], where + ("end",))
             if start is None or end is None:
