@@ -6,10 +6,12 @@ The implementation reads ``git log`` in one pass (see issue: check-ins as commit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Optional
 
+from okrops import gitlog
+from okrops.errors import UnknownReference
 from okrops.model import Organisation
 
 
@@ -35,9 +37,90 @@ class CheckIn:
 
 def read_history(org: Organisation, since: Optional[date] = None) -> list[CheckIn]:
     """Every check-in of every key result, oldest first. Empty when the repository has no git history."""
-    return []
+    entries = gitlog.read_entries(org.root, org.okrs_dir)
+    if not entries:
+        return []
+    result = [
+        CheckIn(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email, e.commit.when,
+                e.commit.sha, e.kind, e.previous)
+        for e in entries
+    ]
+    if since is not None:
+        result = [c for c in result if c.when.date() >= since]
+    # git log lists newest first: reversing keeps commits of the same second in commit order.
+    result.reverse()
+    result.sort(key=lambda c: c.when)
+    return result
 
 
 def last_checkins(org: Organisation) -> Optional[dict[str, date]]:
     """Key result reference -> date of its last check-in; None when there is no history to read."""
-    return None
+    entries = gitlog.read_entries(org.root, org.okrs_dir)
+    if entries is None:
+        return None
+    last: dict[str, date] = {}
+    for entry in entries:
+        day = entry.commit.when.date()
+        known = last.get(entry.ref)
+        if known is None or day > known:
+            last[entry.ref] = day
+    return last
+
+
+def select(org: Organisation, history: list[CheckIn], target: Optional[str]) -> list[CheckIn]:
+    """The check-ins of one key result, objective, unit and the units below it, or unit and cycle.
+
+    ``target`` is a key result or objective reference (``platform/2026-Q4/O1/KR2``,
+    ``platform/2026-Q4/O1``), a unit (``platform``) or a unit and cycle
+    (``platform/2026-Q4``); None selects everything.
+    """
+    if not target:
+        return history
+    target = target.strip().strip("/")
+    parts = target.split("/")
+    if len(parts) == 1:
+        if target not in org.units:
+            raise UnknownReference(f"unknown unit {target!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+        units = {u.slug for u, _depth in org.walk(target)}
+        return [c for c in history if c.ref.split("/", 1)[0] in units]
+    known = (target in org.key_results or target in org.objectives or
+             (parts[0] in org.units and len(parts) == 2) or any(c.ref == target for c in history))
+    if not known:
+        raise UnknownReference(
+            f"unknown reference {target!r}: give a key result (unit/cycle/objective/kr), an objective "
+            "(unit/cycle/objective), a unit and cycle (unit/cycle) or a unit")
+    prefix = target + "/"
+    return [c for c in history if c.ref == target or c.ref.startswith(prefix)]
+
+
+@dataclass
+class Staleness:
+    """Key results and units with no check-in within the cadence in their running cycle."""
+
+    today: date
+    cadence_days: int
+    key_results: dict[str, Optional[date]] = field(default_factory=dict)  # stale ref -> last check-in
+    units: list[str] = field(default_factory=list)  # units whose every key result is stale
+
+
+def staleness(org: Organisation, today: date, last: Optional[dict[str, date]] = None) -> Optional[Staleness]:
+    """Stale key results and units on ``today``; None when there is no history to judge by."""
+    from okrops.status import is_stale
+
+    if last is None:
+        last = last_checkins(org)
+        if last is None:
+            return None
+    result = Staleness(today, org.config.cadence_days)
+    per_unit: dict[str, list[bool]] = {}
+    for kr in org.key_results.values():
+        objective = org.objective_of(kr)
+        cycle = org.config.cycles.get(objective.cycle)
+        if cycle is None or not (cycle.start <= today <= cycle.end):
+            continue
+        stale = is_stale(org, kr.ref, cycle, today, last)
+        per_unit.setdefault(objective.unit, []).append(stale)
+        if stale:
+            result.key_results[kr.ref] = last.get(kr.ref)
+    result.units = sorted(u for u, flags in per_unit.items() if flags and all(flags))
+    return result

@@ -1,0 +1,313 @@
+"""Commands for check-ins and their history: ``checkin``, ``history`` and ``demo``.
+
+Registered on the main group with ``cli.add_command``; the work is done in
+:mod:`okrops.checkin`, :mod:`okrops.history` and :mod:`okrops.demo`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import click
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _repo_option(function):
+    return click.option("--repo", "path", type=click.Path(exists=True, file_okay=False),
+                        help="The OKR repository (default: here).")(function)
+
+
+def _load(path: Optional[str]):
+    """Load the repository; a user error (exit 2) when there is none, findings do not stop a check-in."""
+    from okrops.errors import LoadError
+    from okrops.repository import load
+
+    result = load(path)
+    if result.organisation is None:
+        raise LoadError("okrs/okrops.yaml has errors: run okrops validate, fix them, then try again")
+    return result.organisation
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("ref", required=False)
+@click.argument("value", required=False)
+@click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached, 0 to 1.")
+@click.option("-m", "--message", "note", default="", help="A note for the people reading the history.")
+@click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
+              help="Check in many key results from a YAML or CSV file (ref, value, confidence, note).")
+@click.option("-i", "--interactive", is_flag=True,
+              help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
+@click.option("--cycle", metavar="CYCLE", help="With --interactive: the cycle (default: the one running today).")
+@click.option("--date", "when", metavar="DATE", help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time).")
+@click.option("--branch", metavar="NAME", help="Commit on a new branch NAME (for a pull request) and switch to it.")
+@click.option("--push", is_flag=True, help="Push the commit's branch to --remote after committing.")
+@click.option("--remote", default="origin", show_default=True, help="The remote for --push.")
+@_repo_option
+@click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
+def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, branch, push, remote, path, today) -> None:
+    """Record new values of key results: edit the YAML and make one commit.
+
+    The value (and confidence) are written into the key result's YAML file, leaving the
+    rest of the file byte-for-byte as it was, and committed with a subject for people and
+    git trailers (Okr-Checkin, Okr-Value, Okr-Confidence, Okr-Note) for tools. Only the
+    edited files are committed; other staged changes stay staged.
+
+    Refuses, writing nothing, when a target file has uncommitted changes, a merge or rebase is
+    in progress, a reference is unknown, a value is not a number or a confidence is outside 0..1.
+
+    \b
+    Example:
+        okrops checkin platform/2026-Q4/O1/KR2 42 --confidence 0.6 -m "Two big customers migrated"
+        okrops checkin --from checkins.csv --branch checkin-week-47 --push
+        okrops checkin platform --interactive
+    """
+    from okrops import checkin as core
+    from okrops.errors import UsageError
+
+    when_iso = core.parse_date(when)
+    if from_file:
+        if ref or value or interactive:
+            raise UsageError("--from takes no REF or VALUE and does not combine with --interactive")
+        requests = core.read_requests(from_file)
+        if confidence or note:
+            raise UsageError("--confidence and --message go in the file with --from (columns confidence, note)")
+        org = _load(path)
+    elif interactive:
+        if not ref or value:
+            raise UsageError("--interactive takes the unit to walk, e.g. okrops checkin platform --interactive")
+        org = _load(path)
+        requests = _ask(org, ref, cycle, today)
+        if not requests:
+            click.echo("Nothing to check in.")
+            return
+    else:
+        if not ref or value is None:
+            raise UsageError("give a key result and its new value, e.g. okrops checkin platform/2026-Q4/O1/KR2 42; "
+                             "or use --from FILE or --interactive (see okrops checkin --help)")
+        org = _load(path)
+        requests = [core.Request(ref, value, confidence, note)]
+    result = core.checkin(org, requests, when=when_iso, branch=branch, push=push, remote=remote)
+    click.echo(f"[{result.commit[:10]}] {result.subject}")
+    if len(result.changes) > 1:
+        for change in result.changes:
+            click.echo(f"  {change.ref}: {core._change_text(change)}")
+    if result.branch:
+        click.echo(f"On new branch {result.branch}: open a pull request for it to be reviewed.")
+    if push:
+        if result.pushed:
+            click.echo(f"Pushed {result.branch or 'the branch'} to {remote}.")
+        else:
+            click.echo(f"Error: committed, but the push failed: {result.push_error}\n"
+                       f"Push it yourself with: git push {remote} HEAD", err=True)
+            sys.exit(1)
+
+
+def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
+    from okrops import checkin as core
+    from okrops import clock, gitlog, history
+    from okrops.errors import UnknownReference
+
+    if unit not in org.units:
+        raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+    if cycle_id is None:
+        cycle = org.current_cycle(clock.today(today))
+        cycle_id = cycle.id if cycle else None
+    objectives = org.objectives_of(unit, cycle_id) if cycle_id else []
+    if not objectives:
+        raise UnknownReference(f"{unit} has no key results in cycle {cycle_id}; pick one with --cycle")
+    last = history.last_checkins(org) or {}
+    click.echo(f"Check-in for {org.units[unit].name} ({unit}), {cycle_id}. Press Enter to skip a key result.")
+    requests = []
+    for objective in objectives:
+        click.echo(f"\n{objective.id}: {objective.title}")
+        for kr in objective.key_results:
+            target = kr.target if kr.direction != "range" else f"{kr.range_min}..{kr.range_max}"
+            seen = last.get(kr.ref)
+            click.echo(f"  {kr.id}: {kr.title}")
+            click.echo(f"      now {gitlog.format_number(kr.current)} {kr.measure_unit}".rstrip()
+                       + f", target {target if isinstance(target, str) else gitlog.format_number(target)}"
+                       + f", confidence {gitlog.format_number(kr.confidence)}"
+                       + f", last check-in {seen.isoformat() if seen else 'never'}")
+            while True:
+                raw = click.prompt("      new value", default="", show_default=False).strip()
+                if not raw:
+                    break
+                try:
+                    core.parse_value(raw)
+                    break
+                except click.ClickException as exc:
+                    click.echo(f"      {exc.message}")
+            if not raw:
+                continue
+            default_conf = gitlog.format_number(kr.confidence) if kr.confidence is not None else ""
+            while True:
+                conf = click.prompt("      confidence 0..1", default=default_conf, show_default=bool(default_conf)).strip()
+                try:
+                    core.parse_confidence(conf)
+                    break
+                except click.ClickException as exc:
+                    click.echo(f"      {exc.message}")
+            note = click.prompt("      note", default="", show_default=False).strip()
+            requests.append(core.Request(kr.ref, raw, conf or None, note))
+    return requests
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("target", required=False)
+@click.option("--since", metavar="YYYY-MM-DD", help="Only check-ins on or after this date.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="table for people; json and csv for other tools.")
+@click.option("--stale", is_flag=True, help="List the key results and units with no check-in within the cadence instead.")
+@_repo_option
+@click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --stale: evaluate as of this date.")
+def history(target, since, output_format, stale, path, today) -> None:
+    """Show the check-in history of a key result, an objective, a unit or the organisation.
+
+    The time series of values and confidence with author, date, note and commit, oldest first,
+    read from git. Values edited by hand (for example in a reviewed pull request, without
+    check-in trailers) are recovered from the file change and marked 'edit'.
+
+    TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, or a unit (with the
+    units below it); without it, the whole organisation.
+
+    \b
+    Example:
+        okrops history platform/2026-Q4/O1/KR2
+        okrops history platform --since 2026-10-01 --format csv > platform.csv
+        okrops history --stale
+    """
+    from datetime import date
+
+    from okrops import clock
+    from okrops import history as core
+    from okrops.errors import UsageError
+
+    org = _load(path)
+    if stale:
+        _print_stale(org, clock.today(today), output_format)
+        return
+    since_day = None
+    if since:
+        try:
+            since_day = date.fromisoformat(since)
+        except ValueError:
+            raise UsageError(f"invalid date {since!r} for --since: use YYYY-MM-DD") from None
+    from okrops.gitlog import git_toplevel
+
+    if git_toplevel(org.root) is None:
+        click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
+    rows = core.select(org, core.read_history(org, since_day), target)
+    if output_format == "json":
+        click.echo(history_json(rows))
+    elif output_format == "csv":
+        click.echo(history_csv(rows), nl=False)
+    else:
+        click.echo(history_table(rows))
+
+
+def _row(c) -> dict:
+    return {"date": c.when.isoformat(), "ref": c.ref, "value": c.value, "previous": c.previous,
+            "confidence": c.confidence, "author": c.author, "email": c.email, "kind": c.kind,
+            "commit": c.commit, "note": c.note}
+
+
+def history_json(rows) -> str:
+    import json
+
+    return json.dumps({"checkins": [_row(c) for c in rows], "count": len(rows)}, indent=2, ensure_ascii=False)
+
+
+def history_csv(rows) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, ["date", "ref", "value", "previous", "confidence", "author", "email", "kind",
+                                  "commit", "note"], lineterminator="\n")
+    writer.writeheader()
+    for c in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in _row(c).items()})
+    return out.getvalue()
+
+
+def history_table(rows) -> str:
+    from okrops.gitlog import format_number as num
+
+    if not rows:
+        return "No check-ins found."
+    table = [("date", "key result", "value", "conf", "author", "commit", "note")]
+    for c in rows:
+        value = num(c.value) if c.previous is None else f"{num(c.previous)} -> {num(c.value)}"
+        note = " ".join(c.note.split())
+        if c.kind != "checkin":
+            note = f"[{c.kind} by hand] {note}"
+        table.append((c.when.strftime("%Y-%m-%d %H:%M"), c.ref, value, num(c.confidence) if c.confidence is not None else "",
+                      c.author, c.commit[:10], note[:60] + ("..." if len(note) > 60 else "")))
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]) - 1)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths)) + "  " + r[-1] for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 4)
+    lines.append(f"{len(rows)} check-in{'s' if len(rows) != 1 else ''}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _print_stale(org, today, output_format: str) -> None:
+    import json
+
+    from okrops import history as core
+
+    report = core.staleness(org, today)
+    if report is None:
+        click.echo("Not a git repository: no check-in history to judge staleness by.")
+        return
+    if output_format == "json":
+        click.echo(json.dumps({"today": today.isoformat(), "cadence_days": report.cadence_days,
+                               "key_results": {k: (v.isoformat() if v else None) for k, v in report.key_results.items()},
+                               "units": report.units}, indent=2))
+        return
+    if output_format == "csv":
+        click.echo("ref,last_checkin")
+        for ref, last in report.key_results.items():
+            click.echo(f"{ref},{last.isoformat() if last else ''}")
+        return
+    if not report.key_results:
+        click.echo(f"No stale key results on {today} (cadence {report.cadence_days} days).")
+        return
+    click.echo(f"Stale on {today} (no check-in within {report.cadence_days} days):")
+    for ref, last in sorted(report.key_results.items()):
+        click.echo(f"  {ref}  last check-in {last.isoformat() if last else 'never'}")
+    if report.units:
+        click.echo(f"Units with every key result stale: {', '.join(report.units)}")
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("directory", required=False, default="okrops-demo", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Replace DIRECTORY if it already holds a demo repository.")
+@click.option("--no-site", is_flag=True, help="Do not build the site.")
+def demo(directory, force, no_site) -> None:
+    """Create a demo OKR repository with a quarter of check-ins, then show where to look.
+
+    Copies the example organisation into DIRECTORY (default: okrops-demo), commits it and
+    replays weekly check-ins of 2026-Q4 up to 2026-11-25 by several people: some key results go
+    red, one team stops checking in, and a target change arrives through a pull-request branch.
+    The result is the same every time.
+
+    \b
+    Example:
+        okrops demo
+        cd okrops-demo && OKROPS_TODAY=2026-11-25 okrops status
+    """
+    from okrops import demo as core
+
+    result = core.build(directory, force=force, site=not no_site, echo=click.echo)
+    click.echo(core.hints(result))
+
+
+def main() -> None:  # pragma: no cover - for running these commands before they are registered
+    group = click.Group(context_settings=CONTEXT_SETTINGS, commands=[checkin, history, demo])
+    group.main(prog_name="okrops")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
