@@ -103,39 +103,58 @@ def _fit(text: str, width: int) -> str:
 
 
 def status_table(report: StatusReport, width: int = 80) -> str:
-    lines = [f"{report.organisation} · today {report.today}"]
-    for c in report.cycles:
-        lines.append(f"cycle {c['id']} ({c['start']} to {c['end']}): {c['elapsed']:.0%} elapsed")
+    """The organisation tree, one section per cycle, fitted to ``width`` columns."""
+    lines = [f"{report.organisation}: OKR status on {report.today}"]
     if not report.units:
-        lines.append("no OKRs in this cycle")
+        lines.append("no OKRs in the selected cycle")
         return "\n".join(lines)
-    multi = len(report.cycles) > 1
-    name_width = max(16, width - 58 - (9 if multi else 0))
-    head = f"{'UNIT':<{name_width}} " + (f"{'CYCLE':<8} " if multi else "")
-    head += f"{'SCORE':>5} {'PROGRESS':<{BAR_WIDTH}} {'EXP':>4} {'CONF':>4} {'KRS':>3}  FLAGS"
-    lines += ["", head]
-    for row in report.units:
-        lines.append(_unit_line(row, name_width, multi))
-        for objective in row.objective_rows:
-            lines.append(f"{'':{2 * row.depth + 2}}{objective.ref.split('/')[-1]} {_fit(objective.title, width - 2 * row.depth - 30)}"
-                         f"  {_num(objective.score)} {objective.status}" + (" (private)" if objective.visibility == "private" else ""))
-            for kr in objective.key_results:
-                figures = f"{_value(kr.baseline)}→{_value(kr.current)}/{_value(kr.target)}{(' ' + kr.measure_unit) if kr.measure_unit else ''}"
-                conf = f" c{_num(kr.confidence, 1)}" if kr.confidence is not None else ""
-                stale = " stale" if kr.stale else ""
-                tail = f" {bar(kr.score, 6)} {figures}{conf} {kr.status}{stale}"
-                indent = 2 * row.depth + 4
-                room = max(12, width - indent - len(tail) - len(kr.ref.split('/')[-1]) - 1)
-                lines.append(f"{'':{indent}}{kr.ref.split('/')[-1]} {_fit(kr.title, room):<{room}}{tail}")
+    name_width = max(16, width - 57)
+    for cycle in report.cycles:
+        rows = [r for r in report.units if r.cycle == cycle["id"]]
+        if not rows:
+            continue
+        lines += ["", f"{cycle['id']}  {cycle['start']} to {cycle['end']}  {cycle['elapsed']:.0%} elapsed", ""]
+        lines.append(f"{'UNIT':<{name_width}} {'SCORE':>5} {'PROGRESS':<{BAR_WIDTH}} {'EXP':>4} {'CONF':>4} {'KRS':>3}  FLAGS")
+        for row in rows:
+            lines.append(_unit_line(row, name_width, width))
+            lines.extend(_detail_lines(row, width))
     return "\n".join(lines)
 
 
-def _unit_line(row: UnitRow, name_width: int, multi: bool) -> str:
+_FLAG_WORDS = {"off-track": "off", "at-risk": "risk", "no-data": "no data"}
+
+
+def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
     name = _fit("  " * row.depth + row.unit, name_width)
-    text = f"{name:<{name_width}} " + (f"{row.cycle:<8} " if multi else "")
-    text += f"{_num(row.score):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} {row.key_results:>3}"
-    flags = ", ".join(row.flags)
-    return text + (f"  {flags}" if flags else "")
+    text = f"{name:<{name_width}} {_num(row.score):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
+    text += f"{row.key_results:>3}" if row.key_results else "  -"
+    flags = [f"{_FLAG_WORDS[s]} {row.statuses[s]}" for s in ("off-track", "at-risk", "no-data") if row.statuses.get(s)]
+    if row.stale:
+        flags.append(f"stale {row.stale}")
+    if row.visibility == "private":
+        flags.append("private")
+    if not row.key_results and row.rollup is not None:
+        flags.append(f"below: {row.rollup:.2f}")
+    return _fit(text + ("  " + ", ".join(flags) if flags else ""), width)
+
+
+def _detail_lines(row: UnitRow, width: int) -> list[str]:
+    lines = []
+    indent = "  " * row.depth + "  "
+    for objective in row.objective_rows:
+        oid = objective.ref.rsplit("/", 1)[-1]
+        tail = f" {_num(objective.score):>5} {objective.status}" + (" private" if objective.visibility == "private" else "")
+        room = max(10, width - len(indent) - len(oid) - 1 - len(tail))
+        lines.append(f"{indent}{oid} {_fit(objective.title, room):<{room}}{tail}")
+        for kr in objective.key_results:
+            kid = kr.ref.rsplit("/", 1)[-1]
+            unit = f" {kr.measure_unit}" if kr.measure_unit and len(kr.measure_unit) <= 6 else ""
+            figures = f"{_value(kr.baseline)}→{_value(kr.current)}→{_value(kr.target)}{unit}"
+            conf = f" c{_num(kr.confidence, 1)}" if kr.confidence is not None else ""
+            tail = f" {bar(kr.score, 6)} {figures}{conf} {kr.status}" + (" stale" if kr.stale else "")
+            room = max(10, width - len(indent) - 2 - len(kid) - 1 - len(tail))
+            lines.append(f"{indent}  {kid} {_fit(kr.title, room):<{room}}{tail}")
+    return lines
 
 
 def status_json(report: StatusReport) -> str:
