@@ -199,17 +199,23 @@ def unknown_reference_message(org: Organisation, ref: str) -> str:
     import difflib
 
     parts = ref.split("/")
-    hint = ""
-    close = difflib.get_close_matches(ref, list(org.key_results), n=3, cutoff=0.6)
-    if close:
-        hint = f"; did you mean {', '.join(close)}?"
-    elif parts and parts[0] not in org.units:
-        hint = f"; there is no unit {parts[0]!r}"
+    hints = []
+    if len(parts) != 4:
+        hints.append("a key result reference has four parts: <unit>/<cycle>/<objective>/<key result>, "
+                     "e.g. platform/2026-Q4/O1/KR2")
+    elif parts[0] not in org.units:
+        hints.append(f"there is no unit {parts[0]!r}")
+    elif (parts[0], parts[1]) not in org.cycle_files:
+        hints.append(f"unit {parts[0]!r} has no OKRs for cycle {parts[1]!r}")
+    elif "/".join(parts[:3]) not in org.objectives:
+        hints.append(f"{parts[0]} has no objective {parts[2]!r} in {parts[1]}")
     broken = [f for f in sorted(org.broken_files) if len(parts) >= 2 and f.endswith(f"/{parts[0]}/{parts[1]}.yaml")]
     if broken:
-        hint += f"; {broken[0]} has errors (run okrops validate)"
-    return (f"unknown key result {ref!r}{hint}. A key result reference is "
-            f"<unit>/<cycle>/<objective>/<key result>, e.g. platform/2026-Q4/O1/KR2")
+        hints.append(f"{broken[0]} has errors (run okrops validate)")
+    close = difflib.get_close_matches(ref, list(org.key_results), n=3, cutoff=0.6)
+    if close:
+        hints.append(f"did you mean {', '.join(close)}?")
+    return f"unknown key result {ref!r}" + (": " + "; ".join(hints) if hints else "")
 
 
 # --- the commit message ------------------------------------------------------
@@ -312,6 +318,34 @@ def set_key(mapping: Any, key: str, value: Any) -> None:
             position = keys.index(name) + 1
             break
     mapping.insert(position, key, value)
+    if position > 0:
+        _move_trailing_comment(mapping, keys[position - 1], key)
+
+
+def _move_trailing_comment(mapping: Any, previous: str, new: str) -> None:
+    """Keep comment lines that followed ``previous`` below the inserted key ``new``.
+
+    ruamel attaches the lines after a value (blank lines, comments about what
+    comes next) to the key before them; the end-of-line comment stays where it is.
+    """
+    import copy
+
+    entry = mapping.ca.items.get(previous)
+    if not entry or len(entry) < 3 or entry[2] is None:
+        return
+    token = entry[2]
+    text = token.value
+    cut = text.find("\n")
+    if cut < 0 or cut == len(text) - 1:
+        return
+    head, tail = text[: cut + 1], text[cut + 1:]
+    moved = copy.copy(token)
+    moved.value = "\n" + tail
+    if head.strip():
+        token.value = head
+    else:
+        entry[2] = None
+    mapping.ca.items.setdefault(new, [None, None, None, None])[2] = moved
 
 
 def _edits_by_file(changes: list[Change]) -> dict[str, list[tuple[tuple, str, Any]]]:
@@ -390,7 +424,16 @@ def parse_date(text: Optional[str]) -> Optional[str]:
                 moment = moment.astimezone()
     except ValueError:
         raise UsageError(f"invalid date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]") from None
-    return moment.isoformat(timespec="seconds")
+    return git_date(moment)
+
+
+def git_date(moment: datetime) -> str:
+    """A timezone-aware datetime in git's internal date format, ``<unix seconds> +HHMM``."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    minutes = abs(minutes)
+    return f"{int(moment.timestamp())} {sign}{minutes // 60:02d}{minutes % 60:02d}"
 
 
 def _commit_files(repo, rel_files: list[str], message: str, author, author_date, commit_date, branch):
@@ -462,8 +505,7 @@ def checkin(
 
     subject, message = build_message(changes)
     actor = Actor(*author) if author else None
-    author_date = when or os.environ.get("GIT_AUTHOR_DATE") or None
-    commit_date = commit_date or os.environ.get("GIT_COMMITTER_DATE") or None
+    author_date = when  # None: GitPython takes GIT_AUTHOR_DATE or now, like git
     previous_head = repo.head.reference if not repo.head.is_detached else None
     previous_commit = repo.head.commit
     written: list[Path] = []

@@ -119,3 +119,28 @@ def load_org(root: Path):
     result = load(root)
     assert result.organisation is not None, result.findings
     return result.organisation
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=False)
+def isolated_git(monkeypatch):
+    """git (and GitPython) without the developer's global or system config, dates or identity."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL",
+                 "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
+                 "OKROPS_TODAY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def org_repo(tmp_path, isolated_git) -> Path:
+    return make_org(tmp_path / "repo")
+
+
+def run_cli(command, args, input=None):
+    from click.testing import CliRunner
+
+    return CliRunner().invoke(command, args, input=input, catch_exceptions=False)
