@@ -55,6 +55,7 @@ class Commit:
     email: str
     when: datetime
     message: str
+    order: int = 0  # position in git log, 0 = newest
 
     @property
     def subject(self) -> str:
@@ -216,10 +217,9 @@ def read_log(toplevel: str, rev: str = "HEAD") -> LogResult:
         parts = record.split("\x1f", _FIELDS - 1)
         if len(parts) != _FIELDS:
             continue
-        result.commits += 1
         sha, parents, author, email, when, message = parts
         sha = sha.lstrip("\n")
-        commit = Commit(sha, parents.split() if parents else [], author, email, fromiso(when), message)
+        commit = Commit(sha, parents.split() if parents else [], author, email, fromiso(when), message, result.commits)
         if _MARKER in message.lower():
             found = entries_from_trailers(trailer_block(message), commit)
             if found:
@@ -227,6 +227,7 @@ def read_log(toplevel: str, rev: str = "HEAD") -> LogResult:
                 continue
         if len(commit.parents) <= 1:
             candidates.append(commit)
+        result.commits += 1
     return result
 
 

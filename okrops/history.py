@@ -40,17 +40,15 @@ def read_history(org: Organisation, since: Optional[date] = None) -> list[CheckI
     entries = gitlog.read_entries(org.root, org.okrs_dir)
     if not entries:
         return []
-    result = [
+    if since is not None:
+        entries = [e for e in entries if e.commit.when.date() >= since]
+    # By date; within a second, in commit order (git log lists newest first); within a commit, as written.
+    order = sorted(range(len(entries)), key=lambda i: (entries[i].commit.when, -entries[i].commit.order, i))
+    return [
         CheckIn(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email, e.commit.when,
                 e.commit.sha, e.kind, e.previous)
-        for e in entries
+        for e in (entries[i] for i in order)
     ]
-    if since is not None:
-        result = [c for c in result if c.when.date() >= since]
-    # git log lists newest first: reversing keeps commits of the same second in commit order.
-    result.reverse()
-    result.sort(key=lambda c: c.when)
-    return result
 
 
 def last_checkins(org: Organisation) -> Optional[dict[str, date]]:
