@@ -1,0 +1,41 @@
+"""The wheel ships the JSON Schemas, identical to schema/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_schemas_are_found_from_the_source_tree():
+    from okrops import schemas
+
+    assert (schemas.schema_dir() / "okrs.json").is_file()
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    pytest.importorskip("hatchling")
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    (found,) = out.glob("okrops-*.whl")
+    return found
+
+
+def test_wheel_contains_the_schemas_unchanged(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        for schema in sorted((ROOT / "schema").glob("*.json")):
+            inside = f"okrops/schema/{schema.name}"
+            assert inside in names
+            assert archive.read(inside) == schema.read_bytes()
+        entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+        text = archive.read(entry_points).decode()
+        assert "okrops = okrops.cli:main" in text
+        assert "okrops = okrops.site.plugin:OkropsPlugin" in text
