@@ -1,0 +1,116 @@
+"""The transparency site: an MkDocs project generated from okrs/ and git history.
+
+* :mod:`okrops.site.plugin` is the MkDocs plugin that adds the OKR pages in memory;
+* :mod:`okrops.site.view` holds the public, scored data the pages may show;
+* :mod:`okrops.site.pages` builds the pages, :mod:`okrops.site.charts` the SVG charts;
+* ``scaffold/`` holds the site sources a new OKR repository starts with
+  (``site/mkdocs.yml``, hand-written guides, theme overrides).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+SITE_DIR = "site"
+CONFIG_FILE = "mkdocs.yml"
+
+
+def scaffold_files() -> dict[str, str]:
+    """The site sources a new OKR repository needs: path relative to the repository root -> text."""
+    root = resources.files("okrops.site").joinpath("scaffold")
+    result: dict[str, str] = {}
+
+    def walk(node, prefix: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda n: n.name):
+            if child.name.startswith(("__", ".")):
+                continue
+            if child.is_dir():
+                walk(child, f"{prefix}{child.name}/")
+            else:
+                result[f"{SITE_DIR}/{prefix}{child.name}"] = child.read_text(encoding="utf-8")
+
+    walk(root, "")
+    return result
+
+
+def config_path(repo_path: str | os.PathLike) -> Optional[Path]:
+    path = Path(repo_path) / SITE_DIR / CONFIG_FILE
+    return path if path.is_file() else None
+
+
+def _scaffold_into(target: Path, repo: Path) -> Path:
+    """Write the default site sources to ``target`` for a repository without site/; returns the mkdocs.yml."""
+    for rel, text in scaffold_files().items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel == f"{SITE_DIR}/{CONFIG_FILE}":
+            text = text.replace("  - okrops\n", f"  - okrops:\n      repo: {str(repo)!r}\n")
+        path.write_text(text, encoding="utf-8")
+    return target / SITE_DIR / CONFIG_FILE
+
+
+def _config_file(repo: Path) -> tuple[Path, Optional[tempfile.TemporaryDirectory]]:
+    config_file = config_path(repo)
+    if config_file is not None:
+        return config_file, None
+    temp = tempfile.TemporaryDirectory(prefix="okrops-site-")
+    return _scaffold_into(Path(temp.name), repo), temp
+
+
+def build_site(repo_path: str | os.PathLike, out_dir: Optional[str | os.PathLike] = None, strict: bool = False) -> Path:
+    """Build the site of the OKR repository at ``repo_path``; returns the output folder.
+
+    Uses the repository's ``site/mkdocs.yml`` when there is one, else the default site
+    sources. The output goes to ``out_dir``, or where the configuration says
+    (``public/`` at the repository root). With ``strict``, any warning fails the build
+    (:class:`mkdocs.exceptions.Abort`).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    repo = Path(repo_path).resolve()
+    config_file, temp = _config_file(repo)
+    options = {}
+    if out_dir is not None:
+        options["site_dir"] = str(Path(out_dir).resolve())
+    elif temp is not None:
+        options["site_dir"] = str(repo / "public")
+    try:
+        config = load_config(str(config_file), strict=strict, **options)
+        build(config)
+        return Path(config.site_dir)
+    finally:
+        if temp is not None:
+            temp.cleanup()
+
+
+def serve_site(repo_path: str | os.PathLike, dev_addr: Optional[str] = None, open_in_browser: bool = False) -> None:
+    """Serve the site with live reload (okrs/ and site/ are watched) until interrupted."""
+    from mkdocs.commands.serve import serve
+
+    config_file, temp = _config_file(Path(repo_path).resolve())
+    try:
+        kwargs = {"dev_addr": dev_addr} if dev_addr else {}
+        serve(str(config_file), open_in_browser=open_in_browser, livereload=True, **kwargs)
+    finally:
+        if temp is not None:
+            temp.cleanup()
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Show MkDocs' messages the way the mkdocs command does (INFO and up, or DEBUG)."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_okrops", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._okrops = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+__all__ = ["build_site", "scaffold_files", "serve_site", "setup_logging"]

@@ -1,0 +1,146 @@
+"""The okrops MkDocs plugin: generates the OKR pages in memory from okrs/ and git history.
+
+Registered as the ``okrops`` entry point in ``mkdocs.plugins``, so a plain
+``mkdocs build`` or ``mkdocs serve`` (with live reload of okrs/) works as well
+as ``okrops site build``::
+
+    plugins:
+      - search
+      - okrops:
+          repo: ..          # the OKR repository; default: the folder above mkdocs.yml
+          today: 2026-11-25 # evaluate as of this date; default: OKROPS_TODAY or today
+          history: true     # read check-in history from git
+
+Nothing is written into the docs folder: pages are added with ``File.generated``.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+log = logging.getLogger("mkdocs.plugins.okrops")
+
+CSS_PATH = "assets/okrops/okrops.css"
+TOP_PAGES = [
+    ("Home", "index.md"),
+    ("Strategy", "strategy/index.md"),
+    ("Alignment", "alignment/index.md"),
+    ("Activity", "activity/index.md"),
+    ("Cycles", "cycles/index.md"),
+]
+TOP_SOURCES = {path for _title, path in TOP_PAGES}
+MAX_REPORTED_ERRORS = 20
+
+
+class OkropsPluginConfig(base.Config):
+    repo = c.Optional(c.Type(str))
+    today = c.Optional(c.Type(str))
+    history = c.Type(bool, default=True)
+
+
+class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
+    def __init__(self) -> None:
+        self.site = None
+        self.okrs_dir: Optional[Path] = None
+        self.nav_from_plugin = False
+
+    # -- configuration ------------------------------------------------------------
+    def repo_path(self, config) -> Path:
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        if self.config.repo:
+            return (base_dir / self.config.repo).resolve()
+        return base_dir.parent
+
+    def on_config(self, config):
+        from okrops import clock, history
+        from okrops.errors import OkropsError
+        from okrops.findings import Severity
+        from okrops.site.html import Linker
+        from okrops.site.pages import Site
+        from okrops.site.view import SiteView
+        from okrops.validate import validate
+
+        repo = self.repo_path(config)
+        try:
+            result = validate(repo)
+        except OkropsError as error:
+            raise PluginError(f"okrops: {error.message}") from None
+        org = result.organisation
+        if org is None:
+            raise PluginError("okrops: the OKR repository could not be loaded: "
+                              + "; ".join(f.message for f in result.findings[:3]))
+        errors = [f for f in result.findings if f.severity == Severity.ERROR]
+        for finding in errors[:MAX_REPORTED_ERRORS]:
+            log.warning("okrops: %s:%s: %s", finding.file, finding.line, finding.message)
+        if len(errors) > MAX_REPORTED_ERRORS:
+            log.warning("okrops: %d more errors; run 'okrops validate'", len(errors) - MAX_REPORTED_ERRORS)
+        self.okrs_dir = Path(org.okrs_dir)
+        try:
+            today = clock.today(self.config.today)
+        except OkropsError as error:
+            raise PluginError(f"okrops: {error.message}") from None
+        checkins = history.read_history(org) if self.config.history else []
+        view = SiteView(org, today, checkins)
+        site_settings = org.config.site
+        self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""))
+        # Header text comes from okrs/okrops.yaml; the theme inserts it unescaped, so escape it here.
+        config.site_name = html.escape(site_settings.get("title") or f"{org.config.organisation} OKRs")
+        if site_settings.get("description") and not config.site_description:
+            config.site_description = html.escape(site_settings["description"])
+        config.extra_css.append(CSS_PATH)
+        self.nav_from_plugin = config.nav is None
+        return config
+
+    # -- pages ---------------------------------------------------------------------
+    def on_files(self, files: Files, config) -> Files:
+        assert self.site is not None
+        handwritten = sorted(f.src_uri for f in files.documentation_pages())
+        for page in self.site.pages():
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                log.info("okrops: %s is written by hand in %s; not generating it", page.src_uri, config.docs_dir)
+                continue
+            inclusion = InclusionLevel.INCLUDED if page.src_uri in TOP_SOURCES else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+        css = resources.files("okrops.site").joinpath("assets/okrops.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, CSS_PATH, content=css))
+        if self.nav_from_plugin:
+            config.nav = self.navigation(handwritten)
+        return files
+
+    @staticmethod
+    def navigation(handwritten: list[str]) -> list:
+        """A shallow navigation: the overview pages, then the hand-written pages by folder.
+
+        Unit and key result pages are reached through links, not the navigation, so every
+        page carries a small navigation and the build grows linearly with the page count.
+        """
+        taken = {path for _title, path in TOP_PAGES}
+        nav: list = [{title: path} for title, path in TOP_PAGES]
+        sections: dict[str, list[str]] = {}
+        for path in handwritten:
+            if path in taken:
+                continue
+            folder = path.split("/")[0] if "/" in path else ""
+            sections.setdefault(folder, []).append(path)
+        for folder, paths in sections.items():
+            if folder:
+                nav.append({folder.replace("-", " ").capitalize(): paths})
+            else:
+                nav.extend(paths)
+        return nav
+
+    def on_serve(self, server, config, builder):
+        if self.okrs_dir is not None:
+            server.watch(str(self.okrs_dir))
+        return server

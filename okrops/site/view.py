@@ -1,0 +1,220 @@
+"""What the site may show: the public part of an organisation, scored, with its history.
+
+Everything the page builders read comes from :class:`SiteView`. Private units
+(and every unit below one) and private objectives are removed here, once, so no
+page builder can leak them by accident; references that point at removed
+objects stay unresolved and are shown as "(private)".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Optional
+
+from okrops import scoring
+from okrops.history import CheckIn
+from okrops.model import Cycle, CycleFile, KeyResult, Objective, Organisation, Unit
+
+ATTENTION = ("off-track", "at-risk")
+
+
+def public_view(org: Organisation) -> Organisation:
+    """A copy of ``org`` without private units (nor units below them) and private objectives."""
+    units: dict[str, Unit] = {}
+    for slug, unit in org.units.items():
+        if org.is_private_unit(slug):
+            continue
+        units[slug] = replace(unit, children=[c for c in unit.children if not org.is_private_unit(c)])
+    cycle_files: dict[tuple[str, str], CycleFile] = {}
+    objectives: dict[str, Objective] = {}
+    key_results: dict[str, KeyResult] = {}
+    for (unit_slug, cycle), cycle_file in org.cycle_files.items():
+        if unit_slug not in units:
+            continue
+        kept = [o for o in cycle_file.objectives if o.visibility != "private"]
+        cycle_files[(unit_slug, cycle)] = replace(cycle_file, objectives=kept)
+        for objective in kept:
+            objectives[objective.ref] = objective
+            for kr in objective.key_results:
+                key_results[kr.ref] = kr
+    return Organisation(
+        root=org.root,
+        okrs_dir=org.okrs_dir,
+        config=org.config,
+        strategy=org.strategy,
+        units=units,
+        cycle_files=cycle_files,
+        objectives=objectives,
+        key_results=key_results,
+        broken_files=set(),
+    )
+
+
+@dataclass
+class KrInfo:
+    kr: KeyResult
+    objective: Objective
+    score: scoring.KeyResultScore
+    history: list[CheckIn] = field(default_factory=list)
+
+    @property
+    def last(self) -> Optional[CheckIn]:
+        return self.history[-1] if self.history else None
+
+
+@dataclass
+class UnitCycle:
+    """One unit's standing in one cycle."""
+
+    unit: Unit
+    cycle: Cycle
+    score: Optional[float]  # the unit's own objectives
+    rollup: Optional[float]  # the unit and every unit below it
+    objectives: list[tuple[Objective, scoring.ObjectiveScore]]
+    statuses: dict[str, int]
+
+
+class SiteView:
+    """The public, scored organisation as of ``today``, with its check-in history."""
+
+    def __init__(self, org: Organisation, today: date, history: list[CheckIn]):
+        self.full = org
+        self.org = public_view(org)
+        self.today = today
+        self.config = org.config
+        self.current: Optional[Cycle] = self.org.current_cycle(today) or org.current_cycle(today)
+        self.cycles: list[Cycle] = self.org.cycles_in_use()
+        if self.current is not None and self.current.id not in {c.id for c in self.cycles}:
+            self.cycles.append(self.current)
+            self.cycles.sort(key=lambda c: (c.start, -c.days))
+        # History of public key results only, oldest first.
+        self.history: list[CheckIn] = [c for c in history if c.ref in self.org.key_results]
+        self.history.sort(key=lambda c: c.when)
+        self.known_history = bool(history)
+        by_ref: dict[str, list[CheckIn]] = {}
+        for checkin in self.history:
+            by_ref.setdefault(checkin.ref, []).append(checkin)
+        self.krs: dict[str, KrInfo] = {}
+        self.objective_scores: dict[str, scoring.ObjectiveScore] = {}
+        for objective in self.org.objectives.values():
+            scored = scoring.score_objective(self.org, objective, today)
+            self.objective_scores[objective.ref] = scored
+            for kr, kscore in zip(objective.key_results, scored.key_results):
+                self.krs[kr.ref] = KrInfo(kr, objective, kscore, by_ref.get(kr.ref, []))
+        # Objectives that name each objective (or one of its key results) as their parent.
+        self.children_of: dict[str, list[Objective]] = {}
+        for objective in self.org.objectives.values():
+            if objective.parent:
+                target = self.parent_objective(objective)
+                if target is not None:
+                    self.children_of.setdefault(target.ref, []).append(objective)
+        self._unit_cycles: dict[tuple[str, str], UnitCycle] = {}
+        for cycle in self.cycles:
+            self._score_cycle(cycle)
+
+    # -- lookups -------------------------------------------------------------
+    def parent_objective(self, objective: Objective) -> Optional[Objective]:
+        ref = objective.parent
+        if not ref:
+            return None
+        if ref in self.org.objectives:
+            return self.org.objectives[ref]
+        if ref in self.org.key_results:
+            return self.org.objectives[self.org.key_results[ref].objective_ref]
+        return None
+
+    def unit_cycle(self, slug: str, cycle: str) -> UnitCycle:
+        return self._unit_cycles[(slug, cycle)]
+
+    def cycles_of(self, slug: str) -> list[Cycle]:
+        """Cycles this unit has a page for: the current one, and every one it has OKRs in."""
+        return [c for c in self.cycles if (self.current and c.id == self.current.id) or (slug, c.id) in self.org.cycle_files]
+
+    def home_cycle(self, slug: str) -> Cycle:
+        """The cycle a link to a unit points at: the current one."""
+        assert self.current is not None
+        return self.current
+
+    def walk(self):
+        return self.org.walk()
+
+    def effective_strategies(self, objective: Objective) -> list[tuple[str, bool]]:
+        """(strategy id, direct?) for the objective's own strategies and those it inherits through parents."""
+        result: dict[str, bool] = {s: True for s in objective.strategies}
+        seen = {objective.ref}
+        current = self.parent_objective(objective)
+        while current is not None and current.ref not in seen:
+            seen.add(current.ref)
+            for s in current.strategies:
+                result.setdefault(s, False)
+            current = self.parent_objective(current)
+        return list(result.items())
+
+    def attention(self, cycle: Cycle) -> list[KrInfo]:
+        """Off-track and at-risk key results of a cycle, worst first."""
+        found = [k for k in self.krs.values() if k.objective.cycle == cycle.id and k.score.status in ATTENTION]
+        found.sort(key=lambda k: (k.score.status != "off-track", (k.score.progress or 0) - k.score.expected, k.kr.ref))
+        return found
+
+    def stale(self, cycle: Cycle) -> list[KrInfo]:
+        """Key results of a running cycle with no check-in for longer than the cadence; empty without history."""
+        if not self.known_history or not (cycle.start <= self.today <= cycle.end):
+            return []
+        cadence = self.config.cadence_days
+        result = []
+        for k in self.krs.values():
+            if k.objective.cycle != cycle.id:
+                continue
+            since = k.last.day if k.last else cycle.start
+            if (self.today - since).days > cadence:
+                result.append(k)
+        result.sort(key=lambda k: (k.last.day if k.last else cycle.start, k.kr.ref))
+        return result
+
+    def is_stale(self, info: KrInfo) -> bool:
+        cycle = self.config.cycles[info.objective.cycle]
+        if not self.known_history or not (cycle.start <= self.today <= cycle.end):
+            return False
+        since = info.last.day if info.last else cycle.start
+        return (self.today - since).days > self.config.cadence_days
+
+    def org_score(self, cycle: Cycle) -> Optional[float]:
+        values = [s.score for o, s in self._cycle_objectives(cycle) if s.score is not None]
+        return round(sum(values) / len(values), 2) if values else None
+
+    def _cycle_objectives(self, cycle: Cycle):
+        for unit, _depth in self.org.walk():
+            yield from self.unit_cycle(unit.slug, cycle.id).objectives
+
+    # -- scoring -------------------------------------------------------------
+    def _score_cycle(self, cycle: Cycle) -> None:
+        """Scores of every unit in ``cycle``; roll-ups bottom-up in one pass."""
+        order = list(self.org.walk())
+        totals: dict[str, tuple[float, int]] = {}
+        own: dict[str, list] = {}
+        for unit, _depth in order:
+            objectives = self.org.objectives_of(unit.slug, cycle.id)
+            pairs = [(o, self.objective_scores[o.ref]) for o in objectives]
+            own[unit.slug] = pairs
+            values = [s.score for _o, s in pairs if s.score is not None]
+            totals[unit.slug] = (sum(values), len(values))
+        for unit, _depth in reversed(order):
+            if unit.parent and unit.parent in totals:
+                s, n = totals[unit.parent]
+                cs, cn = totals[unit.slug]
+                totals[unit.parent] = (s + cs, n + cn)
+        for unit, _depth in order:
+            pairs = own[unit.slug]
+            values = [s.score for _o, s in pairs if s.score is not None]
+            total, count = totals[unit.slug]
+            statuses: dict[str, int] = {}
+            for _o, s in pairs:
+                for k in s.key_results:
+                    statuses[k.status] = statuses.get(k.status, 0) + 1
+            self._unit_cycles[(unit.slug, cycle.id)] = UnitCycle(
+                unit, cycle,
+                round(sum(values) / len(values), 2) if values else None,
+                round(total / count, 2) if count else None,
+                pairs, statuses,
+            )
