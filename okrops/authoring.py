@@ -1,0 +1,385 @@
+"""Write well-formed OKR entries: ``okrops new unit|cycle|objective|kr``.
+
+New files start with a ``# yaml-language-server: $schema=...`` line. Existing
+files are edited on the round-trip path: the new entry is appended and every
+other byte of the file stays as it was. A file that a no-op round trip would
+already reformat is refused rather than rewritten. Every edit is checked
+against the schema before anything is written; names and ids that are
+unsafe, unknown or already taken are refused with a message that says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from okrops.errors import OkropsError, UnknownReference, UsageError
+
+ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,31}$")
+CYCLE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
+SCHEMA_URL = "https://okrops.dev/schema/{kind}.json"
+
+
+class AuthoringError(OkropsError):
+    """An entry cannot be written: duplicate, unsafe name, unknown parent, or a file okrops will not reformat."""
+
+
+@dataclass
+class Written:
+    path: Path  # the file written
+    ref: str  # the new entry's reference (unit slug, cycle id, objective or key result ref)
+    created: bool  # True: a new file; False: an entry appended to an existing file
+
+    def describe(self, root: Path) -> str:
+        try:
+            shown = self.path.relative_to(root).as_posix()
+        except ValueError:
+            shown = str(self.path)
+        return f"{'created' if self.created else 'updated'} {shown}: {self.ref}"
+
+
+# --- shared helpers ---------------------------------------------------------------
+
+
+def schema_header(root: Path, file: Path, kind: str) -> str:
+    """The first line of a new file: the schema next to the repository (schema/), else the published URL."""
+    local = Path(root) / "schema" / f"{kind}.json"
+    if local.is_file():
+        target = os.path.relpath(local, Path(file).parent).replace(os.sep, "/")
+    else:
+        target = _schema_id(kind)
+    return f"# yaml-language-server: $schema={target}\n"
+
+
+def _schema_id(kind: str) -> str:
+    from okrops import schemas
+
+    return schemas.schema(kind).get("$id") or SCHEMA_URL.format(kind=kind)
+
+
+def load_for_edit(path: Path) -> tuple[str, Any]:
+    """The text and round-trip document of ``path``; refused when a no-op round trip would change it."""
+    from okrops.yamlio import YamlProblem, dump_roundtrip, load_roundtrip, read_text
+
+    try:
+        text = read_text(path)
+        document = load_roundtrip(text)
+    except YamlProblem as problem:
+        where = f":{problem.line}" if problem.line else ""
+        raise AuthoringError(f"{path}{where}: {problem.message}; fix the file first (okrops validate)") from None
+    if dump_roundtrip(document) != text:
+        raise AuthoringError(
+            f"{path}: okrops would reformat this file when editing it (its indentation, quoting or line breaks differ "
+            "from the okrops layout), so it leaves it alone; add the entry by hand, or reformat the file "
+            "(two-space mappings, list items indented by two with '- ') and try again"
+        )
+    if not hasattr(document, "get"):
+        raise AuthoringError(f"{path}: the top level must be a mapping of keys")
+    return text, document
+
+
+def check_schema(kind: str, document: Any, path: Path) -> None:
+    from okrops import schemas
+    from okrops.yamlio import to_plain
+
+    problems = schemas.errors(kind, to_plain(document))
+    if problems:
+        where, message = problems[0]
+        location = "/".join(str(p) for p in where) or "top level"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise AuthoringError(f"{path}: the result would not be valid at {location}: {message}{more}")
+
+
+def dump_new(root: Path, path: Path, kind: str, document: Any) -> str:
+    from okrops.yamlio import dump_roundtrip
+
+    return schema_header(root, path, kind) + dump_roundtrip(document)
+
+
+def _write(path: Path, text: str) -> None:
+    from okrops.yamlio import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
+
+
+def _cmap(pairs: Iterable[tuple[str, Any]]):
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    result = CommentedMap()
+    for key, value in pairs:
+        if value is None or value == "" or value == [] or value == {}:
+            continue
+        if isinstance(value, list):
+            seq = CommentedSeq(value)
+            value = seq
+        result[key] = value
+    return result
+
+
+def _append(seq, item) -> None:
+    """Append to a round-trip list, switching an empty flow list ([]) to block style.
+
+    Blank lines and comments that followed the old last item stay below the new one,
+    so the new entry lands right after the last one and before what came after it.
+    """
+    if not len(seq) and hasattr(seq, "fa"):
+        seq.fa.set_block_style()
+    previous = seq[-1] if len(seq) else None
+    seq.append(item)
+    if previous is not None:
+        move_trailing(previous, item)
+
+
+def _last_key_holder(node: Any):
+    """(mapping, key) of the last scalar value written inside ``node``, where ruamel keeps following comments."""
+    while hasattr(node, "ca") and hasattr(node, "keys") and len(node):
+        key = list(node.keys())[-1]
+        value = node[key]
+        if hasattr(value, "keys") and len(value):
+            node = value
+            continue
+        if isinstance(value, list) and len(value) and hasattr(value[-1], "keys") and len(value[-1]):
+            if getattr(value, "fa", None) is not None and value.fa.flow_style():
+                return node, key
+            node = value[-1]
+            continue
+        return node, key
+    return None, None
+
+
+def move_trailing(previous: Any, new: Any) -> None:
+    """Move the comment lines and blank lines that followed ``previous`` to below ``new``.
+
+    The end-of-line comment of the last line of ``previous`` stays where it is.
+    """
+    import copy
+
+    holder, key = _last_key_holder(previous)
+    target, target_key = _last_key_holder(new)
+    if holder is None or target is None:
+        return
+    entry = holder.ca.items.get(key)
+    if not entry or len(entry) < 3 or entry[2] is None:
+        return
+    token = entry[2]
+    text = token.value
+    cut = text.find("\n")
+    if cut < 0 or cut == len(text) - 1:
+        return
+    head, tail = text[: cut + 1], text[cut + 1:]
+    moved = copy.copy(token)
+    moved.value = "\n" + tail
+    if head.strip():
+        token.value = head
+    else:
+        entry[2] = None
+    target.ca.items.setdefault(target_key, [None, None, None, None])[2] = moved
+
+
+def _number(value: Optional[float]) -> Optional[float]:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _context(path: Optional[str]):
+    """(root, okrs_dir, organisation) for authoring; the organisation must at least load its config."""
+    from okrops.errors import LoadError
+    from okrops.repository import find_okrs_dir, load
+
+    root, okrs_dir = find_okrs_dir(path)
+    result = load(okrs_dir)
+    if result.organisation is None:
+        raise LoadError(f"{okrs_dir}/okrops.yaml has errors; run okrops validate and fix them first")
+    return root, okrs_dir, result.organisation
+
+
+def _safe_id(value: str, what: str, pattern: re.Pattern = ID_PATTERN) -> str:
+    if not pattern.match(value or ""):
+        raise AuthoringError(f"{value!r} is not a safe {what}: use letters, digits and dashes, "
+                             f"starting with a letter, at most 32 characters (e.g. O1, KR2)")
+    return value
+
+
+def next_id(prefix: str, taken: Iterable[str]) -> str:
+    numbers = [int(t[len(prefix):]) for t in taken if t.startswith(prefix) and t[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+# --- unit ---------------------------------------------------------------------------
+
+
+def new_unit(slug: str, name: str, parent: Optional[str] = None, kind: Optional[str] = None,
+             description: Optional[str] = None, maintainers: Iterable[str] = (), visibility: Optional[str] = None,
+             path: Optional[str] = None) -> Written:
+    from okrops.repository import SAFE_NAME, UNIT_FILE
+
+    root, okrs_dir, org = _context(path)
+    if not SAFE_NAME.match(slug or ""):
+        raise AuthoringError(f"{slug!r} is not a safe unit name: use lower-case letters, digits and dashes "
+                             "(it becomes a folder, the unit id in references and part of URLs)")
+    if slug in org.units:
+        raise AuthoringError(f"unit {slug!r} already exists (okrs/{org.units[slug].folder}); unit names are unique "
+                             "across the organisation")
+    if parent is not None:
+        if parent not in org.units:
+            raise UnknownReference(f"parent unit {parent!r} does not exist; known: {', '.join(sorted(org.units)) or 'none'}")
+        folder = okrs_dir / org.units[parent].folder / slug
+    else:
+        folder = okrs_dir / slug
+    target = folder / UNIT_FILE
+    if folder.exists():
+        raise AuthoringError(f"{folder} already exists; pick another name or add a {UNIT_FILE} there by hand")
+    document = _cmap([("name", name), ("kind", kind), ("description", description),
+                      ("maintainers", list(maintainers)), ("visibility", visibility)])
+    check_schema("unit", document, target)
+    _write(target, dump_new(root, target, "unit", document))
+    return Written(target, slug, True)
+
+
+# --- cycle --------------------------------------------------------------------------
+
+
+def _date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise UsageError(f"{what} {text!r} is not a date: use YYYY-MM-DD") from None
+
+
+def new_cycle(cycle_id: str, start: str, end: str, name: Optional[str] = None, path: Optional[str] = None) -> Written:
+    from okrops.repository import CONFIG_FILE, find_okrs_dir
+
+    root, okrs_dir = find_okrs_dir(path)
+    _safe_id(cycle_id, "cycle id", CYCLE_PATTERN)
+    first, last = _date(start, "start"), _date(end, "end")
+    if last < first:
+        raise UsageError(f"the cycle ends ({last}) before it starts ({first})")
+    config = okrs_dir / CONFIG_FILE
+    text, document = load_for_edit(config)
+    cycles = document.get("cycles")
+    if cycles is None:
+        raise AuthoringError(f"{config}: it has no cycles list; add 'cycles:' first")
+    if any(str(c.get("id")) == cycle_id for c in cycles if hasattr(c, "get")):
+        raise AuthoringError(f"cycle {cycle_id!r} already exists in {config}")
+    _append(cycles, _cmap([("id", cycle_id), ("name", name), ("start", first), ("end", last)]))
+    check_schema("config", document, config)
+    from okrops.yamlio import dump_roundtrip
+
+    _write(config, dump_roundtrip(document))
+    return Written(config, cycle_id, False)
+
+
+# --- objective and key result --------------------------------------------------------
+
+
+def _cycle_file(okrs_dir: Path, org, unit: str, cycle: str) -> Path:
+    if unit not in org.units:
+        raise UnknownReference(f"unit {unit!r} does not exist; known: {', '.join(sorted(org.units)) or 'none'} "
+                               "(create it with okrops new unit)")
+    if cycle not in org.config.cycles:
+        raise UnknownReference(f"cycle {cycle!r} is not in okrs/okrops.yaml; known: "
+                               f"{', '.join(sorted(org.config.cycles))} (add it with okrops new cycle)")
+    return okrs_dir / org.units[unit].folder / f"{cycle}.yaml"
+
+
+def objective_entry(objective_id: str, title: str, why: Optional[str] = None, type_: Optional[str] = None,
+                    owner: Optional[str] = None, visibility: Optional[str] = None, strategies: Iterable[str] = (),
+                    parent: Optional[str] = None, key_results: Optional[list] = None, extra: Iterable = ()):
+    from ruamel.yaml.comments import CommentedSeq
+
+    aligns = _cmap([("strategies", list(strategies)), ("parent", parent)])
+    if "strategies" in aligns:
+        aligns["strategies"].fa.set_flow_style()
+    entry = _cmap([("id", objective_id), ("title", title), ("why", why), ("type", type_), ("owner", owner),
+                   ("visibility", visibility), ("aligns_to", aligns or None), *extra])
+    entry["key_results"] = CommentedSeq(key_results or [])
+    if not key_results:
+        entry["key_results"].fa.set_flow_style()
+    return entry
+
+
+def kr_entry(kr_id: str, title: str, metric: Optional[str] = None, measure_unit: Optional[str] = None,
+             direction: Optional[str] = None, baseline: Optional[float] = None, target: Optional[float] = None,
+             data_source: Optional[str] = None, weight: Optional[float] = None, extra: Iterable = ()):
+    return _cmap([("id", kr_id), ("title", title), ("metric", metric), ("unit", measure_unit),
+                  ("direction", direction), ("baseline", _number(baseline)), ("target", _number(target)),
+                  ("data_source", data_source), ("weight", _number(weight)), *extra])
+
+
+def new_objective(unit: str, cycle: str, title: str, objective_id: Optional[str] = None, why: Optional[str] = None,
+                  type_: Optional[str] = None, owner: Optional[str] = None, visibility: Optional[str] = None,
+                  strategies: Iterable[str] = (), parent: Optional[str] = None, path: Optional[str] = None) -> Written:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from okrops.yamlio import dump_roundtrip
+
+    root, okrs_dir, org = _context(path)
+    target = _cycle_file(okrs_dir, org, unit, cycle)
+    strategies = list(strategies)
+    unknown = [s for s in strategies if s not in org.strategy.strategies]
+    if unknown:
+        raise UnknownReference(f"unknown strategy {unknown[0]!r}; known: {', '.join(sorted(org.strategy.strategies)) or 'none'}")
+    if parent and parent not in org.objectives and parent not in org.key_results:
+        raise UnknownReference(f"parent {parent!r} is not an objective or key result")
+    created = not target.exists()
+    if not created:
+        _text, document = load_for_edit(target)
+        objectives = document.get("objectives")
+        if objectives is None:
+            objectives = document["objectives"] = CommentedSeq()
+    else:
+        document = CommentedMap()
+        objectives = document["objectives"] = CommentedSeq()
+    taken = [str(o.get("id")) for o in objectives if hasattr(o, "get")]
+    objective_id = objective_id or next_id("O", taken)
+    _safe_id(objective_id, "objective id")
+    if objective_id in taken:
+        raise AuthoringError(f"objective {unit}/{cycle}/{objective_id} already exists in {target}")
+    _append(objectives, objective_entry(objective_id, title, why, type_, owner, visibility, strategies, parent))
+    check_schema("okrs", document, target)
+    _write(target, dump_new(root, target, "okrs", document) if created else dump_roundtrip(document))
+    return Written(target, f"{unit}/{cycle}/{objective_id}", created)
+
+
+def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: Optional[str] = None,
+           measure_unit: Optional[str] = None, direction: Optional[str] = None, baseline: Optional[float] = None,
+           target: Optional[float] = None, data_source: Optional[str] = None, weight: Optional[float] = None,
+           path: Optional[str] = None) -> Written:
+    from okrops.yamlio import dump_roundtrip
+
+    root, okrs_dir, org = _context(path)
+    parts = objective_ref.split("/")
+    if len(parts) != 3:
+        raise UsageError(f"{objective_ref!r} is not an objective reference: write <unit>/<cycle>/<objective>, "
+                         "e.g. platform/2026-Q4/O1")
+    unit, cycle, objective_id = parts
+    file = _cycle_file(okrs_dir, org, unit, cycle)
+    if not file.exists():
+        raise UnknownReference(f"{unit} has no OKRs for {cycle} yet ({file} is missing); add an objective first")
+    _text, document = load_for_edit(file)
+    matches = [o for o in (document.get("objectives") or []) if hasattr(o, "get") and str(o.get("id")) == objective_id]
+    if not matches:
+        raise UnknownReference(f"objective {objective_ref} does not exist in {file}")
+    objective = matches[0]
+    krs = objective.get("key_results")
+    if krs is None:
+        from ruamel.yaml.comments import CommentedSeq
+
+        krs = objective["key_results"] = CommentedSeq()
+    taken = [str(k.get("id")) for k in krs if hasattr(k, "get")]
+    kr_id = kr_id or next_id("KR", taken)
+    _safe_id(kr_id, "key result id")
+    if kr_id in taken:
+        raise AuthoringError(f"key result {objective_ref}/{kr_id} already exists in {file}")
+    if direction is None and baseline is not None and target is not None:
+        direction = "decrease" if target < baseline else None
+    _append(krs, kr_entry(kr_id, title, metric, measure_unit, direction, baseline, target, data_source, weight))
+    check_schema("okrs", document, file)
+    _write(file, dump_roundtrip(document))
+    return Written(file, f"{objective_ref}/{kr_id}", False)

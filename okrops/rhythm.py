@@ -1,0 +1,346 @@
+"""The cycle rhythm: ``okrops cycle close`` and ``okrops cycle open``.
+
+Closing a cycle adds a ``reflection`` to every objective that has none: the
+final score (from its key results), the learnings when given, and a decision
+(``done``, ``carry-over``, ``rewrite`` or ``drop``), suggested from the score
+unless chosen. The change is meant to be reviewed in a pull request, where the
+team writes its learnings and settles the decisions.
+
+Opening the next cycle turns those decisions into the next cycle's files:
+carried-over objectives continue with their key results starting from where
+they ended (the old ``current`` becomes the new ``baseline``); objectives to
+rewrite come back as drafts marked ``x-rewrite-of`` with the learnings next to
+them, so a failed OKR is rewritten, never silently abandoned. ``done`` and
+``drop`` end there. Opening refuses while objectives have no reflection.
+
+Both write on the round-trip path: existing files keep every other byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from okrops.authoring import (
+    AuthoringError,
+    _append,
+    _context,
+    _write,
+    check_schema,
+    dump_new,
+    kr_entry,
+    load_for_edit,
+    move_trailing,
+    next_id,
+    objective_entry,
+)
+from okrops.errors import UnknownReference, UsageError
+from okrops.model import Objective, Organisation
+
+DECISIONS = ("done", "carry-over", "rewrite", "drop")
+CARRIED = ("carry-over", "rewrite")
+
+
+@dataclass
+class Reflected:
+    ref: str
+    score: Optional[float]
+    decision: str
+    suggested: bool  # True: okrops chose the decision from the score
+
+
+@dataclass
+class CloseResult:
+    cycle: str
+    reflected: list[Reflected] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)  # objectives that had a reflection
+    files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Carried:
+    old_ref: str
+    new_ref: str
+    decision: str
+
+
+@dataclass
+class OpenResult:
+    cycle: str
+    source: str
+    carried: list[Carried] = field(default_factory=list)
+    ended: list[tuple[str, str]] = field(default_factory=list)  # (ref, decision) of done and dropped objectives
+    created: list[Path] = field(default_factory=list)
+    updated: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def suggest(score: Optional[float], aspirational: bool, aspirational_target: float = 0.7) -> str:
+    """The default decision for a final score: done when achieved, rewrite when far off, else carry over."""
+    if score is None:
+        return "rewrite"
+    if score >= (aspirational_target if aspirational else 1.0):
+        return "done"
+    if score >= (0.3 if aspirational else 0.4):
+        return "carry-over"
+    return "rewrite"
+
+
+def _objectives(org: Organisation, cycle: str, units: Optional[list[str]]) -> list[Objective]:
+    result = []
+    for (unit, cycle_id), cycle_file in sorted(org.cycle_files.items()):
+        if cycle_id == cycle and (not units or unit in units):
+            result.extend(cycle_file.objectives)
+    return result
+
+
+def _check_refs(given: dict[str, str], known: set[str], what: str) -> None:
+    unknown = [r for r in given if r not in known]
+    if unknown:
+        raise UnknownReference(f"{what} for {unknown[0]!r}, which is not an objective of this cycle")
+
+
+def close_cycle(cycle: str, path: Optional[str] = None, decisions: Optional[dict[str, str]] = None,
+                learnings: Optional[dict[str, str]] = None, units: Optional[list[str]] = None,
+                today: Optional[date] = None) -> CloseResult:
+    """Add a reflection to every objective of ``cycle`` (optionally only some units') that has none."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from okrops import clock, scoring
+    from okrops.yamlio import dump_roundtrip
+
+    decisions, learnings = dict(decisions or {}), dict(learnings or {})
+    root, okrs_dir, org = _context(path)
+    if cycle not in org.config.cycles:
+        raise UnknownReference(f"cycle {cycle!r} is not in okrs/okrops.yaml")
+    for unit in units or []:
+        if unit not in org.units:
+            raise UnknownReference(f"unit {unit!r} does not exist")
+    for ref, decision in decisions.items():
+        if decision not in DECISIONS:
+            raise UsageError(f"decision {decision!r} for {ref} is not one of: {', '.join(DECISIONS)}")
+    objectives = _objectives(org, cycle, units)
+    known = {o.ref for o in objectives}
+    _check_refs(decisions, known, "a decision was given")
+    _check_refs(learnings, known, "learnings were given")
+    when = today or clock.today()
+    result = CloseResult(cycle)
+    by_file: dict[str, list[Objective]] = {}
+    for objective in objectives:
+        if objective.reflection is not None:
+            result.already.append(objective.ref)
+            continue
+        by_file.setdefault(objective.source.file, []).append(objective)
+    texts: dict[Path, str] = {}
+    for rel, todo in by_file.items():
+        file = Path(org.root) / rel
+        _text, document = load_for_edit(file)
+        items = {str(o.get("id")): o for o in document.get("objectives") or [] if hasattr(o, "get")}
+        for objective in todo:
+            item = items[objective.id]
+            score = scoring.score_objective(org, objective, when).score
+            decision = decisions.get(objective.ref)
+            suggested = decision is None
+            if decision is None:
+                decision = suggest(score, objective.aspirational, org.config.scoring.aspirational_target)
+            reflection = CommentedMap()
+            if score is not None:
+                reflection["score"] = score
+            if learnings.get(objective.ref):
+                reflection["learnings"] = learnings[objective.ref]
+            reflection["decision"] = decision
+            previous = list(item.values())[-1] if len(item) else None
+            keys = list(item.keys())
+            item["reflection"] = reflection
+            if previous is not None and keys:
+                move_trailing(_wrap(item, keys[-1]), reflection)
+            if not learnings.get(objective.ref):
+                shown = "no score (no data)" if score is None else f"scored {score:g}"
+                note = (f"{cycle} reflection: {shown}; decision {'suggested by okrops' if suggested else 'chosen'}. "
+                        "Add learnings: what did we learn? and check the decision (done, carry-over, rewrite, drop).")
+                item.yaml_set_comment_before_after_key("reflection", before=note, indent=_indent(item))
+            result.reflected.append(Reflected(objective.ref, score, decision, suggested))
+        check_schema("okrs", document, file)
+        texts[file] = dump_roundtrip(document)
+    for file, text in texts.items():
+        _write(file, text)
+        result.files.append(file)
+    return result
+
+
+class _wrap:
+    """A one-key view of ``mapping`` so move_trailing looks at the value of ``key`` (the old last key)."""
+
+    def __init__(self, mapping, key):
+        self._mapping, self._key = mapping, key
+        self.ca = mapping.ca
+
+    def keys(self):
+        return [self._key]
+
+    def __len__(self):
+        return 1
+
+    def __getitem__(self, key):
+        return self._mapping[key]
+
+
+def _indent(item) -> int:
+    """Column of the keys of a list item in okrops' layout (lists of objectives sit at column 2)."""
+    try:
+        return item.lc.col
+    except AttributeError:  # pragma: no cover
+        return 4
+
+
+# --- open ---------------------------------------------------------------------------
+
+
+def previous_cycle(org: Organisation, cycle: str) -> Optional[str]:
+    """The cycle in use that ended last before ``cycle`` starts, of the most similar length."""
+    new = org.config.cycles[cycle]
+    used = {c for (_u, c) in org.cycle_files}
+    before = [org.config.cycles[c] for c in used if c in org.config.cycles and org.config.cycles[c].end < new.start]
+    if not before:
+        return None
+    latest = max(c.end for c in before)
+    candidates = [c for c in before if c.end == latest]
+    return min(candidates, key=lambda c: (abs(c.days - new.days), c.id)).id
+
+
+def open_cycle(cycle: str, path: Optional[str] = None, source: Optional[str] = None,
+               units: Optional[list[str]] = None) -> OpenResult:
+    """Create the OKR files of ``cycle`` from the reflections of the cycle before it."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from okrops.yamlio import dump_roundtrip
+
+    root, okrs_dir, org = _context(path)
+    if cycle not in org.config.cycles:
+        raise UnknownReference(f"cycle {cycle!r} is not in okrs/okrops.yaml; add it first: "
+                               f"okrops new cycle {cycle} --start YYYY-MM-DD --end YYYY-MM-DD")
+    source = source or previous_cycle(org, cycle)
+    if source is None:
+        raise UsageError(f"no cycle with OKRs ends before {cycle} starts; name the cycle to continue from with --from")
+    if source not in org.config.cycles:
+        raise UnknownReference(f"cycle {source!r} is not in okrs/okrops.yaml")
+    if source == cycle:
+        raise UsageError("a cycle cannot continue from itself")
+    objectives = _objectives(org, source, units)
+    open_ones = [o.ref for o in objectives if o.reflection is None]
+    if open_ones:
+        shown = ", ".join(open_ones[:5]) + (f" and {len(open_ones) - 5} more" if len(open_ones) > 5 else "")
+        raise AuthoringError(f"{len(open_ones)} objective{'s' if len(open_ones) != 1 else ''} of {source} "
+                             f"{'have' if len(open_ones) != 1 else 'has'} no reflection yet ({shown}): run "
+                             f"'okrops cycle close {source}', review the decisions, merge, then open {cycle}")
+    result = OpenResult(cycle, source)
+    new_cycle = org.config.cycles[cycle]
+
+    # Pass 1: which objectives continue, and under which id in each unit's new file.
+    plans: dict[str, list[Objective]] = {}
+    for objective in objectives:
+        decision = objective.reflection.decision
+        if decision in CARRIED:
+            plans.setdefault(objective.unit, []).append(objective)
+        else:
+            result.ended.append((objective.ref, decision))
+    documents: dict[str, tuple[Path, object, bool]] = {}
+    new_ids: dict[str, str] = {}
+    skipped: set[str] = set()
+    for unit, carried in plans.items():
+        file = okrs_dir / org.units[unit].folder / f"{cycle}.yaml"
+        if file.exists():
+            _text, document = load_for_edit(file)
+            if document.get("objectives") is None:
+                document["objectives"] = CommentedSeq()
+        else:
+            document = CommentedMap()
+            document["objectives"] = CommentedSeq()
+        existing = [o for o in document["objectives"] if hasattr(o, "get")]
+        taken = [str(o.get("id")) for o in existing]
+        origins = {str(o.get("x-carried-from") or o.get("x-rewrite-of")) for o in existing}
+        for objective in carried:
+            if objective.ref in origins:
+                skipped.add(objective.ref)
+                result.notes.append(f"{objective.ref} is already in {file.name}; left as it is")
+                continue
+            new_id = objective.id if objective.id not in taken else next_id("O", taken)
+            taken.append(new_id)
+            new_ids[objective.ref] = f"{unit}/{cycle}/{new_id}"
+        documents[unit] = (file, document, not file.exists())
+
+    # Pass 2: write the entries, with alignment links that still make sense.
+    for unit, carried in plans.items():
+        file, document, created = documents[unit]
+        for objective in carried:
+            if objective.ref in skipped:
+                continue
+            new_ref = new_ids[objective.ref]
+            parent = _parent_for(org, objective.parent, new_cycle, new_ids)
+            if objective.parent and parent is None:
+                result.notes.append(f"{new_ref}: dropped the parent {objective.parent}, which does not continue into "
+                                    f"{cycle}; align it to a {cycle} objective")
+            decision = objective.reflection.decision
+            marker = "x-carried-from" if decision == "carry-over" else "x-rewrite-of"
+            key_results = [_kr_next(kr) for kr in objective.key_results]
+            entry = objective_entry(new_ref.rsplit("/", 1)[1], objective.title, objective.why or None,
+                                    objective.type if objective.type != "committed" else None,
+                                    objective.owner, objective.visibility if objective.visibility != "public" else None,
+                                    objective.strategies, parent, key_results, extra=[(marker, objective.ref)])
+            _append(document["objectives"], entry)
+            reflection = objective.reflection
+            score = "no score" if reflection.score is None else f"scored {reflection.score:g}"
+            if decision == "rewrite":
+                text = (f"REWRITE before merging: {objective.ref} {score} and is to be rewritten. "
+                        + (f"Learnings: {' '.join(reflection.learnings.split())}" if reflection.learnings else
+                           "Write down what was learned and a better objective."))
+            else:
+                text = f"Carried over from {objective.ref} ({score}); baselines start where it ended."
+            document["objectives"].yaml_set_comment_before_after_key(
+                len(document["objectives"]) - 1, before=text, indent=2)
+            result.carried.append(Carried(objective.ref, new_ref, decision))
+        if not any(c.new_ref.startswith(f"{unit}/") for c in result.carried):
+            continue
+        check_schema("okrs", document, file)
+        text = dump_new(root, file, "okrs", document) if created else dump_roundtrip(document)
+        _write(file, text)
+        (result.created if created else result.updated).append(file)
+    return result
+
+
+def _parent_for(org: Organisation, parent: Optional[str], new_cycle, new_ids: dict[str, str]) -> Optional[str]:
+    if not parent:
+        return None
+    parts = parent.split("/")
+    parent_cycle = org.config.cycles.get(parts[1]) if len(parts) > 1 else None
+    if parent_cycle is not None and parent_cycle.contains(new_cycle):
+        return parent
+    objective_ref = "/".join(parts[:3])
+    if objective_ref in new_ids:
+        return new_ids[objective_ref] + ("/" + parts[3] if len(parts) > 3 else "")
+    return None
+
+
+def _kr_next(kr):
+    """The key result for the next cycle: it starts where the last one ended."""
+    from ruamel.yaml.comments import CommentedMap
+
+    baseline = kr.current if kr.current is not None else kr.baseline
+    extra = []
+    if kr.direction == "range":
+        band = CommentedMap()
+        band["min"], band["max"] = kr.range_min, kr.range_max
+        band.fa.set_flow_style()
+        extra.append(("range", band))
+        baseline = None
+    explicit = kr.direction in ("decrease", "range") or (
+        baseline is not None and kr.target is not None and baseline > kr.target)
+    entry = kr_entry(kr.id, kr.title, kr.metric or None, kr.measure_unit or None,
+                     kr.direction if explicit else None,
+                     baseline, kr.target if kr.direction != "range" else None, kr.data_source or None,
+                     kr.weight if kr.weight != 1.0 else None)
+    for key, value in extra:
+        entry.insert(len(entry) - (1 if "data_source" in entry else 0), key, value)
+    return entry
