@@ -16,7 +16,7 @@ VAGUE_PHRASES = [
 CONTINUE_WORDS = ["continue", "keep", "maintain", "sustain", "carry on", "remain", "stay"]
 COMPENSATION_WORDS = [
     "bonus", "bonuses", "compensation", "salary", "salaries", "payout", "incentive", "incentives",
-    "commission", "performance review", "performance rating", "appraisal", "variable pay", "pay rise", "raise",
+    "sales commission", "commissions", "performance review", "performance rating", "appraisal", "variable pay", "pay rise", "raise",
 ]
 _PERSON = re.compile(r"^@|@.+\.|^[A-Z][a-z]+(?:[ .][A-Z][a-z]+)+$")
 

@@ -1,0 +1,60 @@
+"""The example organisation in okrs/ is valid, lints clean apart from its deliberate examples,
+and agrees with check-jsonschema."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from okrops.lint import LintContext, lint
+from okrops.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+OKRS = ROOT / "okrs"
+
+
+def test_example_validates_clean():
+    result = validate(ROOT)
+    assert result.findings == []
+    org = result.organisation
+    assert len(org.units) >= 11
+    assert {u.kind for u in org.units.values()} >= {"company", "department", "team"}
+    assert {c for _, c in org.cycle_files} == {"FY2026", "2026-Q3", "2026-Q4"}
+    assert sum(1 for o in org.objectives.values() if o.visibility == "private") == 1
+    assert any(f.initiatives for f in org.cycle_files.values())
+    assert any(u.kpis for u in org.units.values())
+    # Every finished Q3 objective has a reflection.
+    assert all(o.reflection for o in org.objectives.values() if o.cycle == "2026-Q3")
+
+
+def test_example_lint_reports_only_the_deliberate_examples():
+    org = validate(ROOT).organisation
+    found = lint(LintContext(org, date(2026, 11, 25), last_checkins=None))
+    assert sorted((f.rule, f.ref) for f in found) == [
+        ("kr-is-kpi", "fleet-platform/2026-Q4/O3/KR1"),
+        ("kr-is-task", "robot-hardware/2026-Q4/O3/KR2"),
+        ("objective-vague", "marketing/2026-Q4/O1"),
+    ]
+    # Each deliberate example is explained by a comment near it.
+    for finding in found:
+        lines = (ROOT / finding.file).read_text().splitlines()
+        nearby = "\n".join(lines[max(0, finding.line - 14): finding.line + 1]).lower()
+        assert "lint" in nearby, finding
+
+
+def test_every_file_names_its_schema_and_check_jsonschema_agrees():
+    kinds = {"okrops.yaml": "config", "strategy.yaml": "strategy", "unit.yaml": "unit"}
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(OKRS.rglob("*.yaml")):
+        kind = kinds.get(path.name, "okrs")
+        groups.setdefault(kind, []).append(path)
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        schema_ref = (path.parent / first.split("=", 1)[1]).resolve()
+        assert schema_ref == (ROOT / "schema" / f"{kind}.json").resolve(), path
+    for kind, files in groups.items():
+        result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", f"schema/{kind}.json",
+                                 *map(str, files)], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
