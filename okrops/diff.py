@@ -145,7 +145,7 @@ def diff_refs(path: Optional[str] = None, base: Optional[str] = None, head: Opti
         base_name = f"merge base with {base_label} ({base_commit[:8]})"
     else:
         base_commit = gitrefs.verify(top, base)
-        base_name = f"{base} ({base_commit[:8]})"
+        base_name = _label(base, base_commit)
     with tempfile.TemporaryDirectory(prefix="okrops-diff-") as tmp:
         old, old_notes = _load_at(top, base_commit, subdir, Path(tmp) / "base")
         if head is None:
@@ -154,10 +154,14 @@ def diff_refs(path: Optional[str] = None, base: Optional[str] = None, head: Opti
         else:
             head_commit = gitrefs.verify(top, head)
             new, new_notes = _load_at(top, head_commit, subdir, Path(tmp) / "head")
-            head_name = f"{head} ({head_commit[:8]})"
+            head_name = _label(head, head_commit)
     result = compare(old, new, today or clock.today(), base_name, head_name)
     result.notes[:0] = old_notes + new_notes
     return result
+
+
+def _label(ref: str, commit: str) -> str:
+    return commit[:8] if commit.startswith(ref.lower()) else f"{ref} ({commit[:8]})"
 
 
 def _load_at(top: Path, commit: str, subdir: str, dest: Path) -> tuple[Optional[Organisation], list[str]]:
