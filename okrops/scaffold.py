@@ -262,10 +262,10 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
         with:
           fetch-depth: 0
-      - uses: actions/setup-python@v5
+      - uses: actions/setup-python@v6
         with:
           python-version: "3.12"
       - name: Install okrops
@@ -275,14 +275,17 @@ jobs:
       - name: Lint
         if: ${{{{ !cancelled() }}}}
         run: okrops lint --format github
+      - name: CODEOWNERS up to date
+        if: ${{{{ !cancelled() }}}}
+        run: okrops codeowners --check
       - name: Describe the change
         if: ${{{{ !cancelled() }}}}
         env:
           BASE_REF: ${{{{ github.base_ref }}}}
         run: |
-          okrops diff "origin/$BASE_REF" HEAD --format markdown > okrops-diff.md
+          okrops diff "origin/$BASE_REF" HEAD --format markdown --output okrops-diff.md
           cat okrops-diff.md >> "$GITHUB_STEP_SUMMARY"
-      - uses: actions/upload-artifact@v4
+      - uses: actions/upload-artifact@v6
         if: ${{{{ !cancelled() }}}}
         with:
           name: okrops-diff
@@ -295,13 +298,29 @@ jobs:
     permissions:
       pull-requests: write
     steps:
-      - uses: actions/download-artifact@v4
+      - uses: actions/download-artifact@v7
         with:
           name: okrops-diff
-      - uses: marocchino/sticky-pull-request-comment@v2
-        with:
-          header: okrops-diff
-          path: okrops-diff.md
+      - name: One sticky comment, updated on every push
+        env:
+          GH_TOKEN: ${{{{ github.token }}}}
+          REPO: ${{{{ github.repository }}}}
+          PR: ${{{{ github.event.pull_request.number }}}}
+        run: |
+          # The comment is found again by the marker okrops diff puts on its first line.
+          marker='<!-- okrops-diff -->'
+          if [ "$(wc -c < okrops-diff.md)" -gt 60000 ]; then
+            {{ head -c 60000 okrops-diff.md; printf '\\n\\n(truncated: the run summary has the whole description)\\n'; }} > comment.md
+          else
+            cp okrops-diff.md comment.md
+          fi
+          id=$(gh api "repos/$REPO/issues/$PR/comments" --paginate \\
+            --jq ".[] | select(.body | startswith(\\"$marker\\")) | .id" | head -n 1)
+          if [ -n "$id" ]; then
+            gh api --method PATCH "repos/$REPO/issues/comments/$id" -F body=@comment.md > /dev/null
+          else
+            gh api --method POST "repos/$REPO/issues/$PR/comments" -F body=@comment.md > /dev/null
+          fi
 """
     publish = f"""# Publish the OKR site to GitHub Pages after every merge to the default branch.
 # Enable it once: Settings > Pages > Source: GitHub Actions.
@@ -325,18 +344,18 @@ jobs:
     permissions:
       contents: read
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
         with:
           fetch-depth: 0
-      - uses: actions/setup-python@v5
+      - uses: actions/setup-python@v6
         with:
           python-version: "3.12"
       - name: Install okrops
         run: {install}
       - name: Build the site
         run: okrops site build --out public
-      - uses: actions/configure-pages@v5
-      - uses: actions/upload-pages-artifact@v3
+      - uses: actions/configure-pages@v6
+      - uses: actions/upload-pages-artifact@v4
         with:
           path: public
 
@@ -351,7 +370,7 @@ jobs:
       url: ${{{{ steps.deployment.outputs.page_url }}}}
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@v5
 """
     return {".github/workflows/okrs.yml": checks, ".github/workflows/publish.yml": publish}
 
@@ -420,11 +439,12 @@ def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[
     unit = unit or slugify(organisation)
     existing_config = root / "okrs" / "okrops.yaml"
     result = InitResult(root)
-    if existing_config.is_file():
+    had_config = existing_config.is_file()
+    if had_config:
         result.notes.append("okrs/okrops.yaml exists: kept the OKRs and added only the missing files around them")
     wanted = files(organisation, unit, list(maintainers), today or clock.today())
     for rel, text in wanted.items():
-        if existing_config.is_file() and rel.startswith("okrs/"):
+        if had_config and rel.startswith("okrs/"):
             result.kept.append(rel)
             continue
         path = root / rel
