@@ -259,7 +259,7 @@ class Site:
                 f'<td><span class="okr-id">{esc(kr.id)}</span> {link(self.kr_href(here, kr.ref), esc(kr.title))}</td>'
                 f"<td class=\"okr-num\">{self.kr_numbers(info)}</td>"
                 f"<td>{bar(info.score.progress, info.score.expected)}</td>"
-                f"<td class=\"okr-trend\">{charts.sparkline(self.chart_spec(info))}</td>"
+                f"<td class=\"okr-trend\" data-search-exclude>{charts.sparkline(self.chart_spec(info))}</td>"
                 f"<td>{confidence(kr.confidence)}</td><td>{status_badge(info.score.status)}</td>"
                 f"<td>{self.last_checkin(info)}</td></tr>"
             )
@@ -303,7 +303,7 @@ class Site:
         chain = list(reversed(self.org.ancestors(unit.slug)))
         items = [link(self.link.rel(here, ""), "Home")]
         items += [self.unit_link(here, s, cycle.id) for s in chain if s in self.org.units]
-        return '<nav class="okr-crumbs" aria-label="Breadcrumbs">' + " › ".join(items) + "</nav>"
+        return '<nav class="okr-crumbs" aria-label="Breadcrumbs" data-search-exclude>' + " › ".join(items) + "</nav>"
 
     # -- home -----------------------------------------------------------------------------
     def home_page(self) -> GeneratedPage:
@@ -446,6 +446,45 @@ class Site:
                  "units below it) and the objectives it is working on. Open a unit to see the units below it.</p>"]
         if v.current is None:
             return GeneratedPage(here, "Alignment", "\n".join(parts), "alignment")
+        parts.append('<div class="okr-tree">')
+        stack: list[tuple[int, str]] = []  # (depth, closing HTML) of the units whose body is open
+        for unit, depth in v.walk():
+            while stack and stack[-1][0] >= depth:
+                parts.append(stack.pop()[1])
+            cycle = self.home.get(unit.slug, v.current)
+            uc = v.unit_cycle(unit.slug, cycle.id)
+            kind = f'<span class="okr-muted">{esc(unit.kind)}</span>' if unit.kind else ""
+            other = f' <span class="okr-badge">{esc(cycle.label)}</span>' if cycle.id != v.current.id else ""
+            row = (f'<div class="okr-tree__row"><span class="okr-tree__name">{self.unit_link(here, unit.slug, cycle.id)}</span> '
+                   f'{kind}{other}<span class="okr-tree__bar">{bar(uc.rollup, self._expected(cycle), "score")}</span></div>')
+            children = len(unit.children)
+            parts.append(f'<div class="okr-tree__unit" id="{esc(anchor_id("u", unit.slug))}">{row}')
+            if not uc.objectives and not children:
+                parts.append("</div>")
+                continue
+            counts = []
+            if uc.objectives:
+                counts.append(f"{len(uc.objectives)} objective{'s' if len(uc.objectives) != 1 else ''}")
+            if children:
+                counts.append(f"{children} unit{'s' if children != 1 else ''} below")
+            is_open = " open" if depth < 1 else ""
+            parts.append(f'<details class="okr-tree__more"{is_open}><summary>{" · ".join(counts)}</summary><div class="okr-tree__body">')
+            if uc.objectives:
+                items = []
+                for objective, scored in uc.objectives:
+                    parent = ""
+                    if objective.parent:
+                        p = v.parent_objective(objective)
+                        parent = (f' <span class="okr-muted">↑ {esc(self.org.units[p.unit].name)} {esc(p.id)}</span>' if p
+                                  else ' <span class="okr-muted">↑ <span class="okr-private">(private)</span></span>')
+                    items.append(f'<li>{link(self.objective_href(here, objective), esc(objective.title))} '
+                                 f'<span class="okr-muted">· {percent(scored.score)}</span>{parent}</li>')
+                parts.append('<ul class="okr-tree__objectives">' + "".join(items) + "</ul>")
+            stack.append((depth, "</div></details></div>"))
+        while stack:
+            parts.append(stack.pop()[1])
+        parts.append("</div>")
+        return GeneratedPage(here, "Alignment", "\n".join(parts), "alignment")
         parts.append('<div class="okr-tree">')
         stack: list[int] = []
         for unit, depth in v.walk():
@@ -695,7 +734,7 @@ class Site:
         parts.append(f'<div class="okr-card"><div class="okr-card__label">Last check-in</div><div>{self.last_checkin(info)}</div></div>')
         parts.append("</div>")
         parts.append('<h2 id="history">History</h2>')
-        parts.append(f'<figure class="okr-figure">{charts.history_chart(self.chart_spec(info))}'
+        parts.append(f'<figure class="okr-figure" data-search-exclude>{charts.history_chart(self.chart_spec(info))}'
                      '<figcaption><span class="okr-key okr-key--value"></span> value '
                      '<span class="okr-key okr-key--target"></span> target '
                      '<span class="okr-key okr-key--expected"></span> expected progress</figcaption></figure>')

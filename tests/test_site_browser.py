@@ -1,0 +1,207 @@
+"""The OKR site in a real browser: Playwright driving Debian's chromium, axe-core for accessibility.
+
+Needs ``apt-get install chromium`` and ``pip install playwright axe-playwright-python``
+(axe-core's axe.min.js ships inside that package; nothing is downloaded at test time).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from test_site import NASTY_KR, NASTY_NOTE, NASTY_OBJECTIVE, NASTY_UNIT, build_fixture_site
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+
+
+def _axe_script() -> Path:
+    try:
+        import axe_playwright_python
+    except ImportError:
+        pytest.skip("axe-core is missing: pip install axe-playwright-python (it ships axe.min.js)")
+    return Path(axe_playwright_python.__file__).parent / "axe.min.js"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory):
+    out = build_fixture_site(tmp_path_factory.mktemp("site-browser"))[1]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing: pip install playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Watched:
+    """A page that records console errors, page errors, failed requests and dialogs (alert() from injected script)."""
+
+    def __init__(self, browser, width=1280, height=900):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url}"))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def goto(self, url):
+        response = self.page.goto(url)
+        assert response is not None and response.status == 200, url
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    w = Watched(browser)
+    yield w
+    w.close()
+
+
+def assert_layout_holds(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"page is {overflow}px wider than the window"
+
+
+def test_home_unit_and_key_result_pages_load_cleanly(watched, site_url):
+    page = watched.goto(site_url)
+    assert page.locator("h1").first.inner_text() == "Acme OKRs"
+    assert page.locator(".okr-card").count() >= 4
+    assert_layout_holds(page)
+    page.get_by_role("link", name="Engineering", exact=True).first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/units/engineering/2026-Q4/")
+    page = watched.goto(site_url + "units/platform/2026-Q4/")
+    page.get_by_role("link", name="API p95 latency falls from 480 to 250 ms").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/units/platform/2026-Q4/O1/KR1/")
+    chart = page.locator("svg.okr-chart")
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 400 and box["height"] > 120
+    assert page.locator("svg.okr-chart circle.okr-chart__point").count() == 7
+    assert chart.get_attribute("role") == "img" and "latency" in chart.get_attribute("aria-label")
+    assert page.locator(".okr-spark").count() == 0  # sparklines are for tables
+    assert watched.problems == [] and watched.dialogs == []
+
+
+def test_alignment_tree_collapses_and_links(watched, site_url):
+    page = watched.goto(site_url + "alignment/")
+    engineering = page.locator("#u-engineering > details")
+    platform_link = page.locator("#u-platform > .okr-tree__row a")
+    assert page.locator("#u-acme > details").get_attribute("open") is not None
+    assert engineering.get_attribute("open") is None
+    assert not platform_link.is_visible()
+    engineering.locator("> summary").click()
+    assert engineering.get_attribute("open") is not None
+    assert platform_link.is_visible()
+    platform_link.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/units/platform/2026-Q4/")
+    assert page.locator("h1").first.inner_text().startswith("Platform")
+    assert watched.problems == []
+
+
+def test_user_text_shows_as_plain_text_and_no_script_runs(watched, site_url):
+    page = watched.goto(site_url + "units/platform/2026-Q4/")
+    heading = page.locator("section#o1 h2").inner_text()
+    assert NASTY_OBJECTIVE in heading
+    assert NASTY_KR in page.locator("table.okr-krs").first.inner_text()
+    assert page.locator("section#o1 h2 strong, section#o1 h2 script, table.okr-krs img").count() == 0
+    assert_layout_holds(page)
+    page = watched.goto(site_url + "units/platform/2026-Q4/O1/KR1/")
+    assert NASTY_NOTE in page.locator("table.okr-table").inner_text()
+    page = watched.goto(site_url + "units/labs/2026-Q4/")
+    assert page.locator("h1").first.inner_text().startswith(NASTY_UNIT)
+    assert page.title().startswith(NASTY_UNIT)
+    assert "(private)" in page.locator("section#o1").inner_text()
+    assert watched.dialogs == [] and watched.problems == []
+
+
+def test_search_finds_a_key_result(watched, site_url):
+    page = watched.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially("latency", delay=30)
+    result = page.locator(".md-search-result__item a").first
+    result.wait_for(timeout=10000)
+    hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item a").all()]
+    assert any("units/platform/2026-Q4" in (h or "") for h in hrefs), hrefs
+    page.locator("input.md-search__input").fill("")
+    page.locator("input.md-search__input").press_sequentially("prototype", delay=30)  # the nasty unit name
+    page.locator(".md-search-result__item").first.wait_for(timeout=10000)
+    page.wait_for_timeout(300)
+    assert "<b>Labs</b>" in page.locator(".md-search-result").inner_text()
+    assert page.locator(".md-search-result script, .md-search-result img, .md-search-result b").count() == 0
+    assert watched.dialogs == [] and watched.problems == []
+
+
+def test_every_internal_link_of_the_main_pages_answers(watched, site_url):
+    seen: set[str] = set()
+    for path in ("", "alignment/", "units/platform/2026-Q4/", "units/platform/2026-Q4/O1/KR1/", "strategy/"):
+        page = watched.goto(site_url + path)
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        for href in hrefs:
+            url = href.split("#")[0]
+            if not url.startswith(site_url) or url in seen:
+                continue
+            seen.add(url)
+            assert page.request.get(url).status == 200, f"{path}: {href}"
+    assert len(seen) > 15
+
+
+@pytest.mark.parametrize("path", ["", "units/platform/2026-Q4/", "units/platform/2026-Q4/O1/KR1/", "alignment/",
+                                  "strategy/", "activity/"])
+def test_no_serious_accessibility_violations(watched, site_url, path):
+    axe = _axe_script()
+    page = watched.goto(site_url + path)
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
+
+
+def test_narrow_screen_keeps_the_layout(browser, site_url):
+    w = Watched(browser, width=390, height=844)
+    try:
+        for path in ("", "units/platform/2026-Q4/", "units/platform/2026-Q4/O1/KR1/"):
+            page = w.goto(site_url + path)
+            assert_layout_holds(page)
+        assert w.problems == []
+    finally:
+        w.close()
