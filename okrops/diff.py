@@ -488,7 +488,12 @@ def render(result: Diff, output_format: str) -> str:
 
 def _summary_words(result: Diff) -> str:
     counts = result.counts()
-    parts = [f"{n} {label}" for label, n in counts.items() if n]
+    singular = {"objectives": "objective", "key results": "key result", "check-ins": "check-in"}
+    parts = []
+    for label, n in counts.items():
+        if n:
+            noun = next((k for k in singular if label.startswith(k)), "")
+            parts.append(f"{n} {label if n != 1 or not noun else singular[noun] + label[len(noun):]}")
     other = sum(1 for c in result.changes if c.kind not in ("objective", "key_result"))
     if other:
         parts.append(f"{other} other change{'s' if other != 1 else ''}")

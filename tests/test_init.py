@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -36,7 +35,8 @@ def test_init_writes_a_complete_repository(tmp_path):
     # the schemas are the package's own
     from okrops import schemas
 
-    assert json.loads((target / "schema/okrs.json").read_text()) == schemas.schema("okrs")
+    for kind in schemas.KINDS:
+        assert (target / f"schema/{kind}.json").read_text() == (schemas.schema_dir() / f"{kind}.json").read_text()
     assert "acme-inc/2026-Q4/O1/KR1" in (target / "README.md").read_text()
 
 
