@@ -1,0 +1,144 @@
+"""Benchmark: reading the check-in history vs bare ``git log``, and one check-in.
+
+Compares (medians of repeated runs) on a repository made by gen_history_repo.py:
+
+* bare ``git log`` printing the fields okrops reads (``okrops.gitlog.LOG_FORMAT``),
+  output captured by the caller, as okrops does;
+* ``okrops.history.read_history`` in-process (both passes: trailers and hand edits);
+* ``okrops history --format json`` as a command (Python start-up, loading and output included);
+* one ``okrops checkin`` as a command, and in-process (load + check-in).
+
+The goal: in-process history at most 1.5x bare git log; one check-in under 0.5 s.
+
+    python benchmarks/bench_history.py [--repo benchmarks/out/history-100k] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+
+def _median(function, runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times), times
+
+
+def _okrops_command() -> list[str]:
+    """``okrops`` when it has the check-in commands, else the module that defines them."""
+    exe = shutil.which("okrops")
+    if exe:
+        done = subprocess.run([exe, "--help"], capture_output=True, text=True)
+        if " checkin " in done.stdout and " history " in done.stdout:
+            return [exe]
+    return [sys.executable, "-m", "okrops.cli_checkins"]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repo", default=str(HERE / "out" / "history-100k"))
+    parser.add_argument("--commits", type=int, default=100_000, help="History size when the repository is generated.")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    from okrops import gitlog, history
+    from okrops.repository import load
+
+    repo = Path(args.repo)
+    if not (repo / "okrs" / "okrops.yaml").is_file():
+        from gen_history_repo import generate
+
+        print(f"generating {repo} with {args.commits:,} commits ...", file=sys.stderr)
+        generate(repo, args.commits, 40)
+    count = int(subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True,
+                               text=True, check=True).stdout)
+    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+
+    # Interleaved runs, so a busy machine slows every contender alike.
+    bare_cmd = ["git", *gitlog.log_command()]
+    org = load(repo).organisation
+    entries: list = []
+    timings: dict[str, list[float]] = {"devnull": [], "pipe": [], "in_process": []}
+
+    def timed(name, function):
+        began = time.perf_counter()
+        function()
+        timings[name].append(time.perf_counter() - began)
+
+    for _ in range(args.runs):
+        timed("devnull", lambda: subprocess.run(bare_cmd, cwd=repo, stdout=subprocess.DEVNULL, check=True))
+        timed("pipe", lambda: subprocess.Popen(bare_cmd, cwd=repo, stdout=subprocess.PIPE).communicate())
+        timed("in_process", lambda: entries.__setitem__(slice(None), history.read_history(org)))
+    bare = statistics.median(timings["devnull"])
+    bare_pipe = statistics.median(timings["pipe"])
+    inproc = statistics.median(timings["in_process"])
+    bare_all, inproc_all = timings["devnull"], timings["in_process"]
+    edits = sum(1 for e in entries if e.kind == "edit")
+
+    cli = _okrops_command()
+    cli_time, cli_all = _median(lambda: subprocess.run([*cli, "history", "--format", "json", "--repo", str(repo)],
+                                                       stdout=subprocess.DEVNULL, check=True), max(3, args.runs // 2))
+
+    # One check-in as a command, then in-process; each adds a commit to the repository.
+    refs = sorted(org.key_results)
+    env = dict(os.environ, OKROPS_DEBUG="1")
+    checkin_times = []
+    for i in range(args.runs):
+        began = time.perf_counter()
+        subprocess.run([*cli, "checkin", refs[i], str(500 + i), "--confidence", "0.7", "-m", "benchmark",
+                        "--repo", str(repo)], stdout=subprocess.DEVNULL, check=True, env=env)
+        checkin_times.append(time.perf_counter() - began)
+    from okrops import checkin
+
+    def one_inproc(i=[0]):
+        i[0] += 1
+        checkin.checkin(load(repo).organisation, [checkin.Request(refs[-i[0]], 600 + i[0], 0.6, "benchmark")])
+
+    checkin_inproc, _ = _median(one_inproc, args.runs)
+
+    result = {
+        "commits": count,
+        "checkins_read": len(entries),
+        "hand_edits_recovered": edits,
+        "git": git_version,
+        "bare_git_log_s": round(bare, 3),
+        "bare_git_log_read_by_python_s": round(bare_pipe, 3),
+        "okrops_read_history_s": round(inproc, 3),
+        "ratio_in_process": round(inproc / bare, 2),
+        "okrops_history_cli_json_s": round(cli_time, 3),
+        "ratio_cli": round(cli_time / bare, 2),
+        "okrops_checkin_cli_s": round(statistics.median(checkin_times), 3),
+        "okrops_checkin_in_process_s": round(checkin_inproc, 3),
+        "runs": args.runs,
+        "raw": {"bare": bare_all, "bare_pipe": timings["pipe"], "in_process": inproc_all, "cli": cli_all, "checkin_cli": checkin_times},
+    }
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "bench_history.json").write_text(json.dumps(result, indent=2))
+    print(f"history of {count:,} commits ({len(entries):,} check-ins, {edits} hand edits recovered), {git_version}")
+    print(f"  bare git log > /dev/null          {bare:7.3f} s   1.00x")
+    print(f"  bare git log, output read by Python {bare_pipe:5.3f} s   {bare_pipe / bare:.2f}x")
+    print(f"  okrops read_history (in-process)  {inproc:7.3f} s   {inproc / bare:.2f}x   (goal: <= 1.5x)")
+    print(f"  okrops history --format json      {cli_time:7.3f} s   {cli_time / bare:.2f}x   (start-up, load, output)")
+    print(f"  okrops checkin (command)          {statistics.median(checkin_times):7.3f} s   (goal: < 0.5 s)")
+    print(f"  okrops checkin (in-process)       {checkin_inproc:7.3f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
