@@ -35,6 +35,7 @@ FLAG_LABELS = {
     "unlinked-from-strategy": "unlinked from strategy",
     "no-longer-aligned": "no longer aligned",
     "made-public": "private made public",
+    "made-aspirational": "committed made aspirational",
     "removed-mid-cycle": "dropped mid-cycle",
     "cycle-dates-changed": "cycle dates changed",
 }
@@ -377,6 +378,9 @@ def _compare_objective(a: Objective, b: Objective, started: bool, running: bool,
         if name == "visibility" and x == "private" and y == "public":
             flags.append(Flag("made-public", "warning", f"objective {b.ref} was private and is now public: "
                               "it will appear on the site"))
+        if name == "type" and x == "committed" and y == "aspirational" and started:
+            flags.append(Flag("made-aspirational", "warning", f"objective {b.ref} turned from committed to aspirational "
+                              "mid-cycle: about 0.7 now counts as success instead of 1.0"))
         if name == "strategies":
             dropped = [s for s in x if s not in y]
             if dropped and not y and not b.parent:

@@ -6,10 +6,8 @@ Used by :mod:`okrops.diff` and :mod:`okrops.codeowners`. Every failure is an
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
-import tarfile
 from pathlib import Path
 from typing import Optional
 
@@ -79,26 +77,40 @@ def merge_base(cwd: str | os.PathLike, a: str, b: str = "HEAD") -> str:
 def extract(cwd: str | os.PathLike, ref: str, subdir: str, dest: Path) -> bool:
     """Write the files under ``subdir`` (relative to the top level) at ``ref`` into ``dest``.
 
-    Returns False when ``subdir`` does not exist at that ref. Only regular files
-    and folders are written, and only inside ``dest``.
+    Reads the tree with one ``git ls-tree`` and the blobs with one ``git cat-file --batch``
+    (so .gitattributes export rules do not apply). Returns False when ``subdir`` does not
+    exist at that ref. Only regular files are written, and only inside ``dest``; symbolic
+    links and submodules are left out (the loader refuses them anyway).
     """
     commit = verify(cwd, ref)
-    listing = str(git(cwd, "ls-tree", "-d", "--name-only", commit, "--", subdir.rstrip("/") or ".")).strip()
-    if subdir and not listing:
+    subdir = subdir.strip("/")
+    listing = bytes(git(cwd, "ls-tree", "-r", "-z", "--full-tree", commit, "--", subdir or ".", binary=True))
+    entries: list[tuple[str, str]] = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, _tab, name = record.partition(b"\t")
+        mode, kind, sha = meta.decode().split(" ")
+        if kind == "blob" and mode in ("100644", "100755"):
+            entries.append((sha, name.decode("utf-8", "surrogateescape")))
+    if not entries:
         return False
-    data = git(cwd, "archive", "--format=tar", commit, "--", subdir or ".", binary=True)
+    try:
+        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=cwd, check=True, capture_output=True,
+                              input="".join(f"{sha}\n" for sha, _ in entries).encode())
+    except subprocess.CalledProcessError as exc:
+        raise GitError(f"git cat-file: {exc.stderr.decode('utf-8', 'replace').strip()}") from None
+    data = proc.stdout
     dest = dest.resolve()
-    with tarfile.open(fileobj=io.BytesIO(bytes(data)), mode="r:") as archive:
-        for member in archive.getmembers():
-            target = (dest / member.name).resolve()
-            if dest != target and dest not in target.parents:
-                continue
-            if member.isdir():
-                target.mkdir(parents=True, exist_ok=True)
-            elif member.isfile():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                handle = archive.extractfile(member)
-                if handle is not None:
-                    target.write_bytes(handle.read())
-            # symlinks and other kinds are skipped: the loader refuses them anyway
+    offset = 0
+    for _sha, name in entries:
+        header_end = data.index(b"\n", offset)
+        size = int(data[offset:header_end].split(b" ")[2])
+        content = data[header_end + 1:header_end + 1 + size]
+        offset = header_end + 1 + size + 1
+        target = (dest / name).resolve()
+        if dest not in target.parents:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
     return True

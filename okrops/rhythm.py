@@ -96,6 +96,13 @@ def _objectives(org: Organisation, cycle: str, units: Optional[list[str]]) -> li
     return result
 
 
+def _refuse_broken(org: Organisation, cycle: str) -> None:
+    broken = sorted(f for f in org.broken_files if f.endswith(f"/{cycle}.yaml"))
+    if broken:
+        raise AuthoringError(f"{broken[0]} has errors, so its objectives cannot be reflected on or continued; "
+                             "run okrops validate, fix it, then try again")
+
+
 def _check_refs(given: dict[str, str], known: set[str], what: str) -> None:
     unknown = [r for r in given if r not in known]
     if unknown:
@@ -121,6 +128,7 @@ def close_cycle(cycle: str, path: Optional[str] = None, decisions: Optional[dict
     for ref, decision in decisions.items():
         if decision not in DECISIONS:
             raise UsageError(f"decision {decision!r} for {ref} is not one of: {', '.join(DECISIONS)}")
+    _refuse_broken(org, cycle)
     objectives = _objectives(org, cycle, units)
     known = {o.ref for o in objectives}
     _check_refs(decisions, known, "a decision was given")
@@ -228,6 +236,7 @@ def open_cycle(cycle: str, path: Optional[str] = None, source: Optional[str] = N
         raise UnknownReference(f"cycle {source!r} is not in okrs/okrops.yaml")
     if source == cycle:
         raise UsageError("a cycle cannot continue from itself")
+    _refuse_broken(org, source)
     objectives = _objectives(org, source, units)
     open_ones = [o.ref for o in objectives if o.reflection is None]
     if open_ones:

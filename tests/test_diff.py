@@ -275,3 +275,22 @@ def test_default_branch_from_origin(tmp_path, branch):
     result = diff_refs(str(clone), today=__import__("datetime").date(2026, 11, 15))
     assert result.base.startswith(f"merge base with origin/")
     assert [(c.ref, c.field) for c in result.changes] == [("platform/2026-Q4/O2/KR1", "target")]
+
+
+def test_committed_made_aspirational_mid_cycle(tmp_path):
+    repo = make_repo(tmp_path)
+    edit(repo, "    title: Incidents are rare and short\n", "    title: Incidents are rare and short\n    type: aspirational\n")
+    commit(repo, "stretch")
+    result = diff_refs(str(repo), "HEAD~1", "HEAD", today=__import__("datetime").date(2026, 11, 15))
+    assert flags(result) == {"made-aspirational": ["platform/2026-Q4/O2"]}
+    early = diff_refs(str(repo), "HEAD~1", "HEAD", today=__import__("datetime").date(2026, 9, 15))
+    assert flags(early) == {}
+
+
+def test_export_ignore_does_not_hide_files(tmp_path):
+    repo = make_repo(tmp_path)
+    (repo / ".gitattributes").write_text("okrs/** export-ignore\n")
+    git(repo, "add", ".gitattributes")
+    commit(repo, "attributes")
+    result = diff_refs(str(repo), "HEAD", today=__import__("datetime").date(2026, 11, 15))
+    assert result.changes == [] and result.notes == []

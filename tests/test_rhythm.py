@@ -202,3 +202,11 @@ def test_suggestions():
     assert suggest(None, False) == "rewrite"
     assert suggest(0.7, True) == "done"
     assert suggest(0.35, True) == "carry-over"
+
+
+def test_a_broken_file_is_refused_not_skipped(tmp_path):
+    repo = make(tmp_path)
+    (repo / "okrs/acme/platform/2026-Q3.yaml").write_text("objectives:\n  - id: O1\n    title: [\n")
+    result = run(repo, "close", "2026-Q3")
+    assert result.exit_code == 2
+    assert "okrs/acme/platform/2026-Q3.yaml has errors" in result.output
