@@ -356,6 +356,8 @@ def cycle_open(cycle_id, source, units, path) -> None:
     result = rhythm.open_cycle(cycle_id, path, source, list(units) or None)
     for item in result.carried:
         click.echo(f"{item.old_ref} -> {item.new_ref} ({item.decision})")
+    for item in result.initiatives:
+        click.echo(f"{item.old_ref} -> {item.new_ref} (initiative, open milestones only)")
     for ref, decision in result.ended:
         click.echo(f"{ref}: {decision}, not continued")
     root = _root(path)

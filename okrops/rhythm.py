@@ -75,6 +75,7 @@ class OpenResult:
     created: list[Path] = field(default_factory=list)
     updated: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    initiatives: list[Carried] = field(default_factory=list)  # initiatives that continue with their key results
 
 
 def suggest(score: Optional[float], aspirational: bool, aspirational_target: float = 0.7) -> str:
@@ -310,6 +311,7 @@ def open_cycle(cycle: str, path: Optional[str] = None, source: Optional[str] = N
             document["objectives"].yaml_set_comment_before_after_key(
                 len(document["objectives"]) - 1, before=text, indent=2)
             result.carried.append(Carried(objective.ref, new_ref, decision))
+        _carry_initiatives(org, unit, source, cycle, document, new_ids, result)
         if not any(c.new_ref.startswith(f"{unit}/") for c in result.carried):
             continue
         check_schema("okrs", document, file)
@@ -353,3 +355,49 @@ def _kr_next(kr):
     for key, value in extra:
         entry.insert(len(entry) - (1 if "data_source" in entry else 0), key, value)
     return entry
+
+
+def _carry_initiatives(org: Organisation, unit: str, source: str, cycle: str, document, new_ids: dict[str, str],
+                       result: OpenResult) -> None:
+    """Initiatives that move a continuing key result continue too, with their open milestones."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from okrops.authoring import _cmap
+
+    cycle_file = org.cycle_files.get((unit, source))
+    if cycle_file is None or not cycle_file.initiatives:
+        return
+    existing = document.get("initiatives")
+    items = [i for i in (existing or []) if hasattr(i, "get")]
+    taken = [str(i.get("id")) for i in items]
+    origins = {str(i.get("x-carried-from")) for i in items}
+    prefix = f"{unit}/{cycle}/"
+    for initiative in cycle_file.initiatives:
+        if initiative.ref in origins:
+            continue
+        key_results = []
+        for ref in initiative.key_results:
+            parts = ref.split("/")
+            objective_ref = "/".join(parts[:3])
+            if objective_ref in new_ids and len(parts) == 4:
+                target = f"{new_ids[objective_ref]}/{parts[3]}"
+                key_results.append(target[len(prefix):] if target.startswith(prefix) else target)
+        if not key_results:
+            continue
+        new_id = initiative.id if initiative.id not in taken else next_id("I", taken)
+        taken.append(new_id)
+        milestones = []
+        for milestone in initiative.milestones:
+            if not milestone.done:
+                entry = CommentedMap()
+                entry["title"], entry["due"] = milestone.title, milestone.due
+                milestones.append(entry)
+        refs = CommentedSeq(key_results)
+        refs.fa.set_flow_style()
+        item = _cmap([("id", new_id), ("title", initiative.title), ("description", initiative.description or None),
+                      ("key_results", refs), ("links", list(initiative.links)), ("milestones", milestones),
+                      ("x-carried-from", initiative.ref)])
+        if existing is None:
+            existing = document["initiatives"] = CommentedSeq()
+        _append(existing, item)
+        result.initiatives.append(Carried(initiative.ref, f"{prefix}{new_id}", "carry-over"))

@@ -198,10 +198,11 @@ objectives:
         result[f"schema/{kind}.json"] = (schemas.schema_dir() / f"{kind}.json").read_text(encoding="utf-8")
     result.update(_site_files())
     result.update(workflow_files(version))
-    if maintainers:
-        lines = [f"/okrs/okrops.yaml {' '.join(maintainers)}", f"/okrs/strategy.yaml {' '.join(maintainers)}",
-                 f"/{codeowners.CODEOWNERS_PATH} {' '.join(maintainers)}", f"/okrs/{unit}/ {' '.join(maintainers)}"]
-        result[codeowners.CODEOWNERS_PATH] = "\n".join([codeowners.BEGIN, *lines, codeowners.END]) + "\n"
+    owners = " ".join(maintainers)
+    lines = [f"/okrs/okrops.yaml {owners}", f"/okrs/strategy.yaml {owners}",
+             f"/{codeowners.CODEOWNERS_PATH} {owners}", f"/okrs/{unit}/ {owners}"] if maintainers else []
+    # the same block 'okrops codeowners' writes, so its --check passes in CI from the first pull request
+    result[codeowners.CODEOWNERS_PATH] = "\n".join([codeowners.BEGIN, *lines, codeowners.END]) + "\n"
     result[".pre-commit-config.yaml"] = precommit_config(version)
     result[".gitignore"] = "# okrops site output\n/public/\n/site/public/\n__pycache__/\n.venv/\n"
     result["README.md"] = readme(organisation, unit, this_id)

@@ -102,9 +102,11 @@ def test_unsafe_names_are_refused(tmp_path):
     assert not_dir.exit_code == 2
 
 
-def test_codeowners_of_init_is_up_to_date_in_git(tmp_path):
+@pytest.mark.parametrize("maintainers", [["--maintainer", "@acme/leads", "--maintainer", "@ceo"], []])
+def test_codeowners_of_init_is_up_to_date_in_git(tmp_path, maintainers):
     target = tmp_path / "r"
-    run_init(target, "--org", "Acme", "--maintainer", "@acme/leads", "--maintainer", "@ceo")
+    run_init(target, "--org", "Acme", *maintainers)
+    assert (target / ".github/CODEOWNERS").is_file()
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=target, check=True)
     check = CliRunner().invoke(codeowners, ["--repo", str(target), "--check"])
     assert check.exit_code == 0, check.output

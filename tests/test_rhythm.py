@@ -83,6 +83,20 @@ objectives:
         baseline: 30
         target: 5
         current: 12
+
+initiatives:
+  - id: I1
+    title: Edge caching for checkout
+    key_results: [O1/KR1, O3/KR1]
+    milestones:
+      - title: Cache in one region
+        due: 2026-08-01
+        done: true
+      - title: Cache in every region
+        due: 2026-09-15
+  - id: I2
+    title: Faster report queries
+    key_results: [O4/KR1]
 """
 
 
@@ -172,6 +186,10 @@ def test_open_carries_over_and_rewrites(tmp_path):
     assert o2["key_results"][0]["baseline"] == 8 and o2["key_results"][0]["direction"] == "decrease"
     assert by_id["O3"]["x-rewrite-of"] == "platform/2026-Q3/O3"
     assert "reflection" not in by_id["O3"]
+    # I1 moves O1/KR1, which continues: it continues with its open milestone; I2 moved a dropped one
+    assert [(i["id"], i["key_results"], [m["title"] for m in i["milestones"]], i["x-carried-from"])
+            for i in data["initiatives"]] == [("I1", ["O1/KR1", "O3/KR1"], ["Cache in every region"],
+                                               "platform/2026-Q3/I1")]
     findings = [f for f in validate(str(repo)).findings if f.file.endswith("2026-Q4.yaml")]
     assert findings == []
 
