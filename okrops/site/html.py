@@ -64,19 +64,20 @@ def percent(value: Optional[float]) -> str:
 
 
 def bar(value: Optional[float], expected: Optional[float] = None, label: str = "progress") -> str:
-    """A progress bar (pure HTML/CSS) with an optional expected-progress marker."""
+    """A progress bar (pure HTML/CSS) with an optional expected-progress marker and the value beside it."""
     if value is None:
-        return f'<span class="okr-bar okr-bar--none" role="img" aria-label="{label}: no data"><span class="okr-bar__text">no data</span></span>'
+        return (f'<span class="okr-bar okr-bar--none" role="img" aria-label="{label}: no data">'
+                '<span class="okr-bar__track"></span><span class="okr-bar__text">–</span></span>')
     width = max(0.0, min(1.0, value)) * 100
     marker = ""
     aria = f"{label}: {percent(value)}"
     if expected is not None:
         left = max(0.0, min(1.0, expected)) * 100
         marker = f'<span class="okr-bar__expected" style="left:{left:.0f}%"></span>'
-        aria += f", expected {percent(expected)}"
+        aria += f", expected by now {percent(expected)}"
     tone = "good" if expected is None or value >= expected - 0.1 else "warn" if value >= expected - 0.25 else "bad"
-    return (f'<span class="okr-bar okr-bar--{tone}" role="img" aria-label="{aria}">'
-            f'<span class="okr-bar__fill" style="width:{width:.0f}%"></span>{marker}'
+    return (f'<span class="okr-bar okr-bar--{tone}" role="img" aria-label="{aria}"><span class="okr-bar__track">'
+            f'<span class="okr-bar__fill" style="width:{width:.0f}%"></span>{marker}</span>'
             f'<span class="okr-bar__text">{percent(value)}</span></span>')
 
 

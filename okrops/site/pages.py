@@ -256,7 +256,7 @@ class Site:
                 unit_cell = f"<td>{self.unit_link(here, info.objective.unit, info.objective.cycle)}</td>"
             rows.append(
                 f'<tr id="{anchor_id(info.objective.id, kr.id)}">{unit_cell}'
-                f'<td><span class="okr-id">{esc(kr.id)}</span> {link(self.kr_href(here, kr.ref), esc(kr.title))}</td>'
+                f'<td class="okr-kr-title"><span class="okr-id">{esc(kr.id)}</span> {link(self.kr_href(here, kr.ref), esc(kr.title))}</td>'
                 f"<td class=\"okr-num\">{self.kr_numbers(info)}</td>"
                 f"<td>{bar(info.score.progress, info.score.expected)}</td>"
                 f"<td class=\"okr-trend\" data-search-exclude>{charts.sparkline(self.chart_spec(info))}</td>"
