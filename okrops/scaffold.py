@@ -413,6 +413,10 @@ strategy, private OKRs made public), and the maintainers of the units touched
 are asked to review (`.github/CODEOWNERS`, kept up to date with
 `okrops codeowners`). After the merge the site is published again.
 
+One-time setup on GitHub: Settings > Pages > Source: GitHub Actions; and a
+branch protection rule (or ruleset) for `main` that requires pull requests,
+the "OKR checks" status, and a review from Code Owners.
+
 ## The rhythm
 
 - **Weekly**: check in every key result (`okrops checkin`), with a confidence.

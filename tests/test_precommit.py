@@ -116,3 +116,16 @@ def test_hooks_pass_then_block_a_bad_commit(repo):
     skipped = run(repo, "git", "commit", "-q", "-m", "readme", "--", "README.md")
     assert skipped.returncode == 0, skipped.stdout + skipped.stderr
     assert "Skipped" in skipped.stdout + skipped.stderr
+
+
+def test_config_written_by_init_is_valid_and_matches_the_manifest(tmp_path):
+    from okrops.scaffold import precommit_config
+
+    path = tmp_path / ".pre-commit-config.yaml"
+    path.write_text(precommit_config("9.9.9"))
+    result = subprocess.run([*pre_commit(), "validate-config", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = yaml.safe_load(path.read_text())["repos"][0]["hooks"]
+    assert [(h["id"], h["entry"], h["pass_filenames"]) for h in written] == \
+        [(h["id"], h["entry"], h["pass_filenames"]) for h in hooks()]
+    assert all(h["additional_dependencies"] == ["okrops==9.9.9"] for h in written)
