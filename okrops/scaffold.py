@@ -317,6 +317,10 @@ jobs:
           fi
           id=$(gh api "repos/$REPO/issues/$PR/comments" --paginate \\
             --jq ".[] | select(.body | startswith(\\"$marker\\")) | .id" | head -n 1)
+          if [ -z "$id" ] && grep -q '^No objectives, key results or settings changed' comment.md; then
+            echo "no OKR changes and no earlier comment: nothing to say"
+            exit 0
+          fi
           if [ -n "$id" ]; then
             gh api --method PATCH "repos/$REPO/issues/comments/$id" -F body=@comment.md > /dev/null
           else

@@ -113,3 +113,10 @@ def test_broken_config_is_a_clean_error(tmp_path):
     assert result.exit_code == 1
     assert "okrops validate" in result.output
     assert "Traceback" not in result.output
+
+
+def test_this_repository_codeowners_is_up_to_date():
+    """The example organisation's CODEOWNERS is checked in with its generated output, like CI checks it."""
+    root = Path(__file__).resolve().parent.parent
+    result = CliRunner().invoke(codeowners_command, ["--repo", str(root), "--check"])
+    assert result.exit_code == 0, result.output + "\nrun: okrops codeowners (and commit .github/CODEOWNERS)"
