@@ -178,3 +178,45 @@ def test_trailer_parser_matches_git_on_odd_messages(tmp_path, isolated_git):
     [entry] = gitlog.entries_from_trailers(gitlog.trailer_block(messages[1]), commit)
     assert (entry.ref, entry.value, entry.note) == ("a/b/c/d", 1, "x\ny")
     assert gitlog.entries_from_trailers(gitlog.trailer_block(messages[3]), commit)[0].value is None
+
+
+def _edits(repo: Path):
+    top = gitlog.git_toplevel(repo)
+    log = gitlog.read_log(top)
+    return sorted((e.commit.sha, e.ref, e.previous, e.value, e.confidence, e.kind)
+                  for e in gitlog.hand_edits(top, log.edit_candidates, "okrs"))
+
+
+@pytest.mark.parametrize("change", [
+    # values changed in place: the line-based fast path
+    lambda t: t.replace("current: 38", "current: 39").replace("confidence: 0.5", "confidence: 0"),
+    # a value and a title: the full parse
+    lambda t: t.replace("current: 38", "current: 39").replace("Migrate 60 customers", "Migrate 60 clients"),
+    # lines added: the full parse
+    lambda t: t.replace("        current: 22\n", "        # corrected\n        current: 23\n"),
+])
+def test_hand_edit_fast_path_agrees_with_a_full_parse(org_repo, monkeypatch, change):
+    write(org_repo / PLATFORM, change(PLATFORM_Q4))
+    git(org_repo, "commit", "-q", "-am", "Fix numbers by hand")
+    fast = _edits(org_repo)
+    monkeypatch.setattr(gitlog, "_changed_values_by_lines", lambda *args: None)
+    assert fast == _edits(org_repo)
+    assert fast and all(kind == "edit" for *_rest, kind in fast)
+
+
+def test_hand_edit_values(org_repo):
+    write(org_repo / PLATFORM, PLATFORM_Q4.replace("current: 400", "current: 380").replace("confidence: 0.5", "confidence: 0"))
+    git(org_repo, "commit", "-q", "-am", "Fix numbers by hand")
+    [(_sha, ref, previous, value, confidence, kind)] = _edits(org_repo)
+    assert (ref, previous, value, confidence, kind) == ("platform/2026-Q4/O1/KR1", 400, 380, 0, "edit")
+
+
+def test_git_errors_are_reported_and_leave_no_temp_file(org_repo, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    with pytest.raises(gitlog.GitError, match="git log failed"):
+        gitlog.read_log(str(org_repo), rev="no-such-branch")
+    assert len(gitlog.read_log(str(org_repo)).edit_candidates) == 1
+    assert list((tmp_path / "tmp").iterdir()) == []
