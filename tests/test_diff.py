@@ -164,6 +164,8 @@ def test_cli_markdown_is_a_pull_request_comment(tmp_path):
     assert "## OKR changes" in text
     assert "For reviewers" in text and "target lowered" in text
     assert "### platform · 2026-Q4" in text
+    assert "- 🔁 Key result **O1/KR1** target 200 → **150** ⚠️ · _Weekly active stores grow from 100 to 200_" in text
+    assert "- ➕ Objective **O3** added: Costs" in text
     assert "Costs \\| \\<b\\>drop\\</b\\>" in text  # table and HTML characters are escaped
     assert "<b>" not in text
 
