@@ -377,8 +377,11 @@ def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: 
     _safe_id(kr_id, "key result id")
     if kr_id in taken:
         raise AuthoringError(f"key result {objective_ref}/{kr_id} already exists in {file}")
-    if direction is None and baseline is not None and target is not None:
-        direction = "decrease" if target < baseline else None
+    if baseline is not None and target is not None:
+        if direction is None:
+            direction = "decrease" if target < baseline else None
+        elif (direction == "increase" and target < baseline) or (direction == "decrease" and target > baseline):
+            raise UsageError(f"direction {direction} does not fit a target of {target:g} from a baseline of {baseline:g}")
     _append(krs, kr_entry(kr_id, title, metric, measure_unit, direction, baseline, target, data_source, weight))
     check_schema("okrs", document, file)
     _write(file, dump_roundtrip(document))

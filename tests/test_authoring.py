@@ -193,6 +193,8 @@ def test_new_unit(tmp_path):
     (["kr", "platform/2026-Q4/O1", "Dup", "--id", "KR1"], "already exists"),
     (["kr", "platform/2026-Q4/O9", "X"], "does not exist"),
     (["kr", "platform/O1", "X"], "not an objective reference"),
+    (["kr", "platform/2026-Q4/O1", "X", "--baseline", "5", "--target", "2", "--direction", "increase"],
+     "does not fit"),
 ])
 def test_refusals_change_nothing(tmp_path, args, message):
     repo = make(tmp_path)
