@@ -130,9 +130,34 @@ def _append(seq, item) -> None:
     if not len(seq) and hasattr(seq, "fa"):
         seq.fa.set_block_style()
     previous = seq[-1] if len(seq) else None
+    separator = _blank_separator(seq[-2]) if len(seq) >= 2 else None
     seq.append(item)
     if previous is not None:
         move_trailing(previous, item)
+    if separator is not None:  # the items are separated by blank lines: so is the new one
+        holder, key = _last_key_holder(previous)
+        if holder is not None:
+            entry = holder.ca.items.setdefault(key, [None, None, None, None])
+            if entry[2] is None:
+                entry[2] = separator
+            elif entry[2].value.endswith("\n") and not entry[2].value.endswith("\n\n"):
+                entry[2].value += "\n"
+
+
+def _blank_separator(item: Any):
+    """A copy of the comment token holding a blank line after ``item``, when one follows it; else None."""
+    import copy
+
+    holder, key = _last_key_holder(item)
+    if holder is None:
+        return None
+    entry = holder.ca.items.get(key)
+    token = entry[2] if entry and len(entry) > 2 else None
+    if token is None or not token.value.endswith("\n\n"):
+        return None
+    blank = copy.copy(token)
+    blank.value = "\n\n"
+    return blank
 
 
 def _last_key_holder(node: Any):

@@ -120,7 +120,7 @@ def test_new_objective_appends_and_into_empty_list(tmp_path):
     assert result.exit_code == 0, result.output
     after = file.read_text()
     added = only_insertions(before, after)
-    assert added[0] == "  - id: O3\n"
+    assert added[:2] == ["\n", "  - id: O3\n"]  # objectives are separated by blank lines here: so is the new one
     assert "      strategies: [growth]\n" in added
     assert after.index("id: O3") < after.index("initiatives:")
 
