@@ -94,22 +94,25 @@ def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> str:
     if spec.range_min is not None and spec.range_max is not None:
         y1, y2 = y(spec.range_max), y(spec.range_min)
         parts.append(f'<rect class="okr-chart__band" x="{left}" y="{y1:.1f}" width="{plot_w}" height="{max(1.0, y2 - y1):.1f}" fill="#2e7d3222"/>')
-    # Horizontal grid with value labels.
+    # Horizontal grid with value labels; weekly ticks with a label every other week (every week on
+    # short cycles). One path per set of lines keeps the page small.
+    grid = []
     for i in range(5):
         value = low + (high - low) * i / 4
         yy = y(value)
-        parts.append(f'<line class="okr-chart__grid" x1="{left}" x2="{left + plot_w}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#ccc"/>')
+        grid.append(f"M{left} {yy:.1f}H{left + plot_w}")
         parts.append(f'<text class="okr-chart__axis" x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{esc(_nice(value))}</text>')
-    # Weekly ticks; a label every other week (every week on short cycles).
+    parts.append(f'<path class="okr-chart__grid" d="{"".join(grid)}" stroke="#ccc"/>')
     step = 7 if days <= 56 else 14 if days <= 120 else 28 if days <= 200 else 56
+    ticks = []
     day = spec.start
     while day <= spec.end:
         xx = x(day)
-        weekly = (day - spec.start).days % step == 0
-        parts.append(f'<line class="okr-chart__tick" x1="{xx:.1f}" x2="{xx:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#eee"/>')
-        if weekly:
+        ticks.append(f"M{xx:.1f} {top}V{top + plot_h}")
+        if (day - spec.start).days % step == 0:
             parts.append(f'<text class="okr-chart__axis" x="{xx:.1f}" y="{height - 12}" text-anchor="middle">{day.strftime("%b %-d")}</text>')
         day += timedelta(days=7)
+    parts.append(f'<path class="okr-chart__tick" d="{"".join(ticks)}" stroke="#eee"/>')
     # Expected progress line.
     expected = expected_points(spec)
     if expected is not None:

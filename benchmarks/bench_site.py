@@ -1,0 +1,255 @@
+"""Benchmark the OKR site build: the okrops plugin against a plain MkDocs build of the same Markdown.
+
+For a synthetic organisation (benchmarks/generate_org.py) with a quarter of weekly check-in
+history (one check-in commit per unit and week, one trailer group per key result, written
+with ``git fast-import``), it measures:
+
+* ``full``: a whole site build (``okrops.site.build_site``: load and validate okrs/, read the
+  git history, score, generate every page in memory, MkDocs + Material build);
+* ``plain``: ``mkdocs build`` of the same generated Markdown written to disk, with the same
+  theme, navigation and CSS and no okrops plugin;
+* the generator's own overhead (full / plain - 1), peak memory (max RSS) of each build,
+  and the output size per page, at two sizes to show that it grows linearly.
+
+Each build runs in its own Python process. Not a test: run it by hand::
+
+    python benchmarks/bench_site.py                 # 1,000 units (and 100 for the linearity check)
+    python benchmarks/bench_site.py --units 200 --small 50 --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+TODAY = "2026-12-28"  # the last week of 2026-Q4: a whole quarter of weekly check-ins
+WEEKS = 13
+
+
+def ensure_org(units: int) -> Path:
+    """The generated organisation with its history, cached in benchmarks/out/site-org-<units>."""
+    import generate_org
+
+    root = OUT / f"site-org-{units}"
+    stamp = root / ".bench-site"
+    expected = f"generator {generate_org.GENERATOR_VERSION}, weeks {WEEKS}\n"
+    if stamp.is_file() and stamp.read_text() == expected:
+        return root
+    if root.exists():
+        shutil.rmtree(root)
+    generate_org.generate(root, units=units)
+    generate_org.git_commit_all(root)
+    write_history(root)
+    stamp.write_text(expected)
+    return root
+
+
+def write_history(root: Path) -> int:
+    """One check-in commit per unit and week of 2026-Q4, via git fast-import; returns the number of commits."""
+    from okrops.repository import load
+
+    org = load(root).organisation
+    rng = random.Random(11)
+    start = date(2026, 10, 5)
+    people = ["ana", "ben", "chen", "dana", "eli", "fatima", "goran", "hana"]
+    by_unit: dict[str, list] = {}
+    for kr in org.key_results.values():
+        if kr.ref.split("/")[1] == "2026-Q4" and kr.current is not None:
+            by_unit.setdefault(kr.ref.split("/")[0], []).append(kr)
+    stream: list[bytes] = []
+    commits = 0
+    for week in range(WEEKS):
+        day = start + timedelta(days=7 * week)
+        for unit, krs in sorted(by_unit.items()):
+            moment = int(datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc).timestamp()) + commits % 3600
+            lines = [f"Check-in {unit}: {len(krs)} key results", ""]
+            for kr in krs:
+                base = kr.baseline if kr.baseline is not None else 0.0
+                share = (week + 1) / WEEKS
+                value = round(base + (kr.current - base) * share * rng.uniform(0.85, 1.1), 2)
+                previous = round(base + (kr.current - base) * week / WEEKS, 2)
+                lines += [f"Okr-Checkin: {kr.ref}", f"Okr-Value: {value:g}", f"Okr-Previous: {previous:g}",
+                          f"Okr-Confidence: {rng.choice([0.4, 0.5, 0.6, 0.7, 0.8])}"]
+                if rng.random() < 0.3:
+                    lines.append(f"Okr-Note: {json.dumps(rng.choice(['Shipped the first part', 'Slow week', 'Blocked on data', 'On plan']))}")
+            message = ("\n".join(lines) + "\n").encode()
+            who = rng.choice(people)
+            stream.append(b"commit refs/heads/main\n")
+            stream.append(f"author {who} <{who}@example.com> {moment} +0000\n".encode())
+            stream.append(f"committer {who} <{who}@example.com> {moment} +0000\n".encode())
+            stream.append(f"data {len(message)}\n".encode() + message)
+            if commits == 0:
+                stream.append(b"from refs/heads/main^0\n")
+            stream.append(b"\n")
+            commits += 1
+    subprocess.run(["git", "-C", str(root), "fast-import", "--quiet"], input=b"".join(stream), check=True)
+    subprocess.run(["git", "-C", str(root), "reset", "-q", "--hard", "main"], check=True)
+    return commits
+
+
+# -- the two builds, each in a child process ---------------------------------------------------------
+
+FULL = """
+import json, resource, sys, time
+from okrops.site import build_site
+started = time.perf_counter()
+build_site(sys.argv[1], sys.argv[2])
+print(json.dumps({"seconds": time.perf_counter() - started,
+                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+PLAIN = """
+import json, resource, sys, time
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+started = time.perf_counter()
+build(load_config(sys.argv[1], site_dir=sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - started,
+                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_child(code: str, *args: str) -> dict:
+    env = dict(os.environ, OKROPS_TODAY=TODAY, NO_MKDOCS_2_WARNING="1")
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"build failed:\n{result.stderr[-4000:]}")
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data["process_seconds"] = wall  # including interpreter start and imports
+    return data
+
+
+def write_plain_project(root: Path, target: Path) -> tuple[Path, dict]:
+    """The generated Markdown, CSS and hand-written pages on disk, with an mkdocs.yml without okrops."""
+    import yaml
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from okrops.site import _config_file
+
+    os.environ["OKROPS_TODAY"] = TODAY
+    config_file, temp = _config_file(root)
+    timings = {}
+    try:
+        config = load_config(str(config_file))
+        started = time.perf_counter()
+        config = config.plugins.on_config(config)
+        timings["load_history_score_seconds"] = time.perf_counter() - started
+        files = get_files(config)
+        started = time.perf_counter()
+        files = config.plugins.on_files(files, config=config)
+        timings["generate_pages_seconds"] = time.perf_counter() - started
+        if target.exists():
+            shutil.rmtree(target)
+        docs = target / "docs"
+        for file in files:
+            path = docs / file.src_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            content = file.content_bytes
+            path.write_bytes(content)
+        overrides = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        if overrides and overrides.is_dir():
+            shutil.copytree(overrides, target / "overrides")
+        raw = yaml.safe_load(Path(config_file).read_text())
+        raw["site_name"] = config.site_name
+        raw["plugins"] = ["search"]
+        raw["nav"] = config.nav
+        raw["extra_css"] = list(config.extra_css)
+        raw["docs_dir"] = "docs"
+        raw["site_dir"] = "public"
+        raw.setdefault("validation", {}).setdefault("nav", {})["omitted_files"] = "ignore"
+        (target / "mkdocs.yml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    finally:
+        if temp is not None:
+            temp.cleanup()
+    return target / "mkdocs.yml", timings
+
+
+def output_size(out: Path) -> dict:
+    pages = sum(1 for _ in out.rglob("index.html"))
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    html = sum(p.stat().st_size for p in out.rglob("*.html"))
+    search = out / "search" / "search_index.json"
+    return {"pages": pages, "bytes": total, "html_bytes": html, "bytes_per_page": total / max(pages, 1),
+            "search_index_bytes": search.stat().st_size if search.exists() else 0}
+
+
+def bench(units: int, runs: int) -> dict:
+    root = ensure_org(units)
+    work = OUT / f"site-bench-{units}"
+    plain_config, timings = write_plain_project(root, work / "plain")
+    results: dict = {"units": units, "in_process": timings}
+    fulls, plains = [], []
+    for _ in range(runs):
+        plains.append(run_child(PLAIN, str(plain_config), str(work / "plain-out")))
+        fulls.append(run_child(FULL, str(root), str(work / "full-out")))
+    best = lambda rows: min(rows, key=lambda r: r["seconds"])  # noqa: E731
+    results["full"] = best(fulls)
+    results["plain"] = best(plains)
+    results["full_runs"] = [round(r["seconds"], 1) for r in fulls]
+    results["plain_runs"] = [round(r["seconds"], 1) for r in plains]
+    results["ratio"] = results["full"]["seconds"] / results["plain"]["seconds"]
+    results["output_full"] = output_size(work / "full-out")
+    results["output_plain"] = output_size(work / "plain-out")
+    commits = subprocess.run(["git", "-C", str(root), "rev-list", "--count", "HEAD"], capture_output=True, text=True)
+    results["commits"] = int(commits.stdout.strip() or 0)
+    return results
+
+
+def report(rows: list[dict]) -> str:
+    lines = ["| units | pages | commits | full build | plain mkdocs | ratio | load+history+score | generate pages "
+             "| peak RSS full / plain | output | per page | search index |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        o = r["output_full"]
+        lines.append(
+            f"| {r['units']} | {o['pages']} | {r['commits']} | {r['full']['seconds']:.1f} s | {r['plain']['seconds']:.1f} s "
+            f"| {r['ratio']:.2f}x | {r['in_process']['load_history_score_seconds']:.1f} s "
+            f"| {r['in_process']['generate_pages_seconds']:.1f} s "
+            f"| {r['full']['max_rss_mb']:.0f} / {r['plain']['max_rss_mb']:.0f} MB | {o['bytes'] / 2**20:.0f} MB "
+            f"| {o['bytes_per_page'] / 1024:.1f} KB | {o['search_index_bytes'] / 2**20:.1f} MB |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=1000, help="organisation size (default 1000)")
+    parser.add_argument("--small", type=int, default=100, help="a second, smaller size for the linearity check (0: none)")
+    parser.add_argument("--runs", type=int, default=1, help="builds of each kind; the fastest counts (default 1)")
+    args = parser.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    rows = []
+    for units in ([args.small] if args.small else []) + [args.units]:
+        print(f"building {units} units ...", file=sys.stderr)
+        rows.append(bench(units, args.runs))
+    table = report(rows)
+    print(table)
+    (OUT / "bench_site.json").write_text(json.dumps(rows, indent=2))
+    (OUT / "bench_site.md").write_text(textwrap.dedent(f"""\
+        # Site build benchmark ({date.today().isoformat()}, OKROPS_TODAY={TODAY})
+
+        {table}
+        """))
+    big = rows[-1]
+    budget_ok = big["ratio"] <= 1.3 and big["full"]["max_rss_mb"] < 2048 and big["output_full"]["bytes_per_page"] < 100 * 1024
+    print(f"\nbudget (ratio <= 1.3, peak < 2 GiB, < 100 KB a page): {'met' if budget_ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
