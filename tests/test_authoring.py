@@ -120,7 +120,10 @@ def test_new_objective_appends_and_into_empty_list(tmp_path):
     assert result.exit_code == 0, result.output
     after = file.read_text()
     added = only_insertions(before, after)
-    assert added[:2] == ["\n", "  - id: O3\n"]  # objectives are separated by blank lines here: so is the new one
+    assert "  - id: O3\n" in added
+    # objectives are separated by blank lines here: so is the new one, and initiatives still follow a blank line
+    assert "    key_results: []\n\n  - id: O3\n" in after
+    assert "\n\ninitiatives:\n" in after
     assert "      strategies: [growth]\n" in added
     assert after.index("id: O3") < after.index("initiatives:")
 
