@@ -297,11 +297,20 @@ def _build_site(root: Path) -> tuple[Optional[Path], str]:
         return None, "the site is not available in this version of okrops"
     import logging
 
+    import os
+
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    saved = os.environ.get("OKROPS_TODAY")
+    os.environ["OKROPS_TODAY"] = TODAY.isoformat()  # the site shows the demo's today
     try:
         return build_site(root), ""
     except Exception as exc:  # noqa: BLE001 - the demo repository is made; report, do not fail
         return None, f"the site did not build ({type(exc).__name__}: {exc})"
+    finally:
+        if saved is None:
+            os.environ.pop("OKROPS_TODAY", None)
+        else:
+            os.environ["OKROPS_TODAY"] = saved
 
 
 def hints(result: DemoResult) -> str:
@@ -315,7 +324,7 @@ def hints(result: DemoResult) -> str:
     if shown.startswith(".."):
         shown = str(result.root)
     lines = [""]
-    if result.status and result.site is None:
+    if result.status:
         lines += [result.status, ""]
     lines += [f"The demo OKR repository is in {result.root}",
               f"It is {TODAY} there: set OKROPS_TODAY so status, lint and the site agree.", "",
