@@ -9,7 +9,7 @@ from typing import Iterable
 from okrops.findings import Finding
 from okrops.lint.registry import RULES, Issue, LintContext, Rule, effective, settings_problems
 from okrops.repository import resolve_locations
-from okrops.yamlio import YamlProblem, locate, read_text
+from okrops.yamlio import YamlProblem, locate_many, read_text
 
 _IGNORE = re.compile(r"#\s*okrops:\s*ignore\[([a-z0-9, -]+)\]")
 
@@ -88,29 +88,22 @@ def _entity_path(path: tuple) -> tuple:
 
 def _without_suppressed(findings: list[Finding], anchors: dict[int, tuple], root: Path) -> list[Finding]:
     """Drop findings whose line, or whose entity's first line, has '# okrops: ignore[rule-id]'."""
-    texts: dict[str, list[str] | None] = {}
-    kept = []
+    by_file: dict[str, list[Finding]] = {}
     for finding in findings:
-        if finding.file not in texts:
-            try:
-                text = read_text(root / finding.file)
-                texts[finding.file] = text.splitlines() if "okrops:" in text else None
-            except (YamlProblem, OSError):
-                texts[finding.file] = None
-        lines = texts[finding.file]
-        if lines is None:
-            kept.append(finding)
+        by_file.setdefault(finding.file, []).append(finding)
+    suppressed: set[int] = set()
+    for file, group in by_file.items():
+        try:
+            text = read_text(root / file)
+        except (YamlProblem, OSError):
             continue
-        candidates = {finding.line}
-        anchor = anchors.get(id(finding))
-        if anchor:
-            candidates.add(locate("\n".join(lines), anchor)[0])
-        suppressed = False
-        for number in candidates:
-            if 1 <= number <= len(lines):
-                match = _IGNORE.search(lines[number - 1])
+        if "okrops:" not in text:
+            continue
+        lines = text.splitlines()
+        entity_lines = locate_many(text, [anchors.get(id(f), ()) for f in group])
+        for finding, (entity_line, _column) in zip(group, entity_lines):
+            for number in {finding.line, entity_line}:
+                match = _IGNORE.search(lines[number - 1]) if 1 <= number <= len(lines) else None
                 if match and finding.rule in {r.strip() for r in match.group(1).split(",")}:
-                    suppressed = True
-        if not suppressed:
-            kept.append(finding)
-    return kept
+                    suppressed.add(id(finding))
+    return [f for f in findings if id(f) not in suppressed]
