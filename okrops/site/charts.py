@@ -113,20 +113,23 @@ def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> str:
             parts.append(f'<text class="okr-chart__axis" x="{xx:.1f}" y="{height - 12}" text-anchor="middle">{day.strftime("%b %-d")}</text>')
         day += timedelta(days=7)
     parts.append(f'<path class="okr-chart__tick" d="{"".join(ticks)}" stroke="#eee"/>')
-    # Expected progress line.
+    # Expected progress and target lines, labelled at the right; labels that would overlap move apart.
     expected = expected_points(spec)
+    target_y = y(spec.target) if spec.target is not None else None
+    expected_y = y(expected[1][1]) if expected is not None else None
+    target_label, expected_label = (target_y or 0) + 4, (expected_y or 0) + 4
+    if target_y is not None and expected_y is not None and abs(target_y - expected_y) < 14:
+        upper, lower = min(target_y, expected_y) - 3, max(target_y, expected_y) + 11
+        target_label, expected_label = (upper, lower) if target_y <= expected_y else (lower, upper)
     if expected is not None:
         (d1, v1), (d2, v2) = expected
         parts.append(f'<line class="okr-chart__expected" x1="{x(d1):.1f}" y1="{y(v1):.1f}" x2="{x(d2):.1f}" y2="{y(v2):.1f}" '
                      f'stroke="#888" stroke-dasharray="2 4"><title>expected progress</title></line>')
-        parts.append(f'<text class="okr-chart__label okr-chart__label--expected" x="{left + plot_w + 6}" y="{y(v2) + 4:.1f}">expected</text>')
-    # Target line.
+        parts.append(f'<text class="okr-chart__label okr-chart__label--expected" x="{left + plot_w + 6}" y="{expected_label:.1f}">expected</text>')
     if spec.target is not None:
-        yy = y(spec.target)
-        parts.append(f'<line class="okr-chart__target" x1="{left}" x2="{left + plot_w}" y1="{yy:.1f}" y2="{yy:.1f}" '
+        parts.append(f'<line class="okr-chart__target" x1="{left}" x2="{left + plot_w}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
                      f'stroke="#2e7d32" stroke-dasharray="6 4"><title>target {esc(_fmt(spec.target))}</title></line>')
-        label_y = yy - 6 if expected is None or abs(yy - y(expected[1][1])) > 14 else yy - 14
-        parts.append(f'<text class="okr-chart__label okr-chart__label--target" x="{left + plot_w + 6}" y="{label_y + 10:.1f}">target</text>')
+        parts.append(f'<text class="okr-chart__label okr-chart__label--target" x="{left + plot_w + 6}" y="{target_label:.1f}">target</text>')
     # Today.
     if spec.today is not None and spec.start <= spec.today <= spec.end:
         xx = x(spec.today)

@@ -206,7 +206,7 @@ class Site:
         if last is None:
             return '<span class="okr-muted">none yet</span>' if self.v.known_history else '<span class="okr-muted">–</span>'
         stale = ' <span class="okr-status okr-status--stale">stale</span>' if self.v.is_stale(info) else ""
-        return f'{last.day.isoformat()}<br><span class="okr-muted">{esc(last.author)}</span>{stale}'
+        return f'<span class="okr-nowrap">{last.day.isoformat()}</span><br><span class="okr-muted">{esc(last.author)}</span>{stale}'
 
     def kr_numbers(self, info: KrInfo) -> str:
         kr = info.kr
@@ -237,7 +237,7 @@ class Site:
             else:
                 commit = f"<code>{commit}</code>"
             kind = "" if c.kind == "checkin" else f' {badge("edit", "muted")}'
-            rows.append(f"<tr><td>{c.day.isoformat()}</td>{kr_cell}<td>{change}{kind}</td><td>{confidence(c.confidence)}</td>"
+            rows.append(f"<tr><td class=\"okr-when\">{c.day.isoformat()}</td>{kr_cell}<td>{change}{kind}</td><td>{confidence(c.confidence)}</td>"
                         f"<td>{esc(c.author)}</td><td class=\"okr-note\">{esc(c.note) or '<span class=okr-muted>–</span>'}</td>"
                         f"<td>{commit}</td></tr>")
         if not rows:
@@ -251,20 +251,22 @@ class Site:
         rows = []
         for info in infos:
             kr = info.kr
-            unit_cell = ""
+            where = ""
             if show_unit:
-                unit_cell = f"<td>{self.unit_link(here, info.objective.unit, info.objective.cycle)}</td>"
+                where = (f'<br><span class="okr-muted">{self.unit_link(here, info.objective.unit, info.objective.cycle)} · '
+                         f"{esc(info.objective.id)}/{esc(kr.id)}</span>")
+            kr_id = "" if show_unit else f'<span class="okr-id">{esc(kr.id)}</span> '
+            row_id = "" if show_unit else f' id="{anchor_id(info.objective.id, kr.id)}"'
             rows.append(
-                f'<tr id="{anchor_id(info.objective.id, kr.id)}">{unit_cell}'
-                f'<td class="okr-kr-title"><span class="okr-id">{esc(kr.id)}</span> {link(self.kr_href(here, kr.ref), esc(kr.title))}</td>'
+                f'<tr{row_id}>'
+                f'<td class="okr-kr-title">{kr_id}{link(self.kr_href(here, kr.ref), esc(kr.title))}{where}</td>'
                 f"<td class=\"okr-num\">{self.kr_numbers(info)}</td>"
                 f"<td>{bar(info.score.progress, info.score.expected)}</td>"
                 f"<td class=\"okr-trend\" data-search-exclude>{charts.sparkline(self.chart_spec(info))}</td>"
                 f"<td>{confidence(kr.confidence)}</td><td>{status_badge(info.score.status)}</td>"
-                f"<td>{self.last_checkin(info)}</td></tr>"
+                f'<td class="okr-last">{self.last_checkin(info)}</td></tr>'
             )
-        head = "<th>Unit</th>" if show_unit else ""
-        return ('<div class="okr-table-wrap"><table class="okr-table okr-krs"><thead><tr>' + head
+        return ('<div class="okr-table-wrap"><table class="okr-table okr-krs"><thead><tr>'
                 + "<th>Key result</th><th>Baseline → current → target</th><th>Progress</th><th>Trend</th>"
                   "<th>Confidence</th><th>Status</th><th>Last check-in</th></tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table></div>")
