@@ -189,7 +189,10 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
             confidence = parse_confidence(request.confidence)
         except UsageError as exc:
             raise UsageError(f"{prefix}{kr.ref}: {exc.message}") from None
-        changes.append(Change(kr, value, confidence, str(request.note or "").strip(), kr.current, kr.confidence))
+        note = str(request.note or "").strip()
+        if "\x00" in note:
+            raise UsageError(f"{prefix}{kr.ref}: the note contains a NUL character, which git cannot store")
+        changes.append(Change(kr, value, confidence, note, kr.current, kr.confidence))
     if not changes:
         raise UsageError("nothing to check in")
     return changes

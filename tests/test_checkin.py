@@ -170,6 +170,7 @@ def test_batch_from_yaml(org_repo):
     (["platform/2026-Q4/O1/KR2", "42", "--confidence", "-0.1"], "outside 0 to 1"),
     (["platform/2026-Q4/O1/KR2", "42", "--date", "yesterday"], "invalid date"),
     (["platform/2026-Q4/O1/KR2"], "give a key result and its new value"),
+    (["platform/2026-Q4/O1/KR2", "42", "-m", "bad\x00note"], "NUL character"),
 ])
 def test_bad_input_is_a_clear_error_and_nothing_is_written(org_repo, args, message):
     before = (org_repo / PLATFORM).read_bytes()
