@@ -485,3 +485,63 @@ def test_plain_mkdocs_build_of_the_example_organisation(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "index.html").is_file()
     assert broken_links(tmp_path / "out") == []
+
+
+def test_serve_rebuilds_when_okrs_change(tmp_path):
+    """`okrops site serve`: the site is served and rebuilt when a file in okrs/ changes (live reload)."""
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    repo = write_repo(tmp_path / "repo")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = f"from okrops.cli_site import site; site(['serve', '--dev-addr', '127.0.0.1:{port}', '--repo', {str(repo)!r}])"
+    env = {**os.environ, "OKROPS_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/units/sales/2026-Q4/"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    def wait_for(text: str) -> bool:
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline and process.poll() is None:
+            if text in fetch():
+                return True
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert wait_for("Close the first robot-hour contracts"), process.stderr.read1().decode() if process.poll() is not None else ""
+        path = repo / "okrs" / "acme" / "sales" / "2026-Q4.yaml"
+        path.write_text(path.read_text().replace("Close the first robot-hour", "Close the first ten robot-hour"))
+        assert wait_for("Close the first ten robot-hour contracts")
+        assert not (repo / "site" / "public").exists() and not (repo / "public").exists()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def test_file_urls_keep_every_link_working(tmp_path):
+    """use_directory_urls: false (sites opened from disk): generated links point at index.html files."""
+    from okrops.site import build_site
+
+    repo = write_repo(tmp_path / "repo")
+    config = repo / "site" / "mkdocs.yml"
+    config.write_text(config.read_text().replace("use_directory_urls: true", "use_directory_urls: false"))
+    out = build_site(repo, tmp_path / "out", strict=True)
+    page = (out / "units" / "platform" / "2026-Q4" / "index.html").read_text()
+    assert 'href="O1/KR1/index.html"' in page
+    assert broken_links(out) == []
