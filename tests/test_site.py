@@ -545,3 +545,16 @@ def test_file_urls_keep_every_link_working(tmp_path):
     page = (out / "units" / "platform" / "2026-Q4" / "index.html").read_text()
     assert 'href="O1/KR1/index.html"' in page
     assert broken_links(out) == []
+
+
+def test_strict_build_fails_on_okr_errors(tmp_path):
+    from mkdocs.exceptions import Abort
+
+    from okrops.site import build_site
+
+    repo = write_repo(tmp_path / "repo")
+    path = repo / "okrs" / "acme" / "sales" / "2026-Q4.yaml"
+    path.write_text(path.read_text().replace("strategies:\n", "parent: nowhere/2026-Q4/O9\n      strategies:\n", 1))
+    with pytest.raises(Abort):
+        build_site(repo, tmp_path / "out", strict=True)
+    assert (build_site(repo, tmp_path / "out2") / "units" / "sales" / "2026-Q4" / "index.html").is_file()
