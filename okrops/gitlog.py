@@ -332,7 +332,8 @@ def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None) 
                 if cut >= 0:
                     block = message[cut + 2:].rstrip("\n")
                     if "\n\n" not in block and "\n " not in block and "\n\t" not in block:
-                        pairs = _TRAILER_LINE.findall(block)  # okrops' own messages, at C speed
+                        # okrops' own messages: "Key: value" lines, nothing folded
+                        pairs = [line.partition(":")[::2] for line in block.split("\n")]
                     else:
                         pairs = trailer_block(message)
                 elif _MARKER in message.lower():
@@ -344,9 +345,10 @@ def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None) 
                     value = confidence = previous = None
                     note = ""
                     for key, text in pairs:
-                        name = field_of(key) or field_of(key.lower())
+                        name = field_of(key) or field_of(key.lower().strip())
                         if name is None:
                             continue
+                        text = text.strip()
                         if name == "ref":
                             if ref is not None:
                                 group.append(make(ref, value, confidence, note, author, email, moment, sha,
