@@ -24,7 +24,7 @@ from typing import Any, Iterable, Optional
 
 from okrops import gitlog
 from okrops.errors import OkropsError, UnknownReference, UsageError
-from okrops.model import KeyResult, Organisation
+from okrops.model import KeyResult, Organisation, StrategyMap
 
 # Where a new `current` or `confidence` key goes: after the last of these keys present.
 _CURRENT_AFTER = ("range", "target", "baseline", "direction", "unit", "metric", "title", "id")
@@ -219,6 +219,82 @@ def unknown_reference_message(org: Organisation, ref: str) -> str:
     if close:
         hints.append(f"did you mean {', '.join(close)}?")
     return f"unknown key result {ref!r}" + (": " + "; ".join(hints) if hints else "")
+
+
+def load_for(refs: Iterable[str], start: Optional[str] = None) -> Optional[Organisation]:
+    """A partial organisation holding only the cycle files of ``refs``, read without loading the rest.
+
+    A check-in touches one or a few files: reading only those keeps it fast in an
+    organisation of thousands of files. Returns None (load everything instead, for
+    the full error messages) when a reference is malformed, its unit folder is not
+    found exactly once, or its file does not read and validate cleanly.
+    """
+    from okrops import schemas
+    from okrops.model import Config, CycleFile, Objective, Source, Unit
+    from okrops.repository import CONFIG_FILE, UNIT_FILE, find_okrs_dir
+    from okrops.yamlio import YamlProblem, load_fast, read_text
+
+    refs = list(refs)
+    wanted: dict[str, set[str]] = {}
+    for ref in refs:
+        parts = ref.split("/")
+        if len(parts) != 4 or not all(parts):
+            return None
+        wanted.setdefault(parts[0], set()).add(parts[1])
+    root, okrs_dir = find_okrs_dir(start)
+    try:
+        config = load_fast(read_text(okrs_dir / CONFIG_FILE))
+    except YamlProblem:
+        return None
+    if not isinstance(config, dict) or not schemas.is_valid("config", config):
+        return None
+    known_cycles = {c["id"] for c in config["cycles"]}
+    if any(c not in known_cycles for cycles in wanted.values() for c in cycles):
+        return None
+    folders: dict[str, list[Path]] = {}
+    for directory, subdirs, files in os.walk(okrs_dir):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        name = os.path.basename(directory)
+        if name in wanted and UNIT_FILE in files:
+            folders.setdefault(name, []).append(Path(directory))
+    org = Organisation(str(root), str(okrs_dir), Config("", {}), StrategyMap())
+    for unit, cycles in wanted.items():
+        if len(folders.get(unit, [])) != 1:
+            return None
+        folder = folders[unit][0]
+        org.units[unit] = Unit(unit, folder.relative_to(okrs_dir).as_posix(), unit)
+        for cycle in cycles:
+            path = folder / f"{cycle}.yaml"
+            if not path.is_file() or path.is_symlink():
+                return None
+            rel = path.relative_to(root).as_posix()
+            try:
+                data = load_fast(read_text(path))
+            except YamlProblem:
+                return None
+            if not isinstance(data, dict) or not schemas.is_valid("okrs", data):
+                return None
+            cycle_file = CycleFile(unit, cycle, source=Source(rel))
+            for o_index, raw in enumerate(data["objectives"]):
+                objective = Objective(raw["id"], f"{unit}/{cycle}/{raw['id']}", unit, cycle, raw["title"],
+                                      source=Source(rel, ("objectives", o_index)))
+                if objective.ref in org.objectives:
+                    return None  # duplicate ids: let the full load report them
+                for k_index, kr in enumerate(raw["key_results"]):
+                    key_result = KeyResult(
+                        id=kr["id"], ref=f"{objective.ref}/{kr['id']}", title=kr["title"], objective_ref=objective.ref,
+                        current=kr.get("current"), confidence=kr.get("confidence"),
+                        source=Source(rel, ("objectives", o_index, "key_results", k_index)))
+                    if key_result.ref in org.key_results:
+                        return None
+                    objective.key_results.append(key_result)
+                    org.key_results[key_result.ref] = key_result
+                org.objectives[objective.ref] = objective
+                cycle_file.objectives.append(objective)
+            org.cycle_files[(unit, cycle)] = cycle_file
+    if any(ref not in org.key_results for ref in refs):
+        return None
+    return org
 
 
 # --- the commit message ------------------------------------------------------

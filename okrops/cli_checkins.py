@@ -73,7 +73,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
         requests = core.read_requests(from_file)
         if confidence or note:
             raise UsageError("--confidence and --message go in the file with --from (columns confidence, note)")
-        org = _load(path)
+        org = core.load_for([r.ref for r in requests], path) or _load(path)
     elif interactive:
         if not ref or value:
             raise UsageError("--interactive takes the unit to walk, e.g. okrops checkin platform --interactive")
@@ -86,7 +86,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
         if not ref or value is None:
             raise UsageError("give a key result and its new value, e.g. okrops checkin platform/2026-Q4/O1/KR2 42; "
                              "or use --from FILE or --interactive (see okrops checkin --help)")
-        org = _load(path)
+        org = core.load_for([ref], path) or _load(path)
         requests = [core.Request(ref, value, confidence, note)]
     result = core.checkin(org, requests, when=when_iso, branch=branch, push=push, remote=remote)
     click.echo(f"[{result.commit[:10]}] {result.subject}")

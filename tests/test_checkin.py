@@ -315,3 +315,26 @@ def test_parse_helpers():
         with pytest.raises(UsageError):
             core.parse_value(bad)
     assert issubclass(UnknownReference, OkropsError)
+
+
+def test_targeted_load_matches_the_full_load(org_repo):
+    full = load_org(org_repo)
+    partial = core.load_for(list(full.key_results), org_repo)
+    assert partial is not None
+    for ref, kr in full.key_results.items():
+        got = partial.key_results[ref]
+        assert (got.source, got.current, got.confidence, got.objective_ref) == \
+            (kr.source, kr.current, kr.confidence, kr.objective_ref)
+    # anything unusual falls back to the full load (and its messages)
+    for refs in (["platform/2026-Q4/O1/KR9"], ["nope/2026-Q4/O1/KR1"], ["platform/2026-Q3/O1/KR1"], ["platform/O1"]):
+        assert core.load_for(refs, org_repo) is None
+    write(org_repo / PLATFORM, PLATFORM_Q4.replace("baseline: 0\n", "baseline: zero\n"))
+    assert core.load_for(["platform/2026-Q4/O1/KR2"], org_repo) is None
+
+
+def test_broken_target_file_is_reported_by_the_full_load(org_repo):
+    write(org_repo / PLATFORM, PLATFORM_Q4.replace("baseline: 0\n", "baseline: zero\n"))
+    git(org_repo, "commit", "-q", "-am", "oops")
+    result = run_cli(checkin_cmd, ["--repo", str(org_repo), "platform/2026-Q4/O1/KR2", "42"])
+    assert result.exit_code == 2
+    assert "okrs/acme/platform/2026-Q4.yaml has errors (run okrops validate)" in result.output
