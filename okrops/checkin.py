@@ -246,9 +246,10 @@ def load_for(refs: Iterable[str], start: Optional[str] = None) -> Optional[Organ
         config = load_fast(read_text(okrs_dir / CONFIG_FILE))
     except YamlProblem:
         return None
-    if not isinstance(config, dict) or not schemas.is_valid("config", config):
+    cycles_list = config.get("cycles") if isinstance(config, dict) else None
+    if not isinstance(cycles_list, list):
         return None
-    known_cycles = {c["id"] for c in config["cycles"]}
+    known_cycles = {c.get("id") for c in cycles_list if isinstance(c, dict)}
     if any(c not in known_cycles for cycles in wanted.values() for c in cycles):
         return None
     folders: dict[str, list[Path]] = {}
