@@ -226,6 +226,17 @@ def completion(shell: str) -> None:
     _emit(completion_class(cli, {}, "okrops", "_OKROPS_COMPLETE").source())
 
 
+def _register_commands() -> None:
+    """Commands that live in their own modules (check-ins, the pull-request workflow, the site)."""
+    from okrops.cli_workflow import COMMANDS as workflow_commands
+
+    for command in workflow_commands:
+        cli.add_command(command)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point: run the CLI; an unexpected error is reported in one line, never as a traceback."""
     try:
