@@ -167,6 +167,18 @@ for _key, _name in ((TRAILER_REF, "ref"), (TRAILER_VALUE, "value"), (TRAILER_CON
     _FIELD[_key] = _FIELD[_key.lower()] = _name
 
 
+_CANONICAL = re.compile(
+    r"Okr-Checkin: ([^\n]*)\nOkr-Value: ([^\n]*)(?:\nOkr-Previous: ([^\n]*))?"
+    r"(?:\nOkr-Confidence: ([^\n]*))?(?:\nOkr-Note: ([^\n]*))?(?:\n|\Z)")
+
+
+def entries_from_pairs(pairs, make: Callable, author: str, email: str, when: datetime, sha: str) -> list:
+    """Check-ins from (key, value) trailers in any order and case, each built by ``make``."""
+    commit = Commit(sha, [], author, email, when, "", 0)
+    return [make(e.ref, e.value, e.confidence, e.note, author, email, when, sha, "checkin", e.previous)
+            for e in entries_from_trailers(pairs, commit)]
+
+
 def entries_from_trailers(trailers: Iterable[tuple[str, str]], commit: Commit) -> list[Entry]:
     """One entry per ``Okr-Checkin`` trailer, with the value trailers that follow it."""
     entries: list[Entry] = []
@@ -314,8 +326,8 @@ def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None) 
     entries = result.entries
     candidates = result.edit_candidates
     fromiso = datetime.fromisoformat
-    field_of = _FIELD.get
     number = parse_number
+    canonical = _CANONICAL.finditer
     order = 0
     collecting = gc.isenabled()
     gc.disable()  # many small objects and no cycles: collection passes would only cost time
@@ -327,46 +339,30 @@ def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None) 
                     continue
                 sha, parents, author, email, when, message = parts
                 order += 1
-                pairs = None
+                group = []
                 cut = message.rfind("\n\nOkr-Checkin:")
+                pairs = None
                 if cut >= 0:
                     block = message[cut + 2:].rstrip("\n")
-                    if "\n\n" not in block and "\n " not in block and "\n\t" not in block:
-                        # okrops' own messages: "Key: value" lines, nothing folded
-                        pairs = [line.partition(":")[::2] for line in block.split("\n")]
-                    else:
+                    position = 0
+                    moment = fromiso(when)
+                    if "\n\n" not in block:
+                        # okrops' own messages: one regular expression per key result, in the order written
+                        for match in canonical(block):
+                            if match.start() != position:
+                                break
+                            position = match.end()
+                            ref, value, previous, confidence, note = match.groups()
+                            group.append(make(ref, number(value), None if confidence is None else number(confidence),
+                                              "" if note is None else decode_note(note), author, email, moment, sha,
+                                              "checkin", None if previous is None else number(previous)))
+                    if position != len(block):
+                        group = []
                         pairs = trailer_block(message)
                 elif _MARKER in message.lower():
                     pairs = trailer_block(message)
-                group = []
                 if pairs:
-                    moment = fromiso(when)
-                    ref = None
-                    value = confidence = previous = None
-                    note = ""
-                    for key, text in pairs:
-                        name = field_of(key) or field_of(key.lower().strip())
-                        if name is None:
-                            continue
-                        text = text.strip()
-                        if name == "ref":
-                            if ref is not None:
-                                group.append(make(ref, value, confidence, note, author, email, moment, sha,
-                                                  "checkin", previous))
-                            ref, value, confidence, previous, note = text, None, None, None, ""
-                        elif ref is None:
-                            continue
-                        elif name == "value":
-                            value = number(text)
-                        elif name == "confidence":
-                            confidence = number(text)
-                        elif name == "previous":
-                            previous = number(text)
-                        else:
-                            note = decode_note(text)
-                    if ref is not None:
-                        group.append(make(ref, value, confidence, note, author, email, moment, sha, "checkin",
-                                          previous))
+                    group = entries_from_pairs(pairs, make, author, email, fromiso(when), sha)
                 if group:
                     group.reverse()
                     entries.extend(group)

@@ -220,3 +220,20 @@ def test_git_errors_are_reported_and_leave_no_temp_file(org_repo, tmp_path, monk
         gitlog.read_log(str(org_repo), rev="no-such-branch")
     assert len(gitlog.read_log(str(org_repo)).edit_candidates) == 1
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_fast_trailer_path_agrees_with_the_generic_parser(busy_repo, monkeypatch):
+    import re
+
+    checkin_on(busy_repo, "2026-11-21", ("data/2026-Q4/O1/KR1", "76", None, 'quote " and \\ and\nOkr-Value: 1'),
+               ("platform/2026-Q4/O2/KR1", "23.5", "0", ""))
+    git(busy_repo, "commit", "-q", "--allow-empty", "-m",
+        "hand-written\n\nokr-checkin: data/2026-Q4/O1/KR1\nOKR-VALUE:  77 \nOkr-Note: plain text")
+    make = lambda *fields: fields  # noqa: E731
+    top = gitlog.git_toplevel(busy_repo)
+    fast = gitlog.read_log(top, make=make).entries
+    monkeypatch.setattr(gitlog, "_CANONICAL", re.compile("(?!)"))
+    assert gitlog.read_log(top, make=make).entries == fast
+    assert fast[0][:4] == ("data/2026-Q4/O1/KR1", 77, None, "plain text")  # newest; keys in any case
+    assert fast[1][:4] == ("platform/2026-Q4/O2/KR1", 23.5, 0, "")  # a commit's key results come reversed
+    assert fast[2][:4] == ("data/2026-Q4/O1/KR1", 76, None, 'quote " and \\ and\nOkr-Value: 1')
