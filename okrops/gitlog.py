@@ -343,20 +343,24 @@ def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None) 
                 cut = message.rfind("\n\nOkr-Checkin:")
                 pairs = None
                 if cut >= 0:
-                    block = message[cut + 2:].rstrip("\n")
-                    position = 0
+                    end = len(message)
+                    while end and message[end - 1] == "\n":
+                        end -= 1
+                    position = cut + 2
                     moment = fromiso(when)
-                    if "\n\n" not in block:
+                    if message.find("\n\n", position, end) < 0:
                         # okrops' own messages: one regular expression per key result, in the order written
-                        for match in canonical(block):
+                        for match in canonical(message, position, end):
                             if match.start() != position:
                                 break
                             position = match.end()
                             ref, value, previous, confidence, note = match.groups()
-                            group.append(make(ref, number(value), None if confidence is None else number(confidence),
-                                              "" if note is None else decode_note(note), author, email, moment, sha,
-                                              "checkin", None if previous is None else number(previous)))
-                    if position != len(block):
+                            group.append(make(
+                                ref, int(value) if value.isdigit() else number(value),
+                                None if confidence is None else number(confidence),
+                                "" if note is None else decode_note(note), author, email, moment, sha, "checkin",
+                                None if previous is None else int(previous) if previous.isdigit() else number(previous)))
+                    if position != end:
                         group = []
                         pairs = trailer_block(message)
                 elif _MARKER in message.lower():
