@@ -75,10 +75,19 @@ def main(argv=None) -> int:
     entries: list = []
     timings: dict[str, list[float]] = {"devnull": [], "pipe": [], "in_process": []}
 
+    cpu: dict[str, list[float]] = {"devnull": [], "pipe": [], "in_process": []}
+
     def timed(name, function):
+        import resource
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = time.process_time()
         began = time.perf_counter()
         function()
         timings[name].append(time.perf_counter() - began)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        children = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        cpu[name].append(time.process_time() - own + children)
 
     for _ in range(args.runs):
         timed("devnull", lambda: subprocess.run(bare_cmd, cwd=repo, stdout=subprocess.DEVNULL, check=True))
@@ -124,6 +133,9 @@ def main(argv=None) -> int:
         "ratio_cli": round(cli_time / bare, 2),
         "okrops_checkin_cli_s": round(statistics.median(checkin_times), 3),
         "okrops_checkin_in_process_s": round(checkin_inproc, 3),
+        "cpu_bare_git_log_s": round(statistics.median(cpu["devnull"]), 3),
+        "cpu_okrops_read_history_s": round(statistics.median(cpu["in_process"]), 3),
+        "load_average": os.getloadavg(),
         "runs": args.runs,
         "raw": {"bare": bare_all, "bare_pipe": timings["pipe"], "in_process": inproc_all, "cli": cli_all, "checkin_cli": checkin_times},
     }
@@ -137,6 +149,9 @@ def main(argv=None) -> int:
     print(f"  okrops history --format json      {cli_time:7.3f} s   {cli_time / bare:.2f}x   (start-up, load, output)")
     print(f"  okrops checkin (command)          {statistics.median(checkin_times):7.3f} s   (goal: < 0.5 s)")
     print(f"  okrops checkin (in-process)       {checkin_inproc:7.3f} s")
+    print(f"CPU time (git and Python together): bare git log {result['cpu_bare_git_log_s']:.3f} s, "
+          f"okrops read_history {result['cpu_okrops_read_history_s']:.3f} s; "
+          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     return 0
 
 
