@@ -17,7 +17,7 @@ import io
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -516,7 +516,7 @@ def git_date(moment: datetime) -> str:
     return f"{int(moment.timestamp())} {sign}{minutes // 60:02d}{minutes % 60:02d}"
 
 
-def _commit_files(repo, rel_files: list[str], message: str, author, author_date, commit_date, branch):
+def _commit_files(repo, rel_files: list[str], message: str, author, author_date, commit_date):
     """Commit ``rel_files`` as they are on disk on top of HEAD, through a private index; return the commit."""
     from git import IndexFile
 
@@ -595,7 +595,7 @@ def checkin(
         for path, text in new_texts.items():
             write_atomic(path, text)
             written.append(path)
-        commit = _commit_files(repo, rel_files, message, actor, author_date, commit_date, branch)
+        commit = _commit_files(repo, rel_files, message, actor, author_date, commit_date)
         if branch:
             new_branch = repo.create_head(branch, commit)
             repo.head.reference = new_branch
