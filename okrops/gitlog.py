@@ -593,6 +593,56 @@ def hand_edits(toplevel: str, candidates: list[Commit], okrs_prefix: str) -> lis
     return entries
 
 
+CACHE_VERSION = 1
+CACHE_FILE = "okrops/history.cache"
+
+
+def _rev_parse(toplevel: str, *args: str) -> Optional[str]:
+    done = subprocess.run(["git", "rev-parse", *args], cwd=toplevel, capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _row(ref, value, confidence, note, author, email, when, sha, kind, previous) -> tuple:
+    return (ref, value, confidence, note, author, email, when.isoformat(), sha, kind, previous)
+
+
+def _read_rows(toplevel: str, rev: str, prefix: str) -> tuple[list[tuple], list[tuple]]:
+    """(check-in rows, hand-edit rows) of the commits in ``rev`` (a commit or a range), newest first."""
+    log = read_log(toplevel, rev, _row)
+    edits = [_row(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email, e.commit.when,
+                  e.commit.sha, e.kind, e.previous) for e in hand_edits(toplevel, log.edit_candidates, prefix)]
+    return log.entries, edits
+
+
+def _cache_path(git_dir: str) -> Path:
+    return Path(git_dir) / CACHE_FILE
+
+
+def _load_cache(path: Path, key: tuple) -> Optional[tuple[str, list, list]]:
+    import marshal
+
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, tuple) or len(data) != 5 or data[0] != CACHE_VERSION or data[1] != key:
+        return None
+    return data[2], data[3], data[4]
+
+
+def _save_cache(path: Path, key: tuple, tip: str, rows: list, edits: list) -> None:
+    import marshal
+
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".history.", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(marshal.dumps((CACHE_VERSION, key, tip, rows, edits)))
+        os.replace(tmp, path)
+    except (OSError, ValueError):  # a read-only repository: no cache, same answers
+        pass
+
+
 def read_entries(repo_root: str | os.PathLike, okrs_dir: str | os.PathLike, rev: str = "HEAD",
                  make: Optional[Callable] = None) -> Optional[list]:
     """Every check-in and hand edit reachable from ``rev``; None outside git.
@@ -600,19 +650,59 @@ def read_entries(repo_root: str | os.PathLike, okrs_dir: str | os.PathLike, rev:
     Check-ins come first, newest commit first and each commit's key results in
     reverse order (reverse the list for commit order); hand edits follow. ``make``
     builds each record, see :func:`read_log`.
+
+    What was read is kept in ``.git/okrops/history.cache`` with the commit it was
+    read at: when that commit is still an ancestor of ``rev``, only the commits
+    since are read (commits never change, so the cache cannot go stale; a rewritten
+    history is read again in full). ``OKROPS_NO_CACHE=1`` turns the cache off.
     """
     toplevel = git_toplevel(repo_root)
     if toplevel is None:
         return None
-    if not has_commits(toplevel):
+    tip = _rev_parse(toplevel, "--verify", "--quiet", f"{rev}^{{commit}}")
+    if tip is None:
         return []
     try:
         prefix = Path(os.path.realpath(okrs_dir)).relative_to(os.path.realpath(toplevel)).as_posix()
     except ValueError:
         prefix = "."
-    log = read_log(toplevel, rev, make)
-    edits = hand_edits(toplevel, log.edit_candidates, "" if prefix == "." else prefix)
+    prefix = "" if prefix == "." else prefix
+    use_cache = os.environ.get("OKROPS_NO_CACHE", "") in ("", "0")
+    git_dir = _rev_parse(toplevel, "--absolute-git-dir") if use_cache else None
+    key = (_okrops_version(), prefix)
+    cached = _load_cache(_cache_path(git_dir), key) if git_dir else None
+    if cached is not None and cached[0] == tip:
+        rows, edits = cached[1], cached[2]
+    else:
+        if cached is not None and subprocess.run(["git", "merge-base", "--is-ancestor", cached[0], tip],
+                                                 cwd=toplevel, capture_output=True).returncode == 0:
+            new_rows, new_edits = _read_rows(toplevel, f"{cached[0]}..{tip}", prefix)
+            rows, edits = new_rows + cached[1], new_edits + cached[2]
+        else:
+            rows, edits = _read_rows(toplevel, tip, prefix)
+        if git_dir:
+            _save_cache(_cache_path(git_dir), key, tip, rows, edits)
     if make is None:
-        return log.entries + edits
-    return log.entries + [make(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email, e.commit.when,
-                               e.commit.sha, e.kind, e.previous) for e in edits]
+        def make(ref, value, confidence, note, author, email, when, sha, kind, previous):
+            return Entry(ref, value, confidence, note, Commit(sha, [], author, email, when, "", 0), kind, previous)
+    fromiso = datetime.fromisoformat
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        result = []
+        append = result.append
+        last_text, last_when = None, None
+        for ref, value, confidence, note, author, email, when, sha, kind, previous in rows + edits:
+            if when != last_text:
+                last_text, last_when = when, fromiso(when)
+            append(make(ref, value, confidence, note, author, email, last_when, sha, kind, previous))
+        return result
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _okrops_version() -> str:
+    from okrops import __version__
+
+    return __version__

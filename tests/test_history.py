@@ -237,3 +237,25 @@ def test_fast_trailer_path_agrees_with_the_generic_parser(busy_repo, monkeypatch
     assert fast[0][:4] == ("data/2026-Q4/O1/KR1", 77, None, "plain text")  # newest; keys in any case
     assert fast[1][:4] == ("platform/2026-Q4/O2/KR1", 23.5, 0, "")  # a commit's key results come reversed
     assert fast[2][:4] == ("data/2026-Q4/O1/KR1", 76, None, 'quote " and \\ and\nOkr-Value: 1')
+
+
+def _plain(rows):
+    return [(r.ref, r.value, r.confidence, r.note, r.author, r.when, r.commit, r.kind, r.previous) for r in rows]
+
+
+def test_history_cache_is_incremental_and_survives_rewrites(busy_repo, monkeypatch):
+    cache = busy_repo / ".git" / gitlog.CACHE_FILE
+    first = _plain(history.read_history(load_org(busy_repo)))
+    assert cache.is_file()
+    assert _plain(history.read_history(load_org(busy_repo))) == first  # from the cache
+    checkin_on(busy_repo, "2026-11-22", ("data/2026-Q4/O1/KR1", "79", "0.9", "after the cache"))
+    incremental = _plain(history.read_history(load_org(busy_repo)))
+    monkeypatch.setenv("OKROPS_NO_CACHE", "1")
+    assert incremental == _plain(history.read_history(load_org(busy_repo)))
+    assert incremental[-1][:4] == ("data/2026-Q4/O1/KR1", 79, 0.9, "after the cache")
+    monkeypatch.delenv("OKROPS_NO_CACHE")
+    git(busy_repo, "reset", "-q", "--hard", "HEAD~1")  # history rewritten: the cached tip is gone
+    assert _plain(history.read_history(load_org(busy_repo))) == first
+    cache.write_bytes(b"not a cache")
+    assert _plain(history.read_history(load_org(busy_repo))) == first
+    assert git(busy_repo, "status", "--porcelain") == ""
