@@ -53,6 +53,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.site = None
         self.okrs_dir: Optional[Path] = None
         self.nav_from_plugin = False
+        self.generated: set[str] = set()
 
     # -- configuration ------------------------------------------------------------
     def repo_path(self, config) -> Path:
@@ -105,6 +106,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
+        self.generated = set()
         for page in self.site.pages():
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
@@ -112,11 +114,31 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                 continue
             inclusion = InclusionLevel.INCLUDED if page.src_uri in TOP_SOURCES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+            self.generated.add(page.src_uri)
         css = resources.files("okrops.site").joinpath("assets/okrops.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_PATH, content=css))
         if self.nav_from_plugin:
             config.nav = self.navigation(handwritten)
+        self.site = None  # the model is not needed any more: free it before MkDocs renders thousands of pages
         return files
+
+    # MkDocs keeps every page's source and HTML in memory until the whole site is written. For
+    # the generated pages, drop each copy as soon as nothing needs it any more, so peak memory
+    # stays about one copy of the site's HTML.
+    def on_page_markdown(self, markdown, /, *, page, config, files):
+        if page.file.src_uri in self.generated:
+            page.file.content_string = ""  # the page holds its own copy of the source now
+        return markdown
+
+    def on_page_content(self, html, /, *, page, config, files):
+        if page.file.src_uri in self.generated:
+            page.markdown = ""  # rendered: the source is not needed any more
+        return html
+
+    def on_post_page(self, output, /, *, page, config):
+        if page.file.src_uri in self.generated:
+            page.content = None  # written (and indexed by search in on_page_context)
+        return output
 
     @staticmethod
     def navigation(handwritten: list[str]) -> list:
