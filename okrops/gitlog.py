@@ -310,13 +310,14 @@ def _stream(toplevel: str, args: list[str], chunk: int = 1 << 20) -> Iterator[st
                 pass
 
 
-def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None) -> LogResult:
+def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None, parse_dates: bool = True) -> LogResult:
     """First pass: every commit reachable from ``rev``; check-ins from trailers, the rest kept as candidates.
 
     ``make(ref, value, confidence, note, author, email, when, sha, kind, previous)`` builds
     each check-in (default: :class:`Entry`-like records are not kept, only ``make``'s
     results); entries come newest commit first, and within a commit in reverse trailer
-    order, so that reversing the list gives commit order and trailer order.
+    order, so that reversing the list gives commit order and trailer order. With
+    ``parse_dates=False``, ``make`` gets the author date as git's ISO 8601 text.
     """
     if make is None:
         def make(ref, value, confidence, note, author, email, when, sha, kind, previous):
@@ -347,7 +348,7 @@ def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None) 
                     while end and message[end - 1] == "\n":
                         end -= 1
                     position = cut + 2
-                    moment = fromiso(when)
+                    moment = fromiso(when) if parse_dates else when
                     if message.find("\n\n", position, end) < 0:
                         # okrops' own messages: one regular expression per key result, in the order written
                         for match in canonical(message, position, end):
@@ -366,7 +367,7 @@ def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None) 
                 elif _MARKER in message.lower():
                     pairs = trailer_block(message)
                 if pairs:
-                    group = entries_from_pairs(pairs, make, author, email, fromiso(when), sha)
+                    group = entries_from_pairs(pairs, make, author, email, fromiso(when) if parse_dates else when, sha)
                 if group:
                     group.reverse()
                     entries.extend(group)
@@ -602,15 +603,18 @@ def _rev_parse(toplevel: str, *args: str) -> Optional[str]:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def _row(ref, value, confidence, note, author, email, when, sha, kind, previous) -> tuple:
-    return (ref, value, confidence, note, author, email, when.isoformat(), sha, kind, previous)
+def _row(*fields) -> tuple:
+    return fields
 
 
 def _read_rows(toplevel: str, rev: str, prefix: str) -> tuple[list[tuple], list[tuple]]:
-    """(check-in rows, hand-edit rows) of the commits in ``rev`` (a commit or a range), newest first."""
-    log = read_log(toplevel, rev, _row)
-    edits = [_row(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email, e.commit.when,
-                  e.commit.sha, e.kind, e.previous) for e in hand_edits(toplevel, log.edit_candidates, prefix)]
+    """(check-in rows, hand-edit rows) of the commits in ``rev`` (a commit or a range), newest first.
+
+    A row is a tuple of the :class:`Entry` fields with the date as ISO 8601 text.
+    """
+    log = read_log(toplevel, rev, _row, parse_dates=False)
+    edits = [(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email, e.commit.when.isoformat(),
+              e.commit.sha, e.kind, e.previous) for e in hand_edits(toplevel, log.edit_candidates, prefix)]
     return log.entries, edits
 
 
