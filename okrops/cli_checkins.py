@@ -56,6 +56,9 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
 
     Refuses, writing nothing, when a target file has uncommitted changes, a merge or rebase is
     in progress, a reference is unknown, a value is not a number or a confidence is outside 0..1.
+    When the commit fails (a hook rejects it), the files are restored exactly.
+
+    Exit status: 0 checked in, 1 the commit or the push failed, 2 refused (nothing written).
 
     \b
     Example:

@@ -338,3 +338,12 @@ def test_broken_target_file_is_reported_by_the_full_load(org_repo):
     result = run_cli(checkin_cmd, ["--repo", str(org_repo), "platform/2026-Q4/O1/KR2", "42"])
     assert result.exit_code == 2
     assert "okrs/acme/platform/2026-Q4.yaml has errors (run okrops validate)" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    from okrops.cli_checkins import demo, history
+
+    for command in (checkin_cmd, history, demo):
+        result = run_cli(command, ["--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output and "-h, --help" in result.output
