@@ -672,7 +672,14 @@ def read_entries(repo_root: str | os.PathLike, okrs_dir: str | os.PathLike, rev:
         prefix = "."
     prefix = "" if prefix == "." else prefix
     use_cache = os.environ.get("OKROPS_NO_CACHE", "") in ("", "0")
-    git_dir = _rev_parse(toplevel, "--absolute-git-dir") if use_cache else None
+    if not use_cache:  # straight from git to the caller's records
+        log = read_log(toplevel, tip, make)
+        edits = hand_edits(toplevel, log.edit_candidates, prefix)
+        if make is None:
+            return log.entries + edits
+        return log.entries + [make(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email,
+                                   e.commit.when, e.commit.sha, e.kind, e.previous) for e in edits]
+    git_dir = _rev_parse(toplevel, "--absolute-git-dir")
     key = (_okrops_version(), prefix)
     cached = _load_cache(_cache_path(git_dir), key) if git_dir else None
     if cached is not None and cached[0] == tip:
