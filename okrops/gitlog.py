@@ -15,6 +15,11 @@ in a reviewed pull request, carry no trailers: a second, bounded pass asks git
 which of the commits without trailers touched OKR files (``git diff-tree
 --stdin``, only those commits) and reads the old and new versions of those
 files only (``git cat-file --batch``). Both passes are linear in the history.
+
+git writes to a temporary file that is parsed while git runs (a pipe makes
+``git log`` itself 2 to 2.5 times slower), and what was read is cached in
+``.git/okrops/history.cache``: the next read asks git only for newer commits.
+``benchmarks/bench_history.py`` measures all of this against bare ``git log``.
 """
 
 from __future__ import annotations
