@@ -90,7 +90,14 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             today = clock.today(self.config.today)
         except OkropsError as error:
             raise PluginError(f"okrops: {error.message}") from None
-        checkins = history.read_history(org) if self.config.history else []
+        checkins = []
+        if self.config.history:
+            from okrops.gitlog import GitError
+
+            try:
+                checkins = history.read_history(org)
+            except GitError as error:
+                log.warning("okrops: could not read the check-in history from git: %s", error)
         view = SiteView(org, today, checkins)
         site_settings = org.config.site
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""))
