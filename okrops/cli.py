@@ -229,9 +229,10 @@ def completion(shell: str) -> None:
 def _register_commands() -> None:
     """Commands that live in their own modules (check-ins, the pull-request workflow, the site)."""
     from okrops.cli_checkins import checkin, demo, history
+    from okrops.cli_site import site
     from okrops.cli_workflow import COMMANDS as workflow_commands
 
-    for command in (checkin, history, demo, *workflow_commands):
+    for command in (checkin, history, demo, site, *workflow_commands):
         cli.add_command(command)
 
 

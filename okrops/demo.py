@@ -340,7 +340,8 @@ def hints(result: DemoResult) -> str:
         lines.append(f"  okrops history {result.red[0]}    # a key result gone red")
     lines.append("  git log --graph --oneline | head -20       # check-ins are commits")
     if result.site is not None:
-        lines += ["", f"The site: open {result.site / 'index.html'}"]
+        lines += ["", f"The site is built in {result.site}. To browse it (links and search need a web server):",
+                  f"  cd {shown} && OKROPS_TODAY={TODAY} okrops site serve      # then open http://127.0.0.1:8000/"]
     elif result.site_note:
         lines += ["", f"No site: {result.site_note}."]
     return "\n".join(lines)
