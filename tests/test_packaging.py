@@ -1,4 +1,4 @@
-"""The wheel ships the JSON Schemas, identical to schema/."""
+"""The wheel ships the JSON Schemas, the site sources and the example organisation, identical to the repository's."""
 
 from __future__ import annotations
 
@@ -35,6 +35,13 @@ def test_wheel_contains_the_schemas_unchanged(wheel):
             inside = f"okrops/schema/{schema.name}"
             assert inside in names
             assert archive.read(inside) == schema.read_bytes()
+        site = ROOT / "site"
+        for source in sorted(p for part in ("mkdocs.yml", "docs", "overrides") for p in
+                             ([site / part] if (site / part).is_file() else (site / part).rglob("*")) if p.is_file()):
+            inside = f"okrops/site/scaffold/{source.relative_to(site).as_posix()}"
+            assert archive.read(inside) == source.read_bytes(), inside
+        assert not any(n.startswith("okrops/site/scaffold/screenshots") for n in names)
+        assert "okrops/example/okrops.yaml" in names
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
         text = archive.read(entry_points).decode()
         assert "okrops = okrops.cli:main" in text

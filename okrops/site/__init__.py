@@ -3,8 +3,9 @@
 * :mod:`okrops.site.plugin` is the MkDocs plugin that adds the OKR pages in memory;
 * :mod:`okrops.site.view` holds the public, scored data the pages may show;
 * :mod:`okrops.site.pages` builds the pages, :mod:`okrops.site.charts` the SVG charts;
-* ``scaffold/`` holds the site sources a new OKR repository starts with
-  (``site/mkdocs.yml``, hand-written guides, theme overrides).
+* the site sources a new OKR repository starts with (``site/mkdocs.yml``, hand-written
+  guides, theme overrides) are this repository's own ``site/``, shipped in the wheel as
+  ``okrops/site/scaffold/``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
@@ -20,14 +20,25 @@ SITE_DIR = "site"
 CONFIG_FILE = "mkdocs.yml"
 
 
+SCAFFOLD_PARTS = (CONFIG_FILE, "docs", "overrides")
+
+
+def _scaffold_root() -> Path:
+    """The site sources: packaged in the wheel, or the source checkout's own site/ folder."""
+    packaged = Path(__file__).parent / "scaffold"
+    if (packaged / CONFIG_FILE).is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / SITE_DIR
+
+
 def scaffold_files() -> dict[str, str]:
     """The site sources a new OKR repository needs: path relative to the repository root -> text."""
-    root = resources.files("okrops.site").joinpath("scaffold")
+    root = _scaffold_root()
     result: dict[str, str] = {}
 
     def walk(node, prefix: str) -> None:
         for child in sorted(node.iterdir(), key=lambda n: n.name):
-            if child.name.startswith(("__", ".")):
+            if child.name.startswith(("__", ".")) or (not prefix and child.name not in SCAFFOLD_PARTS):
                 continue
             if child.is_dir():
                 walk(child, f"{prefix}{child.name}/")
