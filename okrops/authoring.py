@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from okrops import yamlio
 from okrops.errors import OkropsError, UnknownReference, UsageError
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,31}$")
@@ -182,28 +183,12 @@ def move_trailing(previous: Any, new: Any) -> None:
 
     The end-of-line comment of the last line of ``previous`` stays where it is.
     """
-    import copy
 
     holder, key = _last_key_holder(previous)
     target, target_key = _last_key_holder(new)
     if holder is None or target is None:
         return
-    entry = holder.ca.items.get(key)
-    if not entry or len(entry) < 3 or entry[2] is None:
-        return
-    token = entry[2]
-    text = token.value
-    cut = text.find("\n")
-    if cut < 0 or cut == len(text) - 1:
-        return
-    head, tail = text[: cut + 1], text[cut + 1:]
-    moved = copy.copy(token)
-    moved.value = "\n" + tail
-    if head.strip():
-        token.value = head
-    else:
-        entry[2] = None
-    target.ca.items.setdefault(target_key, [None, None, None, None])[2] = moved
+    yamlio.move_trailing_comment(holder, key, target, target_key)
 
 
 def _number(value: Optional[float]) -> Optional[float]:

@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from okrops import gitlog
+from okrops import gitlog, yamlio
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.model import KeyResult, Organisation, StrategyMap
 
@@ -403,29 +403,8 @@ def set_key(mapping: Any, key: str, value: Any) -> None:
 
 
 def _move_trailing_comment(mapping: Any, previous: str, new: str) -> None:
-    """Keep comment lines that followed ``previous`` below the inserted key ``new``.
-
-    ruamel attaches the lines after a value (blank lines, comments about what
-    comes next) to the key before them; the end-of-line comment stays where it is.
-    """
-    import copy
-
-    entry = mapping.ca.items.get(previous)
-    if not entry or len(entry) < 3 or entry[2] is None:
-        return
-    token = entry[2]
-    text = token.value
-    cut = text.find("\n")
-    if cut < 0 or cut == len(text) - 1:
-        return
-    head, tail = text[: cut + 1], text[cut + 1:]
-    moved = copy.copy(token)
-    moved.value = "\n" + tail
-    if head.strip():
-        token.value = head
-    else:
-        entry[2] = None
-    mapping.ca.items.setdefault(new, [None, None, None, None])[2] = moved
+    """Keep comment lines that followed ``previous`` below the inserted key ``new``."""
+    yamlio.move_trailing_comment(mapping, previous, mapping, new)
 
 
 def _edits_by_file(changes: list[Change]) -> dict[str, list[tuple[tuple, str, Any]]]:

@@ -311,6 +311,33 @@ def dump_roundtrip(document: Any) -> str:
     return buffer.getvalue()
 
 
+def move_trailing_comment(source: Any, source_key: Any, target: Any, target_key: Any) -> None:
+    """Move the comment lines that follow ``source[source_key]`` to after ``target[target_key]``.
+
+    ruamel attaches the lines after a value (blank lines, comments about what comes
+    next) to the key before them; when a key is inserted after it, those lines must
+    move below the new key. The end-of-line comment of ``source_key`` stays where it is.
+    """
+    import copy
+
+    entry = source.ca.items.get(source_key)
+    if not entry or len(entry) < 3 or entry[2] is None:
+        return
+    token = entry[2]
+    text = token.value
+    cut = text.find("\n")
+    if cut < 0 or cut == len(text) - 1:
+        return
+    head, tail = text[: cut + 1], text[cut + 1:]
+    moved = copy.copy(token)
+    moved.value = "\n" + tail
+    if head.strip():
+        token.value = head
+    else:
+        entry[2] = None
+    target.ca.items.setdefault(target_key, [None, None, None, None])[2] = moved
+
+
 def to_plain(value: Any) -> Any:
     """ruamel round-trip data to the plain data :func:`load_fast` returns."""
     import datetime
