@@ -449,45 +449,6 @@ class Site:
         if v.current is None:
             return GeneratedPage(here, "Alignment", "\n".join(parts), "alignment")
         parts.append('<div class="okr-tree">')
-        stack: list[tuple[int, str]] = []  # (depth, closing HTML) of the units whose body is open
-        for unit, depth in v.walk():
-            while stack and stack[-1][0] >= depth:
-                parts.append(stack.pop()[1])
-            cycle = self.home.get(unit.slug, v.current)
-            uc = v.unit_cycle(unit.slug, cycle.id)
-            kind = f'<span class="okr-muted">{esc(unit.kind)}</span>' if unit.kind else ""
-            other = f' <span class="okr-badge">{esc(cycle.label)}</span>' if cycle.id != v.current.id else ""
-            row = (f'<div class="okr-tree__row"><span class="okr-tree__name">{self.unit_link(here, unit.slug, cycle.id)}</span> '
-                   f'{kind}{other}<span class="okr-tree__bar">{bar(uc.rollup, self._expected(cycle), "score")}</span></div>')
-            children = len(unit.children)
-            parts.append(f'<div class="okr-tree__unit" id="{esc(anchor_id("u", unit.slug))}">{row}')
-            if not uc.objectives and not children:
-                parts.append("</div>")
-                continue
-            counts = []
-            if uc.objectives:
-                counts.append(f"{len(uc.objectives)} objective{'s' if len(uc.objectives) != 1 else ''}")
-            if children:
-                counts.append(f"{children} unit{'s' if children != 1 else ''} below")
-            is_open = " open" if depth < 1 else ""
-            parts.append(f'<details class="okr-tree__more"{is_open}><summary>{" · ".join(counts)}</summary><div class="okr-tree__body">')
-            if uc.objectives:
-                items = []
-                for objective, scored in uc.objectives:
-                    parent = ""
-                    if objective.parent:
-                        p = v.parent_objective(objective)
-                        parent = (f' <span class="okr-muted">↑ {esc(self.org.units[p.unit].name)} {esc(p.id)}</span>' if p
-                                  else ' <span class="okr-muted">↑ <span class="okr-private">(private)</span></span>')
-                    items.append(f'<li>{link(self.objective_href(here, objective), esc(objective.title))} '
-                                 f'<span class="okr-muted">· {percent(scored.score)}</span>{parent}</li>')
-                parts.append('<ul class="okr-tree__objectives">' + "".join(items) + "</ul>")
-            stack.append((depth, "</div></details></div>"))
-        while stack:
-            parts.append(stack.pop()[1])
-        parts.append("</div>")
-        return GeneratedPage(here, "Alignment", "\n".join(parts), "alignment")
-        parts.append('<div class="okr-tree">')
         stack: list[int] = []
         for unit, depth in v.walk():
             while stack and stack[-1] >= depth:
