@@ -60,7 +60,6 @@ def validate(path: Optional[str], output_format: str) -> None:
         okrops validate
         okrops validate path/to/repo --format github
     """
-    from okrops import reporters
     from okrops.validate import validate as run
 
     result = run(path)

@@ -275,7 +275,7 @@ def test_default_branch_from_origin(tmp_path, branch):
     edit(clone, "        target: 4\n", "        target: 2\n")
     commit(clone, "harder")
     result = diff_refs(str(clone), today=__import__("datetime").date(2026, 11, 15))
-    assert result.base.startswith(f"merge base with origin/")
+    assert result.base.startswith("merge base with origin/")
     assert [(c.ref, c.field) for c in result.changes] == [("platform/2026-Q4/O2/KR1", "target")]
 
 

@@ -26,7 +26,7 @@ NASTY_UNIT = "R&D <b>Labs</b> {% raw %}"
 PRIVATE_MARKERS = ("STEALTH-UNIT-NAME", "SKUNK-UNIT-NAME", "SECRET-OBJECTIVE-TITLE", "SECRET-KR-TITLE",
                    "SECRET-NOTE", "SECRET-WHY", "stealthops", "skunkworks", "SECRET-INITIATIVE")
 
-CONFIG = f"""\
+CONFIG = """\
 organisation: Acme
 cycles:
   - id: FY2026
@@ -43,7 +43,7 @@ cycles:
     end: 2026-12-31
 site:
   title: Acme OKRs
-  description: "Where we stand <i>now</i> {{{{ 7*7 }}}}"
+  description: "Where we stand <i>now</i> {{ 7*7 }}"
   repo_url: https://git.example.com/acme/okrs
 """
 
