@@ -392,7 +392,6 @@ class Site:
         if s.mission:
             parts.append(f'<div class="okr-card okr-card--wide"><div class="okr-card__label">Mission</div><p class="okr-lead">{esc(s.mission)}</p></div>')
         running = [c for c in v.cycles if c.start <= v.today <= c.end] or ([v.current] if v.current else [])
-        {c.id for c in running}
         direct: dict[str, list[Objective]] = {sid: [] for sid in s.strategies}
         inherited: dict[str, list[Objective]] = {sid: [] for sid in s.strategies}
         unaligned: list[Objective] = []
