@@ -448,19 +448,28 @@ class Site:
         if v.current is None:
             return GeneratedPage(here, "Alignment", "\n".join(parts), "alignment")
         parts.append('<div class="okr-tree">')
-        stack: list[int] = []
+        stack: list[tuple[int, str]] = []  # (depth, closing HTML) of the units whose body is open
         for unit, depth in v.walk():
-            while stack and stack[-1] >= depth:
-                parts.append("</div></details>")
-                stack.pop()
+            while stack and stack[-1][0] >= depth:
+                parts.append(stack.pop()[1])
             cycle = self.home.get(unit.slug, v.current)
             uc = v.unit_cycle(unit.slug, cycle.id)
             kind = f'<span class="okr-muted">{esc(unit.kind)}</span>' if unit.kind else ""
             other = f' <span class="okr-badge">{esc(cycle.label)}</span>' if cycle.id != v.current.id else ""
-            summary = (f'<summary><span class="okr-tree__name">{self.unit_link(here, unit.slug, cycle.id)}</span> {kind}{other}'
-                       f'<span class="okr-tree__bar">{bar(uc.rollup, self._expected(cycle), "score")}</span></summary>')
+            row = (f'<div class="okr-tree__row"><span class="okr-tree__name">{self.unit_link(here, unit.slug, cycle.id)}</span> '
+                   f'{kind}{other}<span class="okr-tree__bar">{bar(uc.rollup, self._expected(cycle), "score")}</span></div>')
+            children = len(unit.children)
+            parts.append(f'<div class="okr-tree__unit" id="{esc(anchor_id("u", unit.slug))}">{row}')
+            if not uc.objectives and not children:
+                parts.append("</div>")
+                continue
+            counts = []
+            if uc.objectives:
+                counts.append(f"{len(uc.objectives)} objective{'s' if len(uc.objectives) != 1 else ''}")
+            if children:
+                counts.append(f"{children} unit{'s' if children != 1 else ''} below")
             is_open = " open" if depth < 1 else ""
-            parts.append(f'<details class="okr-tree__unit"{is_open} id="{esc(anchor_id("u", unit.slug))}">{summary}<div class="okr-tree__body">')
+            parts.append(f'<details class="okr-tree__more"{is_open}><summary>{" · ".join(counts)}</summary><div class="okr-tree__body">')
             if uc.objectives:
                 items = []
                 for objective, scored in uc.objectives:
@@ -472,10 +481,9 @@ class Site:
                     items.append(f'<li>{link(self.objective_href(here, objective), esc(objective.title))} '
                                  f'<span class="okr-muted">· {percent(scored.score)}</span>{parent}</li>')
                 parts.append('<ul class="okr-tree__objectives">' + "".join(items) + "</ul>")
-            stack.append(depth)
+            stack.append((depth, "</div></details></div>"))
         while stack:
-            parts.append("</div></details>")
-            stack.pop()
+            parts.append(stack.pop()[1])
         parts.append("</div>")
         return GeneratedPage(here, "Alignment", "\n".join(parts), "alignment")
 
