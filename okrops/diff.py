@@ -38,6 +38,7 @@ FLAG_LABELS = {
     "made-aspirational": "committed made aspirational",
     "removed-mid-cycle": "dropped mid-cycle",
     "cycle-dates-changed": "cycle dates changed",
+    "kpi-health": "KPI needs attention",
 }
 
 
@@ -311,6 +312,43 @@ def _compare_units(old, new, broken, changes) -> None:
                                              f"unit {slug} was private and is now public: its OKRs, and those of "
                                              "the units below it, will appear on the site"))
                 changes.append(change)
+        _compare_kpis(a, b, changes)
+
+
+def _band_text(band) -> Optional[str]:
+    if band is None:
+        return None
+    low = "" if band.min is None else f"{band.min:g}"
+    high = "" if band.max is None else f"{band.max:g}"
+    return f"{low}..{high}"
+
+
+def _compare_kpis(a, b, changes) -> None:
+    """KPIs (run metrics) of one unit: added, removed, value and thresholds changed."""
+    old_kpis = {k.id: k for k in a.kpis}
+    new_kpis = {k.id: k for k in b.kpis}
+    for kid in _ordered(old_kpis, new_kpis):
+        x, y = old_kpis.get(kid), new_kpis.get(kid)
+        ref = f"{b.slug}/{kid}"
+        if x is None:
+            changes.append(Change("added", "kpi", ref, y.title, file=y.source.file, unit=b.slug))
+            continue
+        if y is None:
+            changes.append(Change("removed", "kpi", ref, x.title, file=x.source.file, unit=b.slug))
+            continue
+        for name, before, after in (("title", x.title, y.title), ("measure_unit", x.measure_unit, y.measure_unit),
+                                    ("current", x.current, y.current),
+                                    ("healthy", _band_text(x.healthy), _band_text(y.healthy)),
+                                    ("warning", _band_text(x.warning), _band_text(y.warning)),
+                                    ("data_source", x.data_source, y.data_source)):
+            if before != after:
+                change = Change("changed", "kpi", ref, y.title, field=name, old=before, new=after,
+                                file=y.source.file, unit=b.slug)
+                if name == "current" and x.health != y.health and y.health in ("amber", "red"):
+                    change.flags.append(Flag("kpi-health", "notice",
+                                             f"KPI {ref} went from {x.health} to {y.health}: a health metric "
+                                             "needs attention (it is not an OKR, but it may need one)"))
+                changes.append(change)
 
 
 def _compare_strategies(old, new, changes) -> None:
@@ -477,9 +515,9 @@ def _compare_kr(a: KeyResult, b: KeyResult, objective: Objective, started: bool,
 # --- rendering --------------------------------------------------------------------
 
 _KIND_LABEL = {"objective": "Objective", "key_result": "Key result", "unit": "Unit", "cycle": "Cycle",
-               "strategy": "Strategy", "initiative": "Initiative", "config": "Configuration"}
+               "strategy": "Strategy", "initiative": "Initiative", "config": "Configuration", "kpi": "KPI"}
 _FIELD_LABEL = {"measure_unit": "unit of measure", "data_source": "data source", "strategies": "strategies",
-                "parent": "parent"}
+                "parent": "parent", "healthy": "healthy band", "warning": "warning band"}
 
 
 def render(result: Diff, output_format: str) -> str:

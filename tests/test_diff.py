@@ -296,3 +296,31 @@ def test_export_ignore_does_not_hide_files(tmp_path):
     commit(repo, "attributes")
     result = diff_refs(str(repo), "HEAD", today=__import__("datetime").date(2026, 11, 15))
     assert result.changes == [] and result.notes == []
+
+
+def test_kpi_changes_are_reported_with_a_notice_when_health_drops(tmp_path):
+    from datetime import date
+
+    repo = make_repo(tmp_path)
+    kpis = ("kpis:\n  - id: uptime\n    title: API availability\n    unit: '%'\n    current: 99.95\n"
+            "    healthy: {min: 99.9}\n    warning: {min: 99.5}\n")
+    (repo / "okrs" / "platform" / "unit.yaml").write_text(UNIT + kpis)
+    commit(repo, "add a KPI")
+    git(repo, "checkout", "-q", "-b", "kpi")
+    edit(repo, "current: 99.95", "current: 99.7", file="okrs/platform/unit.yaml")
+    edit(repo, "warning: {min: 99.5}", "warning: {min: 99.0}", file="okrs/platform/unit.yaml")
+    with (repo / "okrs" / "platform" / "unit.yaml").open("a") as handle:
+        handle.write("  - id: p95\n    title: p95 latency\n    current: 200\n")
+    commit(repo, "KPI moved")
+
+    result = diff_refs(str(repo), today=date(2026, 11, 15))
+    kpi = {(c.action, c.ref, c.field): (c.old, c.new) for c in result.changes if c.kind == "kpi"}
+    assert kpi == {
+        ("changed", "platform/uptime", "current"): (99.95, 99.7),
+        ("changed", "platform/uptime", "warning"): ("99.5..", "99.."),
+        ("added", "platform/p95", ""): (None, None),
+    }
+    assert flags(result) == {"kpi-health": ["platform/uptime"]}
+    text = CliRunner().invoke(diff_command, ["--repo", str(repo), "--format", "markdown"]).output
+    assert "KPI **platform/uptime** current: 99.95 → **99.7**" in text
+    assert "KPI **platform/p95** added: p95 latency" in text
