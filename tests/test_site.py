@@ -225,6 +225,14 @@ def test_pages_exist(built_site):
         assert (built_site / rel).is_file(), rel
 
 
+def test_unit_landing_page_lists_its_cycles_current_first(built_site):
+    page = read(built_site, "units/engineering/index.html")
+    links = re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert [href for href, _ in links] == ["2026-Q4/", "2026-Q3/"]
+    assert "· current" in page
+    assert not (built_site / "units" / "stealthops").exists()  # private units have no pages at all
+
+
 def test_output_is_outside_site_sources(built_site):
     repo = _BUILT["repo"]
     assert not (repo / "site" / "public").exists()

@@ -147,6 +147,8 @@ class Site:
         for cycle in self.v.cycles:
             yield self.cycle_page(cycle)
         for unit, _depth in self.v.walk():
+            if self.unit_cycles.get(unit.slug):
+                yield self.unit_index_page(unit)
             for cycle in self.unit_cycles.get(unit.slug, []):
                 yield self.unit_page(unit, cycle)
                 for objective in self.org.objectives_of(unit.slug, cycle.id):
@@ -539,6 +541,26 @@ class Site:
         return GeneratedPage(here, cycle.label, "\n".join(parts), "cycle")
 
     # -- unit -----------------------------------------------------------------------------------
+    def unit_index_page(self, unit: Unit) -> GeneratedPage:
+        """units/<slug>/: a stable address for a unit, listing its cycles (the current one first)."""
+        here = f"units/{unit.slug}"
+        home = self.home.get(unit.slug)
+        cycles = sorted(self.unit_cycles.get(unit.slug, []), key=lambda c: (c.start, c.days), reverse=True)
+        if home is not None:
+            cycles = [home] + [c for c in cycles if c.id != home.id]
+        parts = [self.breadcrumbs(here, unit, home or cycles[0])]
+        kind = f" {badge(unit.kind)}" if unit.kind else ""
+        parts.append(f"<h1>{esc(unit.name)}{kind}</h1>")
+        if unit.description:
+            parts.append(f'<p class="okr-lead">{esc(unit.description)}</p>')
+        items = []
+        for c in cycles:
+            note = ' <span class="okr-muted">· current</span>' if home is not None and c.id == home.id else ""
+            items.append(f"<li>{link(self.link.rel(here, self.unit_dir(unit.slug, c.id)), esc(c.label))}{note}</li>")
+        parts.append("<h2>OKRs by cycle</h2>")
+        parts.append("<ul>" + "".join(items) + "</ul>")
+        return GeneratedPage(here, unit.name, "\n".join(parts), "unit")
+
     def unit_page(self, unit: Unit, cycle: Cycle) -> GeneratedPage:
         here = self.unit_dir(unit.slug, cycle.id)
         v = self.v
