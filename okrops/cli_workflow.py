@@ -127,7 +127,9 @@ def codeowners(path, check, output) -> None:
 @click.option("--maintainer", "maintainers", multiple=True, metavar="@HANDLE",
               help="Git-host handle (@user or @org/team) who reviews the first unit's OKRs (repeatable).")
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="Start the cycles from this date's quarter.")
-def init(directory, organisation, unit, maintainers, today) -> None:
+@click.option("--git/--no-git", "git", default=True, show_default=True,
+              help="Run git init when DIRECTORY is not inside a git repository (nothing is committed).")
+def init(directory, organisation, unit, maintainers, today, git) -> None:
     """Create a new OKR repository: OKRs, schemas, site, CI workflows, CODEOWNERS, pre-commit, README.
 
     Writes into DIRECTORY (default: here) the root configuration with this quarter and the
@@ -139,11 +141,11 @@ def init(directory, organisation, unit, maintainers, today) -> None:
     \b
     Example:
         okrops init acme-okrs --org "Acme Inc" --maintainer @acme/leads
-        cd acme-okrs && git init && git add . && git commit -m "OKRs as code"
+        cd acme-okrs && git add . && git commit -m "OKRs as code"
     """
     from okrops import clock, scaffold
 
-    result = scaffold.init(directory, organisation, unit, maintainers, clock.today(today))
+    result = scaffold.init(directory, organisation, unit, maintainers, clock.today(today), git=git)
     for rel in result.created:
         click.echo(f"created {rel}")
     for rel in result.kept:

@@ -652,6 +652,12 @@ def _save_cache(path: Path, key: tuple, tip: str, rows: list, edits: list) -> No
         pass
 
 
+def has_commits(repo_root: str | os.PathLike) -> bool:
+    """True when ``repo_root`` is in a git repository whose HEAD points at a commit."""
+    toplevel = git_toplevel(repo_root)
+    return toplevel is not None and _rev_parse(toplevel, "--verify", "--quiet", "HEAD^{commit}") is not None
+
+
 def read_entries(repo_root: str | os.PathLike, okrs_dir: str | os.PathLike, rev: str = "HEAD",
                  make: Optional[Callable] = None) -> Optional[list]:
     """Every check-in and hand edit reachable from ``rev``; None outside git.

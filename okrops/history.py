@@ -62,9 +62,13 @@ def _when(checkin: CheckIn) -> datetime:
 
 
 def last_checkins(org: Organisation) -> Optional[dict[str, date]]:
-    """Key result reference -> date of its last check-in; None when there is no history to read."""
+    """Key result reference -> date of its last check-in; None when there is no history to read.
+
+    A repository without a single commit (say, just made by ``okrops init``) has no history
+    yet: its OKRs are brand new, not stale.
+    """
     entries = gitlog.read_entries(org.root, org.okrs_dir, make=_ref_and_time)
-    if entries is None:
+    if entries is None or (not entries and not gitlog.has_commits(org.root)):
         return None
     newest: dict[str, datetime] = {}
     for ref, when in entries:

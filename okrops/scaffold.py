@@ -437,8 +437,13 @@ checks locally.
 
 
 def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[str] = None,
-         maintainers: tuple[str, ...] | list[str] = (), today: Optional[dt.date] = None) -> InitResult:
-    """Write the files of a new OKR repository into ``target``; never overwrite an existing file."""
+         maintainers: tuple[str, ...] | list[str] = (), today: Optional[dt.date] = None,
+         git: bool = True) -> InitResult:
+    """Write the files of a new OKR repository into ``target``; never overwrite an existing file.
+
+    With ``git`` (the default), a folder that is not inside a git work tree becomes a new
+    repository (``git init`` on branch main); nothing is committed.
+    """
     from okrops import clock
 
     root = Path(target).resolve()
@@ -466,4 +471,22 @@ def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[
         result.created.append(rel)
     if not maintainers:
         result.notes.append("no maintainers given: add them to okrs/*/unit.yaml, then run okrops codeowners")
+    if git and not _inside_git_work_tree(root):
+        import subprocess
+
+        done = subprocess.run(["git", "init", "-q", "-b", "main", str(root)], capture_output=True, text=True)
+        if done.returncode == 0:
+            result.notes.append("initialised a git repository (branch main); review the files and make the first commit")
+        else:
+            result.notes.append(f"git init failed ({done.stderr.strip() or done.returncode}); run it yourself")
     return result
+
+
+def _inside_git_work_tree(folder: Path) -> bool:
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=folder, capture_output=True, text=True)
+    except OSError:
+        return True  # no git: nothing to initialise
+    return done.returncode == 0 and done.stdout.strip() == "true"

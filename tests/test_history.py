@@ -74,8 +74,8 @@ def test_last_checkins_none_outside_git_and_dict_inside(tmp_path, isolated_git):
     org = load_org(root)
     assert history.last_checkins(org) is None
     assert history.read_history(org) == []
-    fresh = make_org(tmp_path / "fresh", commit=False)  # git repository without commits
-    assert history.last_checkins(load_org(fresh)) == {}
+    fresh = make_org(tmp_path / "fresh", commit=False)  # git repository without commits: no history yet
+    assert history.last_checkins(load_org(fresh)) is None
 
 
 def test_last_checkins_dates(busy_repo):
@@ -259,3 +259,17 @@ def test_history_cache_is_incremental_and_survives_rewrites(busy_repo, monkeypat
     cache.write_bytes(b"not a cache")
     assert _plain(history.read_history(load_org(busy_repo))) == first
     assert git(busy_repo, "status", "--porcelain") == ""
+
+
+def test_no_commits_yet_means_no_history_not_everything_stale(tmp_path):
+    from tests.conftest import OrgBuilder, run_git
+    from okrops import history
+    from okrops.validate import validate
+
+    builder = OrgBuilder(tmp_path / "new").standard()
+    run_git(builder.root, "init", "-q", "-b", "main")
+    org = validate(builder.root).organisation
+    assert history.last_checkins(org) is None
+    run_git(builder.root, "-c", "user.name=T", "-c", "user.email=t@example.com", "add", "-A")
+    run_git(builder.root, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "OKRs")
+    assert history.last_checkins(org) == {}

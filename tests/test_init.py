@@ -130,3 +130,21 @@ def test_lints_clean_on_any_day(tmp_path, day):
     linted = CliRunner().invoke(cli, ["lint", str(tmp_path / "r"), "--today", day])
     assert linted.exit_code == 0, linted.output
     assert "no problems found" in linted.output
+
+
+def test_init_makes_a_git_repository_only_when_outside_one(tmp_path):
+    fresh = tmp_path / "fresh"
+    result = run_init(fresh)
+    assert result.exit_code == 0 and "initialised a git repository" in result.output
+    branch = subprocess.run(["git", "symbolic-ref", "--short", "HEAD"], cwd=fresh, capture_output=True, text=True)
+    assert branch.stdout.strip() == "main"
+    # Nothing is committed: the user reviews the files first.
+    assert subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=fresh, capture_output=True).returncode != 0
+    # Inside an existing repository no nested one is made.
+    nested = fresh / "sub"
+    assert run_init(nested).exit_code == 0
+    assert not (nested / ".git").exists()
+    # --no-git leaves the folder alone.
+    plain = tmp_path / "plain"
+    assert "git repository" not in run_init(plain, "--no-git").output
+    assert not (plain / ".git").exists()
