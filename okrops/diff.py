@@ -679,6 +679,7 @@ def _private_lines(items: list[Change]) -> list[str]:
     """One line per private entity: what kind of change and which fields, no titles, texts or values."""
     order: list[tuple[str, str]] = []
     what: dict[tuple[str, str], list[str]] = {}
+    warned: set[tuple[str, str]] = set()
     for c in items:
         key = (c.kind, c.ref)
         if key not in what:
@@ -687,13 +688,16 @@ def _private_lines(items: list[Change]) -> list[str]:
         word = c.action if c.action != "changed" else _FIELD_LABEL.get(c.field, c.field)
         if word not in what[key]:
             what[key].append(word)
+        if any(f.level == "warning" for f in c.flags):
+            warned.add(key)
     lines = []
     for kind, ref in order:
         short = ref.split("/", 2)[-1] if kind in ("objective", "key_result", "initiative") else ref
         indent = "  " if kind == "key_result" else ""
         words = what[(kind, ref)]
         summary = words[0] if words[0] in ("added", "removed") else "changed: " + ", ".join(_md(w) for w in words)
-        lines.append(f"{indent}- {LOCK} {_KIND_LABEL.get(kind, kind)} **{_md(short)}** (private) {summary}")
+        warn = " ⚠️" if (kind, ref) in warned else ""
+        lines.append(f"{indent}- {LOCK} {_KIND_LABEL.get(kind, kind)} **{_md(short)}** (private) {summary}{warn}")
     return lines
 
 
