@@ -59,9 +59,23 @@ def test_every_symbolic_link_is_a_finding_and_is_never_read(standard_org, tmp_pa
     found = findings(root)
     assert (file, "unsafe-path") in [(f, r) for f, r, _ in found]
     message = next(m for f, r, m in found if f == file and r == "unsafe-path")
-    assert message.startswith(SYMLINK) and message.endswith(("real file", "real folder"))
+    assert message == f"{SYMLINK}; replace it with a real {'folder' if what == 'unit folder' else 'file'}"
     result = okrops("validate", cwd=root)
     assert result.returncode == 1 and f"{file}" in result.stdout and SYMLINK in result.stdout
+    # What the link points at was not read.
+    from okrops.repository import load
+
+    org = load(root).organisation
+    if what == "configuration":
+        assert org is None
+    elif what == "strategy":
+        assert org.strategy.strategies == {}
+    elif what == "unit file":
+        assert org.units["eng"].visibility == "unknown" and org.is_private_unit("platform")
+    elif what == "cycle file":
+        assert ("eng", "2026-Q4") not in org.cycle_files
+    else:
+        assert "platform" not in org.units
 
 
 def test_a_linked_okrs_folder_is_refused(standard_org, tmp_path):
