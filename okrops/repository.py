@@ -349,8 +349,9 @@ class _Loader:
                 continue
             meant = next((n for n in (CONFIG_FILE, STRATEGY_FILE) if entry.name.lower() in (n, n[:-len(".yaml")] + ".yml")), None)
             if meant:
-                self.add(self.rel(entry), f"{entry.name!r} is not read: okrops reads {OKRS_DIR}/{meant}, spelt exactly so; "
-                         f"rename it to {meant}", "unknown-file")
+                todo = "merge the two and delete this one" if _present(self.okrs_dir / meant) else f"rename it to {meant}"
+                self.add(self.rel(entry), f"{entry.name!r} is not read: okrops reads {OKRS_DIR}/{meant}, spelt exactly "
+                         f"so; {todo}", "unknown-file")
                 continue
             self.add(self.rel(entry), f"unexpected file {entry.name!r} at the top of {OKRS_DIR}/: only "
                      f"{CONFIG_FILE} and {STRATEGY_FILE} belong here; units are folders with a {UNIT_FILE}",

@@ -113,12 +113,28 @@ def unsure_repo(tmp_path_factory) -> Path:
         checkin(org, [Request("unsure-g/2026-Q4/O1/KR1", 6, 0.5, "UNSURE-NOTE in a unit without unit.yaml"),
                       Request("unsure-a/2026-Q4/O1/KR1", 5, 0.5, "UNSURE-NOTE in a mistyped private unit")],
                 when=moment, author=("Sam Checker", "sam@example.com"), commit_date=moment)
+        hand_edit(root, {"okrs/acme/sales/2026-Q4.yaml": 3, "okrs/acme/engineering/platform/2026-Q4.yaml": 7},
+                  "UNSURE-SUBJECT: a hand edit of a public and a private key result")
     finally:
         if old is None:
             os.environ.pop("OKROPS_TODAY", None)
         else:
             os.environ["OKROPS_TODAY"] = old
     return root
+
+
+def hand_edit(root: Path, values: dict[str, float], subject: str) -> None:
+    """One commit without check-in trailers that sets KR1 of the last objective in each file to a value."""
+    from okrops.yamlio import dump_roundtrip, load_roundtrip
+
+    for rel, value in values.items():
+        path = root / rel
+        document = load_roundtrip(path.read_text(encoding="utf-8"))
+        document["objectives"][-1]["key_results"][0]["current"] = value
+        path.write_text(dump_roundtrip(document), encoding="utf-8")
+    git(root, "add", *values)
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-11-21T10:00:00+00:00", "GIT_COMMITTER_DATE": "2026-11-21T10:00:00+00:00"}
+    subprocess.run(["git", "commit", "-q", "-m", subject], cwd=root, check=True, env=env)
 
 
 def site_build(repo: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
@@ -169,6 +185,10 @@ def test_a_partial_build_keeps_every_uncertain_part_out_and_says_why(unsure_repo
     assert units == ["acme", "engineering", "labs", "platform", "sales"]
     index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert any("Partners resell robot hours" in doc["text"] for doc in index["docs"])
+    # The hand edit of the public key result is shown, without the subject of a commit that also edited a private one.
+    partners = (out / "units" / "sales" / "2026-Q4" / "O2" / "KR1" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr><td class="okr-when">2026-11-21</td>.*?</tr>', partners).group(0)
+    assert "1 → 3 users" in row and "edit" in row and '<td class="okr-note"><span class=okr-muted>–</span></td>' in row
 
 
 def test_plugin_option_partial_works_for_a_plain_mkdocs_build(unsure_repo, tmp_path):
@@ -217,15 +237,17 @@ def test_a_unit_visibility_that_is_not_exactly_public_or_private_makes_it_privat
         assert "use one of: public, private" in finding.message
 
 
-@pytest.mark.parametrize("value", ["Private", "hidden", "internal", "PUBLIC", "no"])
-def test_an_objective_visibility_typo_keeps_its_file_off_the_site(org, value):
+@pytest.mark.parametrize("key,value", [("visibility", "Private"), ("visibility", "hidden"), ("visibility", "internal"),
+                                       ("visibility", "PUBLIC"), ("visibility", "no"), ("visiblity", "private"),
+                                       ("Visibility", "private")])
+def test_an_objective_visibility_typo_keeps_its_file_off_the_site(org, key, value):
     from okrops.repository import load
     from okrops.site.view import public_view, withheld
 
     org.standard()
     path = org.root / "okrs/acme/eng/2026-Q4.yaml"
     data = yaml.safe_load(path.read_text())
-    data["objectives"][1]["visibility"] = value
+    data["objectives"][1][key] = value
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     full = load(org.root).organisation
     assert not any(o.unit == "eng" for o in public_view(full).objectives.values())

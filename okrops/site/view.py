@@ -96,6 +96,18 @@ def explain_withheld(parts: list[Unreadable], findings: list[Finding]) -> list[s
     return lines
 
 
+def public_history(history: list[CheckIn], public_krs: dict[str, KeyResult]) -> list[CheckIn]:
+    """The check-ins of public key results.
+
+    A value edited by hand has the commit's subject as its note; when that commit also
+    changed a key result that is not public, the subject may well be about it, so the
+    note is left out (the value, author and commit stay).
+    """
+    mixed = {c.commit for c in history if c.ref not in public_krs}
+    return [replace(c, note="") if c.kind != "checkin" and c.commit in mixed else c
+            for c in history if c.ref in public_krs]
+
+
 @dataclass
 class KrInfo:
     kr: KeyResult
@@ -134,7 +146,7 @@ class SiteView:
             self.cycles.append(self.current)
             self.cycles.sort(key=lambda c: (c.start, -c.days))
         # History of public key results only, oldest first.
-        self.history: list[CheckIn] = [c for c in history if c.ref in self.org.key_results]
+        self.history: list[CheckIn] = public_history(history, self.org.key_results)
         self.history.sort(key=lambda c: c.when)
         self.known_history = bool(history)
         by_ref: dict[str, list[CheckIn]] = {}
