@@ -148,8 +148,9 @@ def guarded_streams() -> Iterator[None]:
 
 _MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Inline syntax anywhere in a line: escapes, code, emphasis, links and images, table cells,
-# strikethrough, GitHub math. Backslash escapes are defined for every ASCII punctuation.
-_MD_ESCAPED = set("\\`*_[]|~$")
+# strikethrough, GitHub math, a heading's closing '#'s. Backslash escapes are defined for
+# every ASCII punctuation character.
+_MD_ESCAPED = set("\\`*_[]|~$#")
 # Block syntax that only counts at the start of a line: ATX headings, bullet and ordered
 # list items (a marker followed by a space or the end), setext underlines and thematic
 # breaks made of '=' or '-' alone. Block quotes and HTML are covered by the entities.

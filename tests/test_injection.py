@@ -54,6 +54,7 @@ HOSTILE = [
     "Ünïcödé 日本語 emoji 👨\u200d👩\u200d👧 ok",
 ]
 BENIGN = [f"Plain text number {i}" for i in range(len(HOSTILE))]
+NOTES = 2  # the check-in notes are HOSTILE[2:5]
 # What must never reach a terminal, a CSV cell, Markdown or raw JSON.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 FORMULA_START = tuple("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
@@ -73,7 +74,7 @@ def build(root: Path, corpus: list[str]) -> Path:
 
     org = OrgBuilder(root)
     org.write_yaml("okrs/okrops.yaml", {
-        "organisation": pick(corpus, 0)[:200],
+        "organisation": " ".join(corpus[:5])[:200],
         "cycles": [{"id": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31"}],
     })
     org.write("okrs/strategy.yaml", STRATEGY)
@@ -98,7 +99,7 @@ def build(root: Path, corpus: list[str]) -> Path:
         ref = f"platform/2026-Q4/O{j + 1}/KR1"
         message = (f"Check-in platform O{j + 1}/KR1: 2 -> {3 + j}\n\n{gitlog.TRAILER_REF}: {ref}\n"
                    f"{gitlog.TRAILER_VALUE}: {3 + j}\n{gitlog.TRAILER_PREVIOUS}: 2\n"
-                   f"{gitlog.TRAILER_NOTE}: {gitlog.encode_note(pick(corpus, j + 6))}\n")
+                   f"{gitlog.TRAILER_NOTE}: {gitlog.encode_note(pick(corpus, j + NOTES))}\n")
         author = pick(corpus, j + 16)
         env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.com",
                "GIT_AUTHOR_DATE": f"2026-11-{10 + j}T12:00:00+00:00"}
@@ -169,6 +170,23 @@ def test_a_real_process_prints_no_escape_sequence(repos):
         assert "Traceback" not in out
 
 
+def test_findings_that_name_hostile_files_and_values_stay_on_their_line(tmp_path):
+    org = OrgBuilder(tmp_path / "repo")
+    org.unit("acme", "Acme")
+    org.okrs_file("acme", "2026-Q4\x1b]8;;evil\x07\u202e", [{"id": "O1", "title": "t", "key_results": []}])
+    org.okrs_file("acme", "2026-Q4", [{"id": "O1", "title": "t", "type": "\x1b[2J\n::error::forged",
+                                       "owner": "\x9b31m\nowner", "key_results": []}])
+    for args in (["validate"], ["lint"], ["validate", "--format", "github"], ["validate", "--format", "json"],
+                 ["lint", "--format", "json"]):
+        result = CliRunner().invoke(cli, [*args, str(org.root)])
+        assert result.exit_code == 1, result.output
+        assert not UNSAFE.search(result.output), (args, result.output)
+        assert "2026-Q4\\x1b]8;;evil\\x07\\u202e.yaml" in result.output or "json" in args
+        if "github" in args:  # one workflow command per line: no forged annotation
+            assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in result.stdout.splitlines())
+    json.loads(CliRunner().invoke(cli, ["validate", "--format", "json", str(org.root)]).stdout)
+
+
 # --- JSON -------------------------------------------------------------------------------------------
 
 
@@ -185,10 +203,10 @@ def test_json_output_is_lossless_and_prints_no_control_character(repos, args):
     data = json.loads(text)
     strings = set(_strings(data))
     if args[0] == "status":
-        assert data["organisation"] == HOSTILE[0]
+        assert data["organisation"] == " ".join(HOSTILE[:5])[:200]
         assert HOSTILE[2] in strings or args[1] != "platform"
     if args[0] == "history" and "--stale" not in args:
-        assert {HOSTILE[6], HOSTILE[7], HOSTILE[8]} <= {c["note"] for c in data["checkins"]}
+        assert {HOSTILE[NOTES + j] for j in range(3)} <= {c["note"] for c in data["checkins"]}
     if args[0] == "diff":
         assert HOSTILE[7] in strings and HOSTILE[8] in strings
 
