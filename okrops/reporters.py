@@ -13,7 +13,7 @@ import io
 from typing import Optional
 
 from okrops.findings import Finding, Severity
-from okrops.safetext import csv_text, json_dumps, markdown, terminal, terminal_line
+from okrops.safetext import csv_text, json_dumps, markdown, terminal_line, workflow_data, workflow_property
 from okrops.status import StatusReport, UnitRow
 
 FINDING_FORMATS = ("text", "json", "github")
@@ -53,28 +53,19 @@ def findings_json(findings: list[Finding], files: int, failed: bool) -> str:
     )
 
 
-def _gh_escape_data(text: str) -> str:
-    """Workflow-command data: '%', CR and LF as GitHub's %-escapes, other controls shown visibly."""
-    return terminal(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
-
-
-def _gh_escape_property(text: str) -> str:
-    return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def findings_github(findings: list[Finding]) -> str:
     """GitHub Actions workflow commands: one ::error/::warning/::notice line per finding."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for f in findings:
-        props = [f"file={_gh_escape_property(f.file)}"]
+        props = [f"file={workflow_property(f.file)}"]
         if f.line:
             props.append(f"line={f.line}")
         if f.column:
             props.append(f"col={f.column}")
-        props.append(f"title={_gh_escape_property('okrops ' + f.rule)}")
+        props.append(f"title={workflow_property('okrops ' + f.rule)}")
         message = f.message + (f" (hint: {f.hint})" if f.hint else "")
-        lines.append(f"::{level[f.severity]} {','.join(props)}::{_gh_escape_data(message)}")
+        lines.append(f"::{level[f.severity]} {','.join(props)}::{workflow_data(message)}")
     return "\n".join(lines)
 
 

@@ -27,6 +27,8 @@ YAML files and CODEOWNERS. Each medium has one guard here, and every writer uses
   single-quoted style would not read back exactly; :func:`check_text` refuses text that
   should never be written into an OKR file (control characters, bidirectional overrides,
   text that is not valid Unicode) with a message naming the field.
+- :func:`workflow_data` / :func:`workflow_property`: text in a GitHub Actions workflow
+  command (``::error file=...::message``) that stays on its line.
 - :func:`codeowners_path`: a path for a CODEOWNERS line, or None when it cannot be written
   there unambiguously.
 """
@@ -290,6 +292,23 @@ def yaml_scalar(value: str) -> str:
 def yaml_comment(text: Any) -> str:
     """User text for a YAML comment: one line (no break can end the comment), no control character."""
     return terminal_line(text)
+
+
+# --- GitHub workflow commands ----------------------------------------------------------------
+
+
+def workflow_data(text: Any) -> str:
+    """The message of a GitHub Actions workflow command (``::error ...::MESSAGE``).
+
+    ``%``, CR and LF are GitHub's %-escapes, so the message stays on its line and no text can
+    start a command of its own; other control characters are shown as visible escapes.
+    """
+    return terminal(str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def workflow_property(text: Any) -> str:
+    """A property value of a workflow command (``file=...,title=...``): also ``:`` and ``,`` escaped."""
+    return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 # --- CODEOWNERS ----------------------------------------------------------------------------

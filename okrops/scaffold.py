@@ -45,11 +45,6 @@ def slugify(text: str) -> str:
     return slug or "company"
 
 
-def _quote(text: str) -> str:
-    """A YAML double-quoted scalar, written by the YAML emitter (escapes and all)."""
-    return yaml_scalar(text)
-
-
 MAX_NAME = 200  # the schema's maxLength for the organisation's name
 
 
@@ -77,7 +72,7 @@ def files(organisation: str, unit: str, maintainers: list[str], today: dt.date, 
     check_organisation(organisation)
     this_id, this_name, this_start, this_end = quarter(today)
     next_id, next_name, next_start, next_end = quarter(today, 1)
-    org_text = _quote(organisation)
+    org_text = yaml_scalar(organisation)
     result: dict[str, str] = {}
     result["okrs/okrops.yaml"] = f"""# yaml-language-server: $schema=../schema/config.json
 #
@@ -101,7 +96,7 @@ checkins:
   cadence_days: 7
 
 site:
-  title: {_quote(organisation + " OKRs")}
+  title: {yaml_scalar(organisation + " OKRs")}
 """
     result["okrs/strategy.yaml"] = """# yaml-language-server: $schema=../schema/strategy.json
 #
@@ -116,7 +111,7 @@ strategies:
     title: Customers get value from us in their first week
     description: Replace this with one of your strategic bets for the next one to five years.
 """
-    owner_lines = "".join(f"\n  - {_quote(m)}" for m in maintainers)
+    owner_lines = "".join(f"\n  - {yaml_scalar(m)}" for m in maintainers)
     maintainers_text = f"maintainers:{owner_lines}\n" if maintainers else (
         "# maintainers:      # git-host handles who review changes (used for CODEOWNERS)\n#   - \"@org/team\"\n")
     result[f"okrs/{unit}/unit.yaml"] = f"""# yaml-language-server: $schema=../../schema/unit.json
