@@ -16,7 +16,7 @@ YAML files and CODEOWNERS. Each medium has one guard here, and every writer uses
   comment, link or image, and ``|`` cannot close a table cell.
 - :func:`csv_text`: a CSV text cell a spreadsheet will not run (the OWASP CSV-injection
   guard: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or
-  their full-width forms, gets a leading ``'``). Only text cells go through it: numeric
+  their full-width forms, also after leading spaces, gets a leading ``'``). Only text cells go through it: numeric
   columns are written from the numbers, so ``-5`` stays the number -5 (a number is not a
   formula), while a title ``-5`` becomes the text ``'-5``.
 - :func:`json_dumps`: JSON whose strings carry DEL, C1 controls, bidirectional overrides,
@@ -211,7 +211,7 @@ def csv_text(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    if text.startswith(_FORMULA_START):
+    if text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START):  # also after trimming
         text = "'" + text
     text = re.sub("\r\n|[" + _LINE_BREAKS + "]", "\n", text)
     return terminal(text)

@@ -401,7 +401,9 @@ def test_new_entries_keep_any_text_exactly(tmp_path):
                   "--repo", str(root)],
                  ["new", "objective", f"team-{n}", "2026-Q4", "--why", text, "--repo", str(root), "--", text],
                  ["new", "kr", f"team-{n}/2026-Q4/O1", "--metric", text, "--unit", text, "--data-source", text,
-                  "--baseline", "-5", "--target", "10", "--repo", str(root), "--", text]]
+                  "--baseline", "-5", "--target", "10", "--repo", str(root), "--", text],
+                 ["new", "cycle", f"C{n}", "--start", "2027-01-01", "--end", "2027-03-31", "--name", text,
+                  "--repo", str(root)]]
         for args in steps:
             result = CliRunner().invoke(cli, args)
             assert result.exit_code == 0, (args, result.output)
@@ -413,6 +415,7 @@ def test_new_entries_keep_any_text_exactly(tmp_path):
         assert objective.title == text and objective.why == text
         [kr] = objective.key_results
         assert (kr.title, kr.metric, kr.measure_unit, kr.data_source, kr.baseline) == (text, text, text, text, -5)
+        assert org.config.cycles[f"C{n}"].name == text
     assert CliRunner().invoke(cli, ["validate", str(root)]).exit_code == 0
 
 

@@ -73,12 +73,14 @@ def test_markdown_code_is_a_code_span_or_escaped_text():
 def test_csv_text_cells_never_start_a_formula_and_keep_the_text():
     for text in samples():
         cell = safetext.csv_text(text)
-        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\uff1d"))
+        formula = ("=", "+", "-", "@", "\t", "\r", "\uff1d")
+        assert not cell.startswith(formula) and not cell.lstrip().startswith(formula), (text, cell)
         assert not UNSAFE.search(cell.replace("\n", ""))
         buffer = io.StringIO()
         csv.writer(buffer).writerow([cell, "next"])
         assert next(csv.reader(io.StringIO(buffer.getvalue()))) == [cell, "next"]
     assert safetext.csv_text("=1+1") == "'=1+1" and safetext.csv_text("-5") == "'-5"
+    assert safetext.csv_text("  =1+1") == "'  =1+1" and safetext.csv_text("a=1") == "a=1"
     assert safetext.csv_text(None) == "" and safetext.csv_text("a\r\nb\rc") == "a\nb\nc"
 
 
