@@ -28,6 +28,10 @@ class GitError(OkropsError):
     """git is missing, the folder is not a git repository, or a ref does not exist."""
 
 
+class GitMissing(GitError):
+    """git is not installed or not on PATH."""
+
+
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
@@ -63,7 +67,7 @@ def git(cwd: str | os.PathLike, *options: str, revs: Iterable[str] = (), paths: 
     try:
         proc = subprocess.run(args, cwd=cwd, capture_output=True, check=False, input=stdin)
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
+        raise GitMissing("git is not installed or not on PATH") from None
     except NotADirectoryError:
         raise GitError(f"{cwd} is not a folder") from None
     if proc.returncode != 0:
@@ -86,8 +90,10 @@ def inside_work_tree(folder: str | os.PathLike) -> bool:
     """True when ``folder`` is inside a git work tree (or git is missing: nothing to set up)."""
     try:
         return str(git(folder, "rev-parse", "--is-inside-work-tree")).strip() == "true"
-    except GitError as error:
-        return "not installed" in error.message
+    except GitMissing:
+        return True
+    except GitError:
+        return False
 
 
 def check_revision(ref: str) -> str:

@@ -71,19 +71,26 @@ def has_unsafe(text: str) -> bool:
 # --- terminal -------------------------------------------------------------------------
 
 
+# Every character these guards act on is non-printable for str.isprintable (controls, line and
+# paragraph separators, format characters, surrogates), so printable text takes a fast path.
+
+
 def terminal(text: Any) -> str:
     """``text`` with every control character but newline and tab shown as a visible escape."""
-    return _UNSAFE.sub(_visible, str(text))
+    text = str(text)
+    return text if text.isprintable() else _UNSAFE.sub(_visible, text)
 
 
 def one_line(text: Any) -> str:
     """``text`` with each run of line breaks and tabs (and the spaces around it) folded into one space."""
-    return _BREAK_RUN.sub(" ", str(text))
+    text = str(text)
+    return text if text.isprintable() else _BREAK_RUN.sub(" ", text)
 
 
 def terminal_line(text: Any) -> str:
     """User text for one line of terminal output: one line, no control character."""
-    return terminal(one_line(text))
+    text = str(text)
+    return text if text.isprintable() else _UNSAFE.sub(_visible, _BREAK_RUN.sub(" ", text))
 
 
 class _GuardedStream(io.TextIOBase):
@@ -148,11 +155,10 @@ def guarded_streams() -> Iterator[None]:
 
 # --- Markdown ---------------------------------------------------------------------------
 
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Inline syntax anywhere in a line: escapes, code, emphasis, links and images, table cells,
-# strikethrough, GitHub math, a heading's closing '#'s. Backslash escapes are defined for
-# every ASCII punctuation character.
-_MD_ESCAPED = set("\\`*_[]|~$#")
+# strikethrough, GitHub math, a heading's closing '#'s (backslash escapes are defined for
+# every ASCII punctuation character); raw HTML, entities and block quotes as entities.
+_MD_TABLE = str.maketrans({**{ch: "\\" + ch for ch in "\\`*_[]|~$#"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Block syntax that only counts at the start of a line: ATX headings, bullet and ordered
 # list items (a marker followed by a space or the end), setext underlines and thematic
 # breaks made of '=' or '-' alone. Block quotes and HTML are covered by the entities.
@@ -165,16 +171,7 @@ def markdown(text: Any) -> str:
     CommonMark and GitHub render it as the literal text; it starts no block, closes no cell,
     opens no link, image, code span or HTML. Control characters show as visible escapes.
     """
-    plain = terminal_line(text).strip(" ")
-    out = []
-    for ch in plain:
-        if ch in _MD_ENTITIES:
-            out.append(_MD_ENTITIES[ch])
-        elif ch in _MD_ESCAPED:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    escaped = "".join(out)
+    escaped = terminal_line(text).strip(" ").translate(_MD_TABLE)
     lead = _MD_LEADING.match(escaped)
     if lead:
         marker = lead.group()
@@ -198,6 +195,7 @@ def markdown_code(text: Any) -> str:
 # --- CSV ------------------------------------------------------------------------------------
 
 _FORMULA_START = tuple("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+_CSV_BREAKS = re.compile("\r\n|[" + _LINE_BREAKS + "]")
 
 
 def csv_text(value: Any) -> str:
@@ -213,8 +211,7 @@ def csv_text(value: Any) -> str:
     text = str(value)
     if text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START):  # also after trimming
         text = "'" + text
-    text = re.sub("\r\n|[" + _LINE_BREAKS + "]", "\n", text)
-    return terminal(text)
+    return text if text.isprintable() else terminal(_CSV_BREAKS.sub("\n", text))
 
 
 # --- JSON ----------------------------------------------------------------------------------
