@@ -108,7 +108,8 @@ def status_table(report: StatusReport, width: int = 80) -> str:
         rows = [r for r in report.units if r.cycle == cycle["id"]]
         if not rows:
             continue
-        lines += ["", terminal_line(f"{cycle['id']}  {cycle['start']} to {cycle['end']}  {cycle['elapsed']:.0%} elapsed"), ""]
+        heading = f"{cycle['id']}  {cycle['start']} to {cycle['end']}  {cycle['elapsed']:.0%} elapsed"
+        lines += ["", terminal_line(heading), ""]
         lines.append(f"{'UNIT':<{name_width}} {'SCORE':>5} {'PROGRESS':<{BAR_WIDTH}} {'EXP':>4} {'CONF':>4} {'KRS':>3}  FLAGS")
         for row in rows:
             lines.append(_unit_line(row, name_width, width))

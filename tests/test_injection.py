@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from conftest import STRATEGY, OrgBuilder, run_git
 
