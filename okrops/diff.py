@@ -19,7 +19,6 @@ texts or values.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from okrops.model import UNKNOWN, KeyResult, Objective, Organisation, is_public
+from okrops.safetext import json_dumps, markdown, markdown_code, terminal_line
 
 MARKER = "<!-- okrops-diff -->"
 FORMATS = ("markdown", "json", "text")
@@ -555,7 +555,7 @@ _FIELD_LABEL = {"measure_unit": "unit of measure", "data_source": "data source",
 def render(result: Diff, output_format: str, show_private: bool = False) -> str:
     """``output_format`` is markdown, json or text; only markdown withholds private text (see render_markdown)."""
     if output_format == "json":
-        return json.dumps(result.as_dict(), indent=2, ensure_ascii=False, default=str)
+        return json_dumps(result.as_dict(), indent=2, default=str)
     if output_format == "markdown":
         return render_markdown(result, show_private)
     return render_text(result)
@@ -583,6 +583,7 @@ def _describe(c: Change) -> str:
 
 
 def render_text(result: Diff) -> str:
+    """One line per change for a terminal; user text is folded onto its line, controls shown visibly."""
     lines = [f"OKR changes from {result.base} to {result.head}: {_summary_words(result)}"]
     for note in result.notes:
         lines.append(f"note: {note}")
@@ -597,14 +598,11 @@ def render_text(result: Diff) -> str:
         lines.append(text + (" (private)" if c.private else ""))
         for f in c.flags:
             lines.append(f"    {'!' if f.level == 'warning' else 'i'} {f.label}: {f.message}")
-    return "\n".join(lines)
+    return "\n".join(terminal_line(line) for line in lines)
 
 
 def _md(text: Any) -> str:
-    out = _fmt(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    for ch in "*_`[]<>#":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    return markdown(_fmt(text))
 
 
 LOCK = "🔒"
@@ -632,7 +630,7 @@ def render_markdown(result: Diff, show_private: bool = False) -> str:
         for c, f in flagged:
             icon = "⚠️" if f.level == "warning" else "ℹ️"
             message = "details withheld" if c.private and withhold else _md(f.message)
-            lines.append(f"- {icon} **{_md(f.label)}** · `{c.ref}`{_lock(c)}: {message}")
+            lines.append(f"- {icon} **{_md(f.label)}** · {markdown_code(c.ref)}{_lock(c)}: {message}")
         lines.append("")
     if not result.changes:
         lines.append("No objectives, key results or settings changed.")
@@ -708,7 +706,8 @@ def _checkin_table(checkins: list[Change]) -> list[str]:
     lines = ["", f"<details><summary>Check-ins: {count} key result{'s' if count != 1 else ''} updated</summary>", "",
              "| Key result | | Before | After |", "|---|---|---:|---:|"]
     for c in checkins:
-        lines.append(f"| `{c.ref.split('/', 2)[-1]}` {_md(c.title)}{_lock(c)} | {c.field} | {_md(c.old)} | {_md(c.new)} |")
+        lines.append(f"| {markdown_code(c.ref.split('/', 2)[-1])} {_md(c.title)}{_lock(c)} | {_md(c.field)} | {_md(c.old)} | "
+                     f"{_md(c.new)} |")
     return lines + ["", "</details>"]
 
 
