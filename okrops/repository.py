@@ -153,6 +153,7 @@ class _Loader:
             cadence_days=data.get("checkins", {}).get("cadence_days", 7),
             scoring=scoring,
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
+            lint=dict(data.get("lint", {})),
             site=dict(data.get("site", {})),
             source=Source(rel),
         )
@@ -213,6 +214,7 @@ class _Loader:
             parent=parent,
             kpis=kpis,
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
+            lint=dict(data.get("lint", {})),
             source=Source(rel),
         )
 

@@ -14,9 +14,14 @@ from okrops.yamlio import YamlProblem, locate_many, read_text
 _IGNORE = re.compile(r"#\s*okrops:\s*ignore\[([a-z0-9, -]+)\]")
 
 
+def load_rules() -> None:
+    """Import the rule families so that they register themselves."""
+    from okrops.lint import alignment, key_results, measures, objectives, rhythm, structure  # noqa: F401
+
+
 def check_settings(org) -> list[Finding]:
-    """Problems in the lint settings of okrops.yaml and every unit.yaml (unknown rules and options)."""
-    from okrops.lint import alignment, key_results, objectives, rhythm, structure  # noqa: F401
+    """Problems in the lint settings of okrops.yaml and every unit.yaml (unknown rules, options, languages, profiles)."""
+    load_rules()
 
     problems = settings_problems(org.config.lint_rules, org.config.source.file, ("lint", "rules"))
     for unit in org.units.values():
@@ -31,6 +36,13 @@ def _issues(ctx: LintContext, rule_: Rule) -> Iterable[tuple[Issue, object]]:
         if settings.severity is not None:
             for issue in rule_.check(ctx, settings.options):
                 yield issue, settings
+        return
+    if rule_.scope == "unit":
+        for unit in org.units.values():
+            settings = effective(ctx, rule_, unit.slug)
+            if settings.severity is not None:
+                for issue in rule_.check(ctx, unit, settings.options):
+                    yield issue, settings
         return
     for (unit_slug, _cycle), cycle_file in org.cycle_files.items():
         if unit_slug not in org.units:
@@ -54,8 +66,7 @@ def _issues(ctx: LintContext, rule_: Rule) -> Iterable[tuple[Issue, object]]:
 
 def lint(ctx: LintContext, only: Iterable[str] = ()) -> list[Finding]:
     """Findings of every enabled rule (or only the named ones), suppressions applied, lines resolved."""
-    # Import the rule families so that they register themselves.
-    from okrops.lint import alignment, key_results, objectives, rhythm, structure  # noqa: F401
+    load_rules()
 
     wanted = set(only)
     findings: list[Finding] = []
