@@ -95,3 +95,13 @@ def kr_no_current(ctx, kr, objective, options):
     if kr.measurable and kr.current is None and ctx.running(objective.cycle):
         yield Issue(kr.source, f"key result {kr.id} has no current value although its cycle is running",
                     kr.ref, objective.unit)
+
+
+@rule(
+    "kr-no-unit", "key_result", "info",
+    rationale="A target of 200 means nothing until it says 200 what: a metric and a unit make the number readable.",
+    hint="add metric: what is measured, and unit: its unit (%, days, EUR, accounts...)",
+)
+def kr_no_unit(ctx, kr, objective, options):
+    if kr.measurable and not kr.metric.strip() and not kr.measure_unit.strip():
+        yield Issue(kr.source, f"key result {kr.id} has a number but no metric and no unit", kr.ref, objective.unit)

@@ -44,6 +44,7 @@ class Rule:
     hint: str
     options: dict
     check: Callable[..., Iterable[Issue]]
+    on_by_default: bool = True  # False: only a profile or a setting turns it on (at ``severity``)
 
 
 @dataclass
@@ -95,12 +96,15 @@ class LintContext:
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, scope: str, severity: str, rationale: str, hint: str, **options: Any):
-    """Register a lint rule; ``options`` are its settings with their defaults."""
+def rule(id: str, scope: str, severity: str, rationale: str, hint: str, on_by_default: bool = True, **options: Any):
+    """Register a lint rule; ``options`` are its settings with their defaults.
+
+    A rule that is not ``on_by_default`` runs only where a profile or a setting gives it a
+    severity; ``severity`` is then its usual one (for the listing and the profiles)."""
     assert scope in SCOPES, scope
 
     def register(function: Callable[..., Iterable[Issue]]) -> Callable[..., Iterable[Issue]]:
-        RULES[id] = Rule(id, scope, Severity.parse(severity), rationale, hint, dict(options), function)
+        RULES[id] = Rule(id, scope, Severity.parse(severity), rationale, hint, dict(options), function, on_by_default)
         return function
 
     return register
@@ -167,7 +171,7 @@ def effective(ctx: LintContext, rule_: Rule, unit: Optional[str]) -> Effective:
     from okrops.lint.profiles import profile_setting
 
     if unit is None:
-        result = Effective(rule_.severity, dict(rule_.options))
+        result = Effective(rule_.severity if rule_.on_by_default else None, dict(rule_.options))
         preset = profile_setting(ctx.org.config.lint.get("profile"), rule_.id)
         if preset is not None:
             result = _apply(result, preset)
