@@ -183,13 +183,16 @@ def detect(text: str, candidates: Sequence[str]) -> str:
 
 
 def resolve(setting) -> tuple[str, ...]:
-    """The candidate languages of a ``lint.language`` setting: auto, a code or a list of codes."""
-    if setting in (None, "", "auto"):
-        codes = available()
-        return tuple([DEFAULT] + [c for c in codes if c != DEFAULT])
-    if isinstance(setting, str):
-        return (setting,)
-    return tuple(setting)
+    """The candidate languages of a ``lint.language`` setting: auto, a code or a list of codes.
+
+    Codes that are not installed are left out (``okrops validate`` reports them); with none
+    left, every installed language is a candidate, as with auto."""
+    codes = available()
+    wanted = [setting] if isinstance(setting, str) else list(setting or [])
+    chosen = tuple(c for c in wanted if isinstance(c, str) and c in codes)
+    if chosen:
+        return chosen
+    return tuple([DEFAULT] + [c for c in codes if c != DEFAULT])
 
 
 def lexicons_for(text: str, candidates: Sequence[str]) -> list[Lexicon]:

@@ -23,9 +23,37 @@ def check_settings(org) -> list[Finding]:
     """Problems in the lint settings of okrops.yaml and every unit.yaml (unknown rules, options, languages, profiles)."""
     load_rules()
 
-    problems = settings_problems(org.config.lint_rules, org.config.source.file, ("lint", "rules"))
-    for unit in org.units.values():
+    problems = _choice_problems(org.config.lint, org.config.source.file)
+    problems += settings_problems(org.config.lint_rules, org.config.source.file, ("lint", "rules"))
+    for unit in sorted(org.units.values(), key=lambda u: u.folder):
+        problems.extend(_choice_problems(unit.lint, unit.source.file))
         problems.extend(settings_problems(unit.lint_rules, unit.source.file, ("lint", "rules")))
+    return problems
+
+
+def _choice_problems(settings: dict, file: str) -> list[Finding]:
+    """An unknown lint.language or lint.profile."""
+    from okrops.findings import Severity
+    from okrops.lint.language import available
+    from okrops.lint.profiles import names
+
+    problems = []
+    language = settings.get("language")
+    if language is not None:
+        codes = available()
+        values = [language] if isinstance(language, str) else language
+        allowed = codes + (["auto"] if isinstance(language, str) else [])
+        unknown = [v for v in values if v not in allowed] if isinstance(values, list) and values else [language]
+        if unknown:
+            problems.append(Finding(file, Severity.ERROR, f"unknown lint language {unknown[0]!r} (installed: "
+                                    f"{', '.join(codes)}; or auto)", "lint-config", ("lint", "language"),
+                                    hint="use a language code, a list of codes, or auto; to add a language, add its "
+                                         "word lists as okrops/lint/lang/<code>.yaml"))
+    profile = settings.get("profile")
+    if profile is not None and profile not in names():
+        problems.append(Finding(file, Severity.ERROR, f"unknown lint profile {profile!r} (profiles: "
+                                f"{', '.join(names())})", "lint-config", ("lint", "profile"),
+                                hint="pick one of the profiles, or leave profile out for the built-in defaults"))
     return problems
 
 
