@@ -16,6 +16,8 @@ from typing import Optional
 
 import yaml
 
+from okrops.yamlio import load_fast
+
 CORPUS = Path(__file__).resolve().parent / "lint-corpus"
 TODAY = date(2026, 11, 25)
 
@@ -93,7 +95,7 @@ def load_items(parts: tuple[str, ...] = ("tuning", "heldout")) -> list[Item]:
     for part in parts:
         folder = CORPUS if part == "tuning" else CORPUS / "heldout"
         for kind in JUDGED:
-            data = yaml.safe_load((folder / f"{kind}.yaml").read_text(encoding="utf-8"))
+            data = load_fast((folder / f"{kind}.yaml").read_text(encoding="utf-8"))
             entries = data["items"] if isinstance(data, dict) else data
             items.extend(Item(kind, part, index, entry) for index, entry in enumerate(entries))
     return items
@@ -103,7 +105,7 @@ def _units(parts: tuple[str, ...]) -> list[dict]:
     units = []
     for part in parts:
         folder = CORPUS if part == "tuning" else CORPUS / "heldout"
-        units += yaml.safe_load((folder / "owners.yaml").read_text(encoding="utf-8"))["units"]
+        units += load_fast((folder / "owners.yaml").read_text(encoding="utf-8"))["units"]
     return units
 
 

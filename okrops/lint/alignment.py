@@ -122,8 +122,8 @@ def _owned_above(org, cycle_id: str, metric: str, common: set) -> bool:
 @rule(
     "kr-shared-no-owner", "organisation", "warning",
     rationale="A number that several units put in their key results needs one owner who answers for it; "
-              "the others measure their contribution. (Until key results can name contributors, okrops "
-              "sees a shared number as the same metric in several units with no unit above them owning it.)",
+              "the others measure their contribution. Until key results can name contributors, okrops "
+              "sees a shared number as the same metric in several units with no unit above them owning it.",
     hint="keep the number in the key result of the unit above all of them, and give each unit its own part",
 )
 def kr_shared_no_owner(ctx, options):

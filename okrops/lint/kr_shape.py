@@ -196,7 +196,7 @@ def _binary(kr: KeyResult, title: Text, lexes: Sequence[Lexicon], cls: str) -> b
         return kr.target >= 100
     if kr.target != 1 or kr.direction == "decrease":
         return False
-    return cls == "binary" or not kr.measure_unit or bool(_any(lexes, "finished_words", Text(kr.metric)))
+    return cls not in OUTCOME_CLASSES  # 0 -> 1 of anything that is not a rate, a time, money or a score
 
 
 def outcome_evidence(kr: KeyResult, cls: str) -> bool:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-import yaml
+from okrops.yamlio import load_fast
 
 LANG_DIR = Path(__file__).resolve().parent / "lang"
 DEFAULT = "en"
@@ -156,15 +156,12 @@ _SHARED_WORDS = {"%", "$", "€", "£", "&", "#", "->", "→", "ceo", "nps", "cs
 
 @lru_cache(maxsize=None)
 def lexicon(code: str) -> Lexicon:
-    path = LANG_DIR / f"{code}.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return Lexicon(code, yaml.safe_load(handle) or {})
+    return Lexicon(code, load_fast((LANG_DIR / f"{code}.yaml").read_text(encoding="utf-8")) or {})
 
 
 @lru_cache(maxsize=None)
 def names() -> dict:
-    with (LANG_DIR / "names.yaml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+    data = load_fast((LANG_DIR / "names.yaml").read_text(encoding="utf-8")) or {}
     return {key: {fold(str(v)) for v in values} for key, values in data.items()}
 
 

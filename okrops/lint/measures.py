@@ -41,10 +41,11 @@ def objective_no_outcome(ctx, objective, options):
     rationale="Key results that all measure the same number show one side of the objective: a second, "
               "different measure (quality next to speed, retention next to acquisition) keeps it honest.",
     hint="replace one key result with a different measure of the same objective, e.g. a counter-metric",
+    min_key_results=3,
 )
 def kr_same_metric(ctx, objective, options):
     metrics = [_norm(kr.metric) for kr in objective.key_results]
-    if len(metrics) >= 2 and metrics[0] and len(set(metrics)) == 1:
+    if len(metrics) >= options["min_key_results"] and metrics[0] and len(set(metrics)) == 1:
         yield Issue(objective.source.child("key_results"), f"all {len(metrics)} key results of objective "
                     f"{objective.id} measure the same metric ({objective.key_results[0].metric!r})",
                     objective.ref, objective.unit)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from okrops.lint.language import Text
+from okrops.lint.language import Text, lexicons_for
 from okrops.lint.owners import classify, looks_like_person  # noqa: F401  (looks_like_person: used by validate)
 from okrops.lint.registry import Issue, rule
 from okrops.lint.wording import continue_reason, pay_key, pay_tie, vague_reason
@@ -64,9 +64,8 @@ def objective_no_why(ctx, objective, options):
 )
 def objective_is_metric(ctx, objective, options):
     text = Text(objective.title)
-    has_change = text.matches_any([r"\d[\d.,]*\s*%?\s*(?:->|→)\s*\d", r"\bfrom\b\s*\S*\d.*\bto\b\s*\S*\d",
-                                   r"\bvon\b\s*\S*\d.*\bauf\b", r"\bde[l]?\b\s*\S*\d.*\b(?:a|à|al|para)\b\s*\S*\d"])
-    if has_change:
+    patterns = [p for lex in lexicons_for(objective.title, ctx.languages(objective.unit)) for p in lex.strings("from_to")]
+    if text.matches_any(patterns):
         yield Issue(objective.source.child("title"), f"objective {objective.id} reads like a key result "
                     "(a number from one value to another)", objective.ref, objective.unit)
 

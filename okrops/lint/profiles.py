@@ -11,15 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
+from okrops.yamlio import load_fast
 
 PROFILES_FILE = Path(__file__).resolve().parent / "profiles.yaml"
 
 
 @lru_cache(maxsize=None)
 def profiles() -> dict[str, dict]:
-    with PROFILES_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    return load_fast(PROFILES_FILE.read_text(encoding="utf-8")) or {}
 
 
 def names() -> list[str]:

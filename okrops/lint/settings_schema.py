@@ -41,7 +41,7 @@ def _option_schema(rule_id: str, name: str, default) -> dict:
     else:
         kind = "text"
     shown = f"[{', '.join(map(str, default))}]" if isinstance(default, list) else default
-    return {"description": f"Option of {rule_id}: {kind} (default: {shown})."}
+    return {"type": ["number", "string", "boolean", "array"], "description": f"Option of {rule_id}: {kind} (default: {shown})."}
 
 
 def _rule_entry(rule) -> str:
