@@ -59,9 +59,9 @@ def test_kr_copies_parent_is_off_by_default(standard_org):
     def platform_copies():
         return [ref for _, ref, _ in found(standard_org, rule="kr-copies-parent") if ref.startswith("platform/")]
 
-    assert platform_copies() == ["platform/2026-Q4/O1/KR1"]
+    assert "platform/2026-Q4/O1/KR1" in platform_copies()
     standard_org.okrs_file(PLATFORM, "2026-Q4", objectives({"key_results": [good_kr("KR1", target=150, title="WAU to 150")]}))
-    assert platform_copies() == []
+    assert "platform/2026-Q4/O1/KR1" not in platform_copies()
 
 
 def _closed_cycles(org, q3_current: float, q4_current: float):
