@@ -22,6 +22,7 @@ _HANDLE = re.compile(r"^@[\w.-]+$")
 _TEAM_HANDLE = re.compile(r"^@[\w.-]+/([\w.-]+)$")
 _LOGIN = re.compile(r"^[a-z]\.[a-z][a-z'-]+$")  # j.smith
 _PAREN = re.compile(r"\s*\([^)]*\)\s*")
+_ARTICLES = {"the", "our", "el", "la", "le", "der", "die", "das", "o", "a", "il", "notre", "nuestro", "nosso"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def classify(value: str, org) -> OwnerKind:
     if _LOGIN.match(bare):
         return OwnerKind("person", "a login name")
     words = [fold(w).strip(".") for w in bare.split()]
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
     reason = _role_or_title(words) or _name_shape(bare)
     if reason:
         return OwnerKind("person", reason)
