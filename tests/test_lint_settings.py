@@ -148,3 +148,12 @@ def test_committed_low_confidence_early_only(standard_org):
     standard_org.okrs_file(PLATFORM, "2026-Q4", low)
     _, found = lint_with(standard_org, today=date(2026, 10, 10))
     assert "committed-low-confidence" not in {f.rule for f in found}
+
+
+def test_the_readme_lists_every_rule_and_profile():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Lint rules"):text.index("## Design")]
+    for rule_id in all_rules():
+        assert f"| `{rule_id}` |" in section, rule_id
+    for name in profiles():
+        assert f"| `{name}` |" in section, name

@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from okrops.lint.registry import Issue, rule
 
+# The task verbs and the prefix test of earlier versions, kept for okrops.diff (which flags a key
+# result reworded into a task). kr-is-task itself reads the fields and the word lists of
+# okrops/lint/lang/ (see okrops.lint.kr_shape).
+TASK_VERBS = [
+    "launch", "implement", "deliver", "build", "create", "develop", "release", "ship", "complete", "finish",
+    "produce", "write", "publish", "run", "hold", "organise", "organize", "set up", "roll out", "deploy",
+    "introduce", "design", "conduct", "host", "prepare", "draft", "document", "migrate", "install",
+    "configure", "attend", "start", "begin", "do", "make", "hire", "train", "automate", "integrate", "refactor",
+]
+
+
+def _starts_with_task_verb(title: str, verbs: list[str]) -> str | None:
+    text = title.strip().lower()
+    for verb in sorted(verbs, key=len, reverse=True):
+        if text == verb or text.startswith(verb + " "):
+            return verb
+    return None
+
 
 
 @rule(
