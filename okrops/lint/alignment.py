@@ -67,7 +67,7 @@ def parent_skips_level(ctx, objective, options):
     if direct is None or parent_unit == direct or parent_unit not in org.ancestors(objective.unit):
         return
     own_cycle = org.config.cycles.get(objective.cycle)
-    cycles = [c for (u, c) in org.cycle_files if u == direct and org.objectives_of(u, c)]
+    cycles = [f.cycle for f in ctx.cycle_files_of(direct) if f.objectives]
     overlapping = [c for c in cycles if own_cycle and c in org.config.cycles
                    and org.config.cycles[c].start <= own_cycle.end and own_cycle.start <= org.config.cycles[c].end]
     if overlapping:
@@ -102,20 +102,19 @@ def parent_kr_crowded(ctx, options):
                         f"at most {options['max']} keep ownership clear", ref, owner)
 
 
-def _owned_above(org, cycle_id: str, metric: str, common: set) -> bool:
+def _owned_above(ctx, cycle_id: str, metric: str, common: set) -> bool:
     """A unit above all the sharers has a key result on the same number (the same metric, or one it
     qualifies: "days to first shift, sites live this year") in a cycle that overlaps ``cycle_id``."""
+    org = ctx.org
     cycle = org.config.cycles.get(cycle_id)
     for unit in common:
-        for (slug, other_id), cycle_file in org.cycle_files.items():
-            other = org.config.cycles.get(other_id)
-            if slug != unit or cycle is None or other is None or other.end < cycle.start or cycle.end < other.start:
+        for cycle_file in ctx.cycle_files_of(unit):
+            other = org.config.cycles.get(cycle_file.cycle)
+            if cycle is None or other is None or other.end < cycle.start or cycle.end < other.start:
                 continue
             for objective in cycle_file.objectives:
-                for kr in objective.key_results:
-                    words = " ".join(Text(kr.metric).words)
-                    if words == metric or words.startswith(metric + " ") or metric.startswith(words + " "):
-                        return True
+                if any(_same_number(metric, kr.metric) for kr in objective.key_results):
+                    return True
     return False
 
 
@@ -123,28 +122,46 @@ def _owned_above(org, cycle_id: str, metric: str, common: set) -> bool:
     "kr-shared-no-owner", "organisation", "warning",
     rationale="A number that several units put in their key results needs one owner who answers for it; "
               "the others measure their contribution. Until key results can name contributors, okrops "
-              "sees a shared number as the same metric in several units with no unit above them owning it.",
-    hint="keep the number in the key result of the unit above all of them, and give each unit its own part",
+              "sees a shared number as units aligned to the same parent with key results on the same metric, "
+              "when neither the parent nor a unit above all of them has a key result on it.",
+    hint="keep the number in the parent's key result (its owner), and give each unit its own part to measure",
 )
 def kr_shared_no_owner(ctx, options):
     org = ctx.org
-    groups: dict[tuple[str, str], list] = {}
-    for kr in org.key_results.values():
-        metric = " ".join(Text(kr.metric).words)
-        if metric:
-            groups.setdefault((org.objective_of(kr).cycle, metric), []).append(kr)
-    for (cycle, _metric), krs in sorted(groups.items()):
-        units = sorted({org.objective_of(kr).unit for kr in krs})
-        if len(units) < 2:
-            continue
-        chains = {u: {u, *org.ancestors(u)} for u in units if u in org.units}
-        if any(all(owner in chain for chain in chains.values()) for owner in units):
-            continue  # one of them sits above all the others: it owns the number
-        if _owned_above(org, cycle, _metric, set.intersection(*chains.values()) if chains else set()):
-            continue
-        first = min(krs, key=lambda k: k.ref)
-        yield Issue(first.source, f"key results of {', '.join(units)} in {cycle} all measure {first.metric!r}, "
-                    "and no unit above them owns the number", first.ref, org.objective_of(first).unit)
+    children: dict[str, list] = {}
+    for objective in org.objectives.values():
+        if objective.parent:
+            children.setdefault(objective.parent, []).append(objective)
+    for parent_ref, objectives in sorted(children.items()):
+        by_metric: dict[str, list] = {}
+        for objective in objectives:
+            for kr in objective.key_results:
+                metric = " ".join(Text.of(kr.metric).words)
+                if metric:
+                    by_metric.setdefault(metric, []).append((objective, kr))
+        for metric, pairs in sorted(by_metric.items()):
+            units = sorted({objective.unit for objective, _kr in pairs})
+            if len(units) < 2 or _parent_measures(org, parent_ref, metric):
+                continue
+            chains = [{u, *org.ancestors(u)} for u in units if u in org.units]
+            common = set.intersection(*chains) if chains else set()
+            if any(u in common for u in units) or _owned_above(ctx, pairs[0][0].cycle, metric, common):
+                continue
+            objective, kr = min(pairs, key=lambda p: p[1].ref)
+            yield Issue(kr.source, f"key results of {', '.join(units)} all measure {kr.metric!r} for {parent_ref}, "
+                        "and no one owns the number: not the parent, not a unit above them", kr.ref, objective.unit)
+
+
+def _same_number(metric: str, other: str) -> bool:
+    words = " ".join(Text.of(other).words)
+    return bool(words) and (words == metric or words.startswith(metric + " ") or metric.startswith(words + " "))
+
+
+def _parent_measures(org, parent_ref: str, metric: str) -> bool:
+    if parent_ref in org.key_results:
+        return _same_number(metric, org.key_results[parent_ref].metric)
+    parent = org.objectives.get(parent_ref)
+    return parent is not None and any(_same_number(metric, kr.metric) for kr in parent.key_results)
 
 
 @rule(
@@ -164,9 +181,9 @@ def kr_copies_parent(ctx, kr, objective, options):
     else:
         return
     for parent in parents:
-        same_title = " ".join(Text(parent.title).words) == " ".join(Text(kr.title).words)
-        same_number = bool(parent.metric.strip()) and " ".join(Text(parent.metric).words) == " ".join(
-            Text(kr.metric).words) and parent.target == kr.target and parent.baseline == kr.baseline
+        same_title = " ".join(Text.of(parent.title).words) == " ".join(Text.of(kr.title).words)
+        same_number = bool(parent.metric.strip()) and " ".join(Text.of(parent.metric).words) == " ".join(
+            Text.of(kr.metric).words) and parent.target == kr.target and parent.baseline == kr.baseline
         if same_title or same_number:
             yield Issue(kr.source, f"key result {kr.id} copies {parent.ref} it aligns to", kr.ref, objective.unit)
             return

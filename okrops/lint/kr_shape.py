@@ -37,8 +37,8 @@ def _any(lexes: Sequence[Lexicon], name: str, text: Text) -> Optional[str]:
 
 def unit_class(kr: KeyResult, lexes: Sequence[Lexicon]) -> str:
     """percent, time, money, score, binary, output or count: what the key result's number is."""
-    unit = Text(kr.measure_unit)
-    metric = Text(kr.metric)
+    unit = Text.of(kr.measure_unit)
+    metric = Text.of(kr.metric)
     every = list(lexes) + [lexicon("en")]
     for cls in ("binary", "percent", "time", "money", "score"):
         if any(unit.words and lex.group("unit_classes", cls).match_at(unit.words, 0) for lex in every):
@@ -135,11 +135,11 @@ def _counted_output(kr: KeyResult, title: Text, lexes: Sequence[Lexicon], cls: s
     if kr.baseline is not None and kr.target is not None and kr.target <= kr.baseline:
         return None
     every = list(lexes) + [lexicon("en")]
-    for source in (Text(kr.metric), title):
+    for source in (Text.of(kr.metric), title):
         if _any(every, "adoption_words", source):
             return None
     if cls == "output":
-        found = _head_output(Text(kr.measure_unit) if kr.measure_unit.strip() else Text(kr.metric), every)
+        found = _head_output(Text.of(kr.measure_unit) if kr.measure_unit.strip() else Text.of(kr.metric), every)
         if found:
             return found
     words = title.words
@@ -230,7 +230,7 @@ def kpi_reason(kr: KeyResult, title: Text, lexes: Sequence[Lexicon]) -> Optional
 
 def analyse(kr: KeyResult, candidates: Sequence[str], extra_verbs: Sequence[str] = ()) -> Shape:
     """The shape of a key result, judged in the language of its title (and English)."""
-    title = Text(kr.title)
+    title = Text.of(kr.title)
     lexes = lexicons_for(kr.title, candidates)
     kpi = kpi_reason(kr, title, lexes)
     if kpi or kr.direction == "range":

@@ -29,7 +29,12 @@ _LETTERS = {"de": "äöüß", "es": "ñ¿¡", "pt": "ãõ", "fr": "èêëîïû�
 
 def available() -> list[str]:
     """Codes of the installed languages (one data file each)."""
-    return sorted(p.stem for p in LANG_DIR.glob("*.yaml") if p.stem != "names" and len(p.stem) <= 3)
+    return list(_available())
+
+
+@lru_cache(maxsize=None)
+def _available() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in LANG_DIR.glob("*.yaml") if p.stem != "names" and len(p.stem) <= 3))
 
 
 def fold(text: str) -> str:
@@ -42,11 +47,16 @@ _ELISION = re.compile(r"^(l|d|qu|j|n|s|c|m|t|dell|dall|nell|sull|all|un)'(.+)$")
 
 def tokens(text: str) -> list[str]:
     """Lower-case words; French and Italian elisions are split ("l'expérience" -> "l'", "expérience")."""
-    result = []
-    for word in _WORD.findall(fold(text or "")):
+    return list(_tokens(text or ""))
+
+
+@lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    result: list[str] = []
+    for word in _WORD.findall(fold(text)):
         elided = _ELISION.match(word)
         result.extend((elided.group(1) + "'", elided.group(2)) if elided else (word,))
-    return result
+    return tuple(result)
 
 
 class WordList:
@@ -165,17 +175,31 @@ def names() -> dict:
     return {key: {fold(str(v)) for v in values} for key, values in data.items()}
 
 
+@lru_cache(maxsize=None)
+def _word_languages() -> dict[str, frozenset[str]]:
+    """Every known word -> the installed languages whose lists know it."""
+    index: dict[str, set[str]] = {}
+    for code in available():
+        for word in lexicon(code).known_words:
+            index.setdefault(word, set()).add(code)
+    return {word: frozenset(codes) for word, codes in index.items()}
+
+
 def detect(text: str, candidates: Sequence[str]) -> str:
     """The candidate language whose lists know most of the text's words (the first candidate on a tie)."""
-    words = tokens(text)
     folded = fold(text or "")
+    scores = dict.fromkeys(candidates, 0.0)
+    index = _word_languages()
+    for word in _tokens(text or ""):
+        for code in index.get(word, ()):
+            if code in scores:
+                scores[code] += 1
+    for code in candidates:
+        scores[code] += 0.5 * sum(1 for ch in _LETTERS.get(code, "") if ch in folded)
     best, best_score = candidates[0], 0.0
     for code in candidates:
-        known = lexicon(code).known_words
-        score = sum(1 for w in words if w in known)
-        score += 0.5 * sum(1 for ch in _LETTERS.get(code, "") if ch in folded)
-        if score > best_score:
-            best, best_score = code, score
+        if scores[code] > best_score:
+            best, best_score = code, scores[code]
     return best
 
 
@@ -194,15 +218,25 @@ def resolve(setting) -> tuple[str, ...]:
 
 def lexicons_for(text: str, candidates: Sequence[str]) -> list[Lexicon]:
     """The lexicons to judge ``text`` with: its language, then English."""
+    return list(_lexicons_for(text or "", tuple(candidates)))
+
+
+@lru_cache(maxsize=65536)
+def _lexicons_for(text: str, candidates: tuple[str, ...]) -> tuple[Lexicon, ...]:
     code = candidates[0] if len(candidates) == 1 else detect(text, candidates)
     result = [lexicon(code)]
     if code != DEFAULT and DEFAULT in available():
         result.append(lexicon(DEFAULT))
-    return result
+    return tuple(result)
 
 
 class Text:
     """A text split into words once, with questions about it."""
+
+    @staticmethod
+    def of(text: str) -> "Text":
+        """A shared Text for ``text`` (the same strings come back rule after rule)."""
+        return _text(text or "")
 
     def __init__(self, text: str):
         self.raw = text or ""
@@ -247,3 +281,7 @@ def original(raw: str, phrase: str) -> str:
     found = re.search(pattern, unicodedata.normalize("NFC", raw).replace("’", "'"), re.IGNORECASE)
     return found.group(0) if found else phrase
 
+
+@lru_cache(maxsize=65536)
+def _text(text: str) -> Text:
+    return Text(text)

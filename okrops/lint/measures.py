@@ -7,12 +7,12 @@ from okrops.lint.registry import Issue, rule
 
 
 def _norm(text: str) -> str:
-    return " ".join(Text(text).words)
+    return " ".join(Text.of(text).words)
 
 
 def _has(kr, name: str, candidates) -> bool:
     lexes = lexicons_for(kr.title, candidates) + [lexicon("en")]
-    for source in (Text(kr.metric), Text(kr.title)):
+    for source in (Text.of(kr.metric), Text.of(kr.title)):
         for lex in lexes:
             if source.has(lex.list(name)):
                 return True
@@ -83,7 +83,7 @@ def kr_vanity_metric(ctx, kr, objective, options):
     if "%" in kr.measure_unit:
         return
     lexes = lexicons_for(kr.title, ctx.languages(objective.unit)) + [lexicon("en")]
-    source = Text(kr.metric or kr.title)
+    source = Text.of(kr.metric or kr.title)
     for lex in lexes:
         found = source.has(lex.list("vanity"))
         if found:

@@ -63,7 +63,7 @@ def objective_no_why(ctx, objective, options):
     hint="say in words what will be different and move the number into a key result",
 )
 def objective_is_metric(ctx, objective, options):
-    text = Text(objective.title)
+    text = Text.of(objective.title)
     patterns = [p for lex in lexicons_for(objective.title, ctx.languages(objective.unit)) for p in lex.strings("from_to")]
     if text.matches_any(patterns):
         yield Issue(objective.source.child("title"), f"objective {objective.id} reads like a key result "

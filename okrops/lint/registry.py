@@ -75,6 +75,16 @@ class LintContext:
             self._cache[key] = resolve(setting)
         return self._cache[key]
 
+    def cycle_files_of(self, unit: str) -> list:
+        """The cycle files of one unit (an index built once per run)."""
+        index = self._cache.get("cycle-files")
+        if index is None:
+            index = {}
+            for (slug, _cycle), cycle_file in self.org.cycle_files.items():
+                index.setdefault(slug, []).append(cycle_file)
+            self._cache["cycle-files"] = index
+        return index.get(unit, [])
+
     def enabled(self, rule_id: str, unit: Optional[str]) -> bool:
         known = RULES.get(rule_id)
         return known is not None and effective(self, known, unit).severity is not None

@@ -67,9 +67,10 @@ def _objective_score(ctx, objective):
 def aspirational_always_met(ctx, cycle_file, options):
     org = ctx.org
     closed = []
-    for (unit, cycle_id), other in org.cycle_files.items():
+    for other in ctx.cycle_files_of(cycle_file.unit):
+        cycle_id = other.cycle
         cycle = org.config.cycles.get(cycle_id)
-        if unit != cycle_file.unit or cycle is None or cycle.end >= ctx.today:
+        if cycle is None or cycle.end >= ctx.today:
             continue
         stretch = [o for o in other.objectives if o.aspirational]
         if stretch:

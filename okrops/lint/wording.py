@@ -83,7 +83,7 @@ def anchored(text: Text, lexes: Sequence[Lexicon]) -> Optional[str]:
 
 def vague_reason(title: str, candidates: Sequence[str], phrases: Iterable[str] = ()) -> Optional[str]:
     """The words that make an objective vague, or None."""
-    text = Text(title)
+    text = Text.of(title)
     lexes = lexicons_for(title, candidates)
     for phrase in phrases:  # the rule's own phrases (option), kept from earlier versions
         if _contains_phrase(text, phrase):
@@ -109,14 +109,14 @@ def _contains_phrase(text: Text, phrase: str) -> bool:
 
 def continue_reason(title: str, candidates: Sequence[str], words: Iterable[str] = ()) -> Optional[str]:
     """The words that make an objective business as usual, or None."""
-    text = Text(title)
+    text = Text.of(title)
     if not text.words:
         return None
     lexes = lexicons_for(title, candidates)
     if _found(lexes, "clearing", text) or _found(lexes, "time_words", text):
         return None
     for word in words:  # the rule's own words (option), kept from earlier versions
-        if _contains_phrase(Text(" ".join(text.words[:len(tokens(word))])), word):
+        if _contains_phrase(Text.of(" ".join(text.words[:len(tokens(word))])), word):
             return word
     for lex in lexes:
         start = text.starts_with(lex.list("continue_words"))
@@ -139,7 +139,7 @@ def continue_reason(title: str, candidates: Sequence[str], words: Iterable[str] 
 
 def pay_tie(text: str, candidates: Sequence[str], words: Iterable[str] = ()) -> Optional[str]:
     """The pay word of a text that ties OKRs to pay or individual ratings, or None."""
-    body = Text(text)
+    body = Text.of(text)
     if not body.words:
         return None
     lexes = lexicons_for(text, candidates)
@@ -161,7 +161,7 @@ def _negated(text: Text, lexes: Sequence[Lexicon]) -> bool:
 def pay_key(key: str) -> Optional[str]:
     """An x- key that attaches pay data to an OKR (x-bonus-weight, x-comp-plan)."""
     spaced = key.removeprefix("x-").replace("-", " ").replace("_", " ")
-    body = Text(spaced)
+    body = Text.of(spaced)
     for code in available():
         found = body.has(lexicon(code).list("pay_terms"))
         if found:
