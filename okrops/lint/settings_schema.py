@@ -45,7 +45,7 @@ def _option_schema(rule_id: str, name: str, default) -> dict:
 
 
 def _rule_entry(rule) -> str:
-    props = [f'"severity": {{"$ref": "#/$defs/lint-severity"}}']
+    props = ['"severity": {"$ref": "#/$defs/lint-severity"}']
     props += [f"{_j(name)}: {_j(_option_schema(rule.id, name, default))}" for name, default in rule.options.items()]
     body = ", ".join(props)
     default = rule.severity.label if rule.on_by_default else f"off (when on: {rule.severity.label})"
