@@ -79,6 +79,7 @@ class Config:
     cadence_days: int = 7
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     lint_rules: dict = field(default_factory=dict)
+    lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     site: dict = field(default_factory=dict)
     source: Source = Source("okrs/okrops.yaml")
 
@@ -148,6 +149,7 @@ class Unit:
     children: list[str] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     lint_rules: dict = field(default_factory=dict)
+    lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     source: Source = Source("")
 
     @property

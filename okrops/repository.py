@@ -169,6 +169,7 @@ class _Loader:
             cadence_days=data.get("checkins", {}).get("cadence_days", 7),
             scoring=scoring,
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
+            lint=dict(data.get("lint", {})),
             site=dict(data.get("site", {})),
             source=Source(rel),
         )
@@ -229,6 +230,7 @@ class _Loader:
             parent=parent,
             kpis=kpis,
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
+            lint=dict(data.get("lint", {})),
             source=Source(rel),
         )
 
