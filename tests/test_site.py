@@ -405,11 +405,11 @@ def test_no_broken_internal_links(built_site):
 # -- history, charts, views (no build) -------------------------------------------------------------
 
 
-def chart_svg(chart, macro: str = "history_chart") -> str:
+def chart_svg(chart, macro: str = "chart_block") -> str:
     """A chart drawn by its template partial, as on a page."""
     from okrops.site.render import Templates
 
-    name = "partials/chart.html" if macro == "history_chart" else "partials/sparkline.html"
+    name = "partials/chart.html" if macro == "chart_block" else "partials/sparkline.html"
     return str(getattr(Templates().env.get_template(name).module, macro)(chart))
 
 

@@ -13,6 +13,7 @@ The value axis is labelled at "nice" values (multiples of 1, 2, 2.5 or 5 × 10^n
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -73,20 +74,20 @@ def nice_ticks(low: float, high: float) -> list[float]:
     if high == low:
         pad = abs(high) * 0.1 or 1.0
         low, high = low - pad, high + pad
-    best: Optional[tuple[tuple[int, float], list[float]]] = None
+    best: Optional[tuple[tuple[int, float], float, int, int]] = None
     for step in nice_steps_around(high - low):
         first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
         count = last - first + 1
         if count < 2:
             continue
-        decimals = step_decimals(step)
-        ticks = [round(k * step, decimals) + 0.0 for k in range(first, last + 1)]
         outside = 0 if MIN_TICKS <= count <= MAX_TICKS else 1
         rank = (outside * 100 + abs(count - IDEAL_TICKS), -step)
         if best is None or rank < best[0]:
-            best = (rank, ticks)
+            best = (rank, step, first, last)
     assert best is not None  # the smallest candidate step is at most span / 20
-    return best[1]
+    _rank, step, first, last = best
+    decimals = step_decimals(step)
+    return [round(k * step, decimals) + 0.0 for k in range(first, last + 1)]
 
 
 def tick_label(value: float, ticks: Sequence[float]) -> str:
@@ -226,7 +227,7 @@ def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> Histo
     if spec.range_min is not None and spec.range_max is not None:
         y1, y2 = s.y(spec.range_max), s.y(spec.range_min)
         chart.band = Box(str(left), _c(y1), str(plot_w), _c(max(1.0, y2 - y1)))
-    _time_axis(chart, spec, s)
+    chart.weeks, chart.day_labels = _time_axis(spec.start, spec.end, left, top, plot_w, plot_h, height)
     _reference_lines(chart, spec, s)
     if spec.today is not None and spec.start <= spec.today <= spec.end:
         xx = _c(s.x(spec.today))
@@ -238,18 +239,24 @@ def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> Histo
     return chart
 
 
-def _time_axis(chart: HistoryChart, spec: ChartSpec, s: _Scale) -> None:
-    """Weekly ticks, labelled every other week (every week on short cycles, less often on long ones)."""
-    step = 7 if s.days <= 56 else 14 if s.days <= 120 else 28 if s.days <= 200 else 56
-    ticks = []
-    day = spec.start
-    while day <= spec.end:
-        xx = _c(s.x(day))
-        ticks.append(f"M{xx} {s.top}V{s.top + s.height}")
-        if (day - spec.start).days % step == 0:
-            chart.day_labels.append(Label(xx, str(chart.height - 12), day.strftime("%b %-d")))
+@functools.lru_cache(maxsize=64)
+def _time_axis(start: date, end: date, left: int, top: int, width: int, height: int,
+               chart_height: int) -> tuple[str, list[Label]]:
+    """Weekly ticks (one path) and their labels, every other week (every week on short cycles, less often on long ones).
+
+    The same for every key result of a cycle, so computed once per cycle.
+    """
+    days = max(1, (end - start).days)
+    step = 7 if days <= 56 else 14 if days <= 120 else 28 if days <= 200 else 56
+    ticks, labels = [], []
+    day = start
+    while day <= end:
+        xx = _c(left + width * min((day - start).days, days) / days)
+        ticks.append(f"M{xx} {top}V{top + height}")
+        if (day - start).days % step == 0:
+            labels.append(Label(xx, str(chart_height - 12), day.strftime("%b %-d")))
         day += timedelta(days=7)
-    chart.weeks = "".join(ticks)
+    return "".join(ticks), labels
 
 
 def _reference_lines(chart: HistoryChart, spec: ChartSpec, s: _Scale) -> None:

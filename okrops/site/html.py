@@ -78,9 +78,7 @@ class Linker:
 
     def rel(self, from_dir: str, to_dir: str, anchor: str = "") -> str:
         """href from the page in ``from_dir`` to the page in ``to_dir``."""
-        start = from_dir.strip("/") or "."
-        target = to_dir.strip("/") or "."
-        path = posixpath.relpath(target, start)
+        path = relative_path(to_dir, from_dir)
         if self.use_directory_urls:
             href = "./" if path == "." else path + "/"
         else:
@@ -90,6 +88,19 @@ class Linker:
     def asset(self, from_dir: str, asset_path: str) -> str:
         start = from_dir.strip("/") or "."
         return posixpath.relpath(asset_path, start)
+
+
+def relative_path(target: str, start: str) -> str:
+    """``posixpath.relpath`` for two folders inside the site ('' is its root), without touching the file system."""
+    to = [p for p in target.split("/") if p]
+    here = [p for p in start.split("/") if p]
+    common = 0
+    for a, b in zip(to, here):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(here) - common) + to[common:]
+    return "/".join(parts) or "."
 
 
 def anchor_id(*parts: str) -> str:

@@ -65,6 +65,7 @@ class Site:
                 for ref in initiative.key_results:
                     self.initiatives_of.setdefault(ref, []).append(initiative)
         self._subtree_cache: dict[tuple[str, str], dict[str, int]] = {}
+        self._chart_specs: dict[str, charts.ChartSpec] = {}
         self.unit_cycles, self.home = self._unit_homes()
 
     def _unit_homes(self) -> tuple[dict[str, list[Cycle]], dict[str, Cycle]]:
@@ -209,6 +210,13 @@ class Site:
         return points
 
     def chart_spec(self, info: KrInfo) -> charts.ChartSpec:
+        """The chart of a key result (for its sparklines and its page), computed once."""
+        spec = self._chart_specs.get(info.kr.ref)
+        if spec is None:
+            spec = self._chart_specs[info.kr.ref] = self._chart_spec(info)
+        return spec
+
+    def _chart_spec(self, info: KrInfo) -> charts.ChartSpec:
         kr, objective = info.kr, info.objective
         cycle = self.org.config.cycles[objective.cycle]
         share = self.org.config.scoring.aspirational_target if objective.aspirational else 1.0

@@ -20,6 +20,7 @@ template it replaces, named with the ``default/`` prefix (``{% extends "default/
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -28,37 +29,50 @@ import jinja2
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
-from okrops.site.html import esc
+from okrops.site.html import _SPECIAL, esc
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The partials whose macros every template can call without importing them (an override of a
+# partial replaces its macros everywhere). Page templates use them directly: an import per
+# partial and page would cost more than rendering many of the pages.
+PARTIALS = ("partials/bar.html", "partials/badges.html", "partials/links.html", "partials/sparkline.html",
+            "partials/kr_table.html", "partials/chart.html", "partials/tables.html", "partials/objective.html",
+            "partials/initiative.html")
 OVERRIDES = "okrops"  # the folder in the theme's custom_dir that holds the overrides
 DEFAULT_PREFIX = "default"  # "default/kr.html" is always okrops' own kr.html
 
 
+_SAFE = functools.partial(str.__new__, Markup)  # text known to be escaped, without Markup's own checks
+
+
 def _finalize(value: Any) -> Any:
-    """Every printed value: Markup (a rendered macro or block) as it is, anything else escaped."""
+    """Every printed value: Markup (a rendered macro or block) as it is, anything else escaped.
+
+    Text with nothing to escape is returned as it is (autoescaping then makes it Markup
+    with no change): the common case, kept cheap.
+    """
     if type(value) is str:
-        return Markup(esc(value))
+        return value if _SPECIAL.search(value) is None else _SAFE(esc(value))
     if value is None:
         return ""
     if hasattr(value, "__html__"):
         return value
-    return Markup(esc(value))
+    return _SAFE(esc(value))
 
 
 def _escape_filter(value: Any) -> Markup:
-    return value if hasattr(value, "__html__") else Markup(esc(value))
+    return value if hasattr(value, "__html__") else _SAFE(esc(value))
 
 
 def _percent_filter(share: Optional[float]) -> Any:
     """A share from 0 to 1 as a percentage, ``53%``; ``–`` for none. Made of digits only: nothing to escape."""
     if share is None:
         return "–"
-    return Markup(f"{round(share * 100)}%")
+    return _SAFE(f"{round(share * 100)}%")
 
 
 def _join_filter(values: Iterable[Any], separator: str = "") -> Markup:
-    return Markup(esc(separator)).join(_escape_filter(v) for v in values)
+    return _SAFE(esc(separator)).join(_escape_filter(v) for v in values)
 
 
 def plural(count: int, singular: str, many: Optional[str] = None) -> str:
@@ -89,17 +103,30 @@ class Templates:
         self.env.filters.update(e=_escape_filter, escape=_escape_filter, forceescape=_escape_filter,
                                 join=_join_filter, pct=_percent_filter)
         self.env.globals.update(plural=plural)
+        self._templates: dict[str, jinja2.Template] = {}
 
     def render(self, name: str, **context: Any) -> str:
         """The template ``name`` rendered with ``context``; :class:`TemplateProblem` naming the file and line."""
         try:
-            return self.env.get_template(name).render(**context)
+            template = self._templates.get(name)
+            if template is None:
+                if not self._templates:
+                    self._load_partials()
+                template = self._templates[name] = self.env.get_template(name)
+            return template.render(**context)
         except jinja2.TemplateSyntaxError as error:
             raise self.problem(f"{error.filename or name}:{error.lineno}: {error.message}") from None
         except jinja2.TemplateNotFound as error:
             raise self.problem(f"{name}: no template named {error.name!r}") from None
         except jinja2.TemplateError as error:
             raise self.problem(f"{self._place(error) or name}: {error}") from None
+
+    def _load_partials(self) -> None:
+        """Make the macros of every partial globals of the environment."""
+        for name in PARTIALS:
+            module = self.env.get_template(name).module
+            self.env.globals.update({key: value for key, value in vars(module).items()
+                                     if isinstance(value, jinja2.runtime.Macro)})
 
     def problem(self, what: str) -> TemplateProblem:
         """The error a build stops with: what went wrong, where, and what to do."""
