@@ -80,6 +80,10 @@ def plural(count: int, singular: str, many: Optional[str] = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
+def _macros(template: jinja2.Template) -> dict[str, Any]:
+    return {key: value for key, value in vars(template.module).items() if isinstance(value, jinja2.runtime.Macro)}
+
+
 class TemplateProblem(PluginError):
     """A template, okrops' own or an organisation's override, cannot be read or rendered: the build stops."""
 
@@ -122,11 +126,19 @@ class Templates:
             raise self.problem(f"{self._place(error) or name}: {error}") from None
 
     def _load_partials(self) -> None:
-        """Make the macros of every partial globals of the environment."""
+        """Make the macros of every partial globals of the environment.
+
+        An override replaces a whole partial, for the pages and the other partials alike, so it
+        must define every macro of okrops' own version (it may define more).
+        """
         for name in PARTIALS:
-            module = self.env.get_template(name).module
-            self.env.globals.update({key: value for key, value in vars(module).items()
-                                     if isinstance(value, jinja2.runtime.Macro)})
+            macros = _macros(self.env.get_template(name))
+            if self.overrides is not None and (self.overrides / name).is_file():
+                missing = sorted(set(_macros(self.env.get_template(f"{DEFAULT_PREFIX}/{name}"))) - set(macros))
+                if missing:
+                    raise self.problem(f"{self.overrides / name}: no macro {', '.join(missing)}, which okrops' "
+                                       f"templates call; start from a copy of okrops' own {TEMPLATES / name}")
+            self.env.globals.update(macros)
 
     def problem(self, what: str) -> TemplateProblem:
         """The error a build stops with: what went wrong, where, and what to do."""
