@@ -80,19 +80,26 @@ OVERRIDE_BAR = """{# An organisation's own progress bar: a meter. #}
 <meter class="acme-bar" min="0" max="1" value="{{ b.value or 0 }}" title="{{ b.label }}">{{ b.value|pct }}</meter>
 {%- endmacro %}
 """
-OVERRIDE_KR_PAGE = """{% extends "default/kr.html" %}
+OVERRIDE_UNIT_PAGE = """{% extends "default/unit.html" %}
 {% block content %}
-<p class="acme-banner">Owned by {{ page.unit_name }}: {{ page.title }} / {{ page.title|e }} / {{ [page.objective.text]|join }}</p>
+<p class="acme-banner">{{ page.name }} / {{ page.name|e }} / {{ [page.cycle_label, page.name]|join(" | ") }}</p>
 {{ super() }}
 {% endblock %}
 """
 
 
-def test_an_organisation_overrides_a_partial_and_extends_a_page_template(tmp_path):
+def readme_override_example() -> str:
+    """The override example in README.md (its jinja block), as an organisation would copy it."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return readme.split("```jinja\n")[1].split("```")[0]
+
+
+def test_an_organisation_overrides_a_partial_and_extends_page_templates(tmp_path):
     repo = write_repo(tmp_path / "repo")
     overrides = repo / "site" / "overrides" / "okrops"
     put(overrides / "partials" / "bar.html", OVERRIDE_BAR)
-    put(overrides / "kr.html", OVERRIDE_KR_PAGE)
+    put(overrides / "kr.html", readme_override_example())
+    put(overrides / "unit.html", OVERRIDE_UNIT_PAGE)
     out = tmp_path / "out"
     result = site_build(repo, out)
     assert result.returncode == 0, result.stderr
@@ -100,15 +107,16 @@ def test_an_organisation_overrides_a_partial_and_extends_a_page_template(tmp_pat
     assert '<meter class="acme-bar"' in unit and "okr-bar__track" not in unit  # the partial, everywhere it is used
     assert '<meter class="acme-bar"' in (out / "index.html").read_text(encoding="utf-8")
     kr = (out / "units" / "platform" / "2026-Q4" / "O1" / "KR2" / "index.html").read_text(encoding="utf-8")
-    banner = kr.split('<p class="acme-banner">')[1].split("</p>")[0]
-    assert banner.startswith("Owned by Platform: ")
-    escaped_kr = "&lt;img src=x onerror=&quot;alert(2)&quot;&gt; &#96;code&#96; &#95;under&#95;"
-    assert banner.count(escaped_kr) == 2 and "&#123;&#123; 7&#42;7 &#125;&#125;" in banner  # |e and join: same escape
+    assert '<p class="acme-note">Owned by Platform. Questions? Ask in #okrs.</p>' in kr  # the README's example
     assert 'class="okr-chart"' in kr and 'id="checkins"' in kr  # okrops' own page, extended
     assert "<img src=x" not in kr and NASTY_KR not in kr and NASTY_OBJECTIVE not in kr
-    assert not list(out.rglob("okrops/kr.html")) and not list(out.rglob("partials/bar.html"))  # not published
     labs = (out / "units" / "labs" / "2026-Q4" / "index.html").read_text(encoding="utf-8")
+    banner = labs.split('<p class="acme-banner">')[1].split("</p>")[0]
+    escaped = "R&amp;D &lt;b&gt;Labs&lt;/b&gt; &#123;&#37; raw &#37;&#125;"
+    assert banner == f"{escaped} / {escaped} / Q4 2026 &#124; {escaped}"  # plain, |e and join: the same escape
     assert NASTY_UNIT not in labs and "<b>Labs</b>" not in labs
+    assert 'id="initiatives"' in unit and "Prototype the next robot" in labs  # okrops' own unit page, extended
+    assert not list(out.rglob("okrops/kr.html")) and not list(out.rglob("partials/bar.html"))  # not published
 
 
 @pytest.mark.parametrize("name, text, line, what", [
