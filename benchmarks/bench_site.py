@@ -15,6 +15,12 @@ Each build runs in its own Python process. Not a test: run it by hand::
 
     python benchmarks/bench_site.py                 # 1,000 units (and 100 for the linearity check)
     python benchmarks/bench_site.py --units 200 --small 50 --runs 1
+
+Before and after a change, on a shared and noisy machine: ``--baseline DIR`` times full builds
+of another okrops source tree (for instance ``git archive main okrops schema site | tar -x -C
+/tmp/okrops-main``) against this one, interleaved (A B B A A B ...), and reports both::
+
+    python benchmarks/bench_site.py --units 200 --small 0 --runs 5 --baseline /tmp/okrops-main
 """
 
 from __future__ import annotations
@@ -122,8 +128,11 @@ print(json.dumps({"seconds": time.perf_counter() - started,
 """
 
 
-def run_child(code: str, *args: str) -> dict:
+def run_child(code: str, *args: str, source: str = "") -> dict:
+    """Run a build in a child process; ``source``: another okrops source tree to import instead of this one."""
     env = dict(os.environ, OKROPS_TODAY=TODAY, NO_MKDOCS_2_WARNING="1")
+    if source:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH", "")) if p)
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - started
@@ -211,6 +220,39 @@ def bench(units: int, runs: int) -> dict:
     return results
 
 
+def compare(units: int, runs: int, baseline: str) -> dict:
+    """Full builds of ``baseline`` (another okrops source tree) and of this one, interleaved A B B A A B ..."""
+    root = ensure_org(units)
+    work = OUT / f"site-bench-{units}"
+    times: dict[str, list[float]] = {"baseline": [], "this": []}
+    for i in range(runs):
+        order = ("baseline", "this") if i % 2 == 0 else ("this", "baseline")
+        for which in order:
+            result = run_child(FULL, str(root), str(work / f"full-out-{which}"), source=baseline if which == "baseline" else "")
+            times[which].append(result["seconds"])
+            print(f"  run {i + 1} {which}: {result['seconds']:.1f} s", file=sys.stderr)
+    median = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    return {"units": units, "pages": output_size(work / "full-out-this")["pages"], "baseline_source": baseline,
+            "baseline_runs": [round(t, 1) for t in times["baseline"]], "this_runs": [round(t, 1) for t in times["this"]],
+            "baseline_best": min(times["baseline"]), "this_best": min(times["this"]),
+            "baseline_median": median(times["baseline"]), "this_median": median(times["this"]),
+            "ratio_best": min(times["this"]) / min(times["baseline"]),
+            "ratio_median": median(times["this"]) / median(times["baseline"])}
+
+
+def compare_report(r: dict) -> str:
+    return "\n".join([
+        "| units | pages | builds | baseline best / median | this best / median | this / baseline (best, median) |",
+        "|---|---|---|---|---|---|",
+        f"| {r['units']} | {r['pages']} | {len(r['this_runs'])} + {len(r['baseline_runs'])} "
+        f"| {r['baseline_best']:.1f} / {r['baseline_median']:.1f} s | {r['this_best']:.1f} / {r['this_median']:.1f} s "
+        f"| {r['ratio_best']:.3f}, {r['ratio_median']:.3f} |",
+        "",
+        f"baseline runs: {r['baseline_runs']}",
+        f"this runs:     {r['this_runs']}",
+    ])
+
+
 def report(rows: list[dict]) -> str:
     lines = ["| units | pages | commits | full build | plain mkdocs | ratio | load+history+score | generate pages "
              "| peak RSS full / plain | output | per page | search index |",
@@ -231,8 +273,18 @@ def main(argv=None) -> int:
     parser.add_argument("--units", type=int, default=1000, help="organisation size (default 1000)")
     parser.add_argument("--small", type=int, default=100, help="a second, smaller size for the linearity check (0: none)")
     parser.add_argument("--runs", type=int, default=1, help="builds of each kind; the fastest counts (default 1)")
+    parser.add_argument("--baseline", metavar="DIR", help="another okrops source tree: time its full builds against "
+                        "this one's, interleaved (no plain builds)")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
+    if args.baseline:
+        result = compare(args.units, args.runs, str(Path(args.baseline).resolve()))
+        table = compare_report(result)
+        print(table)
+        (OUT / "bench_site_compare.json").write_text(json.dumps(result, indent=2))
+        (OUT / "bench_site_compare.md").write_text(f"# Site build, baseline against this tree ({date.today().isoformat()}, "
+                                                   f"OKROPS_TODAY={TODAY})\n\n{table}\n")
+        return 0
     rows = []
     for units in ([args.small] if args.small else []) + [args.units]:
         print(f"building {units} units ...", file=sys.stderr)
