@@ -113,8 +113,9 @@ import json, resource, sys, time
 from okrops.site import build_site
 started = time.perf_counter()
 build_site(sys.argv[1], sys.argv[2])
-print(json.dumps({"seconds": time.perf_counter() - started,
-                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                  "max_rss_mb": usage.ru_maxrss / 1024}))
 """
 
 PLAIN = """
@@ -134,7 +135,8 @@ def run_child(code: str, *args: str, source: str = "") -> dict:
     if source:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH", "")) if p)
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    # Not from the repository folder: python -c would import okrops from it whatever PYTHONPATH says.
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=OUT)
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"build failed:\n{result.stderr[-4000:]}")
@@ -225,32 +227,37 @@ def compare(units: int, runs: int, baseline: str) -> dict:
     root = ensure_org(units)
     work = OUT / f"site-bench-{units}"
     times: dict[str, list[float]] = {"baseline": [], "this": []}
+    cpu: dict[str, list[float]] = {"baseline": [], "this": []}
     for i in range(runs):
         order = ("baseline", "this") if i % 2 == 0 else ("this", "baseline")
         for which in order:
             result = run_child(FULL, str(root), str(work / f"full-out-{which}"), source=baseline if which == "baseline" else "")
             times[which].append(result["seconds"])
-            print(f"  run {i + 1} {which}: {result['seconds']:.1f} s", file=sys.stderr)
+            cpu[which].append(result["cpu_seconds"])
+            print(f"  run {i + 1} {which}: {result['seconds']:.1f} s, CPU {result['cpu_seconds']:.1f} s", file=sys.stderr)
     median = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
-    return {"units": units, "pages": output_size(work / "full-out-this")["pages"], "baseline_source": baseline,
-            "baseline_runs": [round(t, 1) for t in times["baseline"]], "this_runs": [round(t, 1) for t in times["this"]],
-            "baseline_best": min(times["baseline"]), "this_best": min(times["this"]),
-            "baseline_median": median(times["baseline"]), "this_median": median(times["this"]),
-            "ratio_best": min(times["this"]) / min(times["baseline"]),
-            "ratio_median": median(times["this"]) / median(times["baseline"])}
+    result = {"units": units, "pages": output_size(work / "full-out-this")["pages"], "baseline_source": baseline}
+    for name, data in (("", times), ("cpu_", cpu)):
+        result.update({
+            f"baseline_{name}runs": [round(t, 1) for t in data["baseline"]], f"this_{name}runs": [round(t, 1) for t in data["this"]],
+            f"baseline_{name}best": min(data["baseline"]), f"this_{name}best": min(data["this"]),
+            f"baseline_{name}median": median(data["baseline"]), f"this_{name}median": median(data["this"]),
+            f"{name}ratio_best": min(data["this"]) / min(data["baseline"]),
+            f"{name}ratio_median": median(data["this"]) / median(data["baseline"])})
+    return result
 
 
 def compare_report(r: dict) -> str:
-    return "\n".join([
-        "| units | pages | builds | baseline best / median | this best / median | this / baseline (best, median) |",
-        "|---|---|---|---|---|---|",
-        f"| {r['units']} | {r['pages']} | {len(r['this_runs'])} + {len(r['baseline_runs'])} "
-        f"| {r['baseline_best']:.1f} / {r['baseline_median']:.1f} s | {r['this_best']:.1f} / {r['this_median']:.1f} s "
-        f"| {r['ratio_best']:.3f}, {r['ratio_median']:.3f} |",
-        "",
-        f"baseline runs: {r['baseline_runs']}",
-        f"this runs:     {r['this_runs']}",
-    ])
+    lines = ["| units | pages | builds | measure | baseline best / median | this best / median "
+             "| this / baseline (best, median) |", "|---|---|---|---|---|---|---|"]
+    for name, what in (("", "wall time"), ("cpu_", "CPU time (user + system)")):
+        lines.append(
+            f"| {r['units']} | {r['pages']} | {len(r['this_runs'])} + {len(r['baseline_runs'])} | {what} "
+            f"| {r[f'baseline_{name}best']:.1f} / {r[f'baseline_{name}median']:.1f} s "
+            f"| {r[f'this_{name}best']:.1f} / {r[f'this_{name}median']:.1f} s "
+            f"| {r[f'{name}ratio_best']:.3f}, {r[f'{name}ratio_median']:.3f} |")
+    return "\n".join(lines + ["", f"baseline runs: {r['baseline_runs']} s (CPU {r['baseline_cpu_runs']} s)",
+                               f"this runs:     {r['this_runs']} s (CPU {r['this_cpu_runs']} s)"])
 
 
 def report(rows: list[dict]) -> str:
