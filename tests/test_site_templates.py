@@ -47,6 +47,15 @@ def test_every_way_of_printing_a_value_escapes_it_for_html_markdown_and_template
     assert "&lt;b&gt;x&lt;/b&gt; &#123;&#123; 7&#42;7 &#125;&#125;" in out
 
 
+def test_okrops_templates_never_opt_out_of_escaping():
+    from okrops.site.render import TEMPLATES
+
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for opt_out in ("|safe", "| safe", "autoescape false", "autoescape False", "Markup", "|tojson", "|xmlattr"):
+            assert opt_out not in text, (path.name, opt_out)
+
+
 def test_markup_from_a_macro_is_not_escaped_twice_and_shares_are_percentages():
     from okrops.site.viewmodels import Bar
 
