@@ -6,10 +6,11 @@ in ``templates/unit_index.html``, ``templates/unit.html`` and ``templates/kr.htm
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from okrops.lint.objectives import looks_like_person
-from okrops.model import Cycle, Initiative, Objective, Unit
+from okrops.model import Cycle, Initiative, Kpi, Objective, Unit
+from okrops.scoring import ObjectiveScore
 from okrops.site import charts
 from okrops.site import viewmodels as vm
 from okrops.site.html import anchor_id, number, safe_url
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from okrops.site.pages import GeneratedPage, Site
 
 
-def _band_text(low, high, measure: str) -> str:
+def _band_text(low: Optional[float], high: Optional[float], measure: str) -> str:
     if low is not None and high is not None:
         return f"{number(low)} – {number(high, measure)}"
     if low is not None:
@@ -75,7 +76,7 @@ class UnitPages:
         return site.page(here, f"{unit.name} · {cycle.label}", "unit", "unit.html", page=page)
 
     @staticmethod
-    def kpi_row(kpi) -> vm.KpiRow:
+    def kpi_row(kpi: Kpi) -> vm.KpiRow:
         bands = []
         if kpi.healthy:
             bands.append("healthy " + _band_text(kpi.healthy.min, kpi.healthy.max, kpi.measure_unit))
@@ -83,7 +84,7 @@ class UnitPages:
             bands.append("warning " + _band_text(kpi.warning.min, kpi.warning.max, kpi.measure_unit))
         return vm.KpiRow(kpi.title, number(kpi.current, kpi.measure_unit), bands, kpi.health, kpi.data_source or "")
 
-    def objective_view(self, here: str, objective: Objective, scored) -> vm.ObjectiveView:
+    def objective_view(self, here: str, objective: Objective, scored: ObjectiveScore) -> vm.ObjectiveView:
         site, v = self.site, self.v
         view = vm.ObjectiveView(anchor_id(objective.id), objective.id, objective.title, objective.type,
                                 objective.aspirational, scored.status, vm.Bar(scored.score, scored.expected, "score"),
