@@ -1,0 +1,526 @@
+"""Read the check-ins of a range of commits from git, each verified against the file it claims to change.
+
+A commit's ``Okr-*`` trailers are claims; the cycle files are the record. An
+entry counts as a check-in only when the commit carrying the trailer changed
+that key result in its file to that value: in the commit's version of the
+file, ``current`` equals the trailer value (and ``confidence`` the trailer
+confidence when given), and (current, confidence) differ from the first
+parent's version. Other trailer entries are *unverified*: kept apart, never
+counted. Values changed without a trailer (a reviewed hand edit) are
+recovered from the same file versions, as kind ``edit``.
+
+Three git processes run at once: ``git log`` for authors and trailers,
+``git log --raw`` for the files each commit changed, and ``git cat-file
+--batch`` for the versions of those files, requested in history order while
+the raw log is read. Each version is read once (a commit's old version is the
+new version of the commit before it that touched the file) and mostly derived
+from the version next to it (:mod:`okrops.filevalues`) rather than parsed.
+
+Each entry also knows whether its objective, or its unit or a unit above it
+(from the ``unit.yaml`` files at that commit), was private when it was
+written, so the site can hold back notes written in private.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Optional
+
+from okrops import filevalues, gitlog
+from okrops.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
+
+UNIT_FILE = "unit.yaml"
+NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
+MAX_REF = 300  # characters in a trailer's key result reference
+_REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
+PRIVATE = 10  # the row field (see okrops.history.CheckIn)
+_FIELDS = {"okr-checkin": 0, "okr-value": 1, "okr-confidence": 2, "okr-previous": 3, "okr-note": 4}
+_FIELD_NAMES = ("Okr-Checkin", "Okr-Value", "Okr-Confidence", "Okr-Previous", "Okr-Note")
+_FIELD_OF = {**_FIELDS, **{name: number for number, name in enumerate(_FIELD_NAMES)}}
+
+
+@dataclass
+class Rows:
+    """What a range of commits holds, newest commit first; rows are :class:`okrops.history.CheckIn` fields.
+
+    A row is [ref, value, confidence, note, author, email, date as ISO text, sha,
+    kind, previous, private, verified, reason]. ``warnings`` are (sha, subject,
+    what was skipped and why).
+    """
+
+    checkins: list = field(default_factory=list)
+    unverified: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+class Paths:
+    """Which paths under the OKR folder are cycle files and unit files (answers memoised per path)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix.strip("/")
+        self.start = self.prefix + "/" if self.prefix else ""
+        self._kinds: dict[str, object] = {}
+
+    def wanted(self, path: str) -> bool:
+        return path.startswith(self.start) and path.endswith(".yaml") and "/" in path[len(self.start):]
+
+    def kind(self, path: str):
+        """UNIT_FILE for a unit.yaml, (unit, cycle) for a cycle file, None for anything else."""
+        known = self._kinds.get(path, False)
+        if known is False:
+            folder, _slash, name = path.rpartition("/")
+            if name == UNIT_FILE:
+                known = UNIT_FILE
+            elif name in NOT_CYCLE_FILES or len(folder) <= len(self.prefix):
+                known = None
+            else:
+                known = (folder.rpartition("/")[2], name[: -len(".yaml")])
+            self._kinds[path] = known
+        return known
+
+    def unit_folders(self, path: str) -> list[str]:
+        """The folders that may be units holding the file at ``path``, innermost first."""
+        folders = []
+        folder = path.rpartition("/")[0]
+        while len(folder) > len(self.prefix):
+            folders.append(folder)
+            folder = folder.rpartition("/")[0]
+        return folders
+
+
+def plan_reads(changes: list, merge: bool, known: dict) -> list[str]:
+    """The blobs to read for one commit's cycle-file changes, updating ``known`` (path -> blob held).
+
+    Both the requests written to ``git cat-file`` and the reads of :class:`Walk`
+    follow this bookkeeping, so the two always agree.
+    """
+    reads = []
+    zero = gitlog.ZERO_OIDS
+    for _status, old, new, path in changes:
+        if merge or new in zero:
+            known.pop(path, None)
+            continue
+        if known.get(path) != new:
+            reads.append(new)
+        if old in zero:
+            known.pop(path, None)
+        else:
+            reads.append(old)
+            known[path] = old
+    return reads
+
+
+def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
+    """Check-ins, unverified entries and warnings of the commits in ``revisions`` (e.g. ``[tip]``, ``[a..b]``)."""
+    paths = Paths(prefix)
+    with gitlog.GitProcess(toplevel, gitlog.raw_log_command(revisions)) as raw, \
+            gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
+            gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
+        writer = _Writer(cat)
+        try:
+            tree = _read_changes(raw, paths, writer)
+            units = UnitStates(toplevel, tree, paths)
+            writer.put(units.blobs_to_read())
+        finally:
+            writer.close()
+        walk = Walk(paths, gitlog.BlobReader(cat), units)
+        count = 0
+        commits = tree.commits
+        for commit in gitlog.read_commits(log):
+            if count >= len(commits) or commits[count][0] != commit[0]:
+                raise gitlog.GitError(f"git log and git log --raw disagree at commit {commit[0][:10]}")
+            walk.commit(commit, commits[count][1])
+            count += 1
+        if count != len(commits):
+            raise gitlog.GitError("git log and git log --raw list different commits")
+        units.read_blobs(walk.blobs)
+        walk.blobs.close()
+        return walk.finish()
+
+
+class _Writer:
+    """Writes blob requests to ``git cat-file`` from a thread, so reading the logs never waits for it."""
+
+    def __init__(self, cat: gitlog.GitProcess):
+        import queue
+
+        self.cat = cat
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def put(self, blobs: list[str]) -> None:
+        if blobs:
+            self.queue.put(("\n".join(blobs) + "\n").encode("ascii"))
+
+    def _run(self) -> None:
+        stdin = self.cat.stdin
+        try:
+            while True:
+                data = self.queue.get()
+                if data is None:
+                    break
+                stdin.write(data)
+            stdin.close()
+        except (OSError, ValueError):  # cat-file stopped early: its exit status says why
+            pass
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+
+
+@dataclass
+class History:
+    """The commits of the raw log: their cycle-file changes in order, and first parents for the unit states."""
+
+    commits: list = field(default_factory=list)  # (sha, cycle-file changes)
+    first_parent: dict = field(default_factory=dict)  # sha -> first parent or None
+    unit_changes: dict = field(default_factory=dict)  # sha -> [(unit.yaml path, blob or None)]
+
+
+def _read_changes(raw: gitlog.GitProcess, paths: Paths, writer: _Writer) -> History:
+    tree = History()
+    known: dict[str, str] = {}
+    pending: list[str] = []
+    kind = paths.kind
+    append = tree.commits.append
+    first_parent = tree.first_parent
+    for sha, parents, changes in gitlog.read_changes(raw, paths.wanted):
+        first_parent[sha] = parents[0] if parents else None
+        if not changes:
+            append((sha, changes))
+            continue
+        cycle = []
+        for change in changes:
+            what = kind(change[3])
+            if what is UNIT_FILE:
+                tree.unit_changes.setdefault(sha, []).append(
+                    (change[3], None if change[2] in gitlog.ZERO_OIDS else change[2]))
+            elif what is not None:
+                cycle.append(change)
+        append((sha, cycle))
+        if cycle:
+            pending += plan_reads(cycle, len(parents) > 1, known)
+            if len(pending) > 4000:
+                writer.put(pending)
+                pending = []
+    writer.put(pending)
+    return tree
+
+
+class UnitStates:
+    """The ``unit.yaml`` blobs at any commit of the range, along first parents; and whether they are private."""
+
+    def __init__(self, toplevel: str, tree: History, paths: Paths):
+        self.tree = tree
+        self.paths = paths
+        self.states: dict[str, Optional[dict]] = {}  # sha -> {unit.yaml path: blob}; None: unknown
+        for parent in set(tree.first_parent.values()):
+            if parent is not None and parent not in tree.first_parent:
+                self.states[parent] = _units_at(toplevel, parent, paths)  # the range starts after this commit
+        self.private_blob: dict[str, bool] = {}
+        self._order: list[str] = []
+        self._answers: dict[tuple[int, str], bool] = {}
+
+    def blobs_to_read(self) -> list[str]:
+        blobs = {blob for changes in self.tree.unit_changes.values() for _path, blob in changes if blob}
+        for state in self.states.values():
+            blobs.update((state or {}).values())
+        self._order = sorted(blobs)
+        return self._order
+
+    def read_blobs(self, reader: gitlog.BlobReader) -> None:
+        from okrops.yamlio import YamlProblem, decode, load_fast
+
+        for blob in self._order:
+            data = reader.next()
+            try:
+                document = load_fast(decode(data)) if data is not None else None
+            except YamlProblem:
+                document = None
+            self.private_blob[blob] = not isinstance(document, dict) or document.get("visibility", "public") != "public"
+
+    def state(self, sha: str) -> Optional[dict]:
+        chain = []
+        current: Optional[str] = sha
+        while current is not None and current not in self.states:
+            chain.append(current)
+            current = self.tree.first_parent.get(current)
+        state = {} if current is None else self.states[current]
+        for commit in reversed(chain):
+            changes = self.tree.unit_changes.get(commit)
+            if changes and state is not None:
+                state = dict(state)
+                for path, blob in changes:
+                    if blob is None:
+                        state.pop(path, None)
+                    else:
+                        state[path] = blob
+            self.states[commit] = state
+        return state
+
+    def private(self, sha: str, path: str) -> bool:
+        """Whether the unit holding ``path`` at commit ``sha``, or a unit above it, was private (or unknown)."""
+        state = self.state(sha)
+        if state is None:
+            return True
+        key = (id(state), path)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._private(state, path)
+            self._answers[key] = answer
+        return answer
+
+    def _private(self, state: dict, path: str) -> bool:
+        folders = self.paths.unit_folders(path)
+        if not folders or folders[0] + "/" + UNIT_FILE not in state:
+            return True  # the file is in no unit: nothing says it was public
+        for folder in folders:
+            blob = state.get(folder + "/" + UNIT_FILE)
+            if blob is not None and self.private_blob.get(blob, True):
+                return True
+        return False
+
+
+def _units_at(toplevel: str, sha: str, paths: Paths) -> Optional[dict]:
+    try:
+        out = gitlog.run_git(toplevel, ["ls-tree", "-r", "-z", "--full-tree", sha, "--", paths.prefix or "."])
+    except gitlog.GitError:
+        return None  # e.g. the edge of a shallow clone: unknown, so private
+    state = {}
+    for entry in out.split(b"\0"):
+        meta, _tab, name = entry.partition(b"\t")
+        path = name.decode("utf-8", "surrogateescape")
+        if meta[:6] in (b"100644", b"100755") and paths.kind(path) is UNIT_FILE:
+            state[path] = meta.split()[2].decode("ascii")
+    return state
+
+
+class Walk:
+    """Goes through the commits newest first, matching each commit's claims with its file changes."""
+
+    def __init__(self, paths: Paths, blobs: gitlog.BlobReader, units: UnitStates):
+        self.paths = paths
+        self.blobs = blobs
+        self.units = units
+        self.known: dict[str, str] = {}  # path -> blob id of the version held in ``files``
+        self.files: dict[str, FileIndex] = {}
+        self.rows = Rows()
+        self.privacy: list[tuple[list, str, str]] = []  # (row, sha, path): unit privacy is added last
+
+    def commit(self, commit: tuple, changes: list) -> None:
+        sha, parents, author, email, when, subject, trailers = commit
+        if not trailers and not changes:
+            return
+        merge = len(parents) > 1
+        claims = self._claims(sha, subject, trailers) if trailers else []
+        hints = {}
+        for claim in claims:
+            unit, cycle, objective, kr = claim[0].split("/")
+            hints.setdefault((unit, cycle), objective + "/" + kr)
+        versions = self._versions(changes, merge, hints) if changes else {}
+        if not claims and not versions:
+            return
+        try:
+            datetime.fromisoformat(when)
+        except ValueError:
+            self._warn(sha, subject, f"its author date ({_shown(when)}) cannot be read, so it is skipped")
+            return
+        made: list[list] = []
+        claimed: set[tuple[str, str]] = set()  # (path, key) explained by a verified check-in
+        for ref, value, confidence, previous, note in claims:
+            found = self._verify(ref, value, confidence, versions, merge)
+            if isinstance(found, str):
+                self.rows.unverified.append(
+                    [ref, value, confidence, note, author, email, when, sha, "checkin", previous, False, False, found])
+                continue
+            path, key, old, new = found
+            shown = confidence is not None or not filevalues.same(new[CONFIDENCE], old[CONFIDENCE])
+            row = [ref, new[CURRENT], new[CONFIDENCE] if shown and _finite(new[CONFIDENCE]) else None, note,
+                   author, email, when, sha, "checkin", old[CURRENT] if _finite(old[CURRENT]) else None,
+                   new[2], True, ""]
+            claimed.add((path, key))
+            made.append(row)
+            self.privacy.append((row, sha, path))
+        if not merge:
+            for (unit, cycle), version in versions.items():
+                if version is not None and version[3] and version[2] is not None and version[1] is not EMPTY:
+                    path, older, newer, changed = version
+                    self._edits(sha, subject, author, email, when, unit, cycle, path, older, newer, changed,
+                                claimed, made)
+        if len(made) > 1:
+            made.reverse()  # newest first overall; a commit's entries reversed (reverse a list for commit order)
+        self.rows.checkins += made
+
+    def _versions(self, changes: list, merge: bool, hints: dict) -> dict:
+        """(unit, cycle) -> (path, older index, newer index, changed keys) of the cycle files changed.
+
+        Reads the blobs :func:`plan_reads` asked for, in the same order. Two files of
+        one unit and cycle (two folders with the same name) map to None.
+        """
+        result: dict = {}
+        zero = gitlog.ZERO_OIDS
+        kind = self.paths.kind
+        for _status, old, new, path in changes:
+            if merge or new in zero:
+                self.known.pop(path, None)
+                self.files.pop(path, None)
+                if not merge:
+                    self._put(result, kind(path), (path, None, None, ()))
+                continue
+            newer = self.files.get(path) if self.known.get(path) == new else None
+            if newer is None:
+                newer = self._read_index()
+            what = kind(path)
+            if old in zero:
+                older, changed = EMPTY, filevalues.differences(EMPTY, newer)
+                self.known.pop(path, None)
+                self.files.pop(path, None)
+            else:
+                data = self.blobs.next() or b""
+                derived = filevalues.derive(newer, data, hints.get(what, ""))
+                if derived is None:
+                    older = filevalues.index(data)
+                    changed = filevalues.differences(older, newer)
+                else:
+                    older, changed = derived
+                self.known[path] = old
+                self.files[path] = older
+            self._put(result, what, (path, older, newer, changed))
+        return result
+
+    @staticmethod
+    def _put(result: dict, what, version) -> None:
+        result[what] = None if what in result else version
+
+    def _read_index(self) -> FileIndex:
+        data = self.blobs.next()
+        if data is None:
+            return FileIndex(b"", {}, "git does not have this version of the file")
+        return filevalues.index(data)
+
+    def _claims(self, sha: str, subject: str, trailers: list) -> list[tuple]:
+        """(ref, value, confidence, previous, note) of each readable trailer group; a warning for the others."""
+        groups: list[list] = []
+        group: Optional[list] = None
+        field_of = _FIELD_OF
+        for key, value in trailers:
+            number = field_of.get(key)
+            if number is None:
+                number = _FIELDS.get(key.lower())
+                if number is None:
+                    continue
+            if number == 0:
+                group = [value, None, None, None, None, None]
+                groups.append(group)
+            elif group is not None:
+                if group[number] is not None:
+                    group[5] = key
+                group[number] = value
+        claims = []
+        seen: set[str] = set()
+        for ref, value, confidence, previous, note, twice in groups:
+            number = gitlog.parse_number(value) if value is not None else None
+            sure = gitlog.parse_number(confidence) if confidence is not None else None
+            if (len(ref) > MAX_REF or not _REF.fullmatch(ref) or not ref.isprintable() or twice or number is None
+                    or (confidence is not None and (sure is None or not 0 <= sure <= 1)) or ref in seen):
+                self._warn(sha, subject, _problem(ref, value, confidence, twice, ref in seen))
+                continue
+            seen.add(ref)
+            claims.append((ref, number, sure, gitlog.parse_number(previous) if previous else None,
+                           gitlog.decode_note(note) if note else ""))
+        return claims
+
+    def _verify(self, ref: str, value, confidence, versions: dict, merge: bool):
+        """(path, key, old values, new values) when the claim is a check-in; else why it is not."""
+        if merge:
+            return "a merge commit: check-ins are read from the commits it merges"
+        unit, cycle, objective, kr = ref.split("/")
+        if (unit, cycle) not in versions:
+            return f"the commit did not change the file of {unit}/{cycle}"
+        version = versions[(unit, cycle)]
+        if version is None:
+            return f"the commit changed two files for {unit}/{cycle}"
+        path, older, newer, changed = version
+        if newer is None:
+            return f"the commit deleted {path}"
+        if newer.problem:
+            return f"{path} does not read as YAML at this commit ({newer.problem})"
+        key = objective + "/" + kr
+        new = newer.values.get(key)
+        if new is None:
+            return f"{path} has no key result {key} at this commit"
+        if not (_finite(new[CURRENT]) and new[CURRENT] == value):
+            return f"{path} says current {_shown(new[CURRENT])}, not {gitlog.format_number(value)}"
+        if confidence is not None and not (_finite(new[CONFIDENCE]) and new[CONFIDENCE] == confidence):
+            return f"{path} says confidence {_shown(new[CONFIDENCE])}, not {gitlog.format_number(confidence)}"
+        if key not in changed:
+            return f"the commit did not change {key} in {path}"
+        return path, key, older.values.get(key, (None, None, False)), new
+
+    def _edits(self, sha, subject, author, email, when, unit, cycle, path, older, newer, changed, claimed, made):
+        """Values changed by hand: changes no verified check-in explains (key results being created are not)."""
+        for key in changed:
+            if (path, key) in claimed or key not in older.values:
+                continue
+            current, confidence, private = newer.values[key]
+            ref = f"{unit}/{cycle}/{key}"
+            if not (current is None or _finite(current)) or not (confidence is None or _finite(confidence)):
+                self._warn(sha, subject, f"{path} sets {ref} to {_shown(current)} (confidence {_shown(confidence)}),"
+                           " which is not a finite number; that change is skipped")
+                continue
+            previous = older.values[key][CURRENT]
+            row = [ref, current, confidence, subject, author, email, when, sha, "edit",
+                   previous if _finite(previous) else None, private, True, ""]
+            made.append(row)
+            self.privacy.append((row, sha, path))
+
+    def _warn(self, sha: str, subject: str, message: str) -> None:
+        self.rows.warnings.append((sha, subject, message))
+
+    def finish(self) -> Rows:
+        private = self.units.private
+        for row, sha, path in self.privacy:
+            if not row[PRIVATE]:
+                row[PRIVATE] = private(sha, path)
+        return self.rows
+
+
+def _problem(ref: str, value, confidence, twice, again: bool) -> str:
+    """Why a trailer group cannot be read."""
+    if len(ref) > MAX_REF or not _REF.fullmatch(ref) or not ref.isprintable():
+        return f"Okr-Checkin {_shown(ref)} is not a key result reference (unit/cycle/objective/key result)"
+    if twice:
+        return f"the check-in of {ref} has {twice} twice"
+    if again:
+        return f"{ref} is checked in twice in one commit; the first one counts"
+    if value is None:
+        return f"the check-in of {ref} has no Okr-Value"
+    if gitlog.parse_number(value) is None:
+        return f"the check-in of {ref} has the value {_shown(value)}, which is not a finite number"
+    return f"the check-in of {ref} has the confidence {_shown(confidence)}, which is not a number from 0 to 1"
+
+
+_MAX = sys.float_info.max
+
+
+def _finite(value) -> bool:
+    """A number okrops can show and score: not a bool, not nan or infinite, within float range."""
+    kind = type(value)
+    if kind is int:
+        return -_MAX <= value <= _MAX
+    return kind is float and math.isfinite(value)
+
+
+def _shown(value, limit: int = 40) -> str:
+    """A value for a message: short, with control characters escaped."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return repr(text)
