@@ -95,7 +95,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             from okrops.gitlog import GitError
 
             try:
-                checkins = history.read_history(org)
+                checkins = history.read_history(org, warn=lambda text: log.warning("okrops: %s", text))
             except GitError as error:
                 log.warning("okrops: could not read the check-in history from git: %s", error)
         view = SiteView(org, today, checkins)
