@@ -6,6 +6,7 @@ Registered on the main group with ``cli.add_command``; the work is done in
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Optional
 
@@ -247,14 +248,20 @@ def history_csv(rows) -> str:
     return out.getvalue()
 
 
+# Control characters (line breaks and tabs aside) and bidirectional overrides: shown escaped, never acted on.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _csv_cell(value) -> object:
-    """A cell a spreadsheet shows as text: never a formula (=, +, -, @, tab or CR first)."""
+    """A cell a spreadsheet shows as text (never a formula: =, +, -, @, tab or CR first) and a terminal as text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        value = _CONTROL.sub(lambda match: repr(match.group())[1:-1], value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
     return value
 
 
