@@ -228,19 +228,23 @@ class GitProcess:
                 time.sleep(0.001)
         self._check()
 
-    def records(self, separator: bytes = b"\0") -> Iterator[list[bytes]]:
-        """What git writes, split at ``separator``, in batches; a record is never split across batches."""
+    def records(self, errors: str = "replace") -> Iterator[list[str]]:
+        """What git writes, as text split at NUL, in batches; a record is never split across batches.
+
+        A batch is decoded as UTF-8 at once: NUL never occurs inside a UTF-8
+        sequence, so that is the same as decoding each record on its own.
+        """
         tail = b""
         for data in self.chunks():
             data = tail + data if tail else data
-            cut = data.rfind(separator)
+            cut = data.rfind(b"\0")
             if cut < 0:
                 tail = data
                 continue
             tail = data[cut + 1:]
-            yield data[:cut].split(separator)
+            yield data[:cut].decode("utf-8", errors).split("\0")
         if tail:
-            yield tail.split(separator)
+            yield tail.decode("utf-8", errors).split("\0")
 
     def _check(self) -> None:
         assert self.process is not None and self._errors is not None
@@ -286,7 +290,7 @@ def read_commits(process: GitProcess) -> Iterator[tuple[str, list[str], str, str
     fields: list[str] = []
     prefix = TRAILER_PREFIX
     for batch in process.records():
-        fields.extend(part.decode("utf-8", "replace") for part in batch)
+        fields += batch
         count = len(fields) - len(fields) % LOG_FIELDS
         for index in range(0, count, LOG_FIELDS):
             sha, parents, author, email, when, subject, trailers = fields[index:index + LOG_FIELDS]
@@ -317,30 +321,30 @@ def read_changes(process: GitProcess, wanted) -> Iterator[tuple[str, list[str], 
     parents: list[str] = []
     changes: list[tuple[str, str, str, str]] = []
     meta: list[str] = []
-    for batch in process.records():
+    regular = _REGULAR
+    for batch in process.records("surrogateescape"):  # paths are bytes: keep every one of them
         for part in batch:
             if state == 3:
-                path = part.decode("utf-8", "surrogateescape")
-                if wanted(path):
+                if wanted(part):
                     old_mode, new_mode, old, new, status = meta
-                    if old_mode not in _REGULAR:
+                    if old_mode not in regular:
                         old = "0" * len(old)
-                    if new_mode not in _REGULAR:
+                    if new_mode not in regular:
                         new = "0" * len(new)
-                    changes.append((status[:1], old, new, path))
+                    changes.append((status[:1], old, new, part))
                 state = 2
-            elif state == 2 and (part[:1] == b":" or part[:2] == b"\n:"):
-                meta = part.decode("ascii", "replace").lstrip("\n")[1:].split(" ")
+            elif state == 2 and part[:1] in (":", "\n") and part.lstrip("\n")[:1] == ":":
+                meta = part.lstrip("\n")[1:].split(" ")
                 if len(meta) != 5:
                     raise GitError(f"git log printed an unexpected change line: {part[:80]!r}")
                 state = 3
             elif state == 1:
-                parents = part.decode("ascii", "replace").split()
+                parents = part.split()
                 state = 2
             else:
                 if state == 2:
                     yield sha, parents, changes
-                sha = part.decode("ascii", "replace")
+                sha = part
                 changes = []
                 state = 1
     if state == 2:

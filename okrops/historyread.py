@@ -309,22 +309,32 @@ class Walk:
         self.paths = paths
         self.blobs = blobs
         self.units = units
-        self.known: dict[str, str] = {}  # path -> blob id of the version held in ``files``
-        self.files: dict[str, FileIndex] = {}
+        self.files: dict[str, tuple[str, FileIndex]] = {}  # path -> (blob id, index) of the version held
         self.rows = Rows()
         self.privacy: list[tuple[list, str, str]] = []  # (row, sha, path): unit privacy is added last
 
     def commit(self, commit: tuple, changes: list) -> None:
         sha, parents, author, email, when, subject, trailers = commit
-        if not trailers and not changes:
+        if trailers:
+            claims = self._claims(sha, subject, trailers)
+        elif changes:
+            claims = ()
+        else:
             return
         merge = len(parents) > 1
-        claims = self._claims(sha, subject, trailers) if trailers else []
-        hints = {}
-        for claim in claims:
-            unit, cycle, objective, kr = claim[0].split("/")
-            hints.setdefault((unit, cycle), objective + "/" + kr)
-        versions = self._versions(changes, merge, hints) if changes else {}
+        if not changes:
+            versions = {}
+        elif len(changes) == 1 and not merge:  # the usual commit: one file
+            _status, old, new, path = changes[0]
+            what = self.paths.kind(path)
+            hint = ""
+            for claim in claims:
+                if claim[1] == what:
+                    hint = claim[2]
+                    break
+            versions = {what: self._version(old, new, path, hint)}
+        else:
+            versions = self._versions(changes, merge, claims)
         if not claims and not versions:
             return
         try:
@@ -334,79 +344,83 @@ class Walk:
             return
         made: list[list] = []
         claimed: set[tuple[str, str]] = set()  # (path, key) explained by a verified check-in
-        for ref, value, confidence, previous, note in claims:
-            found = self._verify(ref, value, confidence, versions, merge)
-            if isinstance(found, str):
-                self.rows.unverified.append(
-                    [ref, value, confidence, note, author, email, when, sha, "checkin", previous, False, False, found])
+        for ref, unit_cycle, key, value, confidence, previous, note in claims:
+            note = gitlog.decode_note(note) if note else ""
+            found = _verify(unit_cycle, key, value, confidence, versions.get(unit_cycle, False), merge)
+            if found.__class__ is str:
+                self.rows.unverified.append([ref, value, confidence, note, author, email, when, sha, "checkin",
+                                             gitlog.parse_number(previous) if previous else None, False, False,
+                                             found])
                 continue
-            path, key, old, new = found
-            shown = confidence is not None or not filevalues.same(new[CONFIDENCE], old[CONFIDENCE])
-            row = [ref, new[CURRENT], new[CONFIDENCE] if shown and _finite(new[CONFIDENCE]) else None, note,
+            path, old, new = found
+            new_confidence = new[CONFIDENCE]
+            shown = confidence is not None or not filevalues.same(new_confidence, old[CONFIDENCE])
+            row = [ref, new[CURRENT], new_confidence if shown and _finite(new_confidence) else None, note,
                    author, email, when, sha, "checkin", old[CURRENT] if _finite(old[CURRENT]) else None,
                    new[2], True, ""]
             claimed.add((path, key))
             made.append(row)
             self.privacy.append((row, sha, path))
         if not merge:
-            for (unit, cycle), version in versions.items():
+            for unit_cycle, version in versions.items():
                 if version is not None and version[3] and version[2] is not None and version[1] is not EMPTY:
-                    path, older, newer, changed = version
-                    self._edits(sha, subject, author, email, when, unit, cycle, path, older, newer, changed,
-                                claimed, made)
-        if len(made) > 1:
-            made.reverse()  # newest first overall; a commit's entries reversed (reverse a list for commit order)
-        self.rows.checkins += made
+                    if len(versions) > 1 or len(version[3]) > len(claimed):  # else all changes are check-ins
+                        self._edits(sha, subject, author, email, when, unit_cycle, version, claimed, made)
+        if made:
+            if len(made) > 1:
+                made.reverse()  # newest first overall; a commit's entries reversed (reverse a list for commit order)
+            self.rows.checkins += made
 
-    def _versions(self, changes: list, merge: bool, hints: dict) -> dict:
+    def _versions(self, changes: list, merge: bool, claims) -> dict:
         """(unit, cycle) -> (path, older index, newer index, changed keys) of the cycle files changed.
 
-        Reads the blobs :func:`plan_reads` asked for, in the same order. Two files of
-        one unit and cycle (two folders with the same name) map to None.
+        Two files of one unit and cycle (two folders with the same name) map to None.
         """
         result: dict = {}
-        zero = gitlog.ZERO_OIDS
         kind = self.paths.kind
+        hints = {claim[1]: claim[2] for claim in reversed(claims)}
         for _status, old, new, path in changes:
-            if merge or new in zero:
-                self.known.pop(path, None)
-                self.files.pop(path, None)
-                if not merge:
-                    self._put(result, kind(path), (path, None, None, ()))
-                continue
-            newer = self.files.get(path) if self.known.get(path) == new else None
-            if newer is None:
-                newer = self._read_index()
             what = kind(path)
-            if old in zero:
-                older, changed = EMPTY, filevalues.differences(EMPTY, newer)
-                self.known.pop(path, None)
+            if merge:
                 self.files.pop(path, None)
-            else:
-                data = self.blobs.next() or b""
-                derived = filevalues.derive(newer, data, hints.get(what, ""))
-                if derived is None:
-                    older = filevalues.index(data)
-                    changed = filevalues.differences(older, newer)
-                else:
-                    older, changed = derived
-                self.known[path] = old
-                self.files[path] = older
-            self._put(result, what, (path, older, newer, changed))
+                continue
+            version = self._version(old, new, path, hints.get(what, ""))
+            result[what] = None if what in result else version
         return result
 
-    @staticmethod
-    def _put(result: dict, what, version) -> None:
-        result[what] = None if what in result else version
+    def _version(self, old: str, new: str, path: str, hint: str) -> tuple:
+        """(path, older index, newer index, changed keys) of one changed file.
 
-    def _read_index(self) -> FileIndex:
-        data = self.blobs.next()
-        if data is None:
-            return FileIndex(b"", {}, "git does not have this version of the file")
-        return filevalues.index(data)
+        Reads the blobs :func:`plan_reads` asked for, in the same order.
+        """
+        files = self.files
+        if new in gitlog.ZERO_OIDS:
+            files.pop(path, None)
+            return path, None, None, ()
+        held = files.get(path)
+        if held is not None and held[0] == new:
+            newer = held[1]
+        else:
+            data = self.blobs.next()
+            newer = FileIndex(b"", {}, "git does not have this version") if data is None else filevalues.index(data)
+        if old in gitlog.ZERO_OIDS:
+            files.pop(path, None)
+            return path, EMPTY, newer, filevalues.differences(EMPTY, newer)
+        data = self.blobs.next() or b""
+        derived = filevalues.derive(newer, data, hint)
+        if derived is None:
+            older = filevalues.index(data)
+            changed = filevalues.differences(older, newer)
+        else:
+            older, changed = derived
+        files[path] = (old, older)
+        return path, older, newer, changed
 
     def _claims(self, sha: str, subject: str, trailers: list) -> list[tuple]:
-        """(ref, value, confidence, previous, note) of each readable trailer group; a warning for the others."""
+        """(ref, (unit, cycle), key, value, confidence, previous text, note text) of each readable trailer group.
+
+        Groups that cannot be read are skipped with a warning.
+        """
         groups: list[list] = []
         group: Optional[list] = None
         field_of = _FIELD_OF
@@ -425,52 +439,27 @@ class Walk:
                 group[number] = value
         claims = []
         seen: set[str] = set()
+        parse = gitlog.parse_number
         for ref, value, confidence, previous, note, twice in groups:
-            number = gitlog.parse_number(value) if value is not None else None
-            sure = gitlog.parse_number(confidence) if confidence is not None else None
-            if (len(ref) > MAX_REF or not _REF.fullmatch(ref) or not ref.isprintable() or twice or number is None
-                    or (confidence is not None and (sure is None or not 0 <= sure <= 1)) or ref in seen):
+            number = parse(value) if value is not None else None
+            sure = parse(confidence) if confidence is not None else None
+            if (number is None or twice or ref in seen or len(ref) > MAX_REF or not _REF.fullmatch(ref)
+                    or not ref.isprintable() or (confidence is not None and (sure is None or not 0 <= sure <= 1))):
                 self._warn(sha, subject, _problem(ref, value, confidence, twice, ref in seen))
                 continue
             seen.add(ref)
-            claims.append((ref, number, sure, gitlog.parse_number(previous) if previous else None,
-                           gitlog.decode_note(note) if note else ""))
+            unit, cycle, objective, kr = ref.split("/")
+            claims.append((ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note))
         return claims
 
-    def _verify(self, ref: str, value, confidence, versions: dict, merge: bool):
-        """(path, key, old values, new values) when the claim is a check-in; else why it is not."""
-        if merge:
-            return "a merge commit: check-ins are read from the commits it merges"
-        unit, cycle, objective, kr = ref.split("/")
-        if (unit, cycle) not in versions:
-            return f"the commit did not change the file of {unit}/{cycle}"
-        version = versions[(unit, cycle)]
-        if version is None:
-            return f"the commit changed two files for {unit}/{cycle}"
-        path, older, newer, changed = version
-        if newer is None:
-            return f"the commit deleted {path}"
-        if newer.problem:
-            return f"{path} does not read as YAML at this commit ({newer.problem})"
-        key = objective + "/" + kr
-        new = newer.values.get(key)
-        if new is None:
-            return f"{path} has no key result {key} at this commit"
-        if not (_finite(new[CURRENT]) and new[CURRENT] == value):
-            return f"{path} says current {_shown(new[CURRENT])}, not {gitlog.format_number(value)}"
-        if confidence is not None and not (_finite(new[CONFIDENCE]) and new[CONFIDENCE] == confidence):
-            return f"{path} says confidence {_shown(new[CONFIDENCE])}, not {gitlog.format_number(confidence)}"
-        if key not in changed:
-            return f"the commit did not change {key} in {path}"
-        return path, key, older.values.get(key, (None, None, False)), new
-
-    def _edits(self, sha, subject, author, email, when, unit, cycle, path, older, newer, changed, claimed, made):
+    def _edits(self, sha, subject, author, email, when, unit_cycle, version, claimed, made) -> None:
         """Values changed by hand: changes no verified check-in explains (key results being created are not)."""
+        path, older, newer, changed = version
         for key in changed:
             if (path, key) in claimed or key not in older.values:
                 continue
             current, confidence, private = newer.values[key]
-            ref = f"{unit}/{cycle}/{key}"
+            ref = f"{unit_cycle[0]}/{unit_cycle[1]}/{key}"
             if not (current is None or _finite(current)) or not (confidence is None or _finite(confidence)):
                 self._warn(sha, subject, f"{path} sets {ref} to {_shown(current)} (confidence {_shown(confidence)}),"
                            " which is not a finite number; that change is skipped")
@@ -490,6 +479,34 @@ class Walk:
             if not row[PRIVATE]:
                 row[PRIVATE] = private(sha, path)
         return self.rows
+
+
+def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool):
+    """(path, old values, new values) when the file change bears the claim out; else why it does not."""
+    if merge:
+        return "a merge commit: check-ins are read from the commits it merges"
+    if version is False:
+        return f"the commit did not change the file of {unit_cycle[0]}/{unit_cycle[1]}"
+    if version is None:
+        return f"the commit changed two files for {unit_cycle[0]}/{unit_cycle[1]}"
+    path, older, newer, changed = version
+    if newer is None:
+        return f"the commit deleted {path}"
+    new = newer.values.get(key)
+    if new is None:
+        if newer.problem:
+            return f"{path} does not read as YAML at this commit ({newer.problem})"
+        return f"{path} has no key result {key} at this commit"
+    if not (new[CURRENT] == value and _finite(new[CURRENT])):
+        return f"{path} says current {_shown(new[CURRENT])}, not {gitlog.format_number(value)}"
+    if confidence is not None and not (new[CONFIDENCE] == confidence and _finite(new[CONFIDENCE])):
+        return f"{path} says confidence {_shown(new[CONFIDENCE])}, not {gitlog.format_number(confidence)}"
+    if key not in changed:
+        return f"the commit did not change {key} in {path}"
+    return path, older.values.get(key, _ABSENT), new
+
+
+_ABSENT = (None, None, False)
 
 
 def _problem(ref: str, value, confidence, twice, again: bool) -> str:
