@@ -69,9 +69,11 @@ def _blob_requests(repo: Path) -> Path:
 
     paths = historyread.Paths("okrs")
     collect = Collect()
+    planner = historyread.Planner(paths, collect)
     with gitlog.GitProcess(str(repo), gitlog.raw_log_command(["HEAD"])) as raw:
-        tree = historyread._read_changes(raw, paths, collect)
-    units = historyread.UnitStates(str(repo), tree, paths)
+        for _planned in planner.commits(raw):
+            pass
+    units = historyread.UnitStates(str(repo), planner.tree, paths)
     handle = tempfile.NamedTemporaryFile("w", prefix="okrops-bench-", suffix=".txt", delete=False)
     handle.write("\n".join(collect.lines + units.blobs_to_read()) + "\n")
     handle.close()

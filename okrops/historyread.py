@@ -27,9 +27,10 @@ import math
 import re
 import sys
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional
+from typing import Iterator, Optional
 
 from okrops import filevalues, gitlog
 from okrops.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
@@ -115,32 +116,55 @@ def plan_reads(changes: list, merge: bool, known: dict) -> list[str]:
     return reads
 
 
+# The commit walk stays this many blob requests behind what was sent to git cat-file, so that
+# cat-file, which buffers its output, has written every blob the walk waits for.
+LAG = 256
+
+
 def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
-    """Check-ins, unverified entries and warnings of the commits in ``revisions`` (e.g. ``[tip]``, ``[a..b]``)."""
+    """Check-ins, unverified entries and warnings of the commits in ``revisions`` (e.g. ``[tip]``, ``[a..b]``).
+
+    One pass in history order: the raw log is read, the file versions each commit
+    needs are asked of ``git cat-file`` at once, and the commits are walked a little
+    behind, as their versions arrive; so Python and the three git processes work
+    at the same time.
+    """
     paths = Paths(prefix)
     with gitlog.GitProcess(toplevel, gitlog.raw_log_command(revisions)) as raw, \
             gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
             gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
         writer = _Writer(cat)
         try:
-            tree = _read_changes(raw, paths, writer)
-            units = UnitStates(toplevel, tree, paths)
+            planner = Planner(paths, writer)
+            walk = Walk(paths, gitlog.BlobReader(cat))
+            commits = gitlog.read_commits(log)
+            waiting: deque = deque()
+            for planned in planner.commits(raw):
+                waiting.append(planned)
+                while waiting and planner.sent - waiting[0][2] >= LAG:
+                    _walk(walk, commits, waiting.popleft())
+            units = UnitStates(toplevel, planner.tree, paths)
             writer.put(units.blobs_to_read())
+            writer.close()
+            while waiting:
+                _walk(walk, commits, waiting.popleft())
+            if next(commits, None) is not None:
+                raise gitlog.GitError("git log lists more commits than git log --raw")
+            units.read_blobs(walk.blobs)
+            walk.blobs.close()
+            return walk.finish(units)
+        except BaseException:
+            cat.close()  # stop cat-file first, so the writer thread cannot wait for it
+            raise
         finally:
             writer.close()
-        walk = Walk(paths, gitlog.BlobReader(cat), units)
-        count = 0
-        commits = tree.commits
-        for commit in gitlog.read_commits(log):
-            if count >= len(commits) or commits[count][0] != commit[0]:
-                raise gitlog.GitError(f"git log and git log --raw disagree at commit {commit[0][:10]}")
-            walk.commit(commit, commits[count][1])
-            count += 1
-        if count != len(commits):
-            raise gitlog.GitError("git log and git log --raw list different commits")
-        units.read_blobs(walk.blobs)
-        walk.blobs.close()
-        return walk.finish()
+
+
+def _walk(walk: "Walk", commits, planned: tuple) -> None:
+    commit = next(commits, None)
+    if commit is None or commit[0] != planned[0]:
+        raise gitlog.GitError(f"git log and git log --raw disagree at commit {planned[0][:10]}")
+    walk.commit(commit, planned[1])
 
 
 class _Writer:
@@ -153,6 +177,7 @@ class _Writer:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
+        self.closed = False
 
     def put(self, blobs: list[str]) -> None:
         if blobs:
@@ -171,47 +196,57 @@ class _Writer:
             pass
 
     def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
+        if not self.closed:
+            self.closed = True
+            self.queue.put(None)
+            self.thread.join()
 
 
 @dataclass
 class History:
-    """The commits of the raw log: their cycle-file changes in order, and first parents for the unit states."""
+    """What the raw log says about the unit files: first parents and unit.yaml changes, for the unit states."""
 
-    commits: list = field(default_factory=list)  # (sha, cycle-file changes)
     first_parent: dict = field(default_factory=dict)  # sha -> first parent or None
     unit_changes: dict = field(default_factory=dict)  # sha -> [(unit.yaml path, blob or None)]
 
 
-def _read_changes(raw: gitlog.GitProcess, paths: Paths, writer: _Writer) -> History:
-    tree = History()
-    known: dict[str, str] = {}
-    pending: list[str] = []
-    kind = paths.kind
-    append = tree.commits.append
-    first_parent = tree.first_parent
-    for sha, parents, changes in gitlog.read_changes(raw, paths.wanted):
-        first_parent[sha] = parents[0] if parents else None
-        if not changes:
-            append((sha, changes))
-            continue
-        cycle = []
-        for change in changes:
-            what = kind(change[3])
-            if what is UNIT_FILE:
-                tree.unit_changes.setdefault(sha, []).append(
-                    (change[3], None if change[2] in gitlog.ZERO_OIDS else change[2]))
-            elif what is not None:
-                cycle.append(change)
-        append((sha, cycle))
-        if cycle:
-            pending += plan_reads(cycle, len(parents) > 1, known)
-            if len(pending) > 4000:
-                writer.put(pending)
-                pending = []
-    writer.put(pending)
-    return tree
+class Planner:
+    """Reads the raw log: each commit's cycle-file changes, the unit files' history, and the blob requests."""
+
+    def __init__(self, paths: Paths, writer):
+        self.paths = paths
+        self.writer = writer
+        self.tree = History()
+        self.known: dict[str, str] = {}
+        self.requested = 0  # blob requests planned so far
+        self.sent = 0  # ... and handed to the writer
+
+    def commits(self, raw: gitlog.GitProcess) -> Iterator[tuple[str, list, int]]:
+        """(sha, cycle-file changes, number of blob requests up to this commit's), in git's order."""
+        pending: list[str] = []
+        kind = self.paths.kind
+        first_parent = self.tree.first_parent
+        unit_changes = self.tree.unit_changes
+        for sha, parents, changes in gitlog.read_changes(raw, self.paths.wanted):
+            first_parent[sha] = parents[0] if parents else None
+            cycle = []
+            for change in changes:
+                what = kind(change[3])
+                if what is UNIT_FILE:
+                    unit_changes.setdefault(sha, []).append(
+                        (change[3], None if change[2] in gitlog.ZERO_OIDS else change[2]))
+                elif what is not None:
+                    cycle.append(change)
+            if cycle:
+                reads = plan_reads(cycle, len(parents) > 1, self.known)
+                pending += reads
+                self.requested += len(reads)
+                if len(pending) >= LAG:
+                    self.writer.put(pending)
+                    self.sent, pending = self.requested, []
+            yield sha, cycle, self.requested
+        self.writer.put(pending)
+        self.sent = self.requested
 
 
 class UnitStates:
@@ -265,27 +300,30 @@ class UnitStates:
             self.states[commit] = state
         return state
 
-    def private(self, sha: str, path: str) -> bool:
-        """Whether the unit holding ``path`` at commit ``sha``, or a unit above it, was private (or unknown)."""
+    def standing(self, sha: str, path: str) -> int:
+        """PUBLIC, PRIVATE (the unit holding ``path`` at commit ``sha`` or a unit above it; or not known)
+        or NOT_A_UNIT (the file's folder had no unit.yaml at that commit)."""
         state = self.state(sha)
         if state is None:
-            return True
+            return PRIVATE_UNIT
         key = (id(state), path)
         answer = self._answers.get(key)
         if answer is None:
-            answer = self._private(state, path)
-            self._answers[key] = answer
+            answer = self._answers[key] = self._standing(state, path)
         return answer
 
-    def _private(self, state: dict, path: str) -> bool:
+    def _standing(self, state: dict, path: str) -> int:
         folders = self.paths.unit_folders(path)
         if not folders or folders[0] + "/" + UNIT_FILE not in state:
-            return True  # the file is in no unit: nothing says it was public
+            return NOT_A_UNIT
         for folder in folders:
             blob = state.get(folder + "/" + UNIT_FILE)
             if blob is not None and self.private_blob.get(blob, True):
-                return True
-        return False
+                return PRIVATE_UNIT
+        return PUBLIC_UNIT
+
+
+PUBLIC_UNIT, PRIVATE_UNIT, NOT_A_UNIT = 0, 1, 2
 
 
 def _units_at(toplevel: str, sha: str, paths: Paths) -> Optional[dict]:
@@ -305,10 +343,9 @@ def _units_at(toplevel: str, sha: str, paths: Paths) -> Optional[dict]:
 class Walk:
     """Goes through the commits newest first, matching each commit's claims with its file changes."""
 
-    def __init__(self, paths: Paths, blobs: gitlog.BlobReader, units: UnitStates):
+    def __init__(self, paths: Paths, blobs: gitlog.BlobReader):
         self.paths = paths
         self.blobs = blobs
-        self.units = units
         self.files: dict[str, tuple[str, FileIndex]] = {}  # path -> (blob id, index) of the version held
         self.rows = Rows()
         self.privacy: list[tuple[list, str, str]] = []  # (row, sha, path): unit privacy is added last
@@ -473,11 +510,22 @@ class Walk:
     def _warn(self, sha: str, subject: str, message: str) -> None:
         self.rows.warnings.append((sha, subject, message))
 
-    def finish(self) -> Rows:
-        private = self.units.private
+    def finish(self, units: UnitStates) -> Rows:
+        """The rows, each knowing whether its unit was private; entries of files outside any unit dropped."""
+        standing = units.standing
+        outside: set[int] = set()
         for row, sha, path in self.privacy:
-            if not row[PRIVATE]:
-                row[PRIVATE] = private(sha, path)
+            where = standing(sha, path)
+            if where == PRIVATE_UNIT:
+                row[PRIVATE] = True
+            elif where == NOT_A_UNIT:  # a copy of a cycle file elsewhere, say: not the unit's record
+                outside.add(id(row))
+                if row[8] == "checkin":
+                    row[PRIVATE], row[11] = True, False
+                    row[12] = f"{path} is in no unit (no unit.yaml next to it) at this commit"
+                    self.rows.unverified.append(row)
+        if outside:
+            self.rows.checkins = [row for row in self.rows.checkins if id(row) not in outside]
         return self.rows
 
 

@@ -171,6 +171,21 @@ def test_trailers_the_file_change_does_not_bear_out(org_repo, case):
     assert edits == expected
 
 
+def test_a_copy_of_a_cycle_file_outside_any_unit_is_not_the_record(org_repo):
+    write(org_repo / "okrs/old/platform/2026-Q4.yaml", PLATFORM_Q4)  # a folder without unit.yaml
+    commit_all(org_repo, "Keep a copy", "2026-11-01")
+    edit(org_repo, "okrs/old/platform/2026-Q4.yaml", "current: 38", "current: 44")
+    sha = commit_all(org_repo, "Check-in\n\nOkr-Checkin: platform/2026-Q4/O1/KR2\nOkr-Value: 44\n", "2026-11-02")
+    edit(org_repo, "okrs/old/platform/2026-Q4.yaml", "current: 400", "current: 1")
+    commit_all(org_repo, "A hand edit of the copy", "2026-11-03")
+    git(org_repo, "rm", "-q", "-r", "okrs/old")
+    commit_all(org_repo, "Drop the copy", "2026-11-04")
+    org = load_org(org_repo)
+    assert history.read_history(org) == []
+    [claim] = history.read_unverified(org)
+    assert claim.commit == sha and "in no unit" in claim.reason
+
+
 def test_a_merge_commit_with_trailers_is_not_a_checkin_but_the_merged_checkin_is(org_repo):
     git(org_repo, "checkout", "-q", "-b", "side")
     checkin_on(org_repo, "2026-11-10", ("platform/2026-Q4/O1/KR2", "44", "0.6", "on the branch"))
