@@ -215,9 +215,11 @@ class GitProcess:
         """What git writes, as it comes, until git has finished; raises GitError when git failed."""
         assert self.process is not None
         finished = False
+        pause = 0.0005
         while True:
             data = os.read(self._reader, size)
             if data:
+                pause = 0.0005
                 yield data
                 continue
             if finished:
@@ -225,7 +227,8 @@ class GitProcess:
             if self.process.poll() is not None:
                 finished = True  # read what is left, then stop
             else:
-                time.sleep(0.001)
+                time.sleep(pause)  # git is busy: wait a little longer each time, up to 8 ms
+                pause = min(pause * 2, 0.008)
         self._check()
 
     def records(self, errors: str = "replace") -> Iterator[list[str]]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from okrops import checkin as core
-from okrops import filevalues, gitlog, history
+from okrops import gitlog, history
 from test_checkin_support import (  # noqa: F401 - fixtures
     DATA_Q4,
     PLATFORM_Q4,
@@ -479,6 +479,8 @@ def _mutations(rng, data: bytes, tokens: list) -> bytes:
 def test_derived_values_always_equal_a_full_parse():
     import random
 
+    from okrops import filevalues
+
     rng = random.Random(13)
     derived = tried = 0
     for data in _layouts():
@@ -504,6 +506,8 @@ def test_derived_values_always_equal_a_full_parse():
 
 
 def test_a_file_that_does_not_parse_is_never_derived():
+    from okrops import filevalues
+
     data = DATA_Q4.encode()
     newer = filevalues.index(data)
     assert newer.values and newer.starts
