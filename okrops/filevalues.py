@@ -261,30 +261,33 @@ def _derive_one(newer: FileIndex, a: bytes, view: memoryview, key: str, first: i
     if match is None:
         return None
     end = match.end()
-    slot = list(newer.values[key])
-    slot[owners[first][1]] = _number(match.group())
+    token = match.group()
+    first_value = float(token) if b"." in token else int(token)
+    shift = len(a) - len(view)
     last = first
-    length_b = len(view)
-    if not (len(a) - end == length_b - ends[first] and a.endswith(view[ends[first]:])):
-        second = first + 1  # the key result's other token must come next, and the rest must be the same
-        if second == len(starts) or owners[second][0] != key:
+    second_value = None
+    if not (end - ends[first] == shift and a.endswith(view[ends[first]:])):
+        last = first + 1  # the key result's other token must come next, and the rest must be the same
+        if last == len(starts) or owners[last][0] != key:
             return None
-        gap = view[ends[first]:starts[second]]
+        gap = view[ends[first]:starts[last]]
         if not a.startswith(gap, end):
             return None
         match = _TOKEN.match(a, end + len(gap))
-        if match is None:
+        if match is None or match.end() - ends[last] != shift or not a.endswith(view[ends[last]:]):
             return None
-        end2 = match.end()
-        if not (len(a) - end2 == length_b - ends[second] and a.endswith(view[ends[second]:])):
-            return None
-        slot[owners[second][1]] = _number(match.group())
-        last = second
-    values = dict(newer.values)
+        token = match.group()
+        second_value = float(token) if b"." in token else int(token)
+    values = newer.values.copy()
     before = values[key]
-    values[key] = tuple(slot)
-    differ = [] if same(slot[CURRENT], before[CURRENT]) and same(slot[CONFIDENCE], before[CONFIDENCE]) else [key]
-    shift = len(a) - len(view)
+    slot = list(before)
+    slot[owners[first][1]] = first_value
+    if last != first:
+        slot[owners[last][1]] = second_value
+    current, confidence = slot[CURRENT], slot[CONFIDENCE]
+    values[key] = (current, confidence, before[2])
+    unchanged = ((current == before[CURRENT] and type(current) in _NUMBERS and type(before[CURRENT]) in _NUMBERS)
+                 or same(current, before[CURRENT])) and same(confidence, before[CONFIDENCE])
     result = FileIndex.__new__(FileIndex)
     result.data, result.values, result.problem, result.owners, result.first_token = (
         a, values, "", owners, newer.first_token)
@@ -293,17 +296,14 @@ def _derive_one(newer: FileIndex, a: bytes, view: memoryview, key: str, first: i
     else:
         new_starts, new_ends = list(starts), list(ends)
         if last != first:
-            moved = end - ends[first]
             new_ends[first] = end
-            new_starts[last] += moved
-            new_ends[last] += shift
-        else:
-            new_ends[first] += shift
+            new_starts[last] += end - ends[first]
+        new_ends[last] += shift
         if shift:
             new_starts[last + 1:] = [position + shift for position in starts[last + 1:]]
             new_ends[last + 1:] = [position + shift for position in ends[last + 1:]]
         result.starts, result.ends = new_starts, new_ends
-    return result, differ
+    return result, [] if unchanged else [key]
 
 
 def differences(older: FileIndex, newer: FileIndex) -> list[str]:

@@ -72,16 +72,27 @@ def parse_number(text: str) -> Optional[float]:
     Only ASCII decimal notation is a number (not ``nan``, ``inf``, ``1_000``
     or other scripts' digits), and only a finite one that fits a float.
     """
-    if text.isdigit() and text.isascii() and len(text) < 16:
-        return int(text)  # the usual case, quickly
-    text = text.strip(" \t")
-    if len(text) > MAX_NUMBER_TEXT or not _NUMBER.fullmatch(text):
-        return None
-    if "." not in text and "e" not in text and "E" not in text:
-        number = int(text)
-        return number if abs(number) <= sys.float_info.max else None
-    value = float(text)
-    return value if math.isfinite(value) else None
+    known = _PARSED.get(text, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
+    number: Optional[float] = None
+    cleaned = text.strip(" \t")
+    if len(cleaned) <= MAX_NUMBER_TEXT and _NUMBER.fullmatch(cleaned):
+        if "." not in cleaned and "e" not in cleaned and "E" not in cleaned:
+            number = int(cleaned)
+            number = number if abs(number) <= sys.float_info.max else None
+        else:
+            number = float(cleaned)
+            number = number if math.isfinite(number) else None
+    if len(_PARSED) > 50_000:  # the same few texts come back in every history: remember them
+        _PARSED.clear()
+    if len(text) <= MAX_NUMBER_TEXT:
+        _PARSED[text] = number
+    return number
+
+
+_PARSED: dict[str, Optional[float]] = {}
+_UNKNOWN = object()
 
 
 def format_number(value: Optional[float]) -> str:

@@ -129,7 +129,18 @@ def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
     behind, as their versions arrive; so Python and the three git processes work
     at the same time.
     """
-    paths = Paths(prefix)
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # 100,000s of small objects and no cycles: collection passes would only cost time
+    try:
+        return _read_rows(toplevel, revisions, Paths(prefix))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
     with gitlog.GitProcess(toplevel, gitlog.raw_log_command(revisions)) as raw, \
             gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
             gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
