@@ -80,6 +80,91 @@ def _blob_requests(repo: Path) -> Path:
     return Path(handle.name)
 
 
+def _contenders(repo: Path, org, entries: list, requests: Path) -> dict:
+    """Name -> a function running it once: the bare git baselines, then okrops."""
+    from okrops import gitlog, history
+    from okrops.historycache import CACHE_FILE
+
+    git = ["git", *gitlog.GIT_CONFIG]
+    baselines = {
+        "git log %B": [*git, "log", *gitlog.LOG_OPTIONS, f"--format={FIELDS}%B", "HEAD", "--"],
+        "git log %(trailers)": [*git, *gitlog.log_command(["HEAD"])],
+        "git log --raw": [*git, *gitlog.raw_log_command(["HEAD"])],
+        "git log --raw %(trailers)": [*git, "log", *gitlog.LOG_OPTIONS, *gitlog.RAW_OPTIONS,
+                                      f"--format={gitlog.LOG_FORMAT}", "HEAD", "--"],
+    }
+
+    def okrops_git_alone():
+        with open(requests, "rb") as stdin:
+            running = [subprocess.Popen(baselines["git log %(trailers)"], cwd=repo, stdout=subprocess.DEVNULL),
+                       subprocess.Popen(baselines["git log --raw"], cwd=repo, stdout=subprocess.DEVNULL),
+                       subprocess.Popen([*git, "cat-file", "--batch", "--buffer"], cwd=repo, stdin=stdin,
+                                        stdout=subprocess.DEVNULL)]
+            for process in running:
+                process.wait()
+
+    def cold():
+        os.environ["OKROPS_NO_CACHE"] = "1"
+        try:
+            entries[:] = history.read_history(org)
+        finally:
+            del os.environ["OKROPS_NO_CACHE"]
+
+    cache = repo / ".git" / CACHE_FILE
+    cli = [*_okrops_command(), "history", "--format", "json", "--repo", str(repo)]
+    contenders = {name: (lambda cmd=cmd: subprocess.run(cmd, cwd=repo, stdout=subprocess.DEVNULL, check=True))
+                  for name, cmd in baselines.items()}
+    contenders["okrops' git processes alone"] = okrops_git_alone
+    contenders["okrops read_history, cold"] = cold
+    contenders["okrops read_history, writing the cache"] = lambda: (cache.unlink(missing_ok=True),
+                                                                    history.read_history(org))
+    contenders["okrops read_history, cache warm"] = lambda: history.read_history(org)
+    contenders["okrops history --format json, cold"] = lambda: subprocess.run(
+        cli, stdout=subprocess.DEVNULL, check=True, env=dict(os.environ, OKROPS_NO_CACHE="1"))
+    contenders["okrops history --format json, cache warm"] = lambda: subprocess.run(
+        cli, stdout=subprocess.DEVNULL, check=True)
+    return contenders
+
+
+def _measure(contenders: dict, runs: int) -> tuple[dict, dict, dict]:
+    """(median wall, median CPU of this process and its children, every wall time) per contender, interleaved."""
+    wall: dict[str, list[float]] = {name: [] for name in contenders}
+    cpu: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(runs):
+        for name, function in contenders.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            own = time.process_time()
+            began = time.perf_counter()
+            function()
+            wall[name].append(time.perf_counter() - began)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(time.process_time() - own + (after.ru_utime - before.ru_utime)
+                             + (after.ru_stime - before.ru_stime))
+    return ({name: statistics.median(times) for name, times in wall.items()},
+            {name: statistics.median(times) for name, times in cpu.items()}, wall)
+
+
+def _checkins(repo: Path, org, runs: int) -> tuple[float, float]:
+    """(median seconds of one okrops checkin as a command, in-process); each adds a commit to ``repo``."""
+    from okrops import checkin
+    from okrops.repository import load
+
+    refs = sorted(org.key_results)
+    env = dict(os.environ, OKROPS_DEBUG="1")
+    command = []
+    for i in range(runs):
+        began = time.perf_counter()
+        subprocess.run([*_okrops_command(), "checkin", refs[i], str(500 + i), "--confidence", "0.7", "-m",
+                        "benchmark", "--repo", str(repo)], stdout=subprocess.DEVNULL, check=True, env=env)
+        command.append(time.perf_counter() - began)
+    inproc = []
+    for i in range(1, runs + 1):
+        began = time.perf_counter()
+        checkin.checkin(load(repo).organisation, [checkin.Request(refs[-i], 600 + i, 0.6, "benchmark")])
+        inproc.append(time.perf_counter() - began)
+    return statistics.median(command), statistics.median(inproc)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repo", default=str(HERE / "out" / "history-100k"))
@@ -88,8 +173,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-checkin", action="store_true", help="Leave the repository as it is (no check-in runs).")
     args = parser.parse_args(argv)
 
-    from okrops import gitlog, history
-    from okrops.historycache import CACHE_FILE
+    from okrops import history
     from okrops.repository import load
 
     repo = Path(args.repo)
@@ -101,67 +185,15 @@ def main(argv=None) -> int:
     count = int(subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True,
                                text=True, check=True).stdout)
     git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
-    git = ["git", *gitlog.GIT_CONFIG]
-    baselines = {
-        "git log %B": [*git, "log", *gitlog.LOG_OPTIONS, f"--format={FIELDS}%B", "HEAD", "--"],
-        "git log %(trailers)": [*git, *gitlog.log_command(["HEAD"])],
-        "git log --raw": [*git, *gitlog.raw_log_command(["HEAD"])],
-        "git log --raw %(trailers)": [*git, "log", *gitlog.LOG_OPTIONS, *gitlog.RAW_OPTIONS,
-                                      f"--format={gitlog.LOG_FORMAT}", "HEAD", "--"],
-    }
-    requests = _blob_requests(repo)
-
-    def okrops_git_alone():
-        with open(requests, "rb") as stdin:
-            running = [subprocess.Popen(baselines["git log %(trailers)"], cwd=repo, stdout=subprocess.DEVNULL),
-                       subprocess.Popen(baselines["git log --raw"], cwd=repo, stdout=subprocess.DEVNULL),
-                       subprocess.Popen([*git, "cat-file", "--batch", "--buffer"], cwd=repo, stdin=stdin,
-                                        stdout=subprocess.DEVNULL)]
-            for process in running:
-                process.wait()
-
     org = load(repo).organisation
-    cache = repo / ".git" / CACHE_FILE
     entries: list = []
-    cli = _okrops_command()
-    cold_env = dict(os.environ, OKROPS_NO_CACHE="1")
-
-    def cold():
-        os.environ["OKROPS_NO_CACHE"] = "1"
-        try:
-            entries[:] = history.read_history(org)
-        finally:
-            del os.environ["OKROPS_NO_CACHE"]
-
-    contenders = {name: (lambda cmd=cmd: subprocess.run(cmd, cwd=repo, stdout=subprocess.DEVNULL, check=True))
-                  for name, cmd in baselines.items()}
-    contenders["okrops' git processes alone"] = okrops_git_alone
-    contenders["okrops read_history, cold"] = cold
-    contenders["okrops read_history, writing the cache"] = lambda: (cache.unlink(missing_ok=True),
-                                                                    history.read_history(org))
-    contenders["okrops read_history, cache warm"] = lambda: history.read_history(org)
-    contenders["okrops history --format json, cold"] = lambda: subprocess.run(
-        [*cli, "history", "--format", "json", "--repo", str(repo)], stdout=subprocess.DEVNULL, check=True,
-        env=cold_env)
-    contenders["okrops history --format json, cache warm"] = lambda: subprocess.run(
-        [*cli, "history", "--format", "json", "--repo", str(repo)], stdout=subprocess.DEVNULL, check=True)
-    wall: dict[str, list[float]] = {name: [] for name in contenders}
-    cpu: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(args.runs):
-        for name, function in contenders.items():
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            own = time.process_time()
-            began = time.perf_counter()
-            function()
-            wall[name].append(time.perf_counter() - began)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu[name].append(time.process_time() - own + (after.ru_utime - before.ru_utime)
-                             + (after.ru_stime - before.ru_stime))
-    requests.unlink()
+    requests = _blob_requests(repo)
+    try:
+        contenders = _contenders(repo, org, entries, requests)
+        median, median_cpu, wall = _measure(contenders, args.runs)
+    finally:
+        requests.unlink()
     found = history.read(org)
-    median = {name: statistics.median(times) for name, times in wall.items()}
-    median_cpu = {name: statistics.median(times) for name, times in cpu.items()}
-
     result: dict = {
         "commits": count, "checkins_read": len(entries),
         "hand_edits_recovered": sum(1 for e in entries if e.kind == "edit"),
@@ -171,8 +203,7 @@ def main(argv=None) -> int:
         "ratio_to_git_log_B": {k: round(v / median["git log %B"], 2) for k, v in median.items()},
         "ratio_to_git_log_raw_trailers": {k: round(v / median["git log --raw %(trailers)"], 2)
                                           for k, v in median.items()},
-        "load_average": os.getloadavg(), "cpus": os.cpu_count(), "runs": args.runs,
-        "raw_wall_s": wall,
+        "load_average": os.getloadavg(), "cpus": os.cpu_count(), "runs": args.runs, "raw_wall_s": wall,
     }
     print(f"history of {count:,} commits: {len(entries):,} check-ins and edits, {result['hand_edits_recovered']} "
           f"hand edits, {result['unverified']:,} unverified, {result['warnings']} warnings; {git_version}")
@@ -180,27 +211,11 @@ def main(argv=None) -> int:
     for name in contenders:
         print(f"  {name:44} {median[name]:7.3f}s {median_cpu[name]:7.3f}s {result['ratio_to_git_log_B'][name]:5.2f}x "
               f"{result['ratio_to_git_log_raw_trailers'][name]:8.2f}x")
-
     if not args.no_checkin:
-        from okrops import checkin
-
-        refs = sorted(org.key_results)
-        env = dict(os.environ, OKROPS_DEBUG="1")
-        checkin_times = []
-        for i in range(args.runs):
-            began = time.perf_counter()
-            subprocess.run([*cli, "checkin", refs[i], str(500 + i), "--confidence", "0.7", "-m", "benchmark",
-                            "--repo", str(repo)], stdout=subprocess.DEVNULL, check=True, env=env)
-            checkin_times.append(time.perf_counter() - began)
-        inproc = []
-        for i in range(1, args.runs + 1):
-            began = time.perf_counter()
-            checkin.checkin(load(repo).organisation, [checkin.Request(refs[-i], 600 + i, 0.6, "benchmark")])
-            inproc.append(time.perf_counter() - began)
-        result["okrops_checkin_cli_s"] = round(statistics.median(checkin_times), 3)
-        result["okrops_checkin_in_process_s"] = round(statistics.median(inproc), 3)
-        print(f"  okrops checkin (command)   {result['okrops_checkin_cli_s']:7.3f} s   (goal: < 0.5 s)")
-        print(f"  okrops checkin (in-process){result['okrops_checkin_in_process_s']:7.3f} s")
+        command, inproc = _checkins(repo, org, args.runs)
+        result["okrops_checkin_cli_s"], result["okrops_checkin_in_process_s"] = round(command, 3), round(inproc, 3)
+        print(f"  okrops checkin (command)    {command:7.3f} s   (goal: < 0.5 s)")
+        print(f"  okrops checkin (in-process) {inproc:7.3f} s")
     print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     out = HERE / "out"
     out.mkdir(exist_ok=True)

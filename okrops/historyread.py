@@ -34,8 +34,7 @@ from typing import Iterator, Optional
 
 from okrops import filevalues, gitlog
 from okrops.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
-
-UNIT_FILE = "unit.yaml"
+from okrops.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UNIT_FILE, UnitStates
 NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
 MAX_REF = 300  # characters in a trailer's key result reference
 _REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
@@ -258,97 +257,6 @@ class Planner:
             yield sha, cycle, self.requested
         self.writer.put(pending)
         self.sent = self.requested
-
-
-class UnitStates:
-    """The ``unit.yaml`` blobs at any commit of the range, along first parents; and whether they are private."""
-
-    def __init__(self, toplevel: str, tree: History, paths: Paths):
-        self.tree = tree
-        self.paths = paths
-        self.states: dict[str, Optional[dict]] = {}  # sha -> {unit.yaml path: blob}; None: unknown
-        for parent in set(tree.first_parent.values()):
-            if parent is not None and parent not in tree.first_parent:
-                self.states[parent] = _units_at(toplevel, parent, paths)  # the range starts after this commit
-        self.private_blob: dict[str, bool] = {}
-        self._order: list[str] = []
-        self._answers: dict[tuple[int, str], bool] = {}
-
-    def blobs_to_read(self) -> list[str]:
-        blobs = {blob for changes in self.tree.unit_changes.values() for _path, blob in changes if blob}
-        for state in self.states.values():
-            blobs.update((state or {}).values())
-        self._order = sorted(blobs)
-        return self._order
-
-    def read_blobs(self, reader: gitlog.BlobReader) -> None:
-        from okrops.yamlio import YamlProblem, decode, load_fast
-
-        for blob in self._order:
-            data = reader.next()
-            try:
-                document = load_fast(decode(data)) if data is not None else None
-            except YamlProblem:
-                document = None
-            self.private_blob[blob] = not isinstance(document, dict) or document.get("visibility", "public") != "public"
-
-    def state(self, sha: str) -> Optional[dict]:
-        chain = []
-        current: Optional[str] = sha
-        while current is not None and current not in self.states:
-            chain.append(current)
-            current = self.tree.first_parent.get(current)
-        state = {} if current is None else self.states[current]
-        for commit in reversed(chain):
-            changes = self.tree.unit_changes.get(commit)
-            if changes and state is not None:
-                state = dict(state)
-                for path, blob in changes:
-                    if blob is None:
-                        state.pop(path, None)
-                    else:
-                        state[path] = blob
-            self.states[commit] = state
-        return state
-
-    def standing(self, sha: str, path: str) -> int:
-        """PUBLIC, PRIVATE (the unit holding ``path`` at commit ``sha`` or a unit above it; or not known)
-        or NOT_A_UNIT (the file's folder had no unit.yaml at that commit)."""
-        state = self.state(sha)
-        if state is None:
-            return PRIVATE_UNIT
-        key = (id(state), path)
-        answer = self._answers.get(key)
-        if answer is None:
-            answer = self._answers[key] = self._standing(state, path)
-        return answer
-
-    def _standing(self, state: dict, path: str) -> int:
-        folders = self.paths.unit_folders(path)
-        if not folders or folders[0] + "/" + UNIT_FILE not in state:
-            return NOT_A_UNIT
-        for folder in folders:
-            blob = state.get(folder + "/" + UNIT_FILE)
-            if blob is not None and self.private_blob.get(blob, True):
-                return PRIVATE_UNIT
-        return PUBLIC_UNIT
-
-
-PUBLIC_UNIT, PRIVATE_UNIT, NOT_A_UNIT = 0, 1, 2
-
-
-def _units_at(toplevel: str, sha: str, paths: Paths) -> Optional[dict]:
-    try:
-        out = gitlog.run_git(toplevel, ["ls-tree", "-r", "-z", "--full-tree", sha, "--", paths.prefix or "."])
-    except gitlog.GitError:
-        return None  # e.g. the edge of a shallow clone: unknown, so private
-    state = {}
-    for entry in out.split(b"\0"):
-        meta, _tab, name = entry.partition(b"\t")
-        path = name.decode("utf-8", "surrogateescape")
-        if meta[:6] in (b"100644", b"100755") and paths.kind(path) is UNIT_FILE:
-            state[path] = meta.split()[2].decode("ascii")
-    return state
 
 
 class Walk:

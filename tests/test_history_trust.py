@@ -32,7 +32,6 @@ from test_checkin_support import (  # noqa: F401 - fixtures
     git,
     isolated_git,
     load_org,
-    make_org,
     org_repo,
     write,
 )
