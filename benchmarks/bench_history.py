@@ -64,7 +64,7 @@ def _blob_requests(repo: Path) -> Path:
     class Collect:
         lines: list[str] = []
 
-        def put(self, blobs):
+        def put(self, blobs, _requested=0):
             self.lines += blobs
 
     paths = historyread.Paths("okrs")

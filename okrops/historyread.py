@@ -24,9 +24,9 @@ written, so the site can hold back notes written in private.
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
-import threading
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -144,30 +144,24 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
             gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
             gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
         writer = _Writer(cat)
-        try:
-            planner = Planner(paths, writer)
-            walk = Walk(paths, gitlog.BlobReader(cat))
-            commits = gitlog.read_commits(log)
-            waiting: deque = deque()
-            for planned in planner.commits(raw):
-                waiting.append(planned)
-                while waiting and planner.sent - waiting[0][2] >= LAG:
-                    _walk(walk, commits, waiting.popleft())
-            units = UnitStates(toplevel, planner.tree, paths)
-            writer.put(units.blobs_to_read())
-            writer.close()
-            while waiting:
+        planner = Planner(paths, writer)
+        walk = Walk(paths, gitlog.BlobReader(cat))
+        commits = gitlog.read_commits(log)
+        waiting: deque = deque()
+        for planned in planner.commits(raw):
+            waiting.append(planned)
+            while waiting and writer.sent - waiting[0][2] >= LAG:
                 _walk(walk, commits, waiting.popleft())
-            if next(commits, None) is not None:
-                raise gitlog.GitError("git log lists more commits than git log --raw")
-            units.read_blobs(walk.blobs)
-            walk.blobs.close()
-            return walk.finish(units)
-        except BaseException:
-            cat.close()  # stop cat-file first, so the writer thread cannot wait for it
-            raise
-        finally:
-            writer.close()
+        units = UnitStates(toplevel, planner.tree, paths)
+        writer.put(units.blobs_to_read(), planner.requested)
+        writer.close()
+        while waiting:
+            _walk(walk, commits, waiting.popleft())
+        if next(commits, None) is not None:
+            raise gitlog.GitError("git log lists more commits than git log --raw")
+        units.read_blobs(walk.blobs)
+        walk.blobs.close()
+        return walk.finish(units)
 
 
 def _walk(walk: "Walk", commits, planned: tuple) -> None:
@@ -178,38 +172,56 @@ def _walk(walk: "Walk", commits, planned: tuple) -> None:
 
 
 class _Writer:
-    """Writes blob requests to ``git cat-file`` from a thread, so reading the logs never waits for it."""
+    """Writes blob requests to ``git cat-file`` without ever waiting for it (a non-blocking pipe).
+
+    ``sent`` counts the requests cat-file has been given; what the pipe cannot
+    take yet is kept and written on the next call.
+    """
 
     def __init__(self, cat: gitlog.GitProcess):
-        import queue
+        self.stdin = cat.stdin
+        self.fd = self.stdin.fileno()
+        os.set_blocking(self.fd, False)
+        self.buffer = bytearray()
+        self.queued = 0  # bytes given to put()
+        self.written = 0  # bytes written to the pipe
+        self.marks: deque = deque()  # (bytes queued, requests up to there)
+        self.sent = 0
 
-        self.cat = cat
-        self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-        self.closed = False
-
-    def put(self, blobs: list[str]) -> None:
+    def put(self, blobs: list[str], requested: int) -> None:
         if blobs:
-            self.queue.put(("\n".join(blobs) + "\n").encode("ascii"))
+            data = ("\n".join(blobs) + "\n").encode("ascii")
+            self.buffer += data
+            self.queued += len(data)
+            self.marks.append((self.queued, requested))
+        self.pump()
 
-    def _run(self) -> None:
-        stdin = self.cat.stdin
-        try:
-            while True:
-                data = self.queue.get()
-                if data is None:
-                    break
-                stdin.write(data)
-            stdin.close()
-        except (OSError, ValueError):  # cat-file stopped early: its exit status says why
-            pass
+    def pump(self) -> None:
+        while self.buffer:
+            try:
+                count = os.write(self.fd, self.buffer)
+            except BlockingIOError:
+                break
+            except (BrokenPipeError, OSError):  # cat-file stopped: its exit status says why
+                self.buffer.clear()
+                break
+            del self.buffer[:count]
+            self.written += count
+        while self.marks and self.marks[0][0] <= self.written:
+            self.sent = self.marks.popleft()[1]
 
     def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.queue.put(None)
-            self.thread.join()
+        """Write what is left (waiting for cat-file now) and close its input."""
+        if self.stdin.closed:
+            return
+        try:
+            os.set_blocking(self.fd, True)
+            while self.buffer:
+                count = os.write(self.fd, self.buffer)
+                del self.buffer[:count]
+        except OSError:  # cat-file stopped: its exit status says why
+            pass
+        self.stdin.close()
 
 
 @dataclass
@@ -229,7 +241,6 @@ class Planner:
         self.tree = History()
         self.known: dict[str, str] = {}
         self.requested = 0  # blob requests planned so far
-        self.sent = 0  # ... and handed to the writer
 
     def commits(self, raw: gitlog.GitProcess) -> Iterator[tuple[str, list, int]]:
         """(sha, cycle-file changes, number of blob requests up to this commit's), in git's order."""
@@ -252,11 +263,10 @@ class Planner:
                 pending += reads
                 self.requested += len(reads)
                 if len(pending) >= LAG:
-                    self.writer.put(pending)
-                    self.sent, pending = self.requested, []
+                    self.writer.put(pending, self.requested)
+                    pending = []
             yield sha, cycle, self.requested
-        self.writer.put(pending)
-        self.sent = self.requested
+        self.writer.put(pending, self.requested)
 
 
 class Walk:
