@@ -23,7 +23,7 @@ from okrops.errors import UnknownReference
 from okrops.model import Organisation
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckIn:
     """One recorded value of one key result."""
 
@@ -101,16 +101,18 @@ def terminal_safe(text: str, limit: int = 0) -> str:
 # --- reading -----------------------------------------------------------------------
 
 
-def read(org: Organisation, since: Optional[date] = None) -> Optional[History]:
-    """Verified check-ins, unverified ones and warnings, oldest first; None outside git."""
+def read(org: Organisation, since: Optional[date] = None, unverified: bool = True) -> Optional[History]:
+    """Verified check-ins, unverified ones (unless ``unverified`` is False) and warnings, oldest first.
+
+    None outside git.
+    """
     from okrops import historycache
 
     rows = historycache.read_rows(org.root, org.okrs_dir)
     if rows is None:
         return None
-    result = History(_build(rows.checkins, since), _build(rows.unverified, since),
-                     [Skipped(*w) for w in rows.warnings])
-    return result
+    return History(_build(rows.checkins, since), _build(rows.unverified, since) if unverified else [],
+                   [Skipped(*w) for w in rows.warnings])
 
 
 def _build(rows: list, since: Optional[date]) -> list[CheckIn]:
@@ -145,7 +147,7 @@ def read_history(org: Organisation, since: Optional[date] = None, warn: Optional
 
     Skipped entries are reported through :func:`report` with ``warn`` as the sink.
     """
-    found = read(org, since)
+    found = read(org, since, unverified=False)
     if found is None:
         return []
     report(found.warnings, warn, org.root)

@@ -34,6 +34,18 @@ def okrs_prefix(toplevel: str, okrs_dir) -> str:
 
 def read_rows(repo_root, okrs_dir, rev: str = "HEAD") -> Optional[Rows]:
     """Rows of every commit reachable from ``rev`` (newest first); None outside git."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # 100,000s of small lists and no cycles: collection passes would only cost time
+    try:
+        return _read_rows(repo_root, okrs_dir, rev)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     toplevel = gitlog.git_toplevel(repo_root)
     if toplevel is None:
         return None
