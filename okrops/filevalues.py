@@ -103,6 +103,8 @@ def _tokens(data: bytes, text: str, values: dict, duplicates: set[str]) -> list:
     loader = FastLoader(text)
     try:
         root = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError, ValueError):  # pragma: no cover - load_fast read it already
+        return []
     finally:
         loader.dispose()
     offset = len(_BOM) if data.startswith(_BOM) else 0

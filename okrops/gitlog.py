@@ -54,6 +54,7 @@ LOG_FIELDS = 7
 RAW_OPTIONS = ["--raw", "--no-abbrev", "--no-renames", "--no-relative", "--root", "--diff-merges=first-parent"]
 RAW_FORMAT = "%H%x00%P"
 ZERO_OIDS = frozenset({"0" * 40, "0" * 64})
+MIN_GIT = "2.31"  # --diff-merges
 
 
 class GitError(OkropsError):
@@ -266,6 +267,8 @@ class GitProcess:
         if code != 0:
             self._errors.seek(0)
             message = self._errors.read().decode("utf-8", "replace").strip()
+            if "unrecognized argument" in message or "unknown option" in message or "unknown field" in message:
+                message += f"; okrops reads history with git {MIN_GIT} or newer: update git"
             raise GitError(f"git {self.name} failed: {message or f'exit status {code}'}")
 
     def close(self) -> None:
