@@ -243,6 +243,10 @@ class GitProcess:
                 pause = min(pause * 2, 0.008)
         self._check()
 
+    def read_now(self, size: int = 1 << 20) -> bytes:
+        """What git has written and was not read yet, without waiting (b"" when nothing is new)."""
+        return os.read(self._reader, size)
+
     def records(self, errors: str = "replace") -> Iterator[list[str]]:
         """What git writes, as text split at NUL, in batches; a record is never split across batches.
 
@@ -374,6 +378,7 @@ class BlobReader:
     """Reads the output of ``git cat-file --batch`` one object at a time, while cat-file runs."""
 
     def __init__(self, process: GitProcess):
+        self._process = process
         self._chunks = process.chunks()
         self._buffer = b""
         self._position = 0
@@ -382,8 +387,30 @@ class BlobReader:
         data = next(self._chunks, None)
         if data is None:
             raise GitError("git cat-file ended before every file version was read")
+        self._append(data)
+
+    def _append(self, data: bytes) -> None:
         self._buffer = self._buffer[self._position:] + data
         self._position = 0
+
+    def ready(self, count: int) -> bool:
+        """Whether the next ``count`` objects can be read without waiting for cat-file."""
+        position, found = self._position, 0
+        while found < count:
+            buffer = self._buffer
+            newline = buffer.find(b"\n", position)
+            if newline >= 0:
+                header = buffer[position:newline].split(b" ")
+                end = newline if len(header) != 3 else newline + 1 + int(header[2])
+                if end < len(buffer):
+                    position, found = end + 1, found + 1
+                    continue
+            data = self._process.read_now()
+            if not data:
+                return False
+            position -= self._position
+            self._append(data)
+        return True
 
     def next(self) -> Optional[bytes]:
         """The next object's content; None when git has no such blob."""

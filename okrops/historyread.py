@@ -115,9 +115,7 @@ def plan_reads(changes: list, merge: bool, known: dict) -> list[str]:
     return reads
 
 
-# The commit walk stays this many blob requests behind what was sent to git cat-file, so that
-# cat-file, which buffers its output, has written every blob the walk waits for.
-LAG = 256
+BATCH = 256  # blob requests written to git cat-file at a time
 
 
 def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
@@ -148,13 +146,17 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
         walk = Walk(paths, gitlog.BlobReader(cat))
         commits = gitlog.read_commits(log)
         waiting: deque = deque()
+        walked = 0  # blob requests of the commits walked
         for planned in planner.commits(raw):
             waiting.append(planned)
-            while waiting and writer.sent - waiting[0][2] >= LAG:
+            # Walk the commits whose file versions cat-file has written; never wait for one here,
+            # as cat-file may keep the last ones in its buffer until it is given more requests.
+            while waiting and walk.blobs.ready(waiting[0][2] - walked):
+                walked = waiting[0][2]
                 _walk(walk, commits, waiting.popleft())
         units = UnitStates(toplevel, planner.tree, paths)
         writer.put(units.blobs_to_read(), planner.requested)
-        writer.close()
+        writer.close()  # cat-file has every request now, and writes out everything
         while waiting:
             _walk(walk, commits, waiting.popleft())
         if next(commits, None) is not None:
@@ -174,8 +176,7 @@ def _walk(walk: "Walk", commits, planned: tuple) -> None:
 class _Writer:
     """Writes blob requests to ``git cat-file`` without ever waiting for it (a non-blocking pipe).
 
-    ``sent`` counts the requests cat-file has been given; what the pipe cannot
-    take yet is kept and written on the next call.
+    What the pipe cannot take yet is kept and written on the next call.
     """
 
     def __init__(self, cat: gitlog.GitProcess):
@@ -183,32 +184,19 @@ class _Writer:
         self.fd = self.stdin.fileno()
         os.set_blocking(self.fd, False)
         self.buffer = bytearray()
-        self.queued = 0  # bytes given to put()
-        self.written = 0  # bytes written to the pipe
-        self.marks: deque = deque()  # (bytes queued, requests up to there)
-        self.sent = 0
 
-    def put(self, blobs: list[str], requested: int) -> None:
+    def put(self, blobs: list[str], _requested: int = 0) -> None:
         if blobs:
-            data = ("\n".join(blobs) + "\n").encode("ascii")
-            self.buffer += data
-            self.queued += len(data)
-            self.marks.append((self.queued, requested))
-        self.pump()
-
-    def pump(self) -> None:
+            self.buffer += ("\n".join(blobs) + "\n").encode("ascii")
         while self.buffer:
             try:
                 count = os.write(self.fd, self.buffer)
             except BlockingIOError:
                 break
-            except (BrokenPipeError, OSError):  # cat-file stopped: its exit status says why
+            except OSError:  # cat-file stopped: its exit status says why
                 self.buffer.clear()
                 break
             del self.buffer[:count]
-            self.written += count
-        while self.marks and self.marks[0][0] <= self.written:
-            self.sent = self.marks.popleft()[1]
 
     def close(self) -> None:
         """Write what is left (waiting for cat-file now) and close its input."""
@@ -262,7 +250,7 @@ class Planner:
                 reads = plan_reads(cycle, len(parents) > 1, self.known)
                 pending += reads
                 self.requested += len(reads)
-                if len(pending) >= LAG:
+                if len(pending) >= BATCH:
                     self.writer.put(pending, self.requested)
                     pending = []
             yield sha, cycle, self.requested

@@ -220,6 +220,44 @@ def test_okrops_checkins_of_several_key_results_all_verify(org_repo):
     assert history.read_unverified(org) == []
 
 
+def test_a_long_history_of_small_files_is_read_in_one_pass(tmp_path, monkeypatch):
+    # Thousands of commits of a tiny file: more blob requests than git cat-file is given at a time, and
+    # versions smaller than its output buffer; the reader must never wait for a version cat-file still holds.
+    import signal
+
+    from okrops import historyread
+
+    repo = tmp_path / "tiny"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    stream = bytearray(b"reset refs/heads/main\n")
+    for number in range(3000):
+        text = f"objectives:\n- id: O\n  key_results:\n  - id: K\n    current: {number}\n".encode()
+        message = (f"Check-in t O/K: {number}\n\nOkr-Checkin: t/C/O/K\nOkr-Value: {number}\n".encode()
+                   if number % 3 else b"by hand\n")
+        who = b"T <t@example.com> %d +0000" % (1790000000 + number)
+        stream += b"commit refs/heads/main\nauthor " + who + b"\ncommitter " + who + b"\n"
+        stream += b"data %d\n" % len(message) + message + b"\n"
+        if number == 0:
+            stream += b"M 100644 inline okrs/t/unit.yaml\ndata 8\nname: T\n\n"
+        stream += b"M 100644 inline okrs/t/C.yaml\n" + b"data %d\n" % len(text) + text + b"\n"
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=bytes(stream + b"done\n"), check=True)
+    monkeypatch.setattr(historyread, "BATCH", 16)
+
+    def stuck(*_args):
+        raise TimeoutError("the history reader waited for git cat-file forever")
+
+    signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(120)
+    try:
+        rows = historyread.read_rows(str(repo), ["main"], "okrs")
+    finally:
+        signal.alarm(0)
+    assert len(rows.checkins) == 2999 and not rows.unverified and not rows.warnings
+    assert sum(1 for row in rows.checkins if row[8] == "edit") == 999
+    assert [row[1] for row in rows.checkins[:3]] == [2999, 2998, 2997]
+
+
 def test_the_cache_gives_what_a_cold_read_gives(org_repo, monkeypatch):
     from okrops.historycache import CACHE_FILE, CACHE_VERSION
 
