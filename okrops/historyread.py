@@ -147,13 +147,19 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
         commits = gitlog.read_commits(log)
         waiting: deque = deque()
         walked = 0  # blob requests of the commits walked
+        later = 0  # when cat-file was behind: look again after this many more commits
         for planned in planner.commits(raw):
             waiting.append(planned)
+            if later:
+                later -= 1
+                continue
             # Walk the commits whose file versions cat-file has written; never wait for one here,
             # as cat-file may keep the last ones in its buffer until it is given more requests.
             while waiting and walk.blobs.ready(waiting[0][2] - walked):
                 walked = waiting[0][2]
                 _walk(walk, commits, waiting.popleft())
+            if waiting:
+                later = 64
         units = UnitStates(toplevel, planner.tree, paths)
         writer.put(units.blobs_to_read(), planner.requested)
         writer.close()  # cat-file has every request now, and writes out everything
