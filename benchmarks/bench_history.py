@@ -64,7 +64,7 @@ def _blob_requests(repo: Path) -> Path:
     class Collect:
         lines: list[str] = []
 
-        def put(self, blobs, _requested=0):
+        def put(self, blobs):
             self.lines += blobs
 
     paths = historyread.Paths("okrs")

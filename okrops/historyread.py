@@ -161,7 +161,7 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
             if waiting:
                 later = 64
         units = UnitStates(toplevel, planner.tree, paths)
-        writer.put(units.blobs_to_read(), planner.requested)
+        writer.put(units.blobs_to_read())
         writer.close()  # cat-file has every request now, and writes out everything
         while waiting:
             _walk(walk, commits, waiting.popleft())
@@ -188,10 +188,13 @@ class _Writer:
     def __init__(self, cat: gitlog.GitProcess):
         self.stdin = cat.stdin
         self.fd = self.stdin.fileno()
-        os.set_blocking(self.fd, False)
+        try:
+            os.set_blocking(self.fd, False)
+        except (AttributeError, OSError):  # pragma: no cover - no non-blocking pipes here: writes wait a little
+            pass
         self.buffer = bytearray()
 
-    def put(self, blobs: list[str], _requested: int = 0) -> None:
+    def put(self, blobs: list[str]) -> None:
         if blobs:
             self.buffer += ("\n".join(blobs) + "\n").encode("ascii")
         while self.buffer:
@@ -257,10 +260,10 @@ class Planner:
                 pending += reads
                 self.requested += len(reads)
                 if len(pending) >= BATCH:
-                    self.writer.put(pending, self.requested)
+                    self.writer.put(pending)
                     pending = []
             yield sha, cycle, self.requested
-        self.writer.put(pending, self.requested)
+        self.writer.put(pending)
 
 
 class Walk:
