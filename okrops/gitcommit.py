@@ -212,6 +212,9 @@ class _Transaction:
             private = self._private_index(modes, blobs)
             self.step("objects")
             self._lock_index()
+            if self._value(self.head.name) != self.head.oid:  # moved already: start again from there
+                self.moved = self.head.name
+                return None
             self._check_unchanged()
             self.step("index-locked")
             self._write_files()
@@ -225,7 +228,7 @@ class _Transaction:
             if not self._move_ref(commit):
                 return None
         except OSError as exc:
-            raise CommitError(os_error_text(exc, "cannot write " + (exc.filename or "a file"))) from None
+            raise CommitError(os_error_text(exc, f"cannot write {exc.filename2 or exc.filename or 'a file'}")) from None
         self.landed = self.signals.committed = True
         pause_for_tests("ref", self.signals)
         return commit

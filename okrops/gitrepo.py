@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,9 +80,11 @@ def git_failure(args, proc: subprocess.CompletedProcess) -> str:
     text = proc.stderr.decode("utf-8", "replace").strip() or proc.stdout.decode("utf-8", "replace").strip()
     lines = [line for line in text.splitlines() if line.strip()][-4:]
     detail = "; ".join(lines) if lines else f"exit status {proc.returncode}"
-    if proc.returncode < 0:
+    if proc.returncode == -getattr(signal, "SIGXFSZ", 0):
+        detail += " (git was stopped: a file grew past the file size limit, ulimit -f)"
+    elif proc.returncode < 0:
         detail += f" (git was stopped by signal {-proc.returncode})"
-    if "No space left" in text or "File too large" in text or "Disk quota" in text:
+    if any(s in text for s in ("No space left", "Out of diskspace", "File too large", "Disk quota")):
         detail += " (the disk is full: free some space, then check in again)"
     return f"git {args[0]}: {detail}"
 
