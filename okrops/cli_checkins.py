@@ -63,7 +63,8 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
     in progress, a reference is unknown, a value is not a number, a confidence is outside 0..1,
     git has no user.name and user.email, or --date is in the future or before the cycle.
     All or nothing: when the commit fails (a hook rejects it, the disk is full, Ctrl-C), the
-    repository is left exactly as it was. Check-ins running at the same time take turns.
+    repository is left exactly as it was. Check-ins running at the same time take turns (one
+    waits up to OKROPS_LOCK_TIMEOUT seconds, default 30, for another to finish).
 
     Exit status: 0 checked in, 1 the commit or the push failed, 2 refused (nothing written).
 

@@ -33,7 +33,6 @@ times at most; okrops against okrops never races, the lock serialises them.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import stat
 import subprocess
@@ -200,7 +199,7 @@ class _Transaction:
         self.signals.checkpoint()
 
     def temp_path(self, kind: str) -> Path:
-        path = self.repo.git_dir / f"{TEMP_PREFIX}{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+        path = self.repo.git_dir / f"{TEMP_PREFIX}{kind}-{os.getpid()}-{os.urandom(4).hex()}"
         self.temps.append(path)
         return path
 
@@ -290,14 +289,14 @@ class _Transaction:
         for path, data in self.content.files.items():
             target = self.repo.toplevel / path
             mode = stat.S_IMODE(os.lstat(target).st_mode)
-            new = target.parent / f".{target.name}.okrops-new-{secrets.token_hex(4)}"
+            new = target.parent / f".{target.name}.okrops-new-{os.urandom(4).hex()}"
             self.temps.append(new)
             with open(new, "xb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
                 os.fchmod(handle.fileno(), mode)
-            backup = target.parent / f".{target.name}.okrops-old-{secrets.token_hex(4)}"
+            backup = target.parent / f".{target.name}.okrops-old-{os.urandom(4).hex()}"
             _keep_original(target, backup)
             self.backups[target] = backup
             os.replace(new, target)

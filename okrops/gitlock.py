@@ -23,9 +23,7 @@
 from __future__ import annotations
 
 import os
-import shlex
 import signal
-import socket
 import sys
 import threading
 import time
@@ -138,6 +136,9 @@ def _release(path: Path, fd: int) -> None:
 
 def _write_holder(fd: int) -> None:
     """Who holds the lock, for the message a waiter shows when it gives up. Best effort."""
+    import shlex
+    import socket
+
     command = " ".join(shlex.quote(a) for a in [os.path.basename(sys.argv[0] or "python"), *sys.argv[1:4]])
     text = f"pid {os.getpid()} on {socket.gethostname()} since {datetime.now().strftime('%H:%M:%S')}: {command}"
     clean = "".join(c if c.isprintable() else "?" for c in text)[:300]

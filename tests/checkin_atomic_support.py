@@ -154,6 +154,36 @@ def check_commit_agrees(repo: Path, commit: str) -> list[tuple[str, float]]:
     return pairs
 
 
+def read_blobs(repo: Path, specs: list[str]) -> list[str]:
+    """The text of each ``<commit>:<path>``, with one ``git cat-file --batch``."""
+    data = subprocess.run(["git", "cat-file", "--batch"], cwd=repo, input="".join(f"{s}\n" for s in specs).encode(),
+                          capture_output=True, check=True, env=clean_env()).stdout
+    texts, offset = [], 0
+    for _spec in specs:
+        end = data.index(b"\n", offset)
+        size = int(data[offset:end].split()[2])
+        texts.append(data[end + 1:end + 1 + size].decode())
+        offset = end + 1 + size + 1
+    return texts
+
+
+def landed(repo: Path, base: str) -> list[tuple[str, str, float, object]]:
+    """(commit, ref, value in its trailer, value in its own file) for every Okr-Checkin after ``base``, by git's reading."""
+    sep = "%x1d"
+    log = git(repo, "log", f"--format=%H%x1f%(trailers:key=Okr-Checkin,valueonly,separator={sep})%x1f"
+              f"%(trailers:key=Okr-Value,valueonly,separator={sep})%x1e", f"{base}..HEAD")
+    rows = []
+    for record in log.split("\x1e"):
+        record = record.strip("\n")
+        if not record:
+            continue
+        commit, refs, values = record.split("\x1f")
+        if refs:
+            rows += [(commit, ref, float(v)) for ref, v in zip(refs.split("\x1d"), values.split("\x1d"))]
+    texts = read_blobs(repo, [f"{c}:{FILES[ref.split('/')[0]]}" for c, ref, _v in rows])
+    return [(c, ref, v, value_in(text, ref)) for (c, ref, v), text in zip(rows, texts)]
+
+
 def assert_after(repo: Path, before: dict, expected: dict[str, float]) -> None:
     """One new commit on the old HEAD that holds ``expected``; index and files agree with it; nothing stray."""
     head = git(repo, "rev-parse", "HEAD").strip()

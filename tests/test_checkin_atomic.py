@@ -32,8 +32,10 @@ from checkin_atomic_support import (
     check_commit_agrees,
     clean_env,
     git,
+    landed,
     make_repo,
     outcome,
+    read_blobs,
     snapshot,
     start,
     strays,
@@ -106,7 +108,8 @@ def _round(repo: Path, number: int, barrier: Path, plain: bool) -> dict:
     barrier.touch()
     done = {ref: (p.wait(timeout=120), *p.communicate()) for ref, p in processes.items()}
     if committer is not None:
-        assert committer.wait(timeout=120) == 0, committer.communicate()
+        out, err = committer.communicate(timeout=120)
+        assert committer.returncode == 0, (out, err)
     return {"values": values, "done": done}
 
 
@@ -115,22 +118,20 @@ def test_parallel_checkins_in_one_clone_lose_nothing(repo, tmp_path):
     barrier = tmp_path / "go"
     for number in range(1, rounds + 1):
         head = git(repo, "rev-parse", "HEAD").strip()
-        plain_before = int(git(repo, "rev-list", "--count", "--grep=^plain ", "HEAD"))
         result = _round(repo, number, barrier, plain=number % 2 == 0)
         succeeded = {ref for ref, (code, _out, _err) in result["done"].items() if code == 0}
         for ref, (code, out, err) in result["done"].items():
             if code != 0:
                 assert code in (1, 2) and err.startswith("Error: ") and "Traceback" not in err, (ref, code, out, err)
         new = git(repo, "rev-list", f"{head}..HEAD").split()
-        plain = int(git(repo, "rev-list", "--count", "--grep=^plain ", "HEAD")) - plain_before
-        assert len(new) == len(succeeded) + plain, (number, len(new), succeeded, plain)
-        landed = {}
-        for commit in new:
-            landed.update(check_commit_agrees(repo, commit))
-        assert set(landed) == succeeded
-        for ref in succeeded:
-            at_head = value_at(repo, "HEAD", ref)
-            lost += at_head != result["values"][ref]
+        plain = git(repo, "rev-list", "--grep=^plain ", f"{head}..HEAD").split()
+        assert len(new) == len(succeeded) + len(plain) and len(plain) == (number % 2 == 0), number
+        rows = landed(repo, head)
+        assert sorted(ref for _c, ref, _v, _f in rows) == sorted(succeeded)
+        for commit, ref, value, in_file in rows:
+            assert in_file == value == result["values"][ref], (number, commit, ref, value, in_file)
+        at_head = read_blobs(repo, [f"HEAD:{FILES[ref.split('/')[0]]}" for ref in succeeded])
+        lost += sum(value_in(text, ref) != result["values"][ref] for ref, text in zip(succeeded, at_head))
         assert git(repo, "status", "--porcelain", "--untracked-files=all") == "", number
         assert strays(repo) == [], number
         successes += len(succeeded)
