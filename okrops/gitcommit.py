@@ -124,6 +124,8 @@ def commit_files(repo: Repo, prepare: Callable[[Attempt], Content], *, ident: di
                     outcome = Outcome(commit, head.oid, head, branch, attempt)
                     break
                 moved = transaction.moved
+                if os.environ.get("OKROPS_DEBUG"):
+                    sys.stderr.write(f"okrops: {moved} moved during attempt {attempt}; trying again on top of it\n")
             if outcome is None:
                 raise CommitError(f"{moved or 'the branch'} kept moving while checking in (another program "
                                   f"committed to it {retries} times in a row); try again")

@@ -32,7 +32,7 @@ TEMP_MARKERS = ("okrops-tmp-", ".okrops-new-", ".okrops-old-", "index.lock", "ch
 # Runs okrops' CLI once the barrier file exists, so that processes started together meet at the lock.
 WORKER = """
 import os, sys, time
-import okrops.cli, okrops.checkin, okrops.repository, okrops.yamlio, okrops.gitcommit
+import okrops.cli, okrops.checkin, okrops.repository, okrops.yamlio
 barrier, ready = sys.argv[1], sys.argv[2]
 open(ready, "w").close()
 while not os.path.exists(barrier):
