@@ -81,7 +81,10 @@ def checkin_lock(common_dir: Path, timeout: Optional[float] = None,
 
 
 def _acquire(path: Path, timeout: float, checkpoint: Callable[[], None]) -> int:
-    import fcntl
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        raise OkropsError("okrops check-ins need a POSIX system (Linux, macOS, WSL): their lock is an flock") from None
 
     deadline = time.monotonic() + timeout
     delay = 0.002

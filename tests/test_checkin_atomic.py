@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from checkin_atomic_support import (
+    DISK_DRIVER,
     FILES,
     KRS,
     OKROPS,
@@ -392,34 +393,6 @@ def test_signal_while_waiting_for_the_lock_changes_nothing(repo):
 
 
 # --- a full disk ---------------------------------------------------------------------------------
-
-DISK_DRIVER = """
-import json, os, shutil, subprocess, sys
-sys.path.insert(0, sys.argv[1])
-from checkin_atomic_support import OKROPS, clean_env, outcome, snapshot
-template, mount, pages = sys.argv[2], sys.argv[3], int(sys.argv[4])
-subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount], check=True)
-results = []
-for free in range(pages):
-    repo = os.path.join(mount, "repo")
-    shutil.copytree(template, repo, symlinks=True)
-    before = snapshot(repo)
-    filler = os.path.join(mount, "filler")
-    stats = os.statvfs(mount)
-    with open(filler, "wb") as handle:
-        handle.write(b"x" * max(0, stats.f_bavail * stats.f_frsize - free * 4096))
-    done = subprocess.run([*OKROPS, "checkin", "--repo", repo, "platform/2026-Q4/O1/KR2", "65"], cwd=repo,
-                          env=clean_env(), capture_output=True, text=True)
-    os.unlink(filler)
-    try:
-        state = outcome(__import__("pathlib").Path(repo), before, {"platform/2026-Q4/O1/KR2": 65.0})
-    except AssertionError as exc:
-        state = "broken: " + str(exc)
-    results.append({"free_pages": free, "code": done.returncode, "stderr": done.stderr, "state": state})
-    shutil.rmtree(repo)
-print(json.dumps(results))
-"""
-
 
 def _tmpfs_available() -> bool:
     if shutil.which("unshare") is None:
