@@ -129,6 +129,8 @@ def commit_files(repo: Repo, prepare: Callable[[Attempt], Content], *, ident: di
             if outcome is None:
                 raise CommitError(f"{moved or 'the branch'} kept moving while checking in (another program "
                                   f"committed to it {retries} times in a row); try again")
+        if signals.pending:  # it arrived past the point of no return: say what happened before it acts
+            sys.stderr.write(f"okrops: checked in as {outcome.commit[:10]} before the interrupt took effect\n")
     hooks.run("post-commit", [], {**ident, "GIT_INDEX_FILE": str(repo.index)}, check=False)
     return outcome
 

@@ -222,6 +222,7 @@ def test_a_signal_at_any_step_leaves_exactly_before_or_after(repo, step, signum)
     out, err = process.communicate(timeout=60)
     expected = "after" if step == "ref" else "before"
     assert outcome(repo, before, {KR: 50.0}) == expected
+    assert ("before the interrupt took effect" in err) == (expected == "after")
     if signum == signal.SIGINT:
         assert process.returncode == 1 and "Aborted!" in err  # click's answer to Ctrl-C
     else:
