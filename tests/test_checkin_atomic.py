@@ -586,3 +586,41 @@ def test_push_to_a_path_and_a_new_branch_still_work(repo, tmp_path):
     assert git(repo, "symbolic-ref", "HEAD").strip() == "refs/heads/checkin/wk-48"
     assert git(repo, "rev-parse", "main").strip() == git(repo, "rev-parse", "HEAD^").strip()
     assert "checkout: moving from main to checkin/wk-48" in git(repo, "reflog", "-1", "HEAD")
+
+
+# --- with the pre-commit framework's own hook -------------------------------------------------
+
+
+def test_the_pre_commit_framework_runs_and_unstaged_work_survives(tmp_path):
+    """okrops' own pre-commit hooks (validate, lint) through the real pre-commit, with unstaged work elsewhere."""
+    import yaml
+
+    from okrops.scaffold import init
+
+    pre_commit = shutil.which("pre-commit")
+    if pre_commit is None:
+        pytest.skip("pre-commit is not installed (pip install pre-commit)")
+    repo = tmp_path / "repo"
+    init(repo, "Acme", today=date(2026, 11, 20))
+    manifest = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    local = [{**{k: v for k, v in h.items() if k != "description"}, "language": "system"} for h in manifest]
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": local}]}))
+    env = clean_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), OKROPS_TODAY="2026-11-20",
+                    PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Test"], ["config", "user.email", "t@example.com"],
+                 ["add", "-A"]):
+        git(repo, *args, env=env)
+    assert subprocess.run([pre_commit, "install"], cwd=repo, env=env, capture_output=True).returncode == 0
+    first = subprocess.run(["git", "commit", "-q", "-m", "OKRs"], cwd=repo, env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout + first.stderr
+    (repo / "README.md").write_text("unstaged work in progress\n")
+    from okrops.repository import load
+
+    ref = sorted(load(repo).organisation.key_results)[0]
+    done = subprocess.run([*OKROPS, "checkin", ref, "7", "-m", "through pre-commit"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "okrops validate" in done.stderr and "Passed" in done.stderr  # the hook ran, on the check-in
+    assert (repo / "README.md").read_text() == "unstaged work in progress\n"
+    assert git(repo, "status", "--porcelain", env=env) == " M README.md\n"
+    assert ("Okr-Value", "7") in trailers(repo, "HEAD")
