@@ -6,7 +6,6 @@ Registered on the main group with ``cli.add_command``; the work is done in
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import Optional
 
@@ -41,13 +40,18 @@ def _load(path: Optional[str]):
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
 @click.option("--cycle", metavar="CYCLE", help="With --interactive: the cycle (default: the one running today).")
-@click.option("--date", "when", metavar="DATE", help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time).")
+@click.option("--date", "when", metavar="DATE",
+              help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time); not in the future, "
+                   "not before the key result's cycle starts.")
+@click.option("--allow-before-cycle", is_flag=True,
+              help="With --date: accept a date before the key result's cycle starts (a deliberate back-fill).")
 @click.option("--branch", metavar="NAME", help="Commit on a new branch NAME (for a pull request) and switch to it.")
 @click.option("--push", is_flag=True, help="Push the commit's branch to --remote after committing.")
 @click.option("--remote", default="origin", show_default=True, help="The remote for --push.")
 @_repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
-def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, branch, push, remote, path, today) -> None:
+def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, allow_before_cycle, branch, push, remote,
+            path, today) -> None:
     """Record new values of key results: edit the YAML and make one commit.
 
     The value (and confidence) are written into the key result's YAML file, leaving the
@@ -56,8 +60,11 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
     edited files are committed; other staged changes stay staged.
 
     Refuses, writing nothing, when a target file has uncommitted changes, a merge or rebase is
-    in progress, a reference is unknown, a value is not a number or a confidence is outside 0..1.
-    When the commit fails (a hook rejects it), the files are restored exactly.
+    in progress, a reference is unknown, a value is not a number, a confidence is outside 0..1,
+    git has no user.name and user.email, or --date is in the future or before the cycle.
+    All or nothing: when the commit fails (a hook rejects it, the disk is full, Ctrl-C), the
+    repository is left exactly as it was. Check-ins running at the same time take turns (one
+    waits up to OKROPS_LOCK_TIMEOUT seconds, default 30, for another to finish).
 
     Exit status: 0 checked in, 1 the commit or the push failed, 2 refused (nothing written).
 
@@ -92,7 +99,8 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
                              "or use --from FILE or --interactive (see okrops checkin --help)")
         org = core.load_for([ref], path) or _load(path)
         requests = [core.Request(ref, value, confidence, note)]
-    result = core.checkin(org, requests, when=when_iso, branch=branch, push=push, remote=remote)
+    result = core.checkin(org, requests, when=when_iso, branch=branch, push=push, remote=remote,
+                          allow_before_cycle=allow_before_cycle)
     click.echo(f"[{result.commit[:10]}] {result.subject}")
     if len(result.changes) > 1:
         for change in result.changes:
@@ -220,8 +228,9 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
         click.echo(history_table(rows, unverified))
 
 
-_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note", "verified",
-            "reason"]
+_HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note",
+                    "verified", "reason"]
+_HISTORY_NUMBERS = {"value", "previous", "confidence"}
 
 
 def _row(c) -> dict:
@@ -231,57 +240,45 @@ def _row(c) -> dict:
 
 
 def history_json(rows) -> str:
-    import json
+    from okrops.safetext import json_dumps
 
-    return json.dumps({"checkins": [_row(c) for c in rows], "count": len(rows)}, indent=2, ensure_ascii=False)
+    return json_dumps({"checkins": [_row(c) for c in rows], "count": len(rows)}, indent=2)
 
 
 def history_csv(rows) -> str:
+    """One row per check-in; text cells cannot run in a spreadsheet, numbers are written as numbers."""
     import csv
     import io
 
+    from okrops.safetext import csv_text
+
     out = io.StringIO()
-    writer = csv.DictWriter(out, _COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, _HISTORY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for c in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in _row(c).items()})
+        writer.writerow({k: (("" if v is None else v) if k in _HISTORY_NUMBERS else
+                             ("true" if v else "false") if isinstance(v, bool) else csv_text(v))
+                         for k, v in _row(c).items()})
     return out.getvalue()
-
-
-# Control characters (line breaks and tabs aside) and bidirectional overrides: shown escaped, never acted on.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _csv_cell(value) -> object:
-    """A cell a spreadsheet shows as text (never a formula: =, +, -, @, tab or CR first) and a terminal as text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        value = _CONTROL.sub(lambda match: repr(match.group())[1:-1], value)
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-    return value
 
 
 def history_table(rows, unverified: bool = False) -> str:
     from okrops.gitlog import format_number as num
-    from okrops.history import terminal_safe
+    from okrops.safetext import terminal_line
 
     if not rows:
         return "No unverified check-ins found." if unverified else "No check-ins found."
     table = [("date", "key result", "value", "conf", "author", "commit", "reason" if unverified else "note")]
     for c in rows:
         value = num(c.value) if c.previous is None else f"{num(c.previous)} -> {num(c.value)}"
-        note = " ".join(c.note.split())
+        note = terminal_line(" ".join(c.note.split()))
         if unverified:
-            note = c.reason
+            note = terminal_line(c.reason)
         elif c.kind != "checkin":
-            note = f"[{c.kind} by hand] {note}"
-        table.append((c.when.strftime("%Y-%m-%d %H:%M"), terminal_safe(c.ref, 80), value,
-                      num(c.confidence) if c.confidence is not None else "", terminal_safe(c.author, 40),
-                      c.commit[:10], terminal_safe(note, 60)))
+            note = f"[{terminal_line(c.kind)} by hand] {note}"
+        table.append((c.when.strftime("%Y-%m-%d %H:%M"), terminal_line(c.ref), terminal_line(value),
+                      num(c.confidence) if c.confidence is not None else "", terminal_line(c.author),
+                      terminal_line(c.commit[:10]), note[:60] + ("..." if len(note) > 60 else "")))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]) - 1)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths)) + "  " + r[-1] for r in table]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 4)
@@ -291,32 +288,37 @@ def history_table(rows, unverified: bool = False) -> str:
 
 
 def _print_stale(org, today, output_format: str) -> None:
-    import json
+    import csv
+    import io
 
     from okrops import history as core
+    from okrops.safetext import csv_text, json_dumps, terminal_line
 
     report = core.staleness(org, today)
     if report is None:
         click.echo("Not a git repository: no check-in history to judge staleness by.")
         return
     if output_format == "json":
-        click.echo(json.dumps({"today": today.isoformat(), "cadence_days": report.cadence_days,
+        click.echo(json_dumps({"today": today.isoformat(), "cadence_days": report.cadence_days,
                                "key_results": {k: (v.isoformat() if v else None) for k, v in report.key_results.items()},
                                "units": report.units}, indent=2))
         return
     if output_format == "csv":
-        click.echo("ref,last_checkin")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["ref", "last_checkin"])
         for ref, last in report.key_results.items():
-            click.echo(f"{ref},{last.isoformat() if last else ''}")
+            writer.writerow([csv_text(ref), last.isoformat() if last else ""])
+        click.echo(out.getvalue(), nl=False)
         return
     if not report.key_results:
         click.echo(f"No stale key results on {today} (cadence {report.cadence_days} days).")
         return
     click.echo(f"Stale on {today} (no check-in within {report.cadence_days} days):")
     for ref, last in sorted(report.key_results.items()):
-        click.echo(f"  {ref}  last check-in {last.isoformat() if last else 'never'}")
+        click.echo(f"  {terminal_line(ref)}  last check-in {last.isoformat() if last else 'never'}")
     if report.units:
-        click.echo(f"Units with every key result stale: {', '.join(report.units)}")
+        click.echo(f"Units with every key result stale: {terminal_line(', '.join(report.units))}")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -55,7 +55,7 @@ class Skipped:
     message: str
 
     def text(self) -> str:
-        return f"skipped in commit {self.commit[:10]} ({terminal_safe(self.subject, 60)}): {terminal_safe(self.message, 300)}"
+        return f"skipped in commit {self.commit[:10]} ({_short(self.subject, 60)}): {_short(self.message, 300)}"
 
 
 @dataclass
@@ -87,15 +87,11 @@ def report(warnings: list[Skipped], sink: Optional[Sink] = None, where: str = ""
             _stderr(warning.text())
 
 
-def terminal_safe(text: str, limit: int = 0) -> str:
-    """``text`` for a terminal: control and format characters (escape sequences, bidi overrides) escaped."""
-    import unicodedata
+def _short(text: str, limit: int) -> str:
+    """``text`` on one line of a terminal, at most about ``limit`` characters."""
+    from okrops.safetext import terminal_line
 
-    if limit and len(text) > limit:
-        text = text[:limit] + "..."
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() and unicodedata.category(c) != "Cf" else repr(c)[1:-1] for c in text)
+    return terminal_line(text[:limit] + "..." if len(text) > limit else text)
 
 
 # --- reading -----------------------------------------------------------------------
