@@ -412,13 +412,20 @@ class BlobReader:
             self._append(data)
         return True
 
-    def next(self) -> Optional[bytes]:
-        """The next object's content; None when git has no such blob."""
+    def next(self, expected: str = "") -> Optional[bytes]:
+        """The next object's content; None when git has no such blob.
+
+        ``expected`` is the id asked for: cat-file names each object it prints, so a
+        reader out of step with the requests stops with an error instead of reading
+        one file's version as another's.
+        """
         while True:
             buffer, position = self._buffer, self._position
             newline = buffer.find(b"\n", position)
             if newline >= 0:
                 header = buffer[position:newline].split(b" ")
+                if expected and header[0].decode("ascii", "replace") != expected:
+                    raise GitError(f"git cat-file printed {header[0][:64]!r} where {expected} was expected")
                 if len(header) != 3:  # "<name> missing", "<name> ambiguous"
                     self._position = newline + 1
                     return None

@@ -93,25 +93,54 @@ class Paths:
         return folders
 
 
-def plan_reads(changes: list, merge: bool, known: dict) -> list[str]:
-    """The blobs to read for one commit's cycle-file changes, updating ``known`` (path -> blob held).
+class Recent:
+    """The file versions held, by blob id, the least recently used dropped first.
 
-    Both the requests written to ``git cat-file`` and the reads of :class:`Walk`
-    follow this bookkeeping, so the two always agree.
+    A commit's old version is usually the new version of the next commit walked
+    that touched the file, but with branches (a check-in on a branch, then its
+    merge) the versions of a file come back out of turn: holding a few hundred
+    keeps every version read once. The planner keeps the ids only, the walk the
+    parsed versions; both make the same calls in the same order, so they always
+    agree on what must be read (and the reader checks every id it is given).
+    """
+
+    def __init__(self, capacity: int = 1024):
+        from collections import OrderedDict
+
+        self.capacity = capacity
+        self.held: OrderedDict = OrderedDict()
+
+    def get(self, blob: str):
+        """The version held for ``blob`` (marked as used), or None."""
+        value = self.held.get(blob)
+        if value is not None:
+            self.held.move_to_end(blob)
+        return value
+
+    def put(self, blob: str, value) -> None:
+        self.held[blob] = value
+        self.held.move_to_end(blob)
+        if len(self.held) > self.capacity:
+            self.held.popitem(last=False)
+
+
+def plan_reads(changes: list, recent: Recent) -> list[str]:
+    """The blobs to read for one commit's cycle-file changes: the versions :class:`Recent` does not hold.
+
+    :meth:`Walk._version` makes the same calls on its own :class:`Recent`, in the same order.
     """
     reads = []
     zero = gitlog.ZERO_OIDS
-    for _status, old, new, path in changes:
-        if merge or new in zero:
-            known.pop(path, None)
+    for _status, old, new, _path in changes:
+        if new in zero:
             continue
-        if known.get(path) != new:
+        if recent.get(new) is None:
             reads.append(new)
-        if old in zero:
-            known.pop(path, None)
-        else:
-            reads.append(old)
-            known[path] = old
+        recent.put(new, True)
+        if old not in zero:
+            if recent.get(old) is None:
+                reads.append(old)
+            recent.put(old, True)
     return reads
 
 
@@ -236,7 +265,7 @@ class Planner:
         self.paths = paths
         self.writer = writer
         self.tree = History()
-        self.known: dict[str, str] = {}
+        self.recent = Recent()
         self.requested = 0  # blob requests planned so far
 
     def commits(self, raw: gitlog.GitProcess) -> Iterator[tuple[str, list, int]]:
@@ -256,7 +285,7 @@ class Planner:
                 elif what is not None:
                     cycle.append(change)
             if cycle:
-                reads = plan_reads(cycle, len(parents) > 1, self.known)
+                reads = plan_reads(cycle, self.recent)
                 pending += reads
                 self.requested += len(reads)
                 if len(pending) >= BATCH:
@@ -272,7 +301,7 @@ class Walk:
     def __init__(self, paths: Paths, blobs: gitlog.BlobReader):
         self.paths = paths
         self.blobs = blobs
-        self.files: dict[str, tuple[str, FileIndex]] = {}  # path -> (blob id, index) of the version held
+        self.recent = Recent()  # versions of cycle files by blob id (see plan_reads)
         self.rows = Rows()
         self.privacy: list[tuple[list, str, str]] = []  # (row, sha, path): unit privacy is added last
 
@@ -338,45 +367,45 @@ class Walk:
         """(unit, cycle) -> (path, older index, newer index, changed keys) of the cycle files changed.
 
         Two files of one unit and cycle (two folders with the same name) map to None.
+        A merge's versions are read too (the commits it merges need them) but claim nothing.
         """
         result: dict = {}
         kind = self.paths.kind
         hints = {claim[1]: claim[2] for claim in reversed(claims)}
         for _status, old, new, path in changes:
             what = kind(path)
-            if merge:
-                self.files.pop(path, None)
-                continue
             version = self._version(old, new, path, hints.get(what, ""))
             result[what] = None if what in result else version
-        return result
+        return {} if merge else result
 
     def _version(self, old: str, new: str, path: str, hint: str) -> tuple:
         """(path, older index, newer index, changed keys) of one changed file.
 
         Reads the blobs :func:`plan_reads` asked for, in the same order.
         """
-        files = self.files
-        if new in gitlog.ZERO_OIDS:
-            files.pop(path, None)
+        zero = gitlog.ZERO_OIDS
+        if new in zero:
             return path, None, None, ()
-        held = files.get(path)
-        if held is not None and held[0] == new:
-            newer = held[1]
-        else:
-            data = self.blobs.next()
+        recent = self.recent
+        newer = recent.get(new)
+        if newer is None:
+            data = self.blobs.next(new)
             newer = FileIndex(b"", {}, "git does not have this version") if data is None else filevalues.index(data)
-        if old in gitlog.ZERO_OIDS:
-            files.pop(path, None)
+        recent.put(new, newer)
+        if old in zero:
             return path, EMPTY, newer, filevalues.differences(EMPTY, newer)
-        data = self.blobs.next() or b""
-        derived = filevalues.derive(newer, data, hint)
-        if derived is None:
-            older = filevalues.index(data)
+        older = recent.get(old)
+        if older is not None:
             changed = filevalues.differences(older, newer)
         else:
-            older, changed = derived
-        files[path] = (old, older)
+            data = self.blobs.next(old) or b""
+            derived = filevalues.derive(newer, data, hint)
+            if derived is None:
+                older = filevalues.index(data)
+                changed = filevalues.differences(older, newer)
+            else:
+                older, changed = derived
+        recent.put(old, older)
         return path, older, newer, changed
 
     def _claims(self, sha: str, subject: str, trailers: list) -> list[tuple]:

@@ -47,7 +47,7 @@ class UnitStates:
         from okrops.yamlio import YamlProblem, decode, load_fast
 
         for blob in self._order:
-            data = reader.next()
+            data = reader.next(blob)
             try:
                 document = load_fast(decode(data)) if data is not None else None
             except YamlProblem:

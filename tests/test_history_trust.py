@@ -258,6 +258,48 @@ def test_a_long_history_of_small_files_is_read_in_one_pass(tmp_path, monkeypatch
     assert [row[1] for row in rows.checkins[:3]] == [2999, 2998, 2997]
 
 
+def test_checkins_merged_from_branches_are_read_without_parsing_every_version(tmp_path, monkeypatch):
+    # Each check-in on its own branch, merged with a merge commit (the pull-request flow): the versions of
+    # the file come back out of turn, and must still be derived from one another, not parsed one by one.
+    from okrops import filevalues, historyread
+
+    repo = tmp_path / "branches"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+
+    def text(value: int) -> bytes:
+        return ("objectives:\n  - id: O1\n    title: T\n    key_results:\n      - id: KR1\n        title: K\n"
+                f"        current: {value}\n        confidence: 0.5\n").encode()
+
+    def commit(ref: bytes, mark: int, when: int, message: bytes, parents: list[int], files: dict) -> bytes:
+        out = b"commit %s\nmark :%d\n" % (ref, mark)
+        out += b"author A <a@example.com> %d +0000\ncommitter A <a@example.com> %d +0000\n" % (when, when)
+        out += b"data %d\n%s\n" % (len(message), message)
+        if parents:
+            out += b"from :%d\n" % parents[0] + b"".join(b"merge :%d\n" % p for p in parents[1:])
+        for path, data in files.items():
+            out += b"M 100644 inline %s\ndata %d\n%s\n" % (path, len(data), data)
+        return out
+
+    when = 1790000000
+    stream = commit(b"refs/heads/main", 1, when, b"OKRs", [], {b"okrs/t/unit.yaml": b"name: T\n",
+                                                             b"okrs/t/C.yaml": text(0)})
+    for number in range(1, 301):
+        message = b"Check-in\n\nOkr-Checkin: t/C/O1/KR1\nOkr-Value: %d\n" % number
+        stream += commit(b"refs/heads/side", 2 * number, when + 60 * number, message, [2 * number - 1],
+                         {b"okrs/t/C.yaml": text(number)})
+        stream += commit(b"refs/heads/main", 2 * number + 1, when + 60 * number + 30, b"Merge", [2 * number - 1,
+                                                                                                2 * number], {b"okrs/t/C.yaml": text(number)})
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=stream + b"done\n", check=True)
+    parsed = []
+    real = filevalues.index
+    monkeypatch.setattr(filevalues, "index", lambda data: parsed.append(1) or real(data))
+    rows = historyread.read_rows(str(repo), ["main"], "okrs")
+    assert [row[1] for row in reversed(rows.checkins)] == list(range(1, 301))
+    assert len(rows.unverified) == 0
+    assert len(parsed) <= 3  # the newest version (and the first); every other one derived
+
+
 def test_the_cache_gives_what_a_cold_read_gives(org_repo, monkeypatch):
     from okrops.historycache import CACHE_FILE, CACHE_VERSION
 
