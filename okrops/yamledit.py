@@ -204,7 +204,7 @@ class _Plan:
     operations: list[tuple[int, int, int, str]] = field(default_factory=list)  # (start, end, order, text)
     node_effects: list[tuple[_Node, Any]] = field(default_factory=list)  # every place this node is read
     key_effects: list[tuple[_Node, str, Any]] = field(default_factory=list)  # key in every place of the mapping
-    inserted: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)  # (mapping, key) -> point
+    inserted: dict[tuple[int, str], tuple[int, str, str]] = field(default_factory=dict)  # -> (at, shape, indent)
     touched: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def add(self, start: int, end: int, new: str) -> None:
@@ -276,31 +276,48 @@ def _plan_insert(plan: _Plan, mapping: _Node, key: str, value: Any, after: Seque
     pairs = mapping.pairs()
     if not pairs:
         raise EditRefused(f"cannot add {key} to an empty mapping", mapping.line + 1)
-    sibling = pairs[-1]
-    point = None
+    sibling, place = pairs[-1], None
     for name in after:
-        pending = plan.inserted.get((id(mapping), name))
-        if pending is not None:
-            point = pending
-            break
+        place = plan.inserted.get((id(mapping), name))  # a key added by this edit: go right below it
         entry = _entry(mapping, name)
-        if entry is not None:
-            sibling = entry
+        if place is not None or entry is not None:
+            sibling = entry or sibling
             break
-    key_node = sibling[0]
-    key_text = _quoted(key, key_node.style)
-    line = f"{key_text}: {format_number(value)}"
-    if mapping.flow:
-        at = point[0] if point else max(sibling[1].end, key_node.end)
-        plan.add(at, at, f", {line}")
-    else:
-        at, needs_break = point if point else _line_after(plan.text, sibling[1])
-        newline = _newline_for_insert(plan.text, key, mapping)
-        indent = " " * _indentation(plan.text, mapping, key_node)
-        plan.add(at, at, f"{newline}{indent}{line}" if needs_break else f"{indent}{line}{newline}")
-        point = (at, needs_break)
-    plan.inserted[(id(mapping), key)] = point or (at, False)
+    key_node, value_node = sibling
+    if place is None:
+        place = _flow_place(plan.text, key_node, value_node) if mapping.flow else \
+            _block_place(plan.text, mapping, key, key_node, value_node)
+    at, shape, indent = place
+    entry_text = f"{_quoted(key, key_node.style)}: {format_number(value)}"
+    newline = _newline(plan.text)
+    plan.add(at, at, shape.format(entry=entry_text, indent=indent, newline=newline))
+    plan.inserted[(id(mapping), key)] = place
     plan.key_effects.append((mapping, key, value))
+
+
+def _block_place(text: str, mapping: _Node, key: str, key_node: _Node, value_node: _Node) -> tuple[int, str, str]:
+    """A new line after the sibling's last line, at the mapping's indentation."""
+    problem = line_break_problem(text)
+    if problem is not None:
+        line, message = problem
+        raise EditRefused(f"{key} must be added as a new line, and {message} (or add {key} by hand)", line)
+    indent = " " * _indentation(text, mapping, key_node)
+    at, at_end_without_break = _line_after(text, value_node)
+    return at, "{newline}{indent}{entry}" if at_end_without_break else "{indent}{entry}{newline}", indent
+
+
+def _flow_place(text: str, key_node: _Node, value_node: _Node) -> tuple[int, str, str]:
+    """After the sibling in a flow mapping: on a line of its own when the sibling has one, else inline."""
+    end = max(value_node.end, key_node.end)
+    before = text[_line_start(text, key_node.start):key_node.start]
+    if not before.strip() and line_break_problem(text) is None:  # one entry a line, as JSON often is
+        line_end = _BREAK.search(text, end)
+        rest = text[end:line_end.start() if line_end else len(text)]
+        if not rest.strip():
+            return end, ",{newline}{indent}{entry}", before
+        if rest.strip() == ",":
+            return end + rest.index(",") + 1, "{newline}{indent}{entry},", before
+    return end, ", {entry}", ""
 
 
 def _quoted(key: str, style: Optional[str]) -> str:
@@ -309,14 +326,6 @@ def _quoted(key: str, style: Optional[str]) -> str:
     if style == "'":
         return f"'{key}'"
     return key
-
-
-def _newline_for_insert(text: str, key: str, mapping: _Node) -> str:
-    problem = line_break_problem(text)
-    if problem is not None:
-        line, message = problem
-        raise EditRefused(f"{key} must be added as a new line, and {message}", line)
-    return _newline(text)
 
 
 def _indentation(text: str, mapping: _Node, key_node: _Node) -> int:
