@@ -247,29 +247,27 @@ def set_numbers(text: str, edits: Iterable[Edit], after: Mapping[str, Sequence[s
 
 def _plan_replace(plan: _Plan, mapping: _Node, key: str, node: _Node, value: Any) -> None:
     text, number = plan.text, format_number(value)
-    if node.kind == "alias":
-        plan.add(node.start, node.end, number)
+    if node.kind == "alias":  # the number replaces the alias; the anchor and its other aliases stay
+        start, end, new = node.start, node.end, number
         plan.key_effects.append((mapping, key, value))
-        return
-    if node.kind != "scalar":
+    elif node.kind == "scalar":
+        end = node.end
+        written = text[end - len(node.value):end] if node.style is None and not node.tagged else None
+        if node.value and written == node.value:
+            start, new = end - len(node.value), number  # the plain scalar itself: an anchor before it stays
+        else:  # tagged, quoted or block: the whole value is rewritten, its anchor kept
+            start = node.start
+            end = start + len(text[start:end].rstrip())
+            new = (f"&{node.anchor} " if node.anchor else "") + number
+        plan.node_effects.append((node, value))  # an anchored value: its aliases read the new one
+    else:
         raise EditRefused(f"{key} holds a {node.kind}, not a number; write a number", node.line + 1)
-    end = node.end
-    written = text[end - len(node.value):end] if node.style is None and not node.tagged else None
-    if written == node.value and node.value:
-        start = end - len(node.value)  # the plain scalar itself: an anchor and spacing before it stay
-        new = number
-    else:  # tagged, quoted or block: rewrite the whole value, keeping its anchor
-        start = node.start
-        end = start + len(text[start:end].rstrip())
-        new = (f"&{node.anchor} " if node.anchor else "") + number
     if not mapping.flow:  # a comment after the value keeps its column when there is room
         spaces = len(text[end:end + 200]) - len(text[end:end + 200].lstrip(" "))
         if spaces and text[end + spaces:end + spaces + 1] == "#":
-            grown = len(new) - (end - start)
-            new += " " * max(1, spaces - grown)
+            new += " " * max(1, spaces - (len(new) - (end - start)))
             end += spaces
     plan.add(start, end, new)
-    plan.node_effects.append((node, value))
 
 
 def _plan_insert(plan: _Plan, mapping: _Node, key: str, value: Any, after: Sequence[str]) -> None:
