@@ -373,3 +373,63 @@ def test_json_written_by_a_tool_stays_json(tmp_path):
                                                              "current": 4, "confidence": 0.5}
         assert parsed["objectives"][0]["key_results"][1]["current"] == 3
         assert len(new.splitlines()) == len(text.splitlines()) + (2 if "\n" in text else 0)
+
+
+KR = ("objectives", 0, "key_results", 0)
+HEAD = "objectives:\n  - id: O1\n    title: t\n    key_results:\n"
+
+
+@pytest.mark.parametrize("before,after", [
+    # a tagged value is rewritten as a plain number, its anchor kept
+    (HEAD + '      - id: KR1\n        title: k\n        current: &c !!int "5"   # c\nx: *c\n',
+     HEAD + '      - id: KR1\n        title: k\n        current: &c 7           # c\nx: *c\n'),
+    # an anchor with a comment between it and the value keeps both
+    (HEAD + "      - id: KR1\n        title: k\n        current: &c\n          # why\n          5\n",
+     HEAD + "      - id: KR1\n        title: k\n        current: &c\n          # why\n          7\n"),
+    # a kept block scalar before the insertion point keeps its trailing empty line
+    (HEAD + "      - id: KR1\n        title: |+\n          k\n\n        x-a: 1\n",
+     HEAD + "      - id: KR1\n        title: |+\n          k\n\n        current: 7\n        x-a: 1\n"),
+    # a comment after the sibling stays below the new line; a comment on the sibling's line stays there
+    (HEAD + "      - id: KR1\n        title: k\n        target: 9   # t\n        # about KR2\n      - id: KR2\n"
+            "        title: k\n",
+     HEAD + "      - id: KR1\n        title: k\n        target: 9   # t\n        current: 7\n        # about KR2\n"
+            "      - id: KR2\n        title: k\n"),
+    # a flow mapping inside a block sequence, with a comment after it
+    (HEAD + "      - {id: KR1, title: k, target: 9}  # flow\n",
+     HEAD + "      - {id: KR1, title: k, target: 9, current: 7}  # flow\n"),
+    # the value on the next line
+    (HEAD + "      - id: KR1\n        title: k\n        current:\n          5\n",
+     HEAD + "      - id: KR1\n        title: k\n        current:\n          7\n"),
+    # a comment keeps its column when the value grows or shrinks, with at least one space
+    (HEAD + "      - id: KR1\n        title: k\n        current: 5 # c\n",
+     HEAD + "      - id: KR1\n        title: k\n        current: 7 # c\n"),
+    (HEAD + "      - id: KR1\n        title: k\n        current: 123456    # c\n",
+     HEAD + "      - id: KR1\n        title: k\n        current: 7         # c\n"),
+])
+def test_edit_cases(before, after):
+    assert core.edit_text(before, [(KR, "current", 7)], "f.yaml") == after
+
+
+def test_two_references_to_one_aliased_key_result_are_refused_together():
+    text = (HEAD + "      - &kr {id: KR1, title: k, current: 1}\n  - id: O2\n    title: t\n    key_results: [*kr]\n")
+    with pytest.raises(core.CheckinError, match="f.yaml:5: objectives/0/key_results/0 and objectives/1/key_results/0 "
+                                                "are the same mapping"):
+        core.edit_text(text, [(KR, "current", 2), (("objectives", 1, "key_results", 0), "current", 3)], "f.yaml")
+    # one of them alone is fine, and both places read the new value
+    new = core.edit_text(text, [(KR, "current", 2)], "f.yaml")
+    data = load_fast(new)
+    assert data["objectives"][1]["key_results"][0]["current"] == 2
+
+
+def test_every_positive_example_checks_in():
+    examples = sorted((Path(__file__).parent / "example-files" / "positive").glob("*.yaml"))
+    assert examples
+    for example in examples:
+        text = example.read_text(encoding="utf-8")
+        data = load_fast(text)
+        for o_index, objective in enumerate(data["objectives"]):
+            for k_index, _kr in enumerate(objective["key_results"]):
+                path = ("objectives", o_index, "key_results", k_index)
+                new = core.edit_text(text, [(path, "current", 3), (path, "confidence", 0.5)], example.name)
+                got = load_fast(new)["objectives"][o_index]["key_results"][k_index]
+                assert (got["current"], got["confidence"]) == (3, 0.5), example.name
