@@ -19,6 +19,7 @@ from typing import Any, Iterable, Optional
 
 from okrops import yamlio
 from okrops.errors import OkropsError, UnknownReference, UsageError
+from okrops.safetext import check_text, yaml_text
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,31}$")
 CYCLE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
@@ -109,6 +110,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def _cmap(pairs: Iterable[tuple[str, Any]]):
+    """A new mapping for the emitter; text is written so that it reads back exactly (safetext.yaml_text)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     result = CommentedMap()
@@ -116,10 +118,16 @@ def _cmap(pairs: Iterable[tuple[str, Any]]):
         if value is None or value == "" or value == [] or value == {}:
             continue
         if isinstance(value, list):
-            seq = CommentedSeq(value)
+            seq = CommentedSeq(yaml_text(v) for v in value)
             value = seq
-        result[key] = value
+        result[key] = yaml_text(value)
     return result
+
+
+def check_texts(**fields: Optional[str]) -> None:
+    """Refuse text options that should never be written into an OKR file (see safetext.check_text)."""
+    for name, value in fields.items():
+        check_text(value, name.replace("_", " "))
 
 
 def _append(seq, item) -> None:
@@ -229,6 +237,7 @@ def new_unit(slug: str, name: str, parent: Optional[str] = None, kind: Optional[
              path: Optional[str] = None) -> Written:
     from okrops.repository import SAFE_NAME, UNIT_FILE
 
+    check_texts(name=name, kind=kind, description=description)
     root, okrs_dir, org = _context(path)
     if not SAFE_NAME.match(slug or ""):
         raise AuthoringError(f"{slug!r} is not a safe unit name: use lower-case letters, digits and dashes "
@@ -265,6 +274,7 @@ def _date(text: str, what: str) -> dt.date:
 def new_cycle(cycle_id: str, start: str, end: str, name: Optional[str] = None, path: Optional[str] = None) -> Written:
     from okrops.repository import CONFIG_FILE, find_okrs_dir
 
+    check_texts(cycle_name=name)
     root, okrs_dir = find_okrs_dir(path)
     _safe_id(cycle_id, "cycle id", CYCLE_PATTERN)
     first, last = _date(start, "start"), _date(end, "end")
@@ -329,6 +339,7 @@ def new_objective(unit: str, cycle: str, title: str, objective_id: Optional[str]
 
     from okrops.yamlio import dump_roundtrip
 
+    check_texts(objective_title=title, why=why, owner=owner)
     root, okrs_dir, org = _context(path)
     target = _cycle_file(okrs_dir, org, unit, cycle)
     strategies = list(strategies)
@@ -363,6 +374,7 @@ def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: 
            path: Optional[str] = None) -> Written:
     from okrops.yamlio import dump_roundtrip
 
+    check_texts(key_result_title=title, metric=metric, unit_of_measure=measure_unit, data_source=data_source)
     root, okrs_dir, org = _context(path)
     parts = objective_ref.split("/")
     if len(parts) != 3:

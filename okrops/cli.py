@@ -17,6 +17,21 @@ from okrops import __version__
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class GuardedGroup(click.Group):
+    """The okrops group: everything a command prints passes through :func:`okrops.safetext.terminal`.
+
+    The reporters make user text safe field by field; this is the net behind them, so that
+    no message that echoes a title, a file name or an option (errors included) can carry an
+    escape sequence or a control character to the terminal.
+    """
+
+    def main(self, *args, **kwargs):
+        from okrops.safetext import guarded_streams
+
+        with guarded_streams():
+            return super().main(*args, **kwargs)
+
+
 def path_argument(function):
     return click.argument("path", required=False, type=click.Path(file_okay=True, dir_okay=True))(function)
 
@@ -28,7 +43,7 @@ def today_option(function):
     )(function)
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=GuardedGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="okrops")
 def cli() -> None:
     """OKRs as code: validate, lint, score and publish the OKRs kept in a git repository.
@@ -250,6 +265,8 @@ def main() -> None:
     except Exception as exc:  # pragma: no cover - the last line of defence
         if os.environ.get("OKROPS_DEBUG"):
             raise
-        click.echo(f"okrops: internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in okrops. Run again with OKROPS_DEBUG=1 for details and report it.", err=True)
+        from okrops.safetext import terminal
+
+        click.echo(terminal(f"okrops: internal error: {type(exc).__name__}: {exc}\n"
+                            "This is a bug in okrops. Run again with OKROPS_DEBUG=1 for details and report it."), err=True)
         sys.exit(3)

@@ -217,37 +217,46 @@ def _row(c) -> dict:
 
 
 def history_json(rows) -> str:
-    import json
+    from okrops.safetext import json_dumps
 
-    return json.dumps({"checkins": [_row(c) for c in rows], "count": len(rows)}, indent=2, ensure_ascii=False)
+    return json_dumps({"checkins": [_row(c) for c in rows], "count": len(rows)}, indent=2)
+
+
+_HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note"]
+_HISTORY_NUMBERS = {"value", "previous", "confidence"}
 
 
 def history_csv(rows) -> str:
+    """One row per check-in; text cells cannot run in a spreadsheet, numbers are written as numbers."""
     import csv
     import io
 
+    from okrops.safetext import csv_text
+
     out = io.StringIO()
-    writer = csv.DictWriter(out, ["date", "ref", "value", "previous", "confidence", "author", "email", "kind",
-                                  "commit", "note"], lineterminator="\n")
+    writer = csv.DictWriter(out, _HISTORY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for c in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in _row(c).items()})
+        writer.writerow({k: (("" if v is None else v) if k in _HISTORY_NUMBERS else csv_text(v))
+                         for k, v in _row(c).items()})
     return out.getvalue()
 
 
 def history_table(rows) -> str:
     from okrops.gitlog import format_number as num
+    from okrops.safetext import terminal_line
 
     if not rows:
         return "No check-ins found."
     table = [("date", "key result", "value", "conf", "author", "commit", "note")]
     for c in rows:
         value = num(c.value) if c.previous is None else f"{num(c.previous)} -> {num(c.value)}"
-        note = " ".join(c.note.split())
+        note = terminal_line(" ".join(c.note.split()))
         if c.kind != "checkin":
-            note = f"[{c.kind} by hand] {note}"
-        table.append((c.when.strftime("%Y-%m-%d %H:%M"), c.ref, value, num(c.confidence) if c.confidence is not None else "",
-                      c.author, c.commit[:10], note[:60] + ("..." if len(note) > 60 else "")))
+            note = f"[{terminal_line(c.kind)} by hand] {note}"
+        table.append((c.when.strftime("%Y-%m-%d %H:%M"), terminal_line(c.ref), terminal_line(value),
+                      num(c.confidence) if c.confidence is not None else "", terminal_line(c.author),
+                      terminal_line(c.commit[:10]), note[:60] + ("..." if len(note) > 60 else "")))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]) - 1)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths)) + "  " + r[-1] for r in table]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 4)
@@ -256,32 +265,37 @@ def history_table(rows) -> str:
 
 
 def _print_stale(org, today, output_format: str) -> None:
-    import json
+    import csv
+    import io
 
     from okrops import history as core
+    from okrops.safetext import csv_text, json_dumps, terminal_line
 
     report = core.staleness(org, today)
     if report is None:
         click.echo("Not a git repository: no check-in history to judge staleness by.")
         return
     if output_format == "json":
-        click.echo(json.dumps({"today": today.isoformat(), "cadence_days": report.cadence_days,
+        click.echo(json_dumps({"today": today.isoformat(), "cadence_days": report.cadence_days,
                                "key_results": {k: (v.isoformat() if v else None) for k, v in report.key_results.items()},
                                "units": report.units}, indent=2))
         return
     if output_format == "csv":
-        click.echo("ref,last_checkin")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["ref", "last_checkin"])
         for ref, last in report.key_results.items():
-            click.echo(f"{ref},{last.isoformat() if last else ''}")
+            writer.writerow([csv_text(ref), last.isoformat() if last else ""])
+        click.echo(out.getvalue(), nl=False)
         return
     if not report.key_results:
         click.echo(f"No stale key results on {today} (cadence {report.cadence_days} days).")
         return
     click.echo(f"Stale on {today} (no check-in within {report.cadence_days} days):")
     for ref, last in sorted(report.key_results.items()):
-        click.echo(f"  {ref}  last check-in {last.isoformat() if last else 'never'}")
+        click.echo(f"  {terminal_line(ref)}  last check-in {last.isoformat() if last else 'never'}")
     if report.units:
-        click.echo(f"Units with every key result stale: {', '.join(report.units)}")
+        click.echo(f"Units with every key result stale: {terminal_line(', '.join(report.units))}")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -95,6 +95,7 @@ def codeowners(path, check, output) -> None:
     from okrops import gitrefs
     from okrops.errors import LoadError
     from okrops.repository import find_okrs_dir, load
+    from okrops.safetext import terminal_line
 
     root, okrs_dir = find_okrs_dir(path)
     result = load(okrs_dir)
@@ -103,6 +104,10 @@ def codeowners(path, check, output) -> None:
     top = gitrefs.toplevel(okrs_dir) or root
     plan = module.plan(result.organisation, top, okrs_dir, Path(output) if output else None)
     shown = plan.path.relative_to(top).as_posix() if plan.path.is_relative_to(top) else str(plan.path)
+    for skipped in plan.skipped:
+        click.echo(f"warning: {terminal_line(skipped)} is left out of {shown}: CODEOWNERS cannot hold its name "
+                   "(use letters, digits, '-', '_', '.' and spaces); its files fall back to the owners above it",
+                   err=True)
     if check:
         if plan.up_to_date:
             click.echo(f"{shown} is up to date")

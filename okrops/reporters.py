@@ -1,16 +1,19 @@
 """Turn findings and status reports into text, JSON, CSV, Markdown or GitHub annotations.
 
-Reporters return strings; the CLI decides where they go.
+Reporters return strings; the CLI decides where they go. User text is made safe for each
+medium here, with the guards of :mod:`okrops.safetext`: one line and no control characters
+in text and tables, escaped Markdown, CSV text cells no spreadsheet runs, JSON with every
+control character escaped.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Optional
 
 from okrops.findings import Finding, Severity
+from okrops.safetext import csv_text, json_dumps, markdown, terminal_line, workflow_data, workflow_property
 from okrops.status import StatusReport, UnitRow
 
 FINDING_FORMATS = ("text", "json", "github")
@@ -35,27 +38,19 @@ def summary_line(findings: list[Finding], files: int) -> str:
 def findings_text(findings: list[Finding], files: int, hints: bool = True) -> str:
     lines = []
     for f in findings:
-        lines.append(f"{f.file}:{f.line}:{f.column}: {f.severity.label}: {f.message} [{f.rule}]")
+        lines.append(terminal_line(f"{f.file}:{f.line}:{f.column}: {f.severity.label}: {f.message} [{f.rule}]"))
         if hints and f.hint:
-            lines.append(f"    hint: {f.hint}")
+            lines.append(f"    hint: {terminal_line(f.hint)}")
     lines.append(summary_line(findings, files))
     return "\n".join(lines)
 
 
 def findings_json(findings: list[Finding], files: int, failed: bool) -> str:
-    return json.dumps(
+    return json_dumps(
         {"status": "fail" if failed else "ok", "files": files, "counts": _counts(findings),
          "findings": [f.as_dict() for f in findings]},
-        indent=2, ensure_ascii=False,
+        indent=2,
     )
-
-
-def _gh_escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_escape_property(text: str) -> str:
-    return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def findings_github(findings: list[Finding]) -> str:
@@ -63,14 +58,14 @@ def findings_github(findings: list[Finding]) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for f in findings:
-        props = [f"file={_gh_escape_property(f.file)}"]
+        props = [f"file={workflow_property(f.file)}"]
         if f.line:
             props.append(f"line={f.line}")
         if f.column:
             props.append(f"col={f.column}")
-        props.append(f"title={_gh_escape_property('okrops ' + f.rule)}")
+        props.append(f"title={workflow_property('okrops ' + f.rule)}")
         message = f.message + (f" (hint: {f.hint})" if f.hint else "")
-        lines.append(f"::{level[f.severity]} {','.join(props)}::{_gh_escape_data(message)}")
+        lines.append(f"::{level[f.severity]} {','.join(props)}::{workflow_data(message)}")
     return "\n".join(lines)
 
 
@@ -104,7 +99,7 @@ def _fit(text: str, width: int) -> str:
 
 def status_table(report: StatusReport, width: int = 80) -> str:
     """The organisation tree, one section per cycle, fitted to ``width`` columns."""
-    lines = [f"{report.organisation}: OKR status on {report.today}"]
+    lines = [f"{terminal_line(report.organisation)}: OKR status on {report.today}"]
     if not report.units:
         lines.append("no OKRs in the selected cycle")
         return "\n".join(lines)
@@ -113,7 +108,8 @@ def status_table(report: StatusReport, width: int = 80) -> str:
         rows = [r for r in report.units if r.cycle == cycle["id"]]
         if not rows:
             continue
-        lines += ["", f"{cycle['id']}  {cycle['start']} to {cycle['end']}  {cycle['elapsed']:.0%} elapsed", ""]
+        heading = f"{cycle['id']}  {cycle['start']} to {cycle['end']}  {cycle['elapsed']:.0%} elapsed"
+        lines += ["", terminal_line(heading), ""]
         lines.append(f"{'UNIT':<{name_width}} {'SCORE':>5} {'PROGRESS':<{BAR_WIDTH}} {'EXP':>4} {'CONF':>4} {'KRS':>3}  FLAGS")
         for row in rows:
             lines.append(_unit_line(row, name_width, width))
@@ -125,7 +121,7 @@ _FLAG_WORDS = {"off-track": "off", "at-risk": "risk", "no-data": "no data"}
 
 
 def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
-    name = _fit("  " * row.depth + row.unit, name_width)
+    name = _fit("  " * row.depth + terminal_line(row.unit), name_width)
     text = f"{name:<{name_width}} {_num(row.score):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
     text += f"{row.key_results:>3}" if row.key_results else "  -"
     flags = [f"{_FLAG_WORDS[s]} {row.statuses[s]}" for s in ("off-track", "at-risk", "no-data") if row.statuses.get(s)]
@@ -142,23 +138,24 @@ def _detail_lines(row: UnitRow, width: int) -> list[str]:
     lines = []
     indent = "  " * row.depth + "  "
     for objective in row.objective_rows:
-        oid = objective.ref.rsplit("/", 1)[-1]
+        oid = terminal_line(objective.ref.rsplit("/", 1)[-1])
         tail = f" {_num(objective.score):>5} {objective.status}" + (" private" if objective.visibility == "private" else "")
         room = max(10, width - len(indent) - len(oid) - 1 - len(tail))
-        lines.append(f"{indent}{oid} {_fit(objective.title, room):<{room}}{tail}")
+        lines.append(f"{indent}{oid} {_fit(terminal_line(objective.title), room):<{room}}{tail}")
         for kr in objective.key_results:
-            kid = kr.ref.rsplit("/", 1)[-1]
-            unit = f" {kr.measure_unit}" if kr.measure_unit and len(kr.measure_unit) <= 6 else ""
+            kid = terminal_line(kr.ref.rsplit("/", 1)[-1])
+            measure = terminal_line(kr.measure_unit or "")
+            unit = f" {measure}" if measure and len(measure) <= 6 else ""
             figures = f"{_value(kr.baseline)}→{_value(kr.current)}→{_value(kr.target)}{unit}"
             conf = f" c{_num(kr.confidence, 1)}" if kr.confidence is not None else ""
             tail = f" {bar(kr.score, 6)} {figures}{conf} {kr.status}" + (" stale" if kr.stale else "")
             room = max(10, width - len(indent) - 2 - len(kid) - 1 - len(tail))
-            lines.append(f"{indent}  {kid} {_fit(kr.title, room):<{room}}{tail}")
+            lines.append(f"{indent}  {kid} {_fit(terminal_line(kr.title), room):<{room}}{tail}")
     return lines
 
 
 def status_json(report: StatusReport) -> str:
-    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
+    return json_dumps(report.as_dict(), indent=2)
 
 
 STATUS_CSV_COLUMNS = [
@@ -168,32 +165,33 @@ STATUS_CSV_COLUMNS = [
 
 
 def status_csv(report: StatusReport) -> str:
-    """One row per key result (units without key results get one row of their own)."""
+    """One row per key result (units without key results get one row of their own).
+
+    Text cells go through :func:`okrops.safetext.csv_text` (no spreadsheet formulas); numeric
+    cells are written from the numbers, so a negative baseline stays a number.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(STATUS_CSV_COLUMNS)
     for unit in report.units:
         if not unit.objective_rows:
-            writer.writerow([unit.unit, unit.cycle, "", "", unit.name, "", "", "", "", "", _csv(unit.score),
-                             unit.expected, _csv(unit.confidence), "", "", unit.stale > 0])
+            writer.writerow([csv_text(unit.unit), csv_text(unit.cycle), "", "", csv_text(unit.name), "", "", "", "", "",
+                             _csv(unit.score), _csv(unit.expected), _csv(unit.confidence), "", "", unit.stale > 0])
         for objective in unit.objective_rows:
             for kr in objective.key_results:
-                writer.writerow([unit.unit, unit.cycle, objective.ref, kr.ref, kr.title, _csv(kr.baseline),
-                                 _csv(kr.current), _csv(kr.target), kr.measure_unit, _csv(kr.progress), _csv(kr.score),
-                                 kr.expected, _csv(kr.confidence), kr.status, kr.last_checkin or "", kr.stale])
+                writer.writerow([csv_text(unit.unit), csv_text(unit.cycle), csv_text(objective.ref), csv_text(kr.ref),
+                                 csv_text(kr.title), _csv(kr.baseline), _csv(kr.current), _csv(kr.target),
+                                 csv_text(kr.measure_unit), _csv(kr.progress), _csv(kr.score), _csv(kr.expected),
+                                 _csv(kr.confidence), csv_text(kr.status), csv_text(kr.last_checkin), kr.stale])
     return buffer.getvalue()
 
 
 def _csv(value) -> str:
+    """A numeric CSV cell, written from the number (never a formula)."""
     return "" if value is None else f"{value:g}"
 
 
-def _md(text: str) -> str:
-    """Escape text for a Markdown table cell."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    for ch in "*_`[]<>#":
-        out = out.replace(ch, "\\" + ch)
-    return out
+_md = markdown
 
 
 def status_markdown(report: StatusReport) -> str:

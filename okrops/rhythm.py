@@ -38,6 +38,7 @@ from okrops.authoring import (
 )
 from okrops.errors import UnknownReference, UsageError
 from okrops.model import Objective, Organisation
+from okrops.safetext import check_text, yaml_comment, yaml_text
 
 DECISIONS = ("done", "carry-over", "rewrite", "drop")
 CARRIED = ("carry-over", "rewrite")
@@ -129,6 +130,8 @@ def close_cycle(cycle: str, path: Optional[str] = None, decisions: Optional[dict
     for ref, decision in decisions.items():
         if decision not in DECISIONS:
             raise UsageError(f"decision {decision!r} for {ref} is not one of: {', '.join(DECISIONS)}")
+    for ref, text in learnings.items():
+        check_text(text, f"learnings for {ref}")
     _refuse_broken(org, cycle)
     objectives = _objectives(org, cycle, units)
     known = {o.ref for o in objectives}
@@ -158,7 +161,7 @@ def close_cycle(cycle: str, path: Optional[str] = None, decisions: Optional[dict
             if score is not None:
                 reflection["score"] = score
             if learnings.get(objective.ref):
-                reflection["learnings"] = learnings[objective.ref]
+                reflection["learnings"] = yaml_text(learnings[objective.ref])
             reflection["decision"] = decision
             previous = list(item.values())[-1] if len(item) else None
             keys = list(item.keys())
@@ -169,7 +172,7 @@ def close_cycle(cycle: str, path: Optional[str] = None, decisions: Optional[dict
                 shown = "no score (no data)" if score is None else f"scored {score:g}"
                 note = (f"{cycle} reflection: {shown}; decision {'suggested by okrops' if suggested else 'chosen'}. "
                         "Add learnings: what did we learn? and check the decision (done, carry-over, rewrite, drop).")
-                item.yaml_set_comment_before_after_key("reflection", before=note, indent=_indent(item))
+                item.yaml_set_comment_before_after_key("reflection", before=yaml_comment(note), indent=_indent(item))
             result.reflected.append(Reflected(objective.ref, score, decision, suggested))
         check_schema("okrs", document, file)
         texts[file] = dump_roundtrip(document)
@@ -309,7 +312,7 @@ def open_cycle(cycle: str, path: Optional[str] = None, source: Optional[str] = N
             else:
                 text = f"Carried over from {objective.ref} ({score}); baselines start where it ended."
             document["objectives"].yaml_set_comment_before_after_key(
-                len(document["objectives"]) - 1, before=text, indent=2)
+                len(document["objectives"]) - 1, before=yaml_comment(text), indent=2)
             result.carried.append(Carried(objective.ref, new_ref, decision))
         _carry_initiatives(org, unit, source, cycle, document, new_ids, result)
         if not any(c.new_ref.startswith(f"{unit}/") for c in result.carried):
@@ -390,7 +393,7 @@ def _carry_initiatives(org: Organisation, unit: str, source: str, cycle: str, do
         for milestone in initiative.milestones:
             if not milestone.done:
                 entry = CommentedMap()
-                entry["title"], entry["due"] = milestone.title, milestone.due
+                entry["title"], entry["due"] = yaml_text(milestone.title), milestone.due
                 milestones.append(entry)
         refs = CommentedSeq(key_results)
         refs.fa.set_flow_style()

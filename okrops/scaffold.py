@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Optional
 
 from okrops import __version__
+from okrops.codeowners import HANDLE  # the one handle pattern, used here for --maintainer
 from okrops.errors import UsageError
-
-HANDLE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+from okrops.safetext import check_text, markdown, yaml_comment, yaml_scalar
 
 
 @dataclass
@@ -45,9 +45,18 @@ def slugify(text: str) -> str:
     return slug or "company"
 
 
-def _quote(text: str) -> str:
-    """A YAML double-quoted scalar."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+MAX_NAME = 200  # the schema's maxLength for the organisation's name
+
+
+def check_organisation(name: str) -> str:
+    """The organisation's name when it can be written; a clear refusal otherwise."""
+    check_text(name, "organisation name (--org)")
+    if not name.strip():
+        raise UsageError("the organisation name (--org) is empty; give the organisation's name")
+    if len(name) > MAX_NAME:
+        raise UsageError(f"the organisation name (--org) is {len(name)} characters long; "
+                         f"at most {MAX_NAME} fit (okrs/okrops.yaml: organisation)")
+    return name
 
 
 def files(organisation: str, unit: str, maintainers: list[str], today: dt.date, version: str = __version__) -> dict[str, str]:
@@ -60,9 +69,10 @@ def files(organisation: str, unit: str, maintainers: list[str], today: dt.date, 
     for handle in maintainers:
         if not HANDLE.match(handle):
             raise UsageError(f"{handle!r} is not a git-host handle: write @user or @org/team")
+    check_organisation(organisation)
     this_id, this_name, this_start, this_end = quarter(today)
     next_id, next_name, next_start, next_end = quarter(today, 1)
-    org_text = _quote(organisation)
+    org_text = yaml_scalar(organisation)
     result: dict[str, str] = {}
     result["okrs/okrops.yaml"] = f"""# yaml-language-server: $schema=../schema/config.json
 #
@@ -86,7 +96,7 @@ checkins:
   cadence_days: 7
 
 site:
-  title: {_quote(organisation + " OKRs")}
+  title: {yaml_scalar(organisation + " OKRs")}
 """
     result["okrs/strategy.yaml"] = """# yaml-language-server: $schema=../schema/strategy.json
 #
@@ -101,7 +111,7 @@ strategies:
     title: Customers get value from us in their first week
     description: Replace this with one of your strategic bets for the next one to five years.
 """
-    owner_lines = "".join(f"\n  - {_quote(m)}" for m in maintainers)
+    owner_lines = "".join(f"\n  - {yaml_scalar(m)}" for m in maintainers)
     maintainers_text = f"maintainers:{owner_lines}\n" if maintainers else (
         "# maintainers:      # git-host handles who review changes (used for CODEOWNERS)\n#   - \"@org/team\"\n")
     result[f"okrs/{unit}/unit.yaml"] = f"""# yaml-language-server: $schema=../../schema/unit.json
@@ -114,7 +124,7 @@ kind: company
 {maintainers_text}"""
     result[f"okrs/{unit}/{this_id}.yaml"] = f"""# yaml-language-server: $schema=../../schema/okrs.json
 #
-# {organisation}, {this_name}: example OKRs. Rewrite them; keep the shape.
+# {yaml_comment(organisation)}, {this_name}: example OKRs. Rewrite them; keep the shape.
 # An objective says what will be different; its key results measure it, from a
 # baseline to a target, with real data. Check in with: okrops checkin <ref> <value>
 
@@ -381,7 +391,7 @@ jobs:
 
 
 def readme(organisation: str, unit: str, cycle: str) -> str:
-    return f"""# {organisation} OKRs
+    return f"""# {markdown(organisation)} OKRs
 
 Our objectives and key results, kept as YAML in this repository and changed
 through pull requests. The tool is [okrops](https://pypi.org/project/okrops/).
@@ -472,21 +482,17 @@ def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[
     if not maintainers:
         result.notes.append("no maintainers given: add them to okrs/*/unit.yaml, then run okrops codeowners")
     if git and not _inside_git_work_tree(root):
-        import subprocess
+        from okrops import gitrefs
 
-        done = subprocess.run(["git", "init", "-q", "-b", "main", str(root)], capture_output=True, text=True)
-        if done.returncode == 0:
+        try:
+            gitrefs.git(root, "init", "-q", "-b", "main", paths=[str(root)])
             result.notes.append("initialised a git repository (branch main); review the files and make the first commit")
-        else:
-            result.notes.append(f"git init failed ({done.stderr.strip() or done.returncode}); run it yourself")
+        except gitrefs.GitError as error:
+            result.notes.append(f"git init failed ({error.message}); run it yourself")
     return result
 
 
 def _inside_git_work_tree(folder: Path) -> bool:
-    import subprocess
+    from okrops import gitrefs
 
-    try:
-        done = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=folder, capture_output=True, text=True)
-    except OSError:
-        return True  # no git: nothing to initialise
-    return done.returncode == 0 and done.stdout.strip() == "true"
+    return gitrefs.inside_work_tree(folder)

@@ -166,7 +166,7 @@ def test_cli_markdown_is_a_pull_request_comment(tmp_path):
     assert "### platform · 2026-Q4" in text
     assert "- 🔁 Key result **O1/KR1** target 200 → **150** ⚠️ · _Weekly active stores grow from 100 to 200_" in text
     assert "- ➕ Objective **O3** added: Costs" in text
-    assert "Costs \\| \\<b\\>drop\\</b\\>" in text  # table and HTML characters are escaped
+    assert "Costs \\| &lt;b&gt;drop&lt;/b&gt;" in text  # table and HTML characters are escaped
     assert "<b>" not in text
 
 

@@ -78,7 +78,7 @@ def test_csv_has_one_row_per_key_result(mixed):
 def test_markdown_escapes_user_text(mixed):
     mixed.unit("acme/eng/platform", "Plat|form <b>*bold*</b>")
     text = run("status", "platform", "--repo", str(mixed.root), "--format", "markdown").output
-    assert "Plat\\|form \\<b\\>\\*bold\\*\\</b\\>" in text
+    assert "Plat\\|form &lt;b&gt;\\*bold\\*&lt;/b&gt;" in text
     assert "| Unit | Cycle | Score |" in text
 
 
