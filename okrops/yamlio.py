@@ -7,7 +7,9 @@ Two paths, one meaning:
   stay strings and dates stay ``YYYY-MM-DD`` strings, exactly as ruamel.yaml's
   round-trip loader (YAML 1.2) reads them;
 * the round-trip path (:func:`load_roundtrip`, :func:`dump_roundtrip`) keeps
-  comments, quotes and layout, and is used only for a file that is edited.
+  comments, quotes and layout, for the files ``okrops new`` and the cycle
+  commands write. Check-ins do not use it: they edit values in the text,
+  located with the fast path's parser (:mod:`okrops.yamledit`).
 
 Both refuse what a user may feed them by mistake: binary or non-UTF-8 files,
 huge files, duplicate keys, non-text keys and alias bombs.
