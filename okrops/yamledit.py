@@ -211,7 +211,7 @@ class _Plan:
         self.operations.append((start, end, len(self.operations), new))
 
 
-def set_numbers(text: str, edits: Iterable[Edit], after: Mapping[str, Sequence[str]] = {}) -> str:
+def set_numbers(text: str, edits: Iterable[Edit], after: Optional[Mapping[str, Sequence[str]]] = None) -> str:
     """``text`` with each (mapping path, key, number) of ``edits`` set; the rest byte for byte the same.
 
     ``after[key]`` lists the keys a missing ``key`` goes after, the first present
@@ -221,7 +221,7 @@ def set_numbers(text: str, edits: Iterable[Edit], after: Mapping[str, Sequence[s
     """
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom):]
-    edits = list(edits)
+    after = after or {}
     try:
         old_data = load_fast(body)
     except YamlProblem as problem:
