@@ -12,7 +12,7 @@ from datetime import date
 from typing import Optional
 
 from okrops.findings import DocPath
-from okrops.numbers import finite_or_none
+from okrops.numbers import finite_or_none, is_finite
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,9 @@ class StrategyMap:
 def _finite_fields(entity: object, *names: str) -> None:
     """The model guard: a number that is not finite (validate reports it) is treated as missing."""
     for name in names:
-        setattr(entity, name, finite_or_none(getattr(entity, name)))
+        value = getattr(entity, name)
+        if value is not None and not is_finite(value):
+            setattr(entity, name, None)
 
 
 @dataclass

@@ -24,6 +24,11 @@ def is_number(value: Any) -> bool:
 
 def is_finite(value: Any) -> bool:
     """A number that is not NaN or infinite and fits in a float."""
+    kind = type(value)
+    if kind is float:  # the common cases first: this runs for every number the model holds
+        return value - value == 0.0  # nan and inf give nan
+    if kind is int:
+        return -LARGEST <= value <= LARGEST
     if not is_number(value):
         return False
     if isinstance(value, int):

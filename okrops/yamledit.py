@@ -87,7 +87,7 @@ def line_break_problem(text: str) -> Optional[tuple[int, str]]:
     LS and PS are named on their own: libyaml (YAML 1.1) takes them for line
     breaks where YAML 1.2 readers (editors, other tools) read them as text.
     """
-    unusual = _UNUSUAL.search(text)
+    unusual = None if text.isascii() else _UNUSUAL.search(text)
     if unusual:
         line = _line_of(text, unusual.start())
         name = _BREAK_NAMES[unusual.group()]
