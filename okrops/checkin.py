@@ -2,10 +2,12 @@
 
 All or nothing: every request is checked before a file is touched; values are
 edited in the text itself, found with the parser validate reads with (the rest
-of each file stays byte-for-byte the same, see :mod:`okrops.yamledit`), and
-files are written atomically; the commit holds only the files edited here,
-through a private index, so other staged changes stay staged and uncommitted;
-when the commit fails (a hook rejects it, say) every file is restored exactly.
+of each file stays byte-for-byte the same, see :mod:`okrops.yamledit`); the
+commit holds only the files edited here, so other staged changes stay staged
+and uncommitted. The commit itself is a transaction (:mod:`okrops.gitcommit`):
+under okrops' own lock the files are read again and edited, committed on git's
+plumbing and the branch moved with a compare-and-swap; a failing hook, a
+signal, a held index.lock or a full disk leaves the repository exactly as it was.
 
 The commit message is for people (subject and body) and for tools (one group
 of git trailers per key result, see :mod:`okrops.gitlog`).
@@ -17,13 +19,12 @@ import csv
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from okrops import gitlog, numbers
+from okrops import gitcommit, gitlog, gitrepo, numbers
+from okrops.checkin_dates import check_date, git_date, parse_date  # noqa: F401 - part of this module's API
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.model import KeyResult, Organisation, StrategyMap
 
@@ -404,102 +405,72 @@ def _edits_by_file(changes: list[Change]) -> dict[str, list[tuple[tuple, str, An
     return files
 
 
-# --- git -----------------------------------------------------------------------
+# --- the commit ------------------------------------------------------------------
 
 
-def open_repo(root: str):
-    import git
+class _Session:
+    """One check-in's read-modify-write, made from the files as they are under the lock, on every attempt."""
 
-    try:
-        return git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GitStateError(f"{root} is not in a git repository: check-ins are commits; run 'git init' first") from None
+    def __init__(self, org: Organisation, requests: list[Request], repo: gitrepo.Repo):
+        self.org, self.requests, self.repo = org, requests, repo
+        self.changes: list[Change] = []
+        self.files: list[str] = []
+        self.subject = self.message = ""
 
+    def prepare(self, attempt: gitcommit.Attempt) -> gitcommit.Content:
+        fresh = _reload(self.org, [r.ref for r in self.requests])
+        changes = resolve(fresh, self.requests)
+        root = Path(fresh.root)
+        edits = _edits_by_file(changes)
+        top = os.path.realpath(self.repo.toplevel)
+        rel = {file: Path(os.path.relpath(os.path.realpath(root / file), top)).as_posix() for file in edits}
+        attempt.require_clean(list(rel.values()))
+        originals: dict[str, bytes] = {}
+        new_texts: dict[Path, str] = {}
+        for file, file_edits in edits.items():
+            raw = originals[rel[file]] = attempt.read(rel[file])
+            new_texts[root / file] = _edited(raw, file_edits, file)
+        _check_new_texts(new_texts, root)
+        self.subject, self.message = build_message(changes)
+        self.changes, self.files = changes, list(rel.values())
+        files = {rel[file]: new_texts[root / file].encode("utf-8") for file in edits}
+        return gitcommit.Content(files, originals, self.message, self.subject, self.trailers_kept)
 
-def operation_in_progress(repo) -> Optional[str]:
-    git_dir = Path(repo.git_dir)
-    for marker, what in (("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("rebase-apply", "a rebase or am"),
-                         ("REBASE_HEAD", "a rebase"), ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert"),
-                         ("BISECT_LOG", "a bisect")):
-        if (git_dir / marker).exists():
-            return what
-    return None
-
-
-def check_repo_state(repo, files: list[str]) -> None:
-    """Refuse when a merge or rebase is in progress, HEAD has no commit, or a target file is not clean."""
-    what = operation_in_progress(repo)
-    if what:
-        raise GitStateError(f"{what} is in progress in {repo.working_tree_dir}: finish or abort it, then check in")
-    if not repo.head.is_valid():
-        raise GitStateError("the repository has no commit yet: commit the OKR files first, then check in")
-    status = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *files)
-    dirty = []
-    for entry in status.split("\0"):
-        if len(entry) > 3:
-            dirty.append(f"{entry[3:]} ({_status_words(entry[:2])})")
-    if dirty:
-        raise GitStateError(
-            "uncommitted changes in " + ", ".join(dirty) + ": a check-in commits whole files, so commit or "
-            "discard those changes first (git diff shows them)")
-
-
-def _status_words(code: str) -> str:
-    if code == "??":
-        return "not committed yet"
-    words = []
-    if code[0] not in " ?":
-        words.append("staged")
-    if code[1] not in " ?":
-        words.append("modified")
-    return " and ".join(words) or "changed"
-
-
-def parse_date(text: Optional[str]) -> Optional[str]:
-    """``--date`` (YYYY-MM-DD or an ISO date and time) as an ISO timestamp for git; None when not given."""
-    if not text:
+    def trailers_kept(self, final: str) -> Optional[str]:
+        """A hook may add to the message (a Change-Id, a sign-off) but not change the check-in's trailers."""
+        ours, theirs = (_okr_trailers(self.repo, text) for text in (self.message, final))
+        if ours != theirs:
+            return ("a prepare-commit-msg or commit-msg hook changed the check-in's Okr- trailers, so the commit "
+                    "would not say what the files say; change the hook to leave them as they are")
         return None
+
+
+def _okr_trailers(repo: gitrepo.Repo, message: str) -> list[str]:
+    out = repo.out("interpret-trailers", "--parse", input=message.encode("utf-8"))
+    return [line for line in out.splitlines() if line.lower().startswith("okr-")]
+
+
+def _reload(org: Organisation, refs: list[str]) -> Organisation:
+    """The key results' files as they are now (under the lock), not as they were when ``org`` was loaded."""
+    fresh = load_for(refs, org.root)
+    if fresh is None:
+        from okrops.repository import load
+
+        fresh = load(org.root).organisation
+        if fresh is None:
+            raise CheckinError("okrs/okrops.yaml has errors: run okrops validate, fix them, then try again")
+    return fresh
+
+
+def _edited(raw: bytes, edits: list[tuple[tuple, str, Any]], file: str) -> str:
+    from okrops.yamlio import YamlProblem, decode
+
     try:
-        if len(text.strip()) == 10:
-            day = date.fromisoformat(text.strip())
-            moment = datetime.combine(day, time(12, 0)).astimezone()
-        else:
-            moment = datetime.fromisoformat(text.strip())
-            if moment.tzinfo is None:
-                moment = moment.astimezone()
-    except ValueError:
-        raise UsageError(f"invalid date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]") from None
-    return git_date(moment)
-
-
-def git_date(moment: datetime) -> str:
-    """A timezone-aware datetime in git's internal date format, ``<unix seconds> +HHMM``."""
-    offset = moment.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "-" if minutes < 0 else "+"
-    minutes = abs(minutes)
-    return f"{int(moment.timestamp())} {sign}{minutes // 60:02d}{minutes % 60:02d}"
-
-
-def _commit_files(repo, rel_files: list[str], message: str, author, author_date, commit_date):
-    """Commit ``rel_files`` as they are on disk on top of HEAD, through a private index; return the commit."""
-    from git import IndexFile
-
-    fd, index_path = tempfile.mkstemp(prefix="okrops-index-", dir=repo.git_dir)
-    os.close(fd)
-    try:
-        repo.git.read_tree("HEAD", env={"GIT_INDEX_FILE": index_path})
-        index = IndexFile(repo, index_path)
-        index.add(rel_files)
-        kwargs = {}
-        if author is not None:
-            kwargs["author"] = kwargs["committer"] = author
-        commit = index.commit(message, parent_commits=[repo.head.commit], head=False,
-                              author_date=author_date, commit_date=commit_date, **kwargs)
-    finally:
-        if os.path.exists(index_path):
-            os.unlink(index_path)
-    return commit
+        text = decode(raw)
+    except YamlProblem as problem:
+        raise CheckinError(f"{file}: {problem.message}") from None
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    return bom + edit_text(text, edits, file)
 
 
 def checkin(
@@ -512,80 +483,43 @@ def checkin(
     remote: str = "origin",
     author: Optional[tuple[str, str]] = None,
     commit_date: Optional[str] = None,
+    allow_before_cycle: bool = False,
 ) -> Result:
-    """Check in ``requests`` as one commit; update ``org``'s key results on success.
+    """Check in ``requests`` as one commit, all or nothing; update ``org``'s key results on success.
 
-    ``when`` back-dates the author date (``--date``); ``author`` (name, email)
-    and ``commit_date`` default to git's configuration and now.
+    ``when`` back-dates the author date (``--date``; refused in the future or before a
+    key result's cycle unless ``allow_before_cycle``); ``author`` (name, email) and
+    ``commit_date`` default to git's configuration and now. Without ``author``, git must
+    have an explicit identity. See :mod:`okrops.gitcommit` for how the commit is made.
     """
-    from git import Actor
-    from git.exc import GitCommandError, HookExecutionError
-
-    changes = resolve(org, requests)
-    repo = open_repo(org.root)
-    toplevel = Path(repo.working_tree_dir).resolve()
-    root = Path(org.root).resolve()
-    edits = _edits_by_file(changes)
-    rel_files = [(root / f).relative_to(toplevel).as_posix() for f in edits]
-    check_repo_state(repo, rel_files)
-    if branch:
-        _check_branch(repo, branch)
-
-    # Everything is checked: compute the new texts before writing anything.
-    originals: dict[Path, bytes] = {}
-    new_texts: dict[Path, str] = {}
-    from okrops.yamlio import YamlProblem, decode
-
-    for file, file_edits in edits.items():
-        path = root / file
-        raw = path.read_bytes()
-        try:
-            text = decode(raw)
-        except YamlProblem as problem:
-            raise CheckinError(f"{file}: {problem.message}") from None
-        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-        originals[path] = raw
-        new_texts[path] = bom + edit_text(text, file_edits, file)
-    _check_new_texts(new_texts, root)
-
-    subject, message = build_message(changes)
-    actor = Actor(*author) if author else None
-    author_date = when  # None: GitPython takes GIT_AUTHOR_DATE or now, like git
-    previous_head = repo.head.reference if not repo.head.is_detached else None
-    previous_commit = repo.head.commit
-    written: list[Path] = []
-    from okrops.yamlio import write_atomic
-
+    requests = list(requests)
+    check_date(org, resolve(org, requests), when, commit_date, allow_before_cycle)  # refuse early, before the lock
     try:
-        for path, text in new_texts.items():
-            write_atomic(path, text)
-            written.append(path)
-        commit = _commit_files(repo, rel_files, message, actor, author_date, commit_date)
+        repo = gitrepo.discover(org.root)
+        ident = gitrepo.identity(repo, author, when, commit_date)
         if branch:
-            new_branch = repo.create_head(branch, commit)
-            repo.head.reference = new_branch
-        else:
-            repo.head.set_commit(commit, logmsg=f"commit: {subject}")
-    except (HookExecutionError, GitCommandError, OSError, ValueError) as exc:
-        _restore(originals, written)
-        if branch and branch in repo.heads and repo.heads[branch].commit != previous_commit:
-            if previous_head is not None:
-                repo.head.reference = previous_head
-            repo.delete_head(branch, force=True)
+            gitrepo.check_branch_name(repo, branch)
+        if push:
+            gitrepo.check_remote(repo, remote)
+        session = _Session(org, requests, repo)
+        outcome = gitcommit.commit_files(repo, session.prepare, ident=ident, branch=branch)
+    except gitrepo.RepositoryStateError as exc:
+        raise GitStateError(exc.message) from None
+    except gitrepo.CommitError as exc:
         raise CommitFailed(f"the commit failed, so the files were restored and nothing was checked in: "
-                           f"{_git_error_text(exc)}") from None
-    except BaseException:
-        _restore(originals, written)
-        raise
-    # The commit holds exactly these files: make the real index agree, leaving other staged changes alone.
-    repo.git.reset("-q", "HEAD", "--", *rel_files)
-    for change in changes:
-        change.kr.current = change.value
+                           f"{exc.message}") from None
+    changes = []
+    for change in session.changes:
+        kr = org.key_results.get(change.ref, change.kr)
+        kr.current = change.value
         if change.confidence is not None:
-            change.kr.confidence = change.confidence
-    result = Result(commit.hexsha, subject, message, changes, rel_files, branch)
+            kr.confidence = change.confidence
+        changes.append(Change(kr, change.value, change.confidence, change.note, change.previous,
+                              change.previous_confidence))
+    result = Result(outcome.commit, session.subject, session.message, changes, session.files, branch)
     if push:
-        _push(repo, remote, branch or (previous_head.name if previous_head is not None else None), result)
+        pushed = branch or (outcome.head.ref.removeprefix("refs/heads/") if outcome.head.ref else None)
+        _push(repo, remote, pushed, result)
     return result
 
 
@@ -605,47 +539,9 @@ def _check_new_texts(new_texts: dict[Path, str], root: Path) -> None:
             raise CheckinError(f"{rel}: the edited file would break the schema ({problems}); nothing was written")
 
 
-def _check_branch(repo, branch: str) -> None:
-    import git
-
-    if not re.match(r"^[A-Za-z0-9._/-]+$", branch) or branch.startswith("-") or ".." in branch:
-        raise UsageError(f"invalid branch name {branch!r}")
-    try:
-        repo.git.check_ref_format("--branch", branch)
-    except git.GitCommandError:
-        raise UsageError(f"invalid branch name {branch!r}") from None
-    if branch in repo.heads:
-        raise UsageError(f"branch {branch!r} already exists: pick a new name for this check-in's pull request")
-
-
-def _restore(originals: dict[Path, bytes], written: list[Path]) -> None:
-    from okrops.yamlio import write_atomic
-
-    for path in written:
-        write_atomic(path, originals[path].decode("utf-8"))
-
-
-def _git_error_text(exc: BaseException) -> str:
-    from git.exc import GitCommandError, HookExecutionError
-
-    if isinstance(exc, HookExecutionError):
-        detail = (exc.stderr or exc.stdout or "").strip().strip("'").strip()
-        detail = detail.replace("stderr: ", "").replace("stdout: ", "").strip().strip("'").strip()
-        hook = str(exc.command[0]).rsplit("/", 1)[-1] if exc.command else "hook"
-        return f"the {hook} hook rejected it" + (f": {detail}" if detail else "")
-    if isinstance(exc, GitCommandError):
-        return (exc.stderr or str(exc)).strip()
-    return str(exc)
-
-
-def _push(repo, remote: str, branch: Optional[str], result: Result) -> None:
-    import git
-
+def _push(repo: gitrepo.Repo, remote: str, branch: Optional[str], result: Result) -> None:
     if branch is None:
         result.push_error = "HEAD is detached: push the commit yourself"
         return
-    try:
-        repo.git.push("--set-upstream", remote, f"{branch}:{branch}")
-        result.pushed = True
-    except git.GitCommandError as exc:
-        result.push_error = (exc.stderr or str(exc)).strip().replace("stderr: ", "").strip("'").strip()
+    result.push_error = gitrepo.push(repo, remote, branch)
+    result.pushed = not result.push_error

@@ -155,7 +155,8 @@ def _rules_text(rules) -> str:
     for rule in rules.values():
         options = ", ".join(f"{k}={v!r}" if not isinstance(v, list) else f"{k}=[{len(v)} items]"
                             for k, v in rule.options.items())
-        lines.append(f"{rule.id} ({rule.severity.label}; {rule.scope.replace('_', ' ')})"
+        severity = rule.severity.label if rule.on_by_default else f"off by default, {rule.severity.label} when on"
+        lines.append(f"{rule.id} ({severity}; {rule.scope.replace('_', ' ')})"
                      + (f"  options: {options}" if options else ""))
         lines.append(f"    why: {rule.rationale}")
         lines.append(f"    fix: {rule.hint}")

@@ -40,13 +40,18 @@ def _load(path: Optional[str]):
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
 @click.option("--cycle", metavar="CYCLE", help="With --interactive: the cycle (default: the one running today).")
-@click.option("--date", "when", metavar="DATE", help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time).")
+@click.option("--date", "when", metavar="DATE",
+              help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time); not in the future, "
+                   "not before the key result's cycle starts.")
+@click.option("--allow-before-cycle", is_flag=True,
+              help="With --date: accept a date before the key result's cycle starts (a deliberate back-fill).")
 @click.option("--branch", metavar="NAME", help="Commit on a new branch NAME (for a pull request) and switch to it.")
 @click.option("--push", is_flag=True, help="Push the commit's branch to --remote after committing.")
 @click.option("--remote", default="origin", show_default=True, help="The remote for --push.")
 @_repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
-def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, branch, push, remote, path, today) -> None:
+def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, allow_before_cycle, branch, push, remote,
+            path, today) -> None:
     """Record new values of key results: edit the YAML and make one commit.
 
     The value (and confidence) are written into the key result's YAML file, leaving the
@@ -55,8 +60,11 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
     edited files are committed; other staged changes stay staged.
 
     Refuses, writing nothing, when a target file has uncommitted changes, a merge or rebase is
-    in progress, a reference is unknown, a value is not a number or a confidence is outside 0..1.
-    When the commit fails (a hook rejects it), the files are restored exactly.
+    in progress, a reference is unknown, a value is not a number, a confidence is outside 0..1,
+    git has no user.name and user.email, or --date is in the future or before the cycle.
+    All or nothing: when the commit fails (a hook rejects it, the disk is full, Ctrl-C), the
+    repository is left exactly as it was. Check-ins running at the same time take turns (one
+    waits up to OKROPS_LOCK_TIMEOUT seconds, default 30, for another to finish).
 
     Exit status: 0 checked in, 1 the commit or the push failed, 2 refused (nothing written).
 
@@ -91,7 +99,8 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
                              "or use --from FILE or --interactive (see okrops checkin --help)")
         org = core.load_for([ref], path) or _load(path)
         requests = [core.Request(ref, value, confidence, note)]
-    result = core.checkin(org, requests, when=when_iso, branch=branch, push=push, remote=remote)
+    result = core.checkin(org, requests, when=when_iso, branch=branch, push=push, remote=remote,
+                          allow_before_cycle=allow_before_cycle)
     click.echo(f"[{result.commit[:10]}] {result.subject}")
     if len(result.changes) > 1:
         for change in result.changes:

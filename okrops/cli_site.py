@@ -33,12 +33,26 @@ def site() -> None:
 
 @site.command("build")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Output folder (default: public/ at the repository root, git-ignored).")
+              help="Output folder (default: public/ at the repository root, git-ignored). Every build empties it, so "
+                   "it must be new, empty or an earlier okrops build.")
 @click.option("--strict", is_flag=True, help="Fail on any warning (broken links, OKR errors).")
+@click.option("--partial", is_flag=True,
+              help="Build even when OKR files that decide what is public cannot be read; what they hold stays out.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages.")
 @_repo_option
-def build(out_dir: Optional[str], strict: bool, verbose: bool, repo: Optional[str]) -> None:
+def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, repo: Optional[str]) -> None:
     """Build the static site.
+
+    Private units and objectives never reach the site. When a file that decides what is public
+    cannot be read (a unit.yaml or cycle file with a YAML or schema error, a missing or misspelt
+    unit.yaml, a symbolic link), what it holds is treated as private and the build fails, naming
+    each file and line; --partial builds the site without those parts.
+
+    The output folder is emptied on every build: the repository, a folder holding it, okrs/, the
+    site sources, and folders holding files okrops did not write are refused. Each build writes a
+    .okrops-build marker into its folder so that the next one recognises it.
+
+    Exit status: 0 built, 1 the build failed, 2 refused (nothing written).
 
     \b
     Example:
@@ -49,7 +63,7 @@ def build(out_dir: Optional[str], strict: bool, verbose: bool, repo: Optional[st
 
     setup_logging(verbose)
     root = _find_repo(repo)
-    output = build_site(root, out_dir, strict=strict)
+    output = build_site(root, out_dir, strict=strict, partial=partial)
     click.echo(f"site built in {output}", err=True)
 
 

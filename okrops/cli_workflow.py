@@ -38,10 +38,12 @@ def _root(path: Optional[str]) -> Path:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
 @click.option("--fail-on-flags", is_flag=True, help="Exit 1 when a change is flagged for reviewers (a warning).")
+@click.option("--show-private", is_flag=True,
+              help="markdown: show the titles, texts and values of private OKRs too (default: only that they changed).")
 @_repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY",
               help="Judge 'mid-cycle' as of this date (also OKROPS_TODAY).")
-def diff(base, head, output_format, output, fail_on_flags, path, today) -> None:
+def diff(base, head, output_format, output, fail_on_flags, show_private, path, today) -> None:
     """Show what changed in the OKRs between two git refs, in OKR terms.
 
     Objectives and key results added, removed or reworded; targets, baselines, owners,
@@ -49,6 +51,11 @@ def diff(base, head, output_format, output, fail_on_flags, path, today) -> None:
     about: a target lowered or a baseline moved mid-cycle, a key result turned into a task,
     an objective unlinked from strategy, a private OKR made public, an OKR dropped
     mid-cycle.
+
+    Private OKRs (private objectives, those of private units or of units whose unit.yaml cannot
+    be read, initiatives that move only private key results) are marked private everywhere. A
+    pull-request comment may be read more widely than the files, so the markdown lists them
+    with a lock and without their titles, texts or values unless --show-private is given.
 
     BASE defaults to the merge base of HEAD with the default branch; HEAD defaults to the
     working tree (uncommitted changes included).
@@ -63,7 +70,7 @@ def diff(base, head, output_format, output, fail_on_flags, path, today) -> None:
     from okrops import diff as diff_module
 
     result = diff_module.diff_refs(path, base, head, clock.today(today))
-    text = diff_module.render(result, output_format)
+    text = diff_module.render(result, output_format, show_private)
     if output:
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:

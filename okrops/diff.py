@@ -8,6 +8,13 @@ for what reviewers should look at: goalposts moved mid-cycle, a key result
 turned into a task, an objective unlinked from strategy, a private OKR made
 public, an OKR dropped mid-cycle. Renderers turn it into Markdown (a pull
 request comment), JSON or text.
+
+Every change knows whether it is about something private (a private objective, an
+objective of a private unit or of one whose unit.yaml cannot be read, an initiative
+that moves only private key results), on either side of the diff. A pull-request
+comment may be read more widely than the files, so the Markdown marks those changes
+with a lock and, unless asked to show them, lists only that they changed: no titles,
+texts or values.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
-from okrops.model import KeyResult, Objective, Organisation
+from okrops.model import UNKNOWN, KeyResult, Objective, Organisation, is_public
 from okrops.safetext import json_dumps, markdown, markdown_code, terminal_line
 
 MARKER = "<!-- okrops-diff -->"
@@ -68,6 +75,7 @@ class Change:
     unit: str = ""
     cycle: str = ""
     flags: list[Flag] = dc_field(default_factory=list)
+    private: bool = False  # about something private at the base or at the head
 
     @property
     def checkin(self) -> bool:
@@ -255,7 +263,25 @@ def compare(old: Optional[Organisation], new: Optional[Organisation], today: dat
         elif before is not None and after is not None:
             _compare_objective(before, after, started(after.cycle), running(after.cycle), changes)
     _compare_initiatives(old, new, broken, changes)
+    for change in changes:
+        change.private = any(_private_in(org, change) for org in (old, new) if org is not None)
     return result
+
+
+def _private_in(org: Organisation, change: Change) -> bool:
+    """True when ``change`` is about something private in ``org`` (False when ``org`` does not hold it)."""
+    if change.kind == "objective":
+        objective = org.objectives.get(change.ref)
+        return objective is not None and org.is_private_objective(objective)
+    if change.kind == "key_result":
+        return change.ref in org.key_results and org.is_private_key_result(change.ref)
+    if change.kind == "initiative":
+        cycle_file = org.cycle_files.get((change.unit, change.cycle))
+        found = [i for i in (cycle_file.initiatives if cycle_file else []) if i.ref == change.ref]
+        return bool(found) and org.is_private_initiative(found[0])
+    if change.kind in ("unit", "kpi"):
+        return change.unit in org.units and org.is_private_unit(change.unit)
+    return False
 
 
 def _ordered(old: dict, new: dict) -> list[str]:
@@ -302,6 +328,12 @@ def _compare_units(old, new, broken, changes) -> None:
             changes.append(Change("removed", "unit", slug, a.name, file=a.source.file, unit=slug))
             continue
         if a.source.file in broken or b.source.file in broken:
+            if a.visibility == UNKNOWN and is_public(b.visibility) and not new.is_private_unit(slug):
+                changes.append(Change("changed", "unit", slug, b.name, field="visibility", old=a.visibility,
+                                      new=b.visibility, file=b.source.file, unit=slug, flags=[Flag(
+                                          "made-public", "warning", f"unit {slug} could not be read before, so it "
+                                          "counted as private; now it is public: its OKRs, and those of the units "
+                                          "below it, will appear on the site")]))
             continue
         for name, x, y in (("name", a.name, b.name), ("kind", a.kind, b.kind), ("folder", a.folder, b.folder),
                            ("maintainers", a.maintainers, b.maintainers), ("visibility", a.visibility, b.visibility)):
@@ -520,11 +552,12 @@ _FIELD_LABEL = {"measure_unit": "unit of measure", "data_source": "data source",
                 "parent": "parent", "healthy": "healthy band", "warning": "warning band"}
 
 
-def render(result: Diff, output_format: str) -> str:
+def render(result: Diff, output_format: str, show_private: bool = False) -> str:
+    """``output_format`` is markdown, json or text; only markdown withholds private text (see render_markdown)."""
     if output_format == "json":
         return json_dumps(result.as_dict(), indent=2, default=str)
     if output_format == "markdown":
-        return render_markdown(result)
+        return render_markdown(result, show_private)
     return render_text(result)
 
 
@@ -562,7 +595,7 @@ def render_text(result: Diff) -> str:
         else:
             detail = f" ({_fmt(c.new if c.action == 'added' else c.old)})" if (c.new or c.old) and c.kind == "key_result" else ""
             text = f"{symbol[c.action]} {kind} {c.ref}: {c.title}{detail}"
-        lines.append(text)
+        lines.append(text + (" (private)" if c.private else ""))
         for f in c.flags:
             lines.append(f"    {'!' if f.level == 'warning' else 'i'} {f.label}: {f.message}")
     return "\n".join(terminal_line(line) for line in lines)
@@ -572,19 +605,32 @@ def _md(text: Any) -> str:
     return markdown(_fmt(text))
 
 
-def render_markdown(result: Diff) -> str:
-    """A pull-request comment: a one-line summary, what needs attention, then the changes by unit and cycle."""
+LOCK = "🔒"
+
+
+def render_markdown(result: Diff, show_private: bool = False) -> str:
+    """A pull-request comment: a one-line summary, what needs attention, then the changes by unit and cycle.
+
+    Changes about private OKRs carry a lock and "(private)". Unless ``show_private``, they
+    are listed without their titles, texts and values (the comment may be read by more
+    people than the files): the reference, what kind of change, and which fields.
+    """
+    withhold = not show_private
     lines = [MARKER, "## OKR changes", ""]
     lines.append(f"**{_md(_summary_words(result))}** · comparing {_md(result.head)} with {_md(result.base)}")
     lines.append("")
     for note in result.notes:
         lines.append(f"> [!NOTE]\n> {_md(note)}\n")
+    private = sum(1 for c in result.changes if c.private)
+    if private:
+        lines.append(_private_note(private, withhold))
     flagged = result.flags
     if flagged:
         lines += ["### ⚠️ For reviewers", ""]
         for c, f in flagged:
             icon = "⚠️" if f.level == "warning" else "ℹ️"
-            lines.append(f"- {icon} **{_md(f.label)}** · {markdown_code(c.ref)}: {_md(f.message)}")
+            message = "details withheld" if c.private and withhold else _md(f.message)
+            lines.append(f"- {icon} **{_md(f.label)}** · {markdown_code(c.ref)}{_lock(c)}: {message}")
         lines.append("")
     if not result.changes:
         lines.append("No objectives, key results or settings changed.")
@@ -592,28 +638,77 @@ def render_markdown(result: Diff) -> str:
     general = [c for c in result.changes if c.kind not in ("objective", "key_result", "initiative")]
     if general:
         lines += ["### Organisation", ""]
+        lines += _private_lines([c for c in general if c.private]) if withhold else []
         for c in general:
-            lines.append(_md_line(c))
+            if not (c.private and withhold):
+                lines.append(_md_line(c))
         lines.append("")
     groups: dict[tuple[str, str], list[Change]] = {}
     for c in result.changes:
         if c.kind in ("objective", "key_result", "initiative"):
             groups.setdefault((c.unit, c.cycle), []).append(c)
     for (unit, cycle), items in groups.items():
-        lines += [f"### {_md(unit)} · {_md(cycle)}", ""]
-        lines += _md_lines([i for i in items if not i.checkin])
-        checkins = [i for i in items if i.checkin]
-        if checkins:
-            lines += ["", "<details><summary>Check-ins: " + f"{len({c.ref for c in checkins})} key result"
-                      + ("s" if len({c.ref for c in checkins}) != 1 else "") + " updated</summary>", "",
-                      "| Key result | | Before | After |", "|---|---|---:|---:|"]
-            for c in checkins:
-                lines.append(f"| {markdown_code(c.ref.split('/', 2)[-1])} {_md(c.title)} | {_md(c.field)} | {_md(c.old)} | "
-                             f"{_md(c.new)} |")
-            lines += ["", "</details>"]
+        lines += [f"### {_md(unit)} · {_md(cycle)}{' ' + LOCK if all(i.private for i in items) else ''}", ""]
+        hidden = [i for i in items if i.private and withhold]
+        shown = [i for i in items if not (i.private and withhold)]
+        lines += _private_lines(hidden)
+        lines += _md_lines([i for i in shown if not i.checkin])
+        lines += _checkin_table([i for i in shown if i.checkin])
         lines.append("")
     lines.append("<sub>Generated by `okrops diff`. Scores and status are derived; only the YAML is reviewed.</sub>")
     return "\n".join(lines) + "\n"
+
+
+def _private_note(count: int, withhold: bool) -> str:
+    what = f"{count} change{'s' if count != 1 else ''} concern{'s' if count == 1 else ''} private OKRs"
+    if withhold:
+        return (f"> {LOCK} {what}: they are marked {LOCK} and listed without their titles, texts or values, because "
+                "this comment may be read by people who cannot read the files. `okrops diff --show-private` shows "
+                "them.\n")
+    return (f"> {LOCK} {what}, shown in full (`--show-private`) and marked {LOCK}: post this comment only where "
+            "everyone may read them.\n")
+
+
+def _lock(c: Change) -> str:
+    return f" {LOCK} (private)" if c.private else ""
+
+
+def _private_lines(items: list[Change]) -> list[str]:
+    """One line per private entity: what kind of change and which fields, no titles, texts or values."""
+    order: list[tuple[str, str]] = []
+    what: dict[tuple[str, str], list[str]] = {}
+    warned: set[tuple[str, str]] = set()
+    for c in items:
+        key = (c.kind, c.ref)
+        if key not in what:
+            order.append(key)
+            what[key] = []
+        word = c.action if c.action != "changed" else _FIELD_LABEL.get(c.field, c.field)
+        if word not in what[key]:
+            what[key].append(word)
+        if any(f.level == "warning" for f in c.flags):
+            warned.add(key)
+    lines = []
+    for kind, ref in order:
+        short = ref.split("/", 2)[-1] if kind in ("objective", "key_result", "initiative") else ref
+        indent = "  " if kind == "key_result" else ""
+        words = what[(kind, ref)]
+        summary = words[0] if words[0] in ("added", "removed") else "changed: " + ", ".join(_md(w) for w in words)
+        warn = " ⚠️" if (kind, ref) in warned else ""
+        lines.append(f"{indent}- {LOCK} {_KIND_LABEL.get(kind, kind)} **{_md(short)}** (private) {summary}{warn}")
+    return lines
+
+
+def _checkin_table(checkins: list[Change]) -> list[str]:
+    if not checkins:
+        return []
+    count = len({c.ref for c in checkins})
+    lines = ["", f"<details><summary>Check-ins: {count} key result{'s' if count != 1 else ''} updated</summary>", "",
+             "| Key result | | Before | After |", "|---|---|---:|---:|"]
+    for c in checkins:
+        lines.append(f"| {markdown_code(c.ref.split('/', 2)[-1])} {_md(c.title)}{_lock(c)} | {_md(c.field)} | {_md(c.old)} | "
+                     f"{_md(c.new)} |")
+    return lines + ["", "</details>"]
 
 
 def _md_lines(items: list[Change]) -> list[str]:
@@ -641,7 +736,7 @@ def _md_lines(items: list[Change]) -> list[str]:
         indent = "  " if first.kind == "key_result" else ""
         warn = " ⚠️" if any(f.level == "warning" for c in changes for f in c.flags) else ""
         parts = [f"{_md(_FIELD_LABEL.get(c.field, c.field))} {_md(c.old)} → **{_md(c.new)}**" for c in changes]
-        lines.append(f"{indent}- 🔁 {kind} **{_md(short)}** {'; '.join(parts)}{warn} · _{_md(first.title)}_")
+        lines.append(f"{indent}- 🔁 {kind} **{_md(short)}**{_lock(first)} {'; '.join(parts)}{warn} · _{_md(first.title)}_")
     return lines
 
 
@@ -649,7 +744,7 @@ def _md_line(c: Change) -> str:
     short = c.ref.split("/", 2)[-1] if c.kind in ("objective", "key_result", "initiative") else c.ref
     kind = _KIND_LABEL.get(c.kind, c.kind)
     indent = "  " if c.kind == "key_result" else ""
-    warn = " ⚠️" if any(f.level == "warning" for f in c.flags) else ""
+    warn = (" ⚠️" if any(f.level == "warning" for f in c.flags) else "") + _lock(c)
     if c.action == "added":
         extra = f" ({_md(c.new)})" if c.kind == "key_result" and c.new else ""
         return f"{indent}- ➕ {kind} **{_md(short)}** added: {_md(c.title)}{extra}{warn}"

@@ -14,6 +14,17 @@ from typing import Optional
 from okrops.findings import DocPath
 from okrops.numbers import finite_or_none, is_finite
 
+PUBLIC = "public"
+PRIVATE = "private"
+# The visibility of a unit whose unit.yaml is missing or cannot be read: nobody can say it is
+# public, so it is treated as private (with everything below it) until the file is fixed.
+UNKNOWN = "unknown"
+
+
+def is_public(visibility: str) -> bool:
+    """Only what says ``public``, exactly, is public: anything else (private, unknown, a typo) is not."""
+    return visibility == PUBLIC
+
 
 @dataclass(frozen=True)
 class Source:
@@ -69,6 +80,7 @@ class Config:
     cadence_days: int = 7
     scoring: ScoringSettings = field(default_factory=ScoringSettings)
     lint_rules: dict = field(default_factory=dict)
+    lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     site: dict = field(default_factory=dict)
     source: Source = Source("okrs/okrops.yaml")
 
@@ -152,11 +164,17 @@ class Unit:
     children: list[str] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     lint_rules: dict = field(default_factory=dict)
+    lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     source: Source = Source("")
 
     @property
     def depth(self) -> int:
         return self.folder.count("/")
+
+    @property
+    def is_private(self) -> bool:
+        """Private, or of unknown visibility (the unit alone; see :meth:`Organisation.is_private_unit`)."""
+        return not is_public(self.visibility)
 
 
 @dataclass
@@ -223,6 +241,11 @@ class Objective:
     def aspirational(self) -> bool:
         return self.type == "aspirational"
 
+    @property
+    def is_private(self) -> bool:
+        """Private, or of unknown visibility (the objective alone, not its unit)."""
+        return not is_public(self.visibility)
+
 
 @dataclass
 class Milestone:
@@ -255,6 +278,15 @@ class CycleFile:
 
 
 @dataclass
+class Unreadable:
+    """A file or folder holding OKRs that could not be read (a schema error, a refused name or link)."""
+
+    path: str  # relative to the repository root
+    holds: str  # what it would hold, e.g. "unit platform and everything below it"
+    unit: Optional[str] = None  # the unit it belongs to; for a unit's own file, the unit above it
+
+
+@dataclass
 class Organisation:
     """A loaded OKR repository."""
 
@@ -267,6 +299,9 @@ class Organisation:
     objectives: dict[str, Objective] = field(default_factory=dict)
     key_results: dict[str, KeyResult] = field(default_factory=dict)
     broken_files: set[str] = field(default_factory=set)
+    # Files and folders that hold OKRs okrops could not read for certain: their visibility is
+    # unknown, so what they hold is private (see okrops.site.view).
+    unreadable: list["Unreadable"] = field(default_factory=list)
 
     # -- navigation ---------------------------------------------------------
     def roots(self) -> list[Unit]:
@@ -291,9 +326,36 @@ class Organisation:
         return result
 
     def is_private_unit(self, slug: str) -> bool:
-        """True if the unit or any unit above it is private."""
-        chain = [slug, *self.ancestors(slug)]
-        return any(self.units[s].visibility == "private" for s in chain if s in self.units)
+        """True if the unit or any unit above it is private or of unknown visibility, or is not known at all."""
+        seen: set[str] = set()
+        current: Optional[str] = slug
+        while current is not None:
+            unit = self.units.get(current)
+            if unit is None or unit.is_private or current in seen:
+                return True
+            seen.add(current)
+            current = unit.parent
+        return False
+
+    def is_private_objective(self, objective: Objective) -> bool:
+        """True if the objective, or its unit or any unit above, is private or of unknown visibility."""
+        return objective.is_private or self.is_private_unit(objective.unit)
+
+    def is_private_key_result(self, ref: str) -> bool:
+        """True unless ``ref`` is a key result of a public objective in a public unit."""
+        kr = self.key_results.get(ref)
+        objective = self.objectives.get(kr.objective_ref) if kr is not None else None
+        return objective is None or self.is_private_objective(objective)
+
+    def is_private_initiative(self, initiative: Initiative) -> bool:
+        """An initiative is as private as its unit, and private when every key result it moves is.
+
+        One that names no key result is as public as its unit.
+        """
+        unit = initiative.ref.split("/", 1)[0]
+        if self.is_private_unit(unit):
+            return True
+        return bool(initiative.key_results) and all(self.is_private_key_result(r) for r in initiative.key_results)
 
     def objectives_of(self, unit: str, cycle: str) -> list[Objective]:
         cycle_file = self.cycle_files.get((unit, cycle))

@@ -36,15 +36,23 @@ from okrops.model import (
     Strategy,
     StrategyMap,
     Unit,
+    UNKNOWN,
+    Unreadable,
 )
 from okrops.yamledit import line_break_problem
-from okrops.yamlio import YamlProblem, load_fast, locate, locate_many, read_text
+from okrops.yamlio import SYMLINK_REFUSED, YamlProblem, load_fast, locate, locate_many, read_text
 
 CONFIG_FILE = "okrops.yaml"
 STRATEGY_FILE = "strategy.yaml"
 UNIT_FILE = "unit.yaml"
 OKRS_DIR = "okrs"
 SAFE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def is_yaml_name(name: str) -> bool:
+    """A YAML file name in any spelling of the extension (.yaml, .YML, .yAmL, ...)."""
+    return name.lower().endswith(YAML_SUFFIXES)
 
 
 @dataclass
@@ -68,16 +76,24 @@ def find_okrs_dir(start: Optional[str | os.PathLike] = None) -> tuple[Path, Path
         given = given.parent
     given = given.resolve()
     for candidate in (given, *given.parents):
-        if (candidate / CONFIG_FILE).is_file() and candidate.name == OKRS_DIR:
+        if _present(candidate / CONFIG_FILE) and candidate.name == OKRS_DIR:
             return candidate.parent, candidate
-        if (candidate / OKRS_DIR / CONFIG_FILE).is_file():
+        if (candidate / OKRS_DIR).is_symlink():
+            raise RepositoryNotFound(
+                f"{candidate / OKRS_DIR}: the {OKRS_DIR} folder is a symbolic link; {SYMLINK_REFUSED} folder")
+        if _present(candidate / OKRS_DIR / CONFIG_FILE):
             return candidate, candidate / OKRS_DIR
-        if (candidate / CONFIG_FILE).is_file():
+        if _present(candidate / CONFIG_FILE):
             return candidate.parent, candidate
     raise RepositoryNotFound(
         f"no OKR repository found at {given} or above it: expected {OKRS_DIR}/{CONFIG_FILE}. "
         "Run okrops in an OKR repository, pass its path, or create one with 'okrops init'."
     )
+
+
+def _present(path: Path) -> bool:
+    """A file, or a symbolic link in its place (which the loader then refuses with a finding)."""
+    return path.is_file() or path.is_symlink()
 
 
 class _Loader:
@@ -157,13 +173,14 @@ class _Loader:
             cadence_days=data.get("checkins", {}).get("cadence_days", 7),
             scoring=scoring,
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
+            lint=dict(data.get("lint", {})),
             site=dict(data.get("site", {})),
             source=Source(rel),
         )
 
     def load_strategy(self) -> StrategyMap:
         path = self.okrs_dir / STRATEGY_FILE
-        if not path.is_file():
+        if not _present(path):
             return StrategyMap()
         data = self.read(path, "strategy")
         rel = self.rel(path)
@@ -217,6 +234,7 @@ class _Loader:
             parent=parent,
             kpis=kpis,
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
+            lint=dict(data.get("lint", {})),
             source=Source(rel),
         )
 
@@ -333,67 +351,110 @@ class _Loader:
 
     def check_top_level(self) -> None:
         for entry in sorted(self.okrs_dir.iterdir()):
-            if entry.is_file() and entry.suffix in (".yaml", ".yml") and entry.name not in (CONFIG_FILE, STRATEGY_FILE):
-                self.add(self.rel(entry), f"unexpected file {entry.name!r} at the top of {OKRS_DIR}/: only "
-                         f"{CONFIG_FILE} and {STRATEGY_FILE} belong here; units are folders with a {UNIT_FILE}",
-                         "unknown-file", severity=Severity.WARNING)
+            if not is_yaml_name(entry.name) or entry.name in (CONFIG_FILE, STRATEGY_FILE) or entry.is_dir():
+                continue
+            meant = next((n for n in (CONFIG_FILE, STRATEGY_FILE) if entry.name.lower() in (n, n[:-len(".yaml")] + ".yml")), None)
+            if meant:
+                todo = "merge the two and delete this one" if _present(self.okrs_dir / meant) else f"rename it to {meant}"
+                self.add(self.rel(entry), f"{entry.name!r} is not read: okrops reads {OKRS_DIR}/{meant}, spelt exactly "
+                         f"so; {todo}", "unknown-file")
+                continue
+            self.add(self.rel(entry), f"unexpected file {entry.name!r} at the top of {OKRS_DIR}/: only "
+                     f"{CONFIG_FILE} and {STRATEGY_FILE} belong here; units are folders with a {UNIT_FILE}",
+                     "unknown-file", severity=Severity.WARNING)
 
     def walk_units(self, org: Organisation) -> None:
         # Iterative walk in sorted order; each folder knows the nearest unit above it.
         stack: list[tuple[Path, Optional[str]]] = [
-            (p, None) for p in sorted((d for d in self.okrs_dir.iterdir() if d.is_dir() or d.is_symlink()), reverse=True)
+            (p, None) for p in sorted(_subfolders(self.okrs_dir.iterdir()), reverse=True)
         ]
         while stack:
             folder, parent = stack.pop()
-            rel_folder = self.rel(folder)
             if folder.name.startswith("."):
                 continue
             if folder.is_symlink():
-                self.add(rel_folder, "symbolic links are not followed in an OKR repository; replace it with a real folder",
-                         "unsafe-path", severity=Severity.ERROR)
+                rel_folder = self.rel(folder)
+                self.add(rel_folder, f"{SYMLINK_REFUSED} folder", "unsafe-path")
+                self.unreadable(org, rel_folder, f"folder {rel_folder} and everything in it", parent)
                 continue
             entries = sorted(folder.iterdir())
-            yaml_files = [e for e in entries if e.is_file() and e.suffix in (".yaml", ".yml")]
-            subfolders = [e for e in entries if e.is_dir() or (e.is_symlink() and not e.is_file())]
+            yaml_files = [e for e in entries if is_yaml_name(e.name) and (e.is_symlink() or not e.is_dir())]
             unit_slug = parent
             if yaml_files:
-                if not SAFE_NAME.match(folder.name):
-                    self.add(rel_folder, f"unit folder name {folder.name!r} is not safe: use lower-case letters, "
-                             "digits and dashes only (it becomes the unit id in references and URLs)", "unsafe-name")
-                    continue
-                if not (folder / UNIT_FILE).is_file():
-                    self.add(rel_folder, f"folder holds OKR files but no {UNIT_FILE}; add one to make it a unit", "missing-unit-file")
-                    continue
-                unit = self.load_unit(folder, parent)
+                unit = self.unit_of(org, folder, yaml_files, parent)
                 if unit is None:
-                    org.broken_files.add(self.rel(folder / UNIT_FILE))
-                    unit = Unit(folder.name, folder.relative_to(self.okrs_dir).as_posix(), folder.name, parent=parent,
-                                source=Source(self.rel(folder / UNIT_FILE)))
-                if unit.slug in org.units:
-                    other = org.units[unit.slug]
-                    self.add(unit.source.file, f"unit id {unit.slug!r} is already used by {OKRS_DIR}/{other.folder}; "
-                             "unit folder names must be unique across the organisation", "duplicate-id")
                     continue
-                org.units[unit.slug] = unit
-                if parent is not None:
-                    org.units[parent].children.append(unit.slug)
                 unit_slug = unit.slug
                 for entry in yaml_files:
-                    if entry.name == UNIT_FILE:
-                        continue
-                    self.load_okr_file(org, entry, unit)
-            for sub in reversed(subfolders):
+                    if not _is_unit_file_name(entry.name):
+                        self.load_okr_file(org, entry, unit)
+            for sub in reversed(_subfolders(entries)):
                 stack.append((sub, unit_slug))
+
+    def unit_of(self, org: Organisation, folder: Path, yaml_files: list[Path], parent: Optional[str]) -> Optional[Unit]:
+        """The unit a folder with YAML files makes; None (with a finding) when it cannot be one.
+
+        A unit whose unit.yaml is missing or cannot be read is still a unit, of unknown
+        visibility: it and everything below it count as private until the file is fixed.
+        """
+        rel_folder = self.rel(folder)
+        if not SAFE_NAME.match(folder.name):
+            self.add(rel_folder, f"unit folder name {folder.name!r} is not safe: use lower-case letters, "
+                     "digits and dashes only (it becomes the unit id in references and URLs)", "unsafe-name")
+            self.unreadable(org, rel_folder, f"folder {rel_folder} and everything in it", parent)
+            return None
+        unit_rel = self.rel(folder / UNIT_FILE)
+        names = [e.name for e in yaml_files]
+        misspelt = [n for n in names if n != UNIT_FILE and _is_unit_file_name(n)]
+        if UNIT_FILE in names:
+            for name in misspelt:
+                self.add(self.rel(folder / name), f"{name!r} is not read: the unit is read from {UNIT_FILE}; "
+                         "merge the two and delete this one", "unknown-file")
+            unit = self.load_unit(folder, parent)
+            where = unit_rel
+        else:
+            unit = None
+            where = self.rel(folder / misspelt[0]) if misspelt else rel_folder
+            if misspelt:
+                self.add(where, f"{misspelt[0]!r} is not read: a unit's file is named exactly {UNIT_FILE}; "
+                         f"rename it to {UNIT_FILE}", "missing-unit-file")
+            else:
+                self.add(rel_folder, f"folder holds OKR files but no {UNIT_FILE}; add one to make it a unit",
+                         "missing-unit-file")
+        if unit is None:
+            org.broken_files.add(unit_rel)
+            self.unreadable(org, where, f"unit {folder.name} and everything below it", parent)
+            unit = Unit(folder.name, folder.relative_to(self.okrs_dir).as_posix(), folder.name,
+                        visibility=UNKNOWN, parent=parent, source=Source(unit_rel))
+        if unit.slug in org.units:
+            other = org.units[unit.slug]
+            self.add(unit.source.file, f"unit id {unit.slug!r} is already used by {OKRS_DIR}/{other.folder}; "
+                     "unit folder names must be unique across the organisation", "duplicate-id")
+            return None
+        org.units[unit.slug] = unit
+        if parent is not None:
+            org.units[parent].children.append(unit.slug)
+        return unit
+
+    def unreadable(self, org: Organisation, path: str, holds: str, unit: Optional[str]) -> None:
+        org.unreadable.append(Unreadable(path, holds, unit))
 
     def load_okr_file(self, org: Organisation, path: Path, unit: Unit) -> None:
         rel = self.rel(path)
-        if path.is_symlink():
-            self.add(rel, "symbolic links are not followed in an OKR repository; replace it with a real file", "unsafe-path")
-            return
-        if path.suffix == ".yml":
-            self.add(rel, f"OKR files end in .yaml; rename it to {path.stem}.yaml", "unknown-file")
-            return
         cycle = path.stem
+        holds = f"the OKRs of unit {unit.slug} for {cycle}"
+        if path.is_symlink():
+            self.add(rel, f"{SYMLINK_REFUSED} file", "unsafe-path")
+            if cycle in org.config.cycles:
+                org.broken_files.add(rel)
+                self.unreadable(org, rel, holds, unit.slug)
+            return
+        if path.suffix != ".yaml":
+            self.add(rel, f"{path.name!r} is not read: OKR files end in .yaml, in lower case; rename it to {cycle}.yaml",
+                     "unknown-file")
+            if cycle in org.config.cycles:
+                self.unreadable(org, rel, holds, unit.slug)
+            return
         if cycle not in org.config.cycles:
             known = ", ".join(sorted(org.config.cycles)) or "none"
             self.add(rel, f"{path.name!r} is not a known cycle: a unit's OKR file is named after a cycle id in "
@@ -403,12 +464,23 @@ class _Loader:
         cycle_file = self.load_cycle_file(path, unit, cycle)
         if cycle_file is None:
             org.broken_files.add(rel)
+            self.unreadable(org, rel, holds, unit.slug)
             return
         org.cycle_files[(unit.slug, cycle)] = cycle_file
         for objective in cycle_file.objectives:
             org.objectives[objective.ref] = objective
             for kr in objective.key_results:
                 org.key_results[kr.ref] = kr
+
+
+def _subfolders(entries) -> list[Path]:
+    """Folders among ``entries``, and symbolic links not named like YAML files (refused when visited)."""
+    return [e for e in entries if not is_yaml_name(e.name) and (e.is_dir() or e.is_symlink())
+            or e.is_dir() and not e.is_symlink()]
+
+
+def _is_unit_file_name(name: str) -> bool:
+    return name.lower() in (UNIT_FILE, "unit.yml")
 
 
 def _extensions(raw: dict) -> dict:
@@ -452,7 +524,7 @@ def resolve_locations(findings: list[Finding], root: str | os.PathLike) -> None:
     for file, pending in by_file.items():
         path = root / file
         try:
-            text = read_text(path) if path.is_file() else None
+            text = read_text(path) if path.is_file() or path.is_symlink() else None
         except YamlProblem:
             text = None
         if text is None:

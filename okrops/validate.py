@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from okrops.findings import Finding, Severity
-from okrops.lint.objectives import looks_like_person
+from okrops.lint.owners import explained_by_lint
 from okrops.model import Objective, Organisation
 from okrops.repository import LoadResult, load, resolve_locations
 
@@ -44,7 +44,7 @@ def check(org: Organisation) -> list[Finding]:
 def _check_objective(org: Organisation, objective: Objective) -> list[Finding]:
     findings = []
     src = objective.source
-    if objective.owner and objective.owner not in org.units and not looks_like_person(objective.owner):
+    if objective.owner and objective.owner not in org.units and not explained_by_lint(org, objective.owner):
         findings.append(_finding(src, f"owner {objective.owner!r} is not a unit", "unknown-ref", "owner",
                                  hint="use a unit folder name, or leave owner out to mean this file's unit",
                                  ref=objective.ref))

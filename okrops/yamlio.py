@@ -31,6 +31,9 @@ from okrops.findings import DocPath
 from okrops.numbers import NOT_FINITE_HINT
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Every symbolic link in an OKR repository is refused, wherever it points: one that leaves the
+# repository would publish or edit a file outside it. Completed with "file" or "folder".
+SYMLINK_REFUSED = "symbolic links are not followed in an OKR repository; replace it with a real"
 MAX_EXPANDED_NODES = 200_000
 
 
@@ -175,6 +178,9 @@ def decode(raw: bytes) -> str:
 
 
 def read_text(path: Path) -> str:
+    """The text of an OKR file; a symbolic link is refused (rule ``unsafe-path``), never followed."""
+    if os.path.islink(path):
+        raise YamlProblem(f"{SYMLINK_REFUSED} file", rule="unsafe-path")
     try:
         raw = path.read_bytes()
     except OSError as exc:

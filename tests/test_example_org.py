@@ -34,6 +34,7 @@ def test_example_lint_reports_only_the_deliberate_examples():
     found = lint(LintContext(org, date(2026, 11, 25), last_checkins=None))
     assert sorted((f.rule, f.ref) for f in found) == [
         ("kr-is-kpi", "fleet-platform/2026-Q4/O3/KR1"),
+        ("kr-is-task", "fleet-platform/2026-Q3/O3/KR2"),
         ("kr-is-task", "robot-hardware/2026-Q4/O3/KR2"),
         ("objective-vague", "marketing/2026-Q4/O1"),
     ]

@@ -84,6 +84,32 @@ CASES = [
     ("no-compensation", objectives({"why": "Hitting this pays the quarterly bonus"}), objectives({"why": "Customers churn less"})),
     ("no-compensation", objectives({"x-bonus-weight": 0.2}), objectives({"x-jira": "PLAT-1"})),
     ("alignment-coverage", objectives({"aligns_to": {}}, {"aligns_to": {}}), objectives({"aligns_to": {}})),
+    # Rules added with issue 11.
+    ("owner-not-unit", objectives({"owner": "Platform"}), objectives({"owner": "platform"})),
+    ("owner-not-unit", objectives({"owner": "@acme/platform"}), objectives({"owner": "eng"})),
+    ("objective-is-metric", objectives({"title": "Grow ARR from EUR 2M to EUR 3M"}),
+     objectives({"title": "Self-serve customers pay for themselves"})),
+    ("objective-no-outcome", objectives({"key_results": [kr(title="Launch the beta", baseline=0, target=1),
+                                                         good_kr("KR2", title="Publish 12 posts", metric="posts", unit="posts",
+                                                                 baseline=0, target=12)]}),
+     objectives({"key_results": [kr(title="Launch the beta", baseline=0, target=1), good_kr("KR2")]})),
+    ("kr-same-metric", objectives({"key_results": [kr(), good_kr("KR2"), good_kr("KR3")]}),
+     objectives({"key_results": [kr(), good_kr("KR2"), good_kr("KR3", metric="trial-to-paid conversion", unit="%",
+                                                                 baseline=3, target=5)]})),
+    ("kr-leading-lagging-mix", objectives({"key_results": [kr(title="ARR from EUR 2M to EUR 3M", metric="ARR", unit="EUR",
+                                                              baseline=2, target=3),
+                                                           good_kr("KR2", title="Logo churn from 3% to 2%", metric="churn",
+                                                                   unit="%", baseline=3, target=2, current=2.5,
+                                                                   direction="decrease")]}),
+     objectives({"key_results": [kr(title="ARR from EUR 2M to EUR 3M", metric="ARR", unit="EUR", baseline=2, target=3),
+                                 good_kr("KR2")]})),
+    ("kr-vanity-metric", objectives({"key_results": [kr(title="Page views from 10k to 50k", metric="page views",
+                                                        unit="views", baseline=10000, target=50000, current=20000)]}),
+     objectives({"key_results": [kr(title="Visitors who sign up from 2% to 3%", metric="visitor sign-up rate", unit="%",
+                                    baseline=2, target=3, current=2.5)]})),
+    ("kr-no-unit", objectives({"key_results": [{k: v for k, v in kr().items() if k not in ("metric", "unit")}]}),
+     objectives({"key_results": [{k: v for k, v in kr().items() if k != "metric"}]})),
+    ("parent-skips-level", objectives({"aligns_to": {"parent": "acme/FY2026/O1"}}), objectives()),
 ]
 
 
@@ -100,6 +126,8 @@ def test_rule_fires_on_bad_and_stays_quiet_on_good(standard_org, rule, bad, good
 
 def test_every_rule_has_a_case_or_a_dedicated_test():
     covered = {case[0] for case in CASES} | {"objectives-in-flight", "stale", "sandbagging"}
+    covered |= {"initiative-no-kr", "parent-kr-crowded", "kr-shared-no-owner", "kr-copies-parent", "aspirational-always-met",
+                "cycle-not-reflected", "milestone-overdue", "committed-low-confidence", "kpi-no-thresholds"}
     assert covered == set(all_rules())
 
 

@@ -46,3 +46,11 @@ def test_wheel_contains_the_schemas_unchanged(wheel):
         text = archive.read(entry_points).decode()
         assert "okrops = okrops.cli:main" in text
         assert "okrops = okrops.site.plugin:OkropsPlugin" in text
+
+
+def test_wheel_ships_the_lint_word_lists_and_profiles(wheel):
+    data = sorted(p for p in (ROOT / "okrops" / "lint").rglob("*") if p.suffix in (".yaml", ".md"))
+    assert {p.name for p in data} >= {"en.yaml", "es.yaml", "fr.yaml", "de.yaml", "pt.yaml", "names.yaml", "profiles.yaml"}
+    with zipfile.ZipFile(wheel) as archive:
+        for path in data:
+            assert archive.read(path.relative_to(ROOT).as_posix()) == path.read_bytes(), path

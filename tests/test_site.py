@@ -117,6 +117,8 @@ def write_repo(root: Path) -> Path:
              "milestones": [{"title": "Cache in staging", "due": "2026-10-20", "done": True},
                             {"title": "Cache in production", "due": "2026-11-10"},
                             {"title": "All regions", "due": "2026-12-15"}]},
+            # Moves only a private key result: the initiative is private too.
+            {"id": "I2", "title": "SECRET-INITIATIVE moving a private key result", "key_results": ["O2/KR1"]},
         ]})
     put("okrs/acme/engineering/labs/unit.yaml", {"name": NASTY_UNIT, "kind": "team"})
     put("okrs/acme/engineering/labs/2026-Q4.yaml", {"objectives": [
@@ -266,7 +268,10 @@ def test_unit_page_shows_objectives_key_results_initiatives_kpis(built_site):
     assert 'href="https://issues.example.com/EPIC-1?a=1&amp;b=&quot;2"' in page
     assert 'href="javascript:' not in page
     assert "API uptime" in page and "okr-health--amber" in page
-    assert "(private)" in page  # the initiative also moves a private key result
+    initiatives = page.split('id="initiatives"')[1]
+    assert "API p95 latency falls from 480 to 250 ms" in initiatives  # I1 moves it and a private key result,
+    assert "(private)" not in initiatives  # which it does not list
+    assert initiatives.count('class="okr-initiative"') == 1  # I2 moves only a private key result: private
 
 
 def test_reflections_and_past_cycles(built_site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from okrops.lint.language import Text
 from okrops.lint.registry import Issue, rule
 
 
@@ -49,3 +50,140 @@ def alignment_coverage(ctx, cycle_file, options):
         yield Issue(cycle_file.source.child("objectives"), f"only {linked} of {len(objectives)} objectives of "
                     f"{unit.slug} in {cycle_file.cycle} are aligned ({share:.0%}, expected at least "
                     f"{options['min_share']:.0%})", f"{unit.slug}/{cycle_file.cycle}", unit.slug)
+
+
+@rule(
+    "parent-skips-level", "objective", "info",
+    rationale="Aligning past the unit directly above hides the level in between: its objectives no longer "
+              "show how the work below serves them. Cascade one level at a time where that level has OKRs.",
+    hint="align to an objective or key result of the unit directly above, which aligns further up",
+)
+def parent_skips_level(ctx, objective, options):
+    org = ctx.org
+    if not objective.parent or objective.unit not in org.units:
+        return
+    parent_unit = objective.parent.split("/", 1)[0]
+    direct = org.units[objective.unit].parent
+    if direct is None or parent_unit == direct or parent_unit not in org.ancestors(objective.unit):
+        return
+    own_cycle = org.config.cycles.get(objective.cycle)
+    cycles = [f.cycle for f in ctx.cycle_files_of(direct) if f.objectives]
+    overlapping = [c for c in cycles if own_cycle and c in org.config.cycles
+                   and org.config.cycles[c].start <= own_cycle.end and own_cycle.start <= org.config.cycles[c].end]
+    if overlapping:
+        yield Issue(objective.source.child("aligns_to", "parent"), f"objective {objective.id} aligns to "
+                    f"{objective.parent}, past {direct!r}, which has OKRs in {sorted(overlapping)[0]}",
+                    objective.ref, objective.unit)
+
+
+def _aligned_units(org) -> dict[str, set[str]]:
+    """Parent key result reference -> the units whose objectives align to it."""
+    result: dict[str, set[str]] = {}
+    for objective in org.objectives.values():
+        if objective.parent and objective.parent in org.key_results:
+            result.setdefault(objective.parent, set()).add(objective.unit)
+    return result
+
+
+@rule(
+    "parent-kr-crowded", "organisation", "warning",
+    rationale="When many units align to one key result, nobody can tell who moves it and by how much: "
+              "the number becomes everyone's and no one's.",
+    hint="split the key result into parts that units can own, or align some units to other key results",
+    max=4,
+)
+def parent_kr_crowded(ctx, options):
+    org = ctx.org
+    for ref, units in sorted(_aligned_units(org).items()):
+        if len(units) > options["max"]:
+            kr = org.key_results[ref]
+            owner = org.objective_of(kr).unit
+            yield Issue(kr.source, f"{len(units)} units align to key result {ref} ({', '.join(sorted(units))}); "
+                        f"at most {options['max']} keep ownership clear", ref, owner)
+
+
+def _owned_above(ctx, cycle_id: str, metric: str, common: set) -> bool:
+    """A unit above all the sharers has a key result on the same number (the same metric, or one it
+    qualifies: "days to first shift, sites live this year") in a cycle that overlaps ``cycle_id``."""
+    org = ctx.org
+    cycle = org.config.cycles.get(cycle_id)
+    for unit in common:
+        for cycle_file in ctx.cycle_files_of(unit):
+            other = org.config.cycles.get(cycle_file.cycle)
+            if cycle is None or other is None or other.end < cycle.start or cycle.end < other.start:
+                continue
+            for objective in cycle_file.objectives:
+                if any(_same_number(metric, kr.metric) for kr in objective.key_results):
+                    return True
+    return False
+
+
+@rule(
+    "kr-shared-no-owner", "organisation", "warning",
+    rationale="A number that several units put in their key results needs one owner who answers for it; "
+              "the others measure their contribution. Until key results can name contributors, okrops "
+              "sees a shared number as units aligned to the same parent with key results on the same metric, "
+              "when neither the parent nor a unit above all of them has a key result on it.",
+    hint="keep the number in the parent's key result (its owner), and give each unit its own part to measure",
+)
+def kr_shared_no_owner(ctx, options):
+    org = ctx.org
+    children: dict[str, list] = {}
+    for objective in org.objectives.values():
+        if objective.parent:
+            children.setdefault(objective.parent, []).append(objective)
+    for parent_ref, objectives in sorted(children.items()):
+        by_metric: dict[str, list] = {}
+        for objective in objectives:
+            for kr in objective.key_results:
+                metric = " ".join(Text.of(kr.metric).words)
+                if metric:
+                    by_metric.setdefault(metric, []).append((objective, kr))
+        for metric, pairs in sorted(by_metric.items()):
+            units = sorted({objective.unit for objective, _kr in pairs})
+            if len(units) < 2 or _parent_measures(org, parent_ref, metric):
+                continue
+            chains = [{u, *org.ancestors(u)} for u in units if u in org.units]
+            common = set.intersection(*chains) if chains else set()
+            if any(u in common for u in units) or _owned_above(ctx, pairs[0][0].cycle, metric, common):
+                continue
+            objective, kr = min(pairs, key=lambda p: p[1].ref)
+            yield Issue(kr.source, f"key results of {', '.join(units)} all measure {kr.metric!r} for {parent_ref}, "
+                        "and no one owns the number: not the parent, not a unit above them", kr.ref, objective.unit)
+
+
+def _same_number(metric: str, other: str) -> bool:
+    words = " ".join(Text.of(other).words)
+    return bool(words) and (words == metric or words.startswith(metric + " ") or metric.startswith(words + " "))
+
+
+def _parent_measures(org, parent_ref: str, metric: str) -> bool:
+    if parent_ref in org.key_results:
+        return _same_number(metric, org.key_results[parent_ref].metric)
+    parent = org.objectives.get(parent_ref)
+    return parent is not None and any(_same_number(metric, kr.metric) for kr in parent.key_results)
+
+
+@rule(
+    "kr-copies-parent", "key_result", "info", on_by_default=False,
+    rationale="Cascading is for alignment, not copying: a key result identical to the one it aligns to "
+              "adds no information about what this unit contributes.",
+    hint="measure this unit's part of the parent's number, or the leading measure it can move",
+)
+def kr_copies_parent(ctx, kr, objective, options):
+    org = ctx.org
+    if not objective.parent:
+        return
+    if objective.parent in org.key_results:
+        parents = [org.key_results[objective.parent]]
+    elif objective.parent in org.objectives:
+        parents = org.objectives[objective.parent].key_results
+    else:
+        return
+    for parent in parents:
+        same_title = " ".join(Text.of(parent.title).words) == " ".join(Text.of(kr.title).words)
+        same_number = bool(parent.metric.strip()) and " ".join(Text.of(parent.metric).words) == " ".join(
+            Text.of(kr.metric).words) and parent.target == kr.target and parent.baseline == kr.baseline
+        if same_title or same_number:
+            yield Issue(kr.source, f"key result {kr.id} copies {parent.ref} it aligns to", kr.ref, objective.unit)
+            return

@@ -9,7 +9,10 @@ rule's id, severity and hint.
 Settings come from ``lint.rules`` in ``okrs/okrops.yaml`` and may be
 overridden in any ``unit.yaml``: the override applies to that unit and every
 unit below it. A setting is a severity (``error``, ``warning``, ``info``,
-``off``) or a mapping with ``severity`` and the rule's options.
+``off``) or a mapping with ``severity`` and the rule's options. A
+``lint.profile`` (see :mod:`okrops.lint.profiles`) is a named set of such
+settings applied at its level before that level's own ``lint.rules``; and
+``lint.language`` says which word lists judge the texts at that level.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, Callable, Iterable, Optional
 from okrops.findings import DocPath, Finding, Severity
 from okrops.model import Organisation, Source
 
-SCOPES = ("key_result", "objective", "unit_cycle", "organisation")
+SCOPES = ("key_result", "objective", "unit_cycle", "unit", "organisation")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Rule:
     hint: str
     options: dict
     check: Callable[..., Iterable[Issue]]
+    on_by_default: bool = True  # False: only a profile or a setting turns it on (at ``severity``)
 
 
 @dataclass
@@ -49,21 +53,68 @@ class LintContext:
     today: date
     last_checkins: Optional[dict[str, date]] = None  # key result ref -> date of its last check-in
     _settings_cache: dict = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict)
 
     def running(self, cycle_id: str) -> bool:
         cycle = self.org.config.cycles.get(cycle_id)
         return cycle is not None and cycle.start <= self.today <= cycle.end
 
+    def languages(self, unit: Optional[str]) -> tuple[str, ...]:
+        """The candidate languages of the texts of ``unit``: the nearest ``lint.language`` setting."""
+        from okrops.lint.language import resolve
+
+        key = ("languages", unit)
+        if key not in self._cache:
+            setting = None
+            for slug in ([unit] if unit else []) + (self.org.ancestors(unit) if unit in self.org.units else []):
+                if "language" in self.org.units[slug].lint:
+                    setting = self.org.units[slug].lint["language"]
+                    break
+            else:
+                setting = self.org.config.lint.get("language")
+            self._cache[key] = resolve(setting)
+        return self._cache[key]
+
+    def cycle_files_of(self, unit: str) -> list:
+        """The cycle files of one unit (an index built once per run)."""
+        index = self._cache.get("cycle-files")
+        if index is None:
+            index = {}
+            for (slug, _cycle), cycle_file in self.org.cycle_files.items():
+                index.setdefault(slug, []).append(cycle_file)
+            self._cache["cycle-files"] = index
+        return index.get(unit, [])
+
+    def enabled(self, rule_id: str, unit: Optional[str]) -> bool:
+        known = RULES.get(rule_id)
+        return known is not None and effective(self, known, unit).severity is not None
+
+    def kr_shape(self, kr, unit: Optional[str]):
+        """The shape of a key result (task, KPI or outcome), computed once per run."""
+        from okrops.lint.kr_shape import analyse
+
+        key = ("shape", kr.ref)
+        if key not in self._cache:
+            extra = ()
+            task_rule = RULES.get("kr-is-task")
+            if task_rule is not None:
+                extra = tuple(effective(self, task_rule, unit).options.get("verbs", ()))
+            self._cache[key] = analyse(kr, self.languages(unit), extra)
+        return self._cache[key]
+
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, scope: str, severity: str, rationale: str, hint: str, **options: Any):
-    """Register a lint rule; ``options`` are its settings with their defaults."""
+def rule(id: str, scope: str, severity: str, rationale: str, hint: str, on_by_default: bool = True, **options: Any):
+    """Register a lint rule; ``options`` are its settings with their defaults.
+
+    A rule that is not ``on_by_default`` runs only where a profile or a setting gives it a
+    severity; ``severity`` is then its usual one (for the listing and the profiles)."""
     assert scope in SCOPES, scope
 
     def register(function: Callable[..., Iterable[Issue]]) -> Callable[..., Iterable[Issue]]:
-        RULES[id] = Rule(id, scope, Severity.parse(severity), rationale, hint, dict(options), function)
+        RULES[id] = Rule(id, scope, Severity.parse(severity), rationale, hint, dict(options), function, on_by_default)
         return function
 
     return register
@@ -127,13 +178,21 @@ def effective(ctx: LintContext, rule_: Rule, unit: Optional[str]) -> Effective:
     cached = ctx._settings_cache.get(key)
     if cached is not None:
         return cached
+    from okrops.lint.profiles import profile_setting
+
     if unit is None:
-        result = Effective(rule_.severity, dict(rule_.options))
+        result = Effective(rule_.severity if rule_.on_by_default else None, dict(rule_.options))
+        preset = profile_setting(ctx.org.config.lint.get("profile"), rule_.id)
+        if preset is not None:
+            result = _apply(result, preset)
         if rule_.id in ctx.org.config.lint_rules:
             result = _apply(result, ctx.org.config.lint_rules[rule_.id])
     else:
         parent = ctx.org.units[unit].parent
         result = effective(ctx, rule_, parent)
+        preset = profile_setting(ctx.org.units[unit].lint.get("profile"), rule_.id)
+        if preset is not None:
+            result = _apply(result, preset)
         own = ctx.org.units[unit].lint_rules.get(rule_.id)
         if own is not None:
             result = _apply(result, own)

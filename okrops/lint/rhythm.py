@@ -48,3 +48,76 @@ def sandbagging(ctx, cycle_file, options):
         yield Issue(cycle_file.source.child("objectives"), f"all {len(krs)} key results of {ref} are at 100% with "
                     f"{cycle.elapsed(ctx.today):.0%} of the cycle gone: were the targets ambitious enough?",
                     ref, cycle_file.unit)
+
+
+def _objective_score(ctx, objective):
+    """The reflection's score, else the score of the key results at the end of the cycle."""
+    if objective.reflection is not None and objective.reflection.score is not None:
+        return objective.reflection.score
+    return scoring.score_objective(ctx.org, objective, ctx.today).score
+
+
+@rule(
+    "aspirational-always-met", "unit_cycle", "warning",
+    rationale="Aspirational objectives are stretches: about 0.7 is a good result. Reaching 1.0 on all of "
+              "them cycle after cycle means the targets are set where the team already knows it will land.",
+    hint="set aspirational targets the team is unsure it can reach; red is a learning signal, not a failure",
+    min_cycles=2,
+)
+def aspirational_always_met(ctx, cycle_file, options):
+    org = ctx.org
+    closed = []
+    for other in ctx.cycle_files_of(cycle_file.unit):
+        cycle_id = other.cycle
+        cycle = org.config.cycles.get(cycle_id)
+        if cycle is None or cycle.end >= ctx.today:
+            continue
+        stretch = [o for o in other.objectives if o.aspirational]
+        if stretch:
+            closed.append((cycle.end, cycle_id, stretch))
+    closed.sort()
+    if not closed or closed[-1][1] != cycle_file.cycle or len(closed) < options["min_cycles"]:
+        return  # judged once, on the unit's latest closed cycle with aspirational objectives
+    recent = closed[-options["min_cycles"]:]
+    scores = [_objective_score(ctx, o) for _end, _cycle, stretch in recent for o in stretch]
+    if scores and all(s is not None and s >= 1.0 for s in scores):
+        names = ", ".join(cycle for _end, cycle, _s in recent)
+        yield Issue(cycle_file.source.child("objectives"), f"every aspirational objective of {cycle_file.unit} scored "
+                    f"1.0 in the last {len(recent)} cycles ({names}): the targets are not stretches",
+                    f"{cycle_file.unit}/{cycle_file.cycle}", cycle_file.unit)
+
+
+@rule(
+    "cycle-not-reflected", "unit_cycle", "warning",
+    rationale="A cycle ends with a reflection on every objective (score, learnings, decision): without it "
+              "the next cycle repeats the last one's mistakes.",
+    hint="run 'okrops cycle close <cycle>' and review the reflections it writes",
+    grace_days=14,
+)
+def cycle_not_reflected(ctx, cycle_file, options):
+    cycle = ctx.org.config.cycles.get(cycle_file.cycle)
+    if cycle is None or (ctx.today - cycle.end).days <= options["grace_days"]:
+        return
+    missing = [o.id for o in cycle_file.objectives if o.reflection is None]
+    if missing:
+        yield Issue(cycle_file.source.child("objectives"), f"{cycle_file.unit}/{cycle_file.cycle} ended on {cycle.end} "
+                    f"and {len(missing)} of its {len(cycle_file.objectives)} objectives have no reflection "
+                    f"({', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''})",
+                    f"{cycle_file.unit}/{cycle_file.cycle}", cycle_file.unit)
+
+
+@rule(
+    "milestone-overdue", "unit_cycle", "info", on_by_default=False,
+    rationale="A milestone past its date and not done is the earliest sign that an initiative will not move "
+              "its key results in time: the check-in is the moment to say so.",
+    hint="mark it done, move its due date with a note, or rethink the initiative",
+)
+def milestone_overdue(ctx, cycle_file, options):
+    if not ctx.running(cycle_file.cycle):
+        return
+    for index, initiative in enumerate(cycle_file.initiatives):
+        for number, milestone in enumerate(initiative.milestones):
+            if not milestone.done and milestone.due < ctx.today:
+                source = cycle_file.source.child("initiatives", index, "milestones", number)
+                yield Issue(source, f"milestone {milestone.title!r} of initiative {initiative.id} was due on "
+                            f"{milestone.due} and is not done", initiative.ref, cycle_file.unit)

@@ -14,13 +14,46 @@ from okrops.yamlio import YamlProblem, locate_many, read_text
 _IGNORE = re.compile(r"#\s*okrops:\s*ignore\[([a-z0-9, -]+)\]")
 
 
-def check_settings(org) -> list[Finding]:
-    """Problems in the lint settings of okrops.yaml and every unit.yaml (unknown rules and options)."""
-    from okrops.lint import alignment, key_results, objectives, rhythm, structure  # noqa: F401
+def load_rules() -> None:
+    """Import the rule families so that they register themselves."""
+    from okrops.lint import alignment, key_results, measures, objectives, rhythm, structure  # noqa: F401
 
-    problems = settings_problems(org.config.lint_rules, org.config.source.file, ("lint", "rules"))
-    for unit in org.units.values():
+
+def check_settings(org) -> list[Finding]:
+    """Problems in the lint settings of okrops.yaml and every unit.yaml (unknown rules, options, languages, profiles)."""
+    load_rules()
+
+    problems = _choice_problems(org.config.lint, org.config.source.file)
+    problems += settings_problems(org.config.lint_rules, org.config.source.file, ("lint", "rules"))
+    for unit in sorted(org.units.values(), key=lambda u: u.folder):
+        problems.extend(_choice_problems(unit.lint, unit.source.file))
         problems.extend(settings_problems(unit.lint_rules, unit.source.file, ("lint", "rules")))
+    return problems
+
+
+def _choice_problems(settings: dict, file: str) -> list[Finding]:
+    """An unknown lint.language or lint.profile."""
+    from okrops.findings import Severity
+    from okrops.lint.language import available
+    from okrops.lint.profiles import names
+
+    problems = []
+    language = settings.get("language")
+    if language is not None:
+        codes = available()
+        values = [language] if isinstance(language, str) else language
+        allowed = codes + (["auto"] if isinstance(language, str) else [])
+        unknown = [v for v in values if v not in allowed] if isinstance(values, list) and values else [language]
+        if unknown:
+            problems.append(Finding(file, Severity.ERROR, f"unknown lint language {unknown[0]!r} (installed: "
+                                    f"{', '.join(codes)}; or auto)", "lint-config", ("lint", "language"),
+                                    hint="use a language code, a list of codes, or auto; to add a language, add its "
+                                         "word lists as okrops/lint/lang/<code>.yaml"))
+    profile = settings.get("profile")
+    if profile is not None and profile not in names():
+        problems.append(Finding(file, Severity.ERROR, f"unknown lint profile {profile!r} (profiles: "
+                                f"{', '.join(names())})", "lint-config", ("lint", "profile"),
+                                hint="pick one of the profiles, or leave profile out for the built-in defaults"))
     return problems
 
 
@@ -31,6 +64,13 @@ def _issues(ctx: LintContext, rule_: Rule) -> Iterable[tuple[Issue, object]]:
         if settings.severity is not None:
             for issue in rule_.check(ctx, settings.options):
                 yield issue, settings
+        return
+    if rule_.scope == "unit":
+        for unit in org.units.values():
+            settings = effective(ctx, rule_, unit.slug)
+            if settings.severity is not None:
+                for issue in rule_.check(ctx, unit, settings.options):
+                    yield issue, settings
         return
     for (unit_slug, _cycle), cycle_file in org.cycle_files.items():
         if unit_slug not in org.units:
@@ -54,8 +94,7 @@ def _issues(ctx: LintContext, rule_: Rule) -> Iterable[tuple[Issue, object]]:
 
 def lint(ctx: LintContext, only: Iterable[str] = ()) -> list[Finding]:
     """Findings of every enabled rule (or only the named ones), suppressions applied, lines resolved."""
-    # Import the rule families so that they register themselves.
-    from okrops.lint import alignment, key_results, objectives, rhythm, structure  # noqa: F401
+    load_rules()
 
     wanted = set(only)
     findings: list[Finding] = []

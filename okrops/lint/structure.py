@@ -54,3 +54,29 @@ def objectives_in_flight(ctx, options):
         if count > options["max"]:
             yield Issue(org.config.source.child("cycles"), f"{count} objectives in flight in {cycle.id} across "
                         f"the organisation; the limit is {options['max']}", cycle.id)
+
+
+@rule(
+    "initiative-no-kr", "unit_cycle", "warning",
+    rationale="Line of sight: every piece of work names the key results it is meant to move. Work that moves "
+              "none of them is either missing a key result or is not a priority this cycle.",
+    hint="add key_results: [O1/KR2] to the initiative, or drop it from this cycle's file",
+)
+def initiative_no_kr(ctx, cycle_file, options):
+    for index, initiative in enumerate(cycle_file.initiatives):
+        if not initiative.key_results:
+            yield Issue(cycle_file.source.child("initiatives", index), f"initiative {initiative.id} "
+                        f"({initiative.title!r}) names no key result it is meant to move",
+                        initiative.ref, cycle_file.unit)
+
+
+@rule(
+    "kpi-no-thresholds", "unit", "info",
+    rationale="A KPI is watched for leaving its healthy band: without one, nobody can tell when the "
+              "business-as-usual number needs attention.",
+    hint="add healthy: {min, max} (and warning:) to the KPI in unit.yaml",
+)
+def kpi_no_thresholds(ctx, unit, options):
+    for kpi in unit.kpis:
+        if kpi.healthy is None:
+            yield Issue(kpi.source, f"KPI {kpi.id} of {unit.slug} has no healthy band", f"{unit.slug}/{kpi.id}", unit.slug)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Iterable, Optional
 
 from okrops.history import CheckIn
+from okrops.lint.objectives import looks_like_person
 from okrops.model import Cycle, Initiative, Objective, Unit
 from okrops.site import charts
 from okrops.site.html import (
@@ -654,10 +655,10 @@ class Site:
         if objective.owner and objective.owner != objective.unit:
             if objective.owner in self.org.units:
                 owner = self.unit_link(here, objective.owner, objective.cycle)
-            elif objective.owner in v.full.units:
-                owner = '<span class="okr-private">(private)</span>'
-            else:
+            elif looks_like_person(objective.owner):
                 owner = esc(objective.owner)
+            else:  # a private unit, one that cannot be read, or a name okrops cannot tell apart from one
+                owner = '<span class="okr-private">(private)</span>'
             meta.append(f"<li><strong>Owner:</strong> {owner}</li>")
         children = v.children_of.get(objective.ref, [])
         if children:

@@ -10,8 +10,15 @@ as ``okrops site build``::
           repo: ..          # the OKR repository; default: the folder above mkdocs.yml
           today: 2026-11-25 # evaluate as of this date; default: OKROPS_TODAY or today
           history: true     # read check-in history from git
+          partial: false    # true: build even when some OKR files cannot be read (they stay out)
 
 Nothing is written into the docs folder: pages are added with ``File.generated``.
+
+Privacy fails closed: a unit or cycle file whose visibility cannot be read for certain (a
+schema or YAML error, a missing or misspelt unit.yaml, a refused name or link) is left out
+with everything below it, and then the build fails, naming each file and line, unless
+``partial: true`` (``okrops site build --partial``) asks for a site without those parts.
+The output folder is checked before anything is deleted (see :mod:`okrops.site.output`).
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ class OkropsPluginConfig(base.Config):
     repo = c.Optional(c.Type(str))
     today = c.Optional(c.Type(str))
     history = c.Type(bool, default=True)
+    partial = c.Type(bool, default=False)
 
 
 class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
@@ -63,42 +71,24 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         return base_dir.parent
 
     def on_config(self, config):
-        from okrops import clock, history
+        from okrops import clock
         from okrops.errors import OkropsError
-        from okrops.findings import Severity
         from okrops.site.html import Linker
         from okrops.site.pages import Site
         from okrops.site.view import SiteView
-        from okrops.validate import validate
 
-        repo = self.repo_path(config)
+        from okrops.repository import find_okrs_dir
+
         try:
-            result = validate(repo)
-        except OkropsError as error:
-            raise PluginError(f"okrops: {error.message}") from None
-        org = result.organisation
-        if org is None:
-            raise PluginError("okrops: the OKR repository could not be loaded: "
-                              + "; ".join(f.message for f in result.findings[:3]))
-        errors = [f for f in result.findings if f.severity == Severity.ERROR]
-        for finding in errors[:MAX_REPORTED_ERRORS]:
-            log.warning("okrops: %s:%s: %s", finding.file, finding.line, finding.message)
-        if len(errors) > MAX_REPORTED_ERRORS:
-            log.warning("okrops: %d more errors; run 'okrops validate'", len(errors) - MAX_REPORTED_ERRORS)
-        self.okrs_dir = Path(org.okrs_dir)
-        try:
+            root, okrs_dir = find_okrs_dir(self.repo_path(config))
+            self.check_output(config, root, okrs_dir)
+            result = self.load(root)
             today = clock.today(self.config.today)
         except OkropsError as error:
             raise PluginError(f"okrops: {error.message}") from None
-        checkins = []
-        if self.config.history:
-            from okrops.gitlog import GitError
-
-            try:
-                checkins = history.read_history(org)
-            except GitError as error:
-                log.warning("okrops: could not read the check-in history from git: %s", error)
-        view = SiteView(org, today, checkins)
+        org = result.organisation
+        self.okrs_dir = Path(org.okrs_dir)
+        view = SiteView(org, today, self.checkins(org))
         site_settings = org.config.site
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""))
         # Header text comes from okrs/okrops.yaml; the theme inserts it unescaped, so escape it here.
@@ -108,6 +98,67 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         config.extra_css.append(CSS_PATH)
         self.nav_from_plugin = config.nav is None
         return config
+
+    def load(self, repo: Path):
+        """Validate the repository; refuse to build when parts of it cannot be read, unless partial."""
+        from okrops.findings import Severity
+        from okrops.site.view import explain_withheld, withheld
+        from okrops.validate import validate
+
+        result = validate(repo)
+        org = result.organisation
+        if org is None:
+            raise PluginError("okrops: the OKR repository could not be loaded: "
+                              + "; ".join(f"{f.file}:{f.line}: {f.message}" for f in result.findings[:3]))
+        parts = withheld(org)
+        explained = explain_withheld(parts, result.findings)
+        if parts and not self.config.partial:
+            shown = "\n  ".join(explained[:MAX_REPORTED_ERRORS])
+            more = f"\n  ... and {len(parts) - MAX_REPORTED_ERRORS} more" if len(parts) > MAX_REPORTED_ERRORS else ""
+            raise PluginError(
+                "okrops: the site is not built: these OKR files cannot be read, so nobody can tell whether what "
+                f"they hold is public:\n  {shown}{more}\nFix them (run 'okrops validate'), or build the site "
+                "without them: 'okrops site build --partial' (plugin option partial: true).")
+        for line in explained:
+            log.warning("okrops: %s", line)
+        withheld_files = {p.path for p in parts}
+        errors = [f for f in result.findings if f.severity == Severity.ERROR and f.file not in withheld_files]
+        for finding in errors[:MAX_REPORTED_ERRORS]:
+            log.warning("okrops: %s:%s: %s", finding.file, finding.line, finding.message)
+        if len(errors) > MAX_REPORTED_ERRORS:
+            log.warning("okrops: %d more errors; run 'okrops validate'", len(errors) - MAX_REPORTED_ERRORS)
+        return result
+
+    @staticmethod
+    def check_output(config, repo: Path, okrs_dir: Path) -> None:
+        """Refuse an output folder that holds anything of the user's, before MkDocs empties it."""
+        from okrops.site.output import check_output_dir
+
+        sources = [Path(config.docs_dir)]
+        if config.config_file_path:
+            sources += [Path(config.config_file_path), Path(config.config_file_path).parent]
+        custom_dir = config.theme.custom_dir if config.theme is not None else None
+        if custom_dir:
+            sources.append(Path(custom_dir))
+        check_output_dir(config.site_dir, repo, okrs_dir, sources)
+
+    def checkins(self, org) -> list:
+        if not self.config.history:
+            return []
+        from okrops import history
+        from okrops.gitlog import GitError
+
+        try:
+            return history.read_history(org)
+        except GitError as error:
+            log.warning("okrops: could not read the check-in history from git: %s", error)
+            return []
+
+    def on_pre_build(self, *, config) -> None:
+        """Mark the output folder as okrops' own (MkDocs empties it right after, keeping hidden files)."""
+        from okrops.site.output import mark_output_dir
+
+        mark_output_dir(config.site_dir)
 
     # -- pages ---------------------------------------------------------------------
     def on_files(self, files: Files, config) -> Files:

@@ -4,6 +4,12 @@ Everything the page builders read comes from :class:`SiteView`. Private units
 (and every unit below one) and private objectives are removed here, once, so no
 page builder can leak them by accident; references that point at removed
 objects stay unresolved and are shown as "(private)".
+
+Privacy fails closed: only what says ``visibility: public`` (or says nothing, in a
+file that reads cleanly) is public. A unit whose unit.yaml is missing or cannot be
+read is of unknown visibility and is private with everything below it; a cycle file
+that cannot be read shows nothing. :func:`withheld` lists what was kept out for that
+reason, so the build can refuse (or, when asked for a partial build, say why).
 """
 
 from __future__ import annotations
@@ -13,31 +19,43 @@ from datetime import date
 from typing import Optional
 
 from okrops import scoring
+from okrops.findings import Finding, Severity
 from okrops.history import CheckIn
-from okrops.model import Cycle, CycleFile, KeyResult, Objective, Organisation, Unit
+from okrops.model import Cycle, CycleFile, Initiative, KeyResult, Objective, Organisation, Unit, Unreadable
 
 ATTENTION = ("off-track", "at-risk")
 
 
 def public_view(org: Organisation) -> Organisation:
-    """A copy of ``org`` without private units (nor units below them) and private objectives."""
+    """A copy of ``org`` with only what is certainly public.
+
+    Left out: private units and units of unknown visibility, with every unit below them;
+    private objectives; initiatives whose key results are all private (the others keep
+    their public key results only); cycle files left with nothing public in them.
+    """
     units: dict[str, Unit] = {}
     for slug, unit in org.units.items():
         if org.is_private_unit(slug):
             continue
         units[slug] = replace(unit, children=[c for c in unit.children if not org.is_private_unit(c)])
-    cycle_files: dict[tuple[str, str], CycleFile] = {}
     objectives: dict[str, Objective] = {}
     key_results: dict[str, KeyResult] = {}
-    for (unit_slug, cycle), cycle_file in org.cycle_files.items():
-        if unit_slug not in units:
+    kept: dict[tuple[str, str], list[Objective]] = {}
+    for key, cycle_file in org.cycle_files.items():
+        if cycle_file.unit not in units:
             continue
-        kept = [o for o in cycle_file.objectives if o.visibility != "private"]
-        cycle_files[(unit_slug, cycle)] = replace(cycle_file, objectives=kept)
-        for objective in kept:
+        kept[key] = [o for o in cycle_file.objectives if not org.is_private_objective(o)]
+        for objective in kept[key]:
             objectives[objective.ref] = objective
             for kr in objective.key_results:
                 key_results[kr.ref] = kr
+    cycle_files: dict[tuple[str, str], CycleFile] = {}
+    for key, public_objectives in kept.items():
+        cycle_file = org.cycle_files[key]
+        initiatives = [_public_initiative(i, key_results) for i in cycle_file.initiatives
+                       if not org.is_private_initiative(i)]
+        if public_objectives or initiatives:
+            cycle_files[key] = replace(cycle_file, objectives=public_objectives, initiatives=initiatives)
     return Organisation(
         root=org.root,
         okrs_dir=org.okrs_dir,
@@ -49,6 +67,45 @@ def public_view(org: Organisation) -> Organisation:
         key_results=key_results,
         broken_files=set(),
     )
+
+
+def _public_initiative(initiative: Initiative, public_krs: dict[str, KeyResult]) -> Initiative:
+    return replace(initiative, key_results=[r for r in initiative.key_results if r in public_krs])
+
+
+def withheld(org: Organisation) -> list[Unreadable]:
+    """What could not be read for certain and might have been public: it is kept off the site.
+
+    Something unreadable inside a unit that is private anyway changes nothing on the site
+    and is not listed.
+    """
+    return [u for u in org.unreadable if u.unit is None or not org.is_private_unit(u.unit)]
+
+
+def explain_withheld(parts: list[Unreadable], findings: list[Finding]) -> list[str]:
+    """One line per withheld part: the file and line of its first error, the error, and what is kept out."""
+    first: dict[str, Finding] = {}
+    for finding in sorted(findings, key=lambda f: (f.severity != Severity.ERROR, f.line)):
+        first.setdefault(finding.file, finding)
+    lines = []
+    for part in parts:
+        finding = first.get(part.path)
+        where = f"{part.path}:{finding.line}" if finding is not None and finding.line else part.path
+        why = finding.message if finding is not None else "cannot be read"
+        lines.append(f"{where}: {why} (kept off the site: {part.holds})")
+    return lines
+
+
+def public_history(history: list[CheckIn], public_krs: dict[str, KeyResult]) -> list[CheckIn]:
+    """The check-ins of public key results.
+
+    A value edited by hand has the commit's subject as its note; when that commit also
+    changed a key result that is not public, the subject may well be about it, so the
+    note is left out (the value, author and commit stay).
+    """
+    mixed = {c.commit for c in history if c.ref not in public_krs}
+    return [replace(c, note="") if c.kind != "checkin" and c.commit in mixed else c
+            for c in history if c.ref in public_krs]
 
 
 @dataclass
@@ -89,7 +146,7 @@ class SiteView:
             self.cycles.append(self.current)
             self.cycles.sort(key=lambda c: (c.start, -c.days))
         # History of public key results only, oldest first.
-        self.history: list[CheckIn] = [c for c in history if c.ref in self.org.key_results]
+        self.history: list[CheckIn] = public_history(history, self.org.key_results)
         self.history.sort(key=lambda c: c.when)
         self.known_history = bool(history)
         by_ref: dict[str, list[CheckIn]] = {}
