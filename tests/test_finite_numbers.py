@@ -63,10 +63,14 @@ BASE = {
         }],
     }),
 }
-# Where a schema path's "any key" and "first item" land in the documents above.
-_CONCRETE = {("lint", "rules", "*", "*"): ("lint", "rules", "objectives-per-unit", "max"),
-             ("objectives", 0, "key_results", 0, "range", "min"): ("objectives", 0, "key_results", 1, "range", "min"),
+# Where a schema path's "first item" lands in the documents above; every lint rule option is one field here.
+LINT_OPTION = ("lint", "rules", "objectives-per-unit", "max")
+_CONCRETE = {("objectives", 0, "key_results", 0, "range", "min"): ("objectives", 0, "key_results", 1, "range", "min"),
              ("objectives", 0, "key_results", 0, "range", "max"): ("objectives", 0, "key_results", 1, "range", "max")}
+
+
+def _concrete(path: tuple) -> tuple:
+    return LINT_OPTION if path[:2] == ("lint", "rules") else _CONCRETE.get(path, path)
 
 
 def numeric_paths(kind: str) -> list[tuple]:
@@ -96,7 +100,7 @@ def numeric_paths(kind: str) -> list[tuple]:
             walk(branch, path)
 
     walk(root, ())
-    return sorted({_CONCRETE.get(p, p) for p in found}, key=str)
+    return sorted({_concrete(p) for p in found}, key=str)
 
 
 FIELDS = [(kind, path) for kind in schemas.KINDS for path in numeric_paths(kind)]
@@ -110,9 +114,12 @@ def test_every_numeric_field_of_every_schema_is_found_and_uses_the_finite_defini
             value = value[part]
         assert numbers.is_number(value), (kind, path)
     # Every numeric leaf refers to $defs/number (directly, or through allOf when it has bounds of its own:
-    # fastjsonschema ignores keywords next to a $ref).
+    # fastjsonschema ignores keywords next to a $ref). Lint rule options are the exception: their schema
+    # describes and does not constrain (a bad option must not invalidate the file), and validate reports
+    # a non-finite one itself (lint-config).
     for kind in schemas.KINDS:
-        text = json.dumps(schemas.schema(kind))
+        text = json.dumps({k: v for k, v in schemas.schema(kind).items()} | {"$defs": {
+            k: v for k, v in schemas.schema(kind).get("$defs", {}).items() if k != "lint"}})
         assert text.count('"type": "number"') == 2 and text.count('"type": "integer"') == text.count(
             '"allOf": [{"$ref": "#/$defs/number"}], "type": "integer"'), kind
 
@@ -145,9 +152,14 @@ def test_a_non_finite_number_is_a_validate_error_at_its_line_in_every_numeric_fi
         numbers_org.write(rel, text)
         findings = validate(numbers_org.root).findings
         mine = [f for f in findings if f.file == rel and f.line == line]
+        data = load_fast(text)
+        if path == LINT_OPTION:  # reported by validate's own check of lint settings, the file stays usable
+            assert [f.rule for f in mine] == ["lint-config"], (literal, [(f.line, f.message) for f in findings])
+            assert "must be a finite number, like its default" in mine[0].message
+            assert schemas.is_valid(kind, data) and not schemas.errors(kind, data)  # both validators agree
+            continue
         assert [f.rule for f in mine] == ["schema"], (literal, [(f.file, f.line, f.message) for f in findings])
         assert "is not a finite number" in mine[0].message and "write a number like 42" in mine[0].message
-        data = load_fast(text)
         assert not schemas.is_valid(kind, data) and schemas.errors(kind, data)  # both validators agree
 
 
@@ -311,3 +323,27 @@ def test_progress_of_the_largest_finite_numbers_is_finite():
     assert scoring.progress(kr) == 0.0
     kr = KeyResult("KR1", "r", "t", "o", direction="range", range_min=0, range_max=0, current=big)
     assert scoring.progress(kr) == 0.0
+
+
+@pytest.mark.parametrize("where", ["okrs/okrops.yaml", "okrs/acme/eng/unit.yaml"])
+def test_every_numeric_lint_option_refuses_non_finite_values_and_lint_never_crashes(standard_org, where):
+    """A bad option is a lint-config finding and the rule keeps its default (a 400-digit max would overflow)."""
+    from click.testing import CliRunner
+
+    from okrops.cli import cli
+    from okrops.lint import all_rules
+
+    options = {rule.id: [name for name, default in rule.options.items() if numbers.is_number(default)]
+               for rule in all_rules().values()}
+    options = {rule: names for rule, names in options.items() if names}
+    count = sum(len(names) for names in options.values())
+    assert count >= 10
+    before = (standard_org.root / where).read_text()
+    for literal in NOT_FINITE:
+        lines = ["lint:", "  rules:"]
+        for rule, names in options.items():
+            lines += [f"    {rule}:", "      severity: warning"] + [f"      {name}: {literal}" for name in names]
+        standard_org.write(where, before + "\n".join(lines) + "\n")
+        result = CliRunner().invoke(cli, ["lint", str(standard_org.root)], catch_exceptions=False)
+        assert result.exit_code == 1
+        assert result.output.count("must be a finite number, like its default") == count, literal

@@ -123,7 +123,7 @@ def test_both_validators_reject_numbers_that_are_not_finite(value):
         ("okrs", {"objectives": [{"id": "O1", "title": "t", "key_results": [{**kr, "confidence": value}]}]}),
         ("unit", {"name": "A", "kpis": [{"id": "k", "title": "K", "healthy": {"min": value}}]}),
         ("config", {"organisation": "X", "cycles": [{"id": "Q1", "start": "2026-01-01", "end": "2026-03-31"}],
-                    "lint": {"rules": {"objectives-per-unit": {"max": value}}}}),
+                    "scoring": {"at_risk_gap": value}}),
         ("strategy", {"strategies": [{"id": "g", "title": "G", "horizon": {"from": value, "to": 2030}}]}),
     ]
     for kind, document in documents:
