@@ -11,13 +11,11 @@ Check-in edits values in the text, found with the parser validate reads with, so
 
 from __future__ import annotations
 
-import gc
 import json
 import random
 import re
 import subprocess
 import sys
-import warnings
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -33,20 +31,10 @@ from yaml_corpus import Chooser, Generated, generate
 
 CYCLE_FILE = "okrs/acme/2026-Q4.yaml"
 CONFIG = "organisation: Parity\ncycles:\n  - {id: 2026-Q4, start: 2026-10-01, end: 2026-12-31}\n"
-CORPUS = range(160)
+CORPUS = range(120)
 NEW_VALUES = [42, 7.5, -3, 0, 0.1, 1e20, 123456789]
 NEW_CONFIDENCES = [None, 0, 1, 0.6, 0.35]
 NUMBER = r"-?[0-9][0-9.e+-]*"
-
-
-@pytest.fixture(autouse=True)
-def _reap_git_processes():
-    """In-process check-ins leave GitPython's git cat-file processes to the garbage collector
-    (okrops.checkin does not close its Repo); reap them here, not inside a later test."""
-    yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 def make_org(root: Path, text: str = "objectives: []\n", *, commit: bool = False) -> Path:
