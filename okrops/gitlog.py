@@ -36,6 +36,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from okrops.numbers import finite_or_none
+
 TRAILER_REF = "Okr-Checkin"
 TRAILER_VALUE = "Okr-Value"
 TRAILER_PREVIOUS = "Okr-Previous"
@@ -95,7 +97,7 @@ def parse_number(text: str) -> Optional[float]:
     """``"42"`` -> 42, ``"0.6"`` -> 0.6; None for anything else (including nan and inf)."""
     try:
         if "." not in text:
-            return int(text)
+            return finite_or_none(int(text))  # a 400-digit integer is not a number okrops can use either
         number = float(text)
     except ValueError:
         try:
@@ -448,9 +450,7 @@ def values_in_file(data: object, unit: str, cycle: str) -> dict[str, tuple[objec
 
 
 def _number(value: object) -> Optional[float]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return value
+    return finite_or_none(value)  # not a bool, .nan, .inf or a 400-digit integer either
 
 
 _ID_ITEM = re.compile(r"^( *)- id: *['\"]?([A-Za-z][A-Za-z0-9-]*)['\"]? *(?:#.*)?$")
