@@ -1,13 +1,13 @@
 """Check-ins: update key results in their YAML files and record them as one git commit.
 
-All or nothing: every request is checked before a file is touched; files are
-edited with ruamel.yaml round-trip (the rest of each file stays byte-for-byte
-the same); the commit holds only the files edited here, so other staged
-changes stay staged and uncommitted. The commit itself is a transaction
-(:mod:`okrops.gitcommit`): under okrops' own lock the files are read again and
-edited, committed on git's plumbing and the branch moved with a
-compare-and-swap; a failing hook, a signal, a held index.lock or a full disk
-leaves the repository exactly as it was.
+All or nothing: every request is checked before a file is touched; values are
+edited in the text itself, found with the parser validate reads with (the rest
+of each file stays byte-for-byte the same, see :mod:`okrops.yamledit`); the
+commit holds only the files edited here, so other staged changes stay staged
+and uncommitted. The commit itself is a transaction (:mod:`okrops.gitcommit`):
+under okrops' own lock the files are read again and edited, committed on git's
+plumbing and the branch moved with a compare-and-swap; a failing hook, a
+signal, a held index.lock or a full disk leaves the repository exactly as it was.
 
 The commit message is for people (subject and body) and for tools (one group
 of git trailers per key result, see :mod:`okrops.gitlog`).
@@ -18,11 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from okrops import gitcommit, gitlog, gitrepo, yamlio
+from okrops import gitcommit, gitlog, gitrepo, numbers
 from okrops.checkin_dates import check_date, git_date, parse_date  # noqa: F401 - part of this module's API
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.model import KeyResult, Organisation, StrategyMap
@@ -92,16 +93,32 @@ def parse_value(raw: Any, what: str = "value") -> float:
     """A number as typed: ``"42"`` -> 42 (an int stays an int), ``"42.5"`` -> 42.5."""
     if isinstance(raw, bool):
         raise UsageError(f"{what} {raw!r} is not a number")
-    if isinstance(raw, (int, float)):
+    if numbers.is_number(raw):
         number = raw
     else:
         text = str(raw).strip().replace("_", "") if raw is not None else ""
-        number = gitlog.parse_number(text) if text else None
+        number = gitlog.parse_number(text) if text else None  # None for text and for nan, inf, 1e400
         if number is None:
-            raise UsageError(f"{what} {raw!r} is not a number: write it like 42 or 0.75")
-    if isinstance(number, float) and (number != number or number in (float("inf"), float("-inf"))):
-        raise UsageError(f"{what} {raw!r} is not a finite number")
+            number = _float_or_none(text)
+            if number is None or numbers.is_finite(number):
+                raise UsageError(f"{what} {raw!r} is not a number: write it like 42 or 0.75")
+    if not numbers.is_finite(number):
+        shown = numbers.describe(number) if numbers.is_number(raw) else repr(_shortened(str(raw)))
+        kind = "not a number" if number != number else "not a finite number"
+        raise UsageError(f"{what} {shown} is {kind}: {numbers.NOT_FINITE_HINT}")
     return number
+
+
+def _float_or_none(text: str) -> Optional[float]:
+    """``float(text)`` (which also reads nan, inf and infinity, here also YAML's .nan and -.inf) or None."""
+    try:
+        return float(re.sub(r"^([-+]?)\.(?=[A-Za-z])", r"\1", text))
+    except ValueError:
+        return None
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def parse_confidence(raw: Any) -> Optional[float]:
@@ -370,49 +387,18 @@ def _safe_note_lines(note: str) -> list[str]:
 
 
 def edit_text(text: str, edits: list[tuple[tuple, str, Any]], file: str) -> str:
-    """Apply (key path, key, value) edits to one YAML text with round-trip; the rest stays the same.
+    """Apply (key path, key, value) edits to one YAML text in place; the rest stays byte for byte the same.
 
-    Refuses a file that a no-op round trip would change, rather than reformat it.
+    The values are found with the parser validate reads with (:mod:`okrops.yamledit`), so every
+    file validate accepts can be edited, in whatever consistent layout it is written.
     """
-    from okrops.yamlio import YamlProblem, dump_roundtrip, load_roundtrip
+    from okrops.yamledit import EditRefused, set_numbers
 
     try:
-        document = load_roundtrip(text)
-    except YamlProblem as problem:
-        raise CheckinError(f"{file}:{problem.line}: {problem.message}") from None
-    if dump_roundtrip(document) != text:
-        raise CheckinError(
-            f"{file} would be reformatted by a round trip (its layout differs from okrops' YAML style: "
-            "2-space mappings, lists indented 4 with the dash at 2, no lines over 4096 characters, "
-            "LF line endings); edit the value by hand, or reformat the file once in its own commit")
-    for path, key, value in edits:
-        node = document
-        for part in path:
-            node = node[part]
-        set_key(node, key, value)
-    return dump_roundtrip(document)
-
-
-def set_key(mapping: Any, key: str, value: Any) -> None:
-    """Set ``key`` in a ruamel mapping, inserting it at a sensible place when it is new."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    after = _CURRENT_AFTER if key == "current" else _CONFIDENCE_AFTER
-    keys = list(mapping.keys())
-    position = len(keys)
-    for name in after:
-        if name in keys:
-            position = keys.index(name) + 1
-            break
-    mapping.insert(position, key, value)
-    if position > 0:
-        _move_trailing_comment(mapping, keys[position - 1], key)
-
-
-def _move_trailing_comment(mapping: Any, previous: str, new: str) -> None:
-    """Keep comment lines that followed ``previous`` below the inserted key ``new``."""
-    yamlio.move_trailing_comment(mapping, previous, mapping, new)
+        return set_numbers(text, edits, after={"current": _CURRENT_AFTER, "confidence": _CONFIDENCE_AFTER})
+    except EditRefused as refused:
+        where = f"{file}:{refused.line}" if refused.line else file
+        raise CheckinError(f"{where}: {refused.message}") from None
 
 
 def _edits_by_file(changes: list[Change]) -> dict[str, list[tuple[tuple, str, Any]]]:

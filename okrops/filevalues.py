@@ -165,11 +165,11 @@ _NUMBERS = (int, float)
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal as values in a file: 5 and 5.0 are, True and 1 are not, nan is equal to nan."""
+    """Equal as values in a file: 5 and 5.0 are, True and 1 are not, a nan is equal to a nan."""
     ta, tb = type(a), type(b)
     if ta in _NUMBERS and tb in _NUMBERS:
         return a == b or (a != a and b != b)
-    return ta is tb and (a == b or repr(a) == repr(b))
+    return ta is tb and a == b
 
 
 def derive(newer: FileIndex, older: bytes, hint: str = "") -> Optional[tuple[FileIndex, list[str]]]:

@@ -26,16 +26,15 @@ one), so one odd commit cannot shift the fields of the next.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from typing import IO, Iterator, Optional
 
 from okrops.errors import OkropsError
+from okrops.numbers import is_finite
 
 TRAILER_REF = "Okr-Checkin"
 TRAILER_VALUE = "Okr-Value"
@@ -64,7 +63,7 @@ class GitError(OkropsError):
 # --- numbers and notes ----------------------------------------------------------
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-MAX_NUMBER_TEXT = 64  # characters: longer is not a number okrops keeps (and int() of huge texts is slow)
+MAX_NUMBER_TEXT = 400  # characters: a finite float has at most 309 digits; longer texts are not parsed at all
 
 
 def parse_number(text: str) -> Optional[float]:
@@ -79,15 +78,11 @@ def parse_number(text: str) -> Optional[float]:
     number: Optional[float] = None
     cleaned = text.strip(" \t")
     if len(cleaned) <= MAX_NUMBER_TEXT and _NUMBER.fullmatch(cleaned):
-        if "." not in cleaned and "e" not in cleaned and "E" not in cleaned:
-            number = int(cleaned)
-            number = number if abs(number) <= sys.float_info.max else None
-        else:
-            number = float(cleaned)
-            number = number if math.isfinite(number) else None
+        number = int(cleaned) if "." not in cleaned and "e" not in cleaned and "E" not in cleaned else float(cleaned)
+        number = number if is_finite(number) else None  # the one definition: okrops.numbers
     if len(_PARSED) > 50_000:  # the same few texts come back in every history: remember them
         _PARSED.clear()
-    if len(text) <= MAX_NUMBER_TEXT:
+    if len(text) <= 32:
         _PARSED[text] = number
     return number
 

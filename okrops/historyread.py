@@ -23,10 +23,8 @@ written, so the site can hold back notes written in private.
 
 from __future__ import annotations
 
-import math
 import os
 import re
-import sys
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +32,7 @@ from typing import Iterator, Optional
 
 from okrops import filevalues, gitlog
 from okrops.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
+from okrops.numbers import is_finite
 from okrops.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UNIT_FILE, UnitStates
 NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
 MAX_REF = 300  # characters in a trailer's key result reference
@@ -451,13 +450,11 @@ class Walk:
             if (path, key) in claimed or key not in older.values:
                 continue
             current, confidence, private = newer.values[key]
-            ref = f"{unit_cycle[0]}/{unit_cycle[1]}/{key}"
-            if not (current is None or _finite(current)) or not (confidence is None or _finite(confidence)):
-                self._warn(sha, subject, f"{path} sets {ref} to {_shown(current)} (confidence {_shown(confidence)}),"
-                           " which is not a finite number; that change is skipped")
-                continue
             previous = older.values[key][CURRENT]
-            row = [ref, current, confidence, subject, author, email, when, sha, "edit",
+            # A value that is not a finite number (.nan, a 400-digit integer, a word) is a missing value,
+            # as everywhere in okrops (validate reports it in the file).
+            row = [f"{unit_cycle[0]}/{unit_cycle[1]}/{key}", current if _finite(current) else None,
+                   confidence if _finite(confidence) else None, subject, author, email, when, sha, "edit",
                    previous if _finite(previous) else None, private, True, ""]
             made.append(row)
             self.privacy.append((row, sha, path))
@@ -527,20 +524,14 @@ def _problem(ref: str, value, confidence, twice, again: bool) -> str:
     return f"the check-in of {ref} has the confidence {_shown(confidence)}, which is not a number from 0 to 1"
 
 
-_MAX = sys.float_info.max
-
-
-def _finite(value) -> bool:
-    """A number okrops can show and score: not a bool, not nan or infinite, within float range."""
-    kind = type(value)
-    if kind is int:
-        return -_MAX <= value <= _MAX
-    return kind is float and math.isfinite(value)
+_finite = is_finite  # a number okrops can show and score: not a bool, nan or infinite, within float range
 
 
 def _shown(value, limit: int = 40) -> str:
-    """A value for a message: short, with control characters escaped."""
-    text = value if isinstance(value, str) else repr(value)
+    """A value for a message: short, with control characters escaped (a 5,000-digit number too)."""
+    from okrops.numbers import describe
+
+    text = value if isinstance(value, str) else describe(value)
     if len(text) > limit:
         text = text[:limit] + "..."
     return repr(text)
