@@ -349,8 +349,9 @@ def build_message(changes: list[Change]) -> tuple[str, str]:
         if len(changes) > 1:
             body.append(f"- {change.ref}: {_change_text(change)}")
         if change.note:
-            # Indented, so no line of a note can end the message ('---'), be a
-            # comment or pass for a trailer: the trailers are the last paragraph.
+            # Indented, so no line of a note, however a reader splits lines, can end the
+            # message ('---'), be a comment or pass for a trailer: the trailers are the last
+            # paragraph, and the note's trailer is one JSON line (gitlog.encode_note).
             prefix = "    " if len(changes) > 1 else "  "
             body += [prefix + line if line.strip() else "" for line in _safe_note_lines(change.note)]
     trailers: list[str] = []
@@ -373,7 +374,13 @@ def build_message(changes: list[Change]) -> tuple[str, str]:
 
 
 def _safe_note_lines(note: str) -> list[str]:
-    return [line.rstrip() for line in note.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    """A note's lines, split wherever any reader may split them, so that every one can be indented.
+
+    git splits at LF only, but other readers split at CR, and Python's
+    ``str.splitlines`` (like Unicode) also at VT, FF, FS, GS, RS, NEL, U+2028
+    and U+2029: split at all of them, so no piece of a note can start a line.
+    """
+    return [line.rstrip() for line in note.splitlines()]
 
 
 # --- editing files -----------------------------------------------------------

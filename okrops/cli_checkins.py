@@ -172,14 +172,19 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for people; json and csv for other tools.")
 @click.option("--stale", is_flag=True, help="List the key results and units with no check-in within the cadence instead.")
+@click.option("--unverified", is_flag=True,
+              help="List the check-in trailers that their commits do not bear out instead, with the reason.")
 @_repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --stale: evaluate as of this date.")
-def history(target, since, output_format, stale, path, today) -> None:
+def history(target, since, output_format, stale, unverified, path, today) -> None:
     """Show the check-in history of a key result, an objective, a unit or the organisation.
 
     The time series of values and confidence with author, date, note and commit, oldest first,
-    read from git. Values edited by hand (for example in a reviewed pull request, without
-    check-in trailers) are recovered from the file change and marked 'edit'.
+    read from git. A check-in counts only when its commit changed that key result's value in
+    its file to the value in the trailer; other trailers are unverified and listed only with
+    --unverified. Values edited by hand (for example in a reviewed pull request, without
+    check-in trailers) are recovered from the file change and marked 'edit'. Entries that cannot
+    be read (a value that is not a number, say) are skipped with a warning on stderr.
 
     TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, or a unit (with the
     units below it); without it, the whole organisation.
@@ -189,6 +194,7 @@ def history(target, since, output_format, stale, path, today) -> None:
         okrops history platform/2026-Q4/O1/KR2
         okrops history platform --since 2026-10-01 --format csv > platform.csv
         okrops history --stale
+        okrops history --unverified --format json
     """
     from datetime import date
 
@@ -196,6 +202,8 @@ def history(target, since, output_format, stale, path, today) -> None:
     from okrops import history as core
     from okrops.errors import UsageError
 
+    if stale and unverified:
+        raise UsageError("--stale and --unverified do not go together: pick one")
     org = _load(path)
     if stale:
         _print_stale(org, clock.today(today), output_format)
@@ -210,29 +218,31 @@ def history(target, since, output_format, stale, path, today) -> None:
 
     if git_toplevel(org.root) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
-    rows = core.select(org, core.read_history(org, since_day), target)
+    read = core.read_unverified if unverified else core.read_history
+    rows = core.select(org, read(org, since_day), target)
     if output_format == "json":
         click.echo(history_json(rows))
     elif output_format == "csv":
         click.echo(history_csv(rows), nl=False)
     else:
-        click.echo(history_table(rows))
+        click.echo(history_table(rows, unverified))
+
+
+_HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note",
+                    "verified", "reason"]
+_HISTORY_NUMBERS = {"value", "previous", "confidence"}
 
 
 def _row(c) -> dict:
     return {"date": c.when.isoformat(), "ref": c.ref, "value": c.value, "previous": c.previous,
             "confidence": c.confidence, "author": c.author, "email": c.email, "kind": c.kind,
-            "commit": c.commit, "note": c.note}
+            "commit": c.commit, "note": c.note, "verified": c.verified, "reason": c.reason}
 
 
 def history_json(rows) -> str:
     from okrops.safetext import json_dumps
 
     return json_dumps({"checkins": [_row(c) for c in rows], "count": len(rows)}, indent=2)
-
-
-_HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note"]
-_HISTORY_NUMBERS = {"value", "previous", "confidence"}
 
 
 def history_csv(rows) -> str:
@@ -246,22 +256,25 @@ def history_csv(rows) -> str:
     writer = csv.DictWriter(out, _HISTORY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for c in rows:
-        writer.writerow({k: (("" if v is None else v) if k in _HISTORY_NUMBERS else csv_text(v))
+        writer.writerow({k: (("" if v is None else v) if k in _HISTORY_NUMBERS else
+                             ("true" if v else "false") if isinstance(v, bool) else csv_text(v))
                          for k, v in _row(c).items()})
     return out.getvalue()
 
 
-def history_table(rows) -> str:
+def history_table(rows, unverified: bool = False) -> str:
     from okrops.gitlog import format_number as num
     from okrops.safetext import terminal_line
 
     if not rows:
-        return "No check-ins found."
-    table = [("date", "key result", "value", "conf", "author", "commit", "note")]
+        return "No unverified check-ins found." if unverified else "No check-ins found."
+    table = [("date", "key result", "value", "conf", "author", "commit", "reason" if unverified else "note")]
     for c in rows:
         value = num(c.value) if c.previous is None else f"{num(c.previous)} -> {num(c.value)}"
         note = terminal_line(" ".join(c.note.split()))
-        if c.kind != "checkin":
+        if unverified:
+            note = terminal_line(c.reason)
+        elif c.kind != "checkin":
             note = f"[{terminal_line(c.kind)} by hand] {note}"
         table.append((c.when.strftime("%Y-%m-%d %H:%M"), terminal_line(c.ref), terminal_line(value),
                       num(c.confidence) if c.confidence is not None else "", terminal_line(c.author),
@@ -269,7 +282,8 @@ def history_table(rows) -> str:
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]) - 1)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths)) + "  " + r[-1] for r in table]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 4)
-    lines.append(f"{len(rows)} check-in{'s' if len(rows) != 1 else ''}")
+    what = "unverified check-in" if unverified else "check-in"
+    lines.append(f"{len(rows)} {what}{'s' if len(rows) != 1 else ''}")
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -149,7 +149,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         from okrops.gitlog import GitError
 
         try:
-            return history.read_history(org)
+            return history.read_history(org, warn=lambda text: log.warning("okrops: %s", text))
         except GitError as error:
             log.warning("okrops: could not read the check-in history from git: %s", error)
             return []
