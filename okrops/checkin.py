@@ -213,7 +213,28 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
         changes.append(Change(kr, value, confidence, note, kr.current, kr.confidence))
     if not changes:
         raise UsageError("nothing to check in")
+    _refuse_unchanged(changes)
     return changes
+
+
+def _refuse_unchanged(changes: list[Change]) -> None:
+    """A check-in records a change in the file: one that changes nothing would not count in history."""
+    unchanged = [c for c in changes if _same_number(c.value, c.previous)
+                 and (c.confidence is None or _same_number(c.confidence, c.previous_confidence))]
+    if not unchanged:
+        return
+    held = "; ".join(f"{c.ref} is already {gitlog.format_number(c.value)}"
+                     + (f" with confidence {gitlog.format_number(c.previous_confidence)}"
+                        if c.previous_confidence is not None else "") for c in unchanged)
+    raise UsageError(f"nothing to record: {held}. A check-in is a change to the key result's file, and one that "
+                     "changes nothing is not counted in its history; give a new value, or a new confidence "
+                     "(--confidence, or the confidence column) if the number has not moved"
+                     + ("; remove the unchanged rows from the file" if len(changes) > 1 else ""))
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    """Equal as okrops would write them (42 and 42.0 are the same text in the file)."""
+    return b is not None and gitlog.format_number(a) == gitlog.format_number(b)
 
 
 def unknown_reference_message(org: Organisation, ref: str) -> str:

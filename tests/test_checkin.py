@@ -434,3 +434,39 @@ def test_every_command_has_help_with_an_example():
         result = run_cli(command, ["--help"])
         assert result.exit_code == 0
         assert "Example" in result.output and "-h, --help" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["platform/2026-Q4/O1/KR2", "38"],                       # same value, no confidence given
+    ["platform/2026-Q4/O1/KR2", "38.0", "-c", "0.7"],        # the same value and confidence, written otherwise
+])
+def test_a_check_in_that_changes_nothing_is_refused_and_writes_nothing(org_repo, args):
+    before = head(org_repo)
+    result = run_cli(checkin_cmd, [*args, "--repo", str(org_repo)])
+    assert result.exit_code == 2
+    assert "nothing to record: platform/2026-Q4/O1/KR2 is already 38 with confidence 0.7" in result.output
+    assert "--confidence" in result.output
+    assert head(org_repo) == before
+    assert git(org_repo, "status", "--porcelain") == ""
+
+
+def test_the_same_value_with_a_new_confidence_is_a_check_in_that_history_counts(org_repo):
+    from okrops import history
+
+    result = run_cli(checkin_cmd, ["platform/2026-Q4/O1/KR2", "38", "-c", "0.4", "--repo", str(org_repo)])
+    assert result.exit_code == 0, result.output
+    org = load_org(org_repo)
+    entries = [c for c in history.read_history(org) if c.ref == "platform/2026-Q4/O1/KR2"]
+    assert [(c.value, c.confidence) for c in entries][-1:] == [(38, 0.4)]
+
+
+def test_a_batch_names_every_unchanged_row_and_writes_nothing(org_repo, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("ref,value,confidence\nplatform/2026-Q4/O1/KR2,38,\nplatform/2026-Q4/O1/KR1,401,\n"
+                    "platform/2026-Q4/O2/KR1,22,0.4\n", encoding="utf-8")
+    before = head(org_repo)
+    result = run_cli(checkin_cmd, ["--from", str(rows), "--repo", str(org_repo)])
+    assert result.exit_code == 2
+    assert "platform/2026-Q4/O1/KR2 is already 38" in result.output
+    assert "remove the unchanged rows" in result.output
+    assert head(org_repo) == before
