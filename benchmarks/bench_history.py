@@ -1,14 +1,27 @@
-"""Benchmark: reading the check-in history vs bare ``git log``, and one check-in.
+"""Benchmark: reading the verified check-in history vs bare ``git log``, and one check-in.
 
-Compares (medians of repeated runs) on a repository made by gen_history_repo.py:
+Compares (medians of interleaved runs, so a busy machine slows every contender
+alike) on a repository made by gen_history_repo.py:
 
-* bare ``git log`` printing the fields okrops reads (``okrops.gitlog.LOG_FORMAT``),
-  output captured by the caller, as okrops does;
-* ``okrops.history.read_history`` in-process (both passes: trailers and hand edits);
-* ``okrops history --format json`` as a command (Python start-up, loading and output included);
+baselines, bare git with the output thrown away:
+
+* ``git log %B``: the commit fields okrops reads and the whole message (what
+  okrops parsed itself before it let git read the trailers);
+* ``git log %(trailers)``: the same fields with git reading the trailers (okrops' first git process);
+* ``git log --raw``: the files each commit changed, with blob ids (okrops' second git process);
+* ``git log --raw %(trailers)``: one bare git log printing every field okrops needs to verify;
+* okrops' three git processes alone, run at once as okrops runs them (both logs and
+  ``git cat-file --batch`` of every file version okrops reads);
+
+okrops:
+
+* ``read_history`` in-process, cold (``OKROPS_NO_CACHE=1``: everything from git, verified);
+* the first read that writes the cache, and a read with the cache warm;
+* ``okrops history --format json`` as a command (start-up, loading and output included), cold and warm;
 * one ``okrops checkin`` as a command, and in-process (load + check-in).
 
-The goal: in-process history at most 1.5x bare git log; one check-in under 0.5 s.
+The history goal was 1.5x of a bare git log printing the fields okrops needs; verification
+needs the changed files too, so the figures are given against every baseline.
 
     python benchmarks/bench_history.py [--repo benchmarks/out/history-100k] [--runs 5]
 """
@@ -18,10 +31,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,14 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-
-def _median(function, runs: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times), times
+FIELDS = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00"
 
 
 def _okrops_command() -> list[str]:
@@ -49,14 +57,123 @@ def _okrops_command() -> list[str]:
     return [sys.executable, "-m", "okrops.cli_checkins"]
 
 
+def _blob_requests(repo: Path) -> Path:
+    """The file versions okrops reads, in its order, as a ``git cat-file --batch`` input file."""
+    from okrops import gitlog, historyread
+
+    class Collect:
+        lines: list[str] = []
+
+        def put(self, blobs):
+            self.lines += blobs
+
+    paths = historyread.Paths("okrs")
+    collect = Collect()
+    planner = historyread.Planner(paths, collect)
+    with gitlog.GitProcess(str(repo), gitlog.raw_log_command(["HEAD"])) as raw:
+        for _planned in planner.commits(raw):
+            pass
+    units = historyread.UnitStates(str(repo), planner.tree, paths)
+    handle = tempfile.NamedTemporaryFile("w", prefix="okrops-bench-", suffix=".txt", delete=False)
+    handle.write("\n".join(collect.lines + units.blobs_to_read()) + "\n")
+    handle.close()
+    return Path(handle.name)
+
+
+def _contenders(repo: Path, org, entries: list, requests: Path) -> dict:
+    """Name -> a function running it once: the bare git baselines, then okrops."""
+    from okrops import gitlog, history
+    from okrops.historycache import CACHE_FILE
+
+    git = ["git", *gitlog.GIT_CONFIG]
+    baselines = {
+        "git log %B": [*git, "log", *gitlog.LOG_OPTIONS, f"--format={FIELDS}%B", "HEAD", "--"],
+        "git log %(trailers)": [*git, *gitlog.log_command(["HEAD"])],
+        "git log --raw": [*git, *gitlog.raw_log_command(["HEAD"])],
+        "git log --raw %(trailers)": [*git, "log", *gitlog.LOG_OPTIONS, *gitlog.RAW_OPTIONS,
+                                      f"--format={gitlog.LOG_FORMAT}", "HEAD", "--"],
+    }
+
+    def okrops_git_alone():
+        with open(requests, "rb") as stdin:
+            running = [subprocess.Popen(baselines["git log %(trailers)"], cwd=repo, stdout=subprocess.DEVNULL),
+                       subprocess.Popen(baselines["git log --raw"], cwd=repo, stdout=subprocess.DEVNULL),
+                       subprocess.Popen([*git, "cat-file", "--batch", "--buffer"], cwd=repo, stdin=stdin,
+                                        stdout=subprocess.DEVNULL)]
+            for process in running:
+                process.wait()
+
+    def cold():
+        os.environ["OKROPS_NO_CACHE"] = "1"
+        try:
+            entries[:] = history.read_history(org)
+        finally:
+            del os.environ["OKROPS_NO_CACHE"]
+
+    cache = repo / ".git" / CACHE_FILE
+    cli = [*_okrops_command(), "history", "--format", "json", "--repo", str(repo)]
+    contenders = {name: (lambda cmd=cmd: subprocess.run(cmd, cwd=repo, stdout=subprocess.DEVNULL, check=True))
+                  for name, cmd in baselines.items()}
+    contenders["okrops' git processes alone"] = okrops_git_alone
+    contenders["okrops read_history, cold"] = cold
+    contenders["okrops read_history, writing the cache"] = lambda: (cache.unlink(missing_ok=True),
+                                                                    history.read_history(org))
+    contenders["okrops read_history, cache warm"] = lambda: history.read_history(org)
+    contenders["okrops history --format json, cold"] = lambda: subprocess.run(
+        cli, stdout=subprocess.DEVNULL, check=True, env=dict(os.environ, OKROPS_NO_CACHE="1"))
+    contenders["okrops history --format json, cache warm"] = lambda: subprocess.run(
+        cli, stdout=subprocess.DEVNULL, check=True)
+    return contenders
+
+
+def _measure(contenders: dict, runs: int) -> tuple[dict, dict, dict]:
+    """(median wall, median CPU of this process and its children, every wall time) per contender, interleaved."""
+    wall: dict[str, list[float]] = {name: [] for name in contenders}
+    cpu: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(runs):
+        for name, function in contenders.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            own = time.process_time()
+            began = time.perf_counter()
+            function()
+            wall[name].append(time.perf_counter() - began)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(time.process_time() - own + (after.ru_utime - before.ru_utime)
+                             + (after.ru_stime - before.ru_stime))
+    return ({name: statistics.median(times) for name, times in wall.items()},
+            {name: statistics.median(times) for name, times in cpu.items()}, wall)
+
+
+def _checkins(repo: Path, org, runs: int) -> tuple[float, float]:
+    """(median seconds of one okrops checkin as a command, in-process); each adds a commit to ``repo``."""
+    from okrops import checkin
+    from okrops.repository import load
+
+    refs = sorted(org.key_results)
+    env = dict(os.environ, OKROPS_DEBUG="1")
+    command = []
+    for i in range(runs):
+        began = time.perf_counter()
+        subprocess.run([*_okrops_command(), "checkin", refs[i], str(500 + i), "--confidence", "0.7", "-m",
+                        "benchmark", "--repo", str(repo)], stdout=subprocess.DEVNULL, check=True, env=env)
+        command.append(time.perf_counter() - began)
+    inproc = []
+    for i in range(1, runs + 1):
+        began = time.perf_counter()
+        checkin.checkin(load(repo).organisation, [checkin.Request(refs[-i], 600 + i, 0.6, "benchmark")])
+        inproc.append(time.perf_counter() - began)
+    return statistics.median(command), statistics.median(inproc)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repo", default=str(HERE / "out" / "history-100k"))
     parser.add_argument("--commits", type=int, default=100_000, help="History size when the repository is generated.")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-checkin", action="store_true", help="Leave the repository as it is (no check-in runs).")
     args = parser.parse_args(argv)
 
-    from okrops import gitlog, history
+    from okrops import history
     from okrops.repository import load
 
     repo = Path(args.repo)
@@ -68,107 +185,41 @@ def main(argv=None) -> int:
     count = int(subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True,
                                text=True, check=True).stdout)
     git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
-
-    # Interleaved runs, so a busy machine slows every contender alike.
-    bare_cmd = ["git", *gitlog.log_command()]
     org = load(repo).organisation
     entries: list = []
-    timings: dict[str, list[float]] = {"devnull": [], "pipe": [], "in_process": []}
-
-    cpu: dict[str, list[float]] = {"devnull": [], "pipe": [], "in_process": [], "warm": [], "first": []}
-    timings["warm"] = []
-    timings["first"] = []
-
-    def timed(name, function):
-        import resource
-
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        own = time.process_time()
-        began = time.perf_counter()
-        function()
-        timings[name].append(time.perf_counter() - began)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        children = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        cpu[name].append(time.process_time() - own + children)
-
-    for _ in range(args.runs):
-        timed("devnull", lambda: subprocess.run(bare_cmd, cwd=repo, stdout=subprocess.DEVNULL, check=True))
-        timed("pipe", lambda: subprocess.Popen(bare_cmd, cwd=repo, stdout=subprocess.PIPE).communicate())
-        os.environ["OKROPS_NO_CACHE"] = "1"  # cold: the whole history from git
-        timed("in_process", lambda: entries.__setitem__(slice(None), history.read_history(org)))
-        del os.environ["OKROPS_NO_CACHE"]
-        (gitlog_cache := Path(repo) / ".git" / gitlog.CACHE_FILE).unlink(missing_ok=True)
-        timed("first", lambda: history.read_history(org))  # no cache yet: reads everything and writes it
-        assert gitlog_cache.is_file()
-        timed("warm", lambda: history.read_history(org))
-    bare = statistics.median(timings["devnull"])
-    bare_pipe = statistics.median(timings["pipe"])
-    inproc = statistics.median(timings["in_process"])
-    warm = statistics.median(timings["warm"])
-    first = statistics.median(timings["first"])
-    bare_all, inproc_all = timings["devnull"], timings["in_process"]
-    edits = sum(1 for e in entries if e.kind == "edit")
-
-    cli = _okrops_command()
-    cold_env = dict(os.environ, OKROPS_NO_CACHE="1")
-    cli_time, cli_all = _median(lambda: subprocess.run([*cli, "history", "--format", "json", "--repo", str(repo)],
-                                                       stdout=subprocess.DEVNULL, check=True, env=cold_env),
-                                max(3, args.runs // 2))
-
-    # One check-in as a command, then in-process; each adds a commit to the repository.
-    refs = sorted(org.key_results)
-    env = dict(os.environ, OKROPS_DEBUG="1")
-    checkin_times = []
-    for i in range(args.runs):
-        began = time.perf_counter()
-        subprocess.run([*cli, "checkin", refs[i], str(500 + i), "--confidence", "0.7", "-m", "benchmark",
-                        "--repo", str(repo)], stdout=subprocess.DEVNULL, check=True, env=env)
-        checkin_times.append(time.perf_counter() - began)
-    from okrops import checkin
-
-    def one_inproc(i=[0]):
-        i[0] += 1
-        checkin.checkin(load(repo).organisation, [checkin.Request(refs[-i[0]], 600 + i[0], 0.6, "benchmark")])
-
-    checkin_inproc, _ = _median(one_inproc, args.runs)
-
-    result = {
-        "commits": count,
-        "checkins_read": len(entries),
-        "hand_edits_recovered": edits,
-        "git": git_version,
-        "bare_git_log_s": round(bare, 3),
-        "bare_git_log_read_by_python_s": round(bare_pipe, 3),
-        "okrops_read_history_s": round(inproc, 3),
-        "ratio_in_process": round(inproc / bare, 2),
-        "okrops_read_history_first_with_cache_s": round(first, 3),
-        "okrops_read_history_cached_s": round(warm, 3),
-        "ratio_cached": round(warm / bare, 2),
-        "okrops_history_cli_json_s": round(cli_time, 3),
-        "ratio_cli": round(cli_time / bare, 2),
-        "okrops_checkin_cli_s": round(statistics.median(checkin_times), 3),
-        "okrops_checkin_in_process_s": round(checkin_inproc, 3),
-        "cpu_bare_git_log_s": round(statistics.median(cpu["devnull"]), 3),
-        "cpu_okrops_read_history_s": round(statistics.median(cpu["in_process"]), 3),
-        "load_average": os.getloadavg(),
-        "runs": args.runs,
-        "raw": {"bare": bare_all, "bare_pipe": timings["pipe"], "warm": timings["warm"], "in_process": inproc_all, "cli": cli_all, "checkin_cli": checkin_times},
+    requests = _blob_requests(repo)
+    try:
+        contenders = _contenders(repo, org, entries, requests)
+        median, median_cpu, wall = _measure(contenders, args.runs)
+    finally:
+        requests.unlink()
+    found = history.read(org)
+    result: dict = {
+        "commits": count, "checkins_read": len(entries),
+        "hand_edits_recovered": sum(1 for e in entries if e.kind == "edit"),
+        "unverified": len(found.unverified), "warnings": len(found.warnings), "git": git_version,
+        "wall_s": {k: round(v, 3) for k, v in median.items()},
+        "cpu_s": {k: round(v, 3) for k, v in median_cpu.items()},
+        "ratio_to_git_log_B": {k: round(v / median["git log %B"], 2) for k, v in median.items()},
+        "ratio_to_git_log_raw_trailers": {k: round(v / median["git log --raw %(trailers)"], 2)
+                                          for k, v in median.items()},
+        "load_average": os.getloadavg(), "cpus": os.cpu_count(), "runs": args.runs, "raw_wall_s": wall,
     }
+    print(f"history of {count:,} commits: {len(entries):,} check-ins and edits, {result['hand_edits_recovered']} "
+          f"hand edits, {result['unverified']:,} unverified, {result['warnings']} warnings; {git_version}")
+    print(f"  {'':44} {'wall':>8} {'cpu':>8} {'/ %B':>6} {'/ raw+trailers':>15}")
+    for name in contenders:
+        print(f"  {name:44} {median[name]:7.3f}s {median_cpu[name]:7.3f}s {result['ratio_to_git_log_B'][name]:5.2f}x "
+              f"{result['ratio_to_git_log_raw_trailers'][name]:8.2f}x")
+    if not args.no_checkin:
+        command, inproc = _checkins(repo, org, args.runs)
+        result["okrops_checkin_cli_s"], result["okrops_checkin_in_process_s"] = round(command, 3), round(inproc, 3)
+        print(f"  okrops checkin (command)    {command:7.3f} s   (goal: < 0.5 s)")
+        print(f"  okrops checkin (in-process) {inproc:7.3f} s")
+    print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / "bench_history.json").write_text(json.dumps(result, indent=2))
-    print(f"history of {count:,} commits ({len(entries):,} check-ins, {edits} hand edits recovered), {git_version}")
-    print(f"  bare git log > /dev/null          {bare:7.3f} s   1.00x")
-    print(f"  bare git log, output read by Python {bare_pipe:5.3f} s   {bare_pipe / bare:.2f}x")
-    print(f"  okrops read_history (in-process)  {inproc:7.3f} s   {inproc / bare:.2f}x   (goal: <= 1.5x; no cache)")
-    print(f"  okrops read_history, writing cache {first:6.3f} s   {first / bare:.2f}x   (the first read)")
-    print(f"  okrops read_history, cache warm   {warm:7.3f} s   {warm / bare:.2f}x   (.git/okrops/history.cache)")
-    print(f"  okrops history --format json      {cli_time:7.3f} s   {cli_time / bare:.2f}x   (start-up, load, output; no cache)")
-    print(f"  okrops checkin (command)          {statistics.median(checkin_times):7.3f} s   (goal: < 0.5 s)")
-    print(f"  okrops checkin (in-process)       {checkin_inproc:7.3f} s")
-    print(f"CPU time (git and Python together): bare git log {result['cpu_bare_git_log_s']:.3f} s, "
-          f"okrops read_history {result['cpu_okrops_read_history_s']:.3f} s; "
-          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     return 0
 
 

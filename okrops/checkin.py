@@ -1,10 +1,13 @@
 """Check-ins: update key results in their YAML files and record them as one git commit.
 
-All or nothing: every request is checked before a file is touched; files are
-edited with ruamel.yaml round-trip (the rest of each file stays byte-for-byte
-the same) and written atomically; the commit holds only the files edited here,
-through a private index, so other staged changes stay staged and uncommitted;
-when the commit fails (a hook rejects it, say) every file is restored exactly.
+All or nothing: every request is checked before a file is touched; values are
+edited in the text itself, found with the parser validate reads with (the rest
+of each file stays byte-for-byte the same, see :mod:`okrops.yamledit`); the
+commit holds only the files edited here, so other staged changes stay staged
+and uncommitted. The commit itself is a transaction (:mod:`okrops.gitcommit`):
+under okrops' own lock the files are read again and edited, committed on git's
+plumbing and the branch moved with a compare-and-swap; a failing hook, a
+signal, a held index.lock or a full disk leaves the repository exactly as it was.
 
 The commit message is for people (subject and body) and for tools (one group
 of git trailers per key result, see :mod:`okrops.gitlog`).
@@ -16,13 +19,12 @@ import csv
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from okrops import gitlog, yamlio
+from okrops import gitcommit, gitlog, gitrepo, numbers
+from okrops.checkin_dates import check_date, git_date, parse_date  # noqa: F401 - part of this module's API
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.model import KeyResult, Organisation, StrategyMap
 
@@ -91,16 +93,32 @@ def parse_value(raw: Any, what: str = "value") -> float:
     """A number as typed: ``"42"`` -> 42 (an int stays an int), ``"42.5"`` -> 42.5."""
     if isinstance(raw, bool):
         raise UsageError(f"{what} {raw!r} is not a number")
-    if isinstance(raw, (int, float)):
+    if numbers.is_number(raw):
         number = raw
     else:
         text = str(raw).strip().replace("_", "") if raw is not None else ""
-        number = gitlog.parse_number(text) if text else None
+        number = gitlog.parse_number(text) if text else None  # None for text and for nan, inf, 1e400
         if number is None:
-            raise UsageError(f"{what} {raw!r} is not a number: write it like 42 or 0.75")
-    if isinstance(number, float) and (number != number or number in (float("inf"), float("-inf"))):
-        raise UsageError(f"{what} {raw!r} is not a finite number")
+            number = _float_or_none(text)
+            if number is None or numbers.is_finite(number):
+                raise UsageError(f"{what} {raw!r} is not a number: write it like 42 or 0.75")
+    if not numbers.is_finite(number):
+        shown = numbers.describe(number) if numbers.is_number(raw) else repr(_shortened(str(raw)))
+        kind = "not a number" if number != number else "not a finite number"
+        raise UsageError(f"{what} {shown} is {kind}: {numbers.NOT_FINITE_HINT}")
     return number
+
+
+def _float_or_none(text: str) -> Optional[float]:
+    """``float(text)`` (which also reads nan, inf and infinity, here also YAML's .nan and -.inf) or None."""
+    try:
+        return float(re.sub(r"^([-+]?)\.(?=[A-Za-z])", r"\1", text))
+    except ValueError:
+        return None
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def parse_confidence(raw: Any) -> Optional[float]:
@@ -195,7 +213,28 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
         changes.append(Change(kr, value, confidence, note, kr.current, kr.confidence))
     if not changes:
         raise UsageError("nothing to check in")
+    _refuse_unchanged(changes)
     return changes
+
+
+def _refuse_unchanged(changes: list[Change]) -> None:
+    """A check-in records a change in the file: one that changes nothing would not count in history."""
+    unchanged = [c for c in changes if _same_number(c.value, c.previous)
+                 and (c.confidence is None or _same_number(c.confidence, c.previous_confidence))]
+    if not unchanged:
+        return
+    held = "; ".join(f"{c.ref} is already {gitlog.format_number(c.value)}"
+                     + (f" with confidence {gitlog.format_number(c.previous_confidence)}"
+                        if c.previous_confidence is not None else "") for c in unchanged)
+    raise UsageError(f"nothing to record: {held}. A check-in is a change to the key result's file, and one that "
+                     "changes nothing is not counted in its history; give a new value, or a new confidence "
+                     "(--confidence, or the confidence column) if the number has not moved"
+                     + ("; remove the unchanged rows from the file" if len(changes) > 1 else ""))
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    """Equal as okrops would write them (42 and 42.0 are the same text in the file)."""
+    return b is not None and gitlog.format_number(a) == gitlog.format_number(b)
 
 
 def unknown_reference_message(org: Organisation, ref: str) -> str:
@@ -331,8 +370,9 @@ def build_message(changes: list[Change]) -> tuple[str, str]:
         if len(changes) > 1:
             body.append(f"- {change.ref}: {_change_text(change)}")
         if change.note:
-            # Indented, so no line of a note can end the message ('---'), be a
-            # comment or pass for a trailer: the trailers are the last paragraph.
+            # Indented, so no line of a note, however a reader splits lines, can end the
+            # message ('---'), be a comment or pass for a trailer: the trailers are the last
+            # paragraph, and the note's trailer is one JSON line (gitlog.encode_note).
             prefix = "    " if len(changes) > 1 else "  "
             body += [prefix + line if line.strip() else "" for line in _safe_note_lines(change.note)]
     trailers: list[str] = []
@@ -355,56 +395,31 @@ def build_message(changes: list[Change]) -> tuple[str, str]:
 
 
 def _safe_note_lines(note: str) -> list[str]:
-    return [line.rstrip() for line in note.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    """A note's lines, split wherever any reader may split them, so that every one can be indented.
+
+    git splits at LF only, but other readers split at CR, and Python's
+    ``str.splitlines`` (like Unicode) also at VT, FF, FS, GS, RS, NEL, U+2028
+    and U+2029: split at all of them, so no piece of a note can start a line.
+    """
+    return [line.rstrip() for line in note.splitlines()]
 
 
 # --- editing files -----------------------------------------------------------
 
 
 def edit_text(text: str, edits: list[tuple[tuple, str, Any]], file: str) -> str:
-    """Apply (key path, key, value) edits to one YAML text with round-trip; the rest stays the same.
+    """Apply (key path, key, value) edits to one YAML text in place; the rest stays byte for byte the same.
 
-    Refuses a file that a no-op round trip would change, rather than reformat it.
+    The values are found with the parser validate reads with (:mod:`okrops.yamledit`), so every
+    file validate accepts can be edited, in whatever consistent layout it is written.
     """
-    from okrops.yamlio import YamlProblem, dump_roundtrip, load_roundtrip
+    from okrops.yamledit import EditRefused, set_numbers
 
     try:
-        document = load_roundtrip(text)
-    except YamlProblem as problem:
-        raise CheckinError(f"{file}:{problem.line}: {problem.message}") from None
-    if dump_roundtrip(document) != text:
-        raise CheckinError(
-            f"{file} would be reformatted by a round trip (its layout differs from okrops' YAML style: "
-            "2-space mappings, lists indented 4 with the dash at 2, no lines over 4096 characters, "
-            "LF line endings); edit the value by hand, or reformat the file once in its own commit")
-    for path, key, value in edits:
-        node = document
-        for part in path:
-            node = node[part]
-        set_key(node, key, value)
-    return dump_roundtrip(document)
-
-
-def set_key(mapping: Any, key: str, value: Any) -> None:
-    """Set ``key`` in a ruamel mapping, inserting it at a sensible place when it is new."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    after = _CURRENT_AFTER if key == "current" else _CONFIDENCE_AFTER
-    keys = list(mapping.keys())
-    position = len(keys)
-    for name in after:
-        if name in keys:
-            position = keys.index(name) + 1
-            break
-    mapping.insert(position, key, value)
-    if position > 0:
-        _move_trailing_comment(mapping, keys[position - 1], key)
-
-
-def _move_trailing_comment(mapping: Any, previous: str, new: str) -> None:
-    """Keep comment lines that followed ``previous`` below the inserted key ``new``."""
-    yamlio.move_trailing_comment(mapping, previous, mapping, new)
+        return set_numbers(text, edits, after={"current": _CURRENT_AFTER, "confidence": _CONFIDENCE_AFTER})
+    except EditRefused as refused:
+        where = f"{file}:{refused.line}" if refused.line else file
+        raise CheckinError(f"{where}: {refused.message}") from None
 
 
 def _edits_by_file(changes: list[Change]) -> dict[str, list[tuple[tuple, str, Any]]]:
@@ -418,102 +433,72 @@ def _edits_by_file(changes: list[Change]) -> dict[str, list[tuple[tuple, str, An
     return files
 
 
-# --- git -----------------------------------------------------------------------
+# --- the commit ------------------------------------------------------------------
 
 
-def open_repo(root: str):
-    import git
+class _Session:
+    """One check-in's read-modify-write, made from the files as they are under the lock, on every attempt."""
 
-    try:
-        return git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise GitStateError(f"{root} is not in a git repository: check-ins are commits; run 'git init' first") from None
+    def __init__(self, org: Organisation, requests: list[Request], repo: gitrepo.Repo):
+        self.org, self.requests, self.repo = org, requests, repo
+        self.changes: list[Change] = []
+        self.files: list[str] = []
+        self.subject = self.message = ""
 
+    def prepare(self, attempt: gitcommit.Attempt) -> gitcommit.Content:
+        fresh = _reload(self.org, [r.ref for r in self.requests])
+        changes = resolve(fresh, self.requests)
+        root = Path(fresh.root)
+        edits = _edits_by_file(changes)
+        top = os.path.realpath(self.repo.toplevel)
+        rel = {file: Path(os.path.relpath(os.path.realpath(root / file), top)).as_posix() for file in edits}
+        attempt.require_clean(list(rel.values()))
+        originals: dict[str, bytes] = {}
+        new_texts: dict[Path, str] = {}
+        for file, file_edits in edits.items():
+            raw = originals[rel[file]] = attempt.read(rel[file])
+            new_texts[root / file] = _edited(raw, file_edits, file)
+        _check_new_texts(new_texts, root)
+        self.subject, self.message = build_message(changes)
+        self.changes, self.files = changes, list(rel.values())
+        files = {rel[file]: new_texts[root / file].encode("utf-8") for file in edits}
+        return gitcommit.Content(files, originals, self.message, self.subject, self.trailers_kept)
 
-def operation_in_progress(repo) -> Optional[str]:
-    git_dir = Path(repo.git_dir)
-    for marker, what in (("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("rebase-apply", "a rebase or am"),
-                         ("REBASE_HEAD", "a rebase"), ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert"),
-                         ("BISECT_LOG", "a bisect")):
-        if (git_dir / marker).exists():
-            return what
-    return None
-
-
-def check_repo_state(repo, files: list[str]) -> None:
-    """Refuse when a merge or rebase is in progress, HEAD has no commit, or a target file is not clean."""
-    what = operation_in_progress(repo)
-    if what:
-        raise GitStateError(f"{what} is in progress in {repo.working_tree_dir}: finish or abort it, then check in")
-    if not repo.head.is_valid():
-        raise GitStateError("the repository has no commit yet: commit the OKR files first, then check in")
-    status = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *files)
-    dirty = []
-    for entry in status.split("\0"):
-        if len(entry) > 3:
-            dirty.append(f"{entry[3:]} ({_status_words(entry[:2])})")
-    if dirty:
-        raise GitStateError(
-            "uncommitted changes in " + ", ".join(dirty) + ": a check-in commits whole files, so commit or "
-            "discard those changes first (git diff shows them)")
-
-
-def _status_words(code: str) -> str:
-    if code == "??":
-        return "not committed yet"
-    words = []
-    if code[0] not in " ?":
-        words.append("staged")
-    if code[1] not in " ?":
-        words.append("modified")
-    return " and ".join(words) or "changed"
-
-
-def parse_date(text: Optional[str]) -> Optional[str]:
-    """``--date`` (YYYY-MM-DD or an ISO date and time) as an ISO timestamp for git; None when not given."""
-    if not text:
+    def trailers_kept(self, final: str) -> Optional[str]:
+        """A hook may add to the message (a Change-Id, a sign-off) but not change the check-in's trailers."""
+        ours, theirs = (_okr_trailers(self.repo, text) for text in (self.message, final))
+        if ours != theirs:
+            return ("a prepare-commit-msg or commit-msg hook changed the check-in's Okr- trailers, so the commit "
+                    "would not say what the files say; change the hook to leave them as they are")
         return None
+
+
+def _okr_trailers(repo: gitrepo.Repo, message: str) -> list[str]:
+    out = repo.out("interpret-trailers", "--parse", input=message.encode("utf-8"))
+    return [line for line in out.splitlines() if line.lower().startswith("okr-")]
+
+
+def _reload(org: Organisation, refs: list[str]) -> Organisation:
+    """The key results' files as they are now (under the lock), not as they were when ``org`` was loaded."""
+    fresh = load_for(refs, org.root)
+    if fresh is None:
+        from okrops.repository import load
+
+        fresh = load(org.root).organisation
+        if fresh is None:
+            raise CheckinError("okrs/okrops.yaml has errors: run okrops validate, fix them, then try again")
+    return fresh
+
+
+def _edited(raw: bytes, edits: list[tuple[tuple, str, Any]], file: str) -> str:
+    from okrops.yamlio import YamlProblem, decode
+
     try:
-        if len(text.strip()) == 10:
-            day = date.fromisoformat(text.strip())
-            moment = datetime.combine(day, time(12, 0)).astimezone()
-        else:
-            moment = datetime.fromisoformat(text.strip())
-            if moment.tzinfo is None:
-                moment = moment.astimezone()
-    except ValueError:
-        raise UsageError(f"invalid date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]") from None
-    return git_date(moment)
-
-
-def git_date(moment: datetime) -> str:
-    """A timezone-aware datetime in git's internal date format, ``<unix seconds> +HHMM``."""
-    offset = moment.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "-" if minutes < 0 else "+"
-    minutes = abs(minutes)
-    return f"{int(moment.timestamp())} {sign}{minutes // 60:02d}{minutes % 60:02d}"
-
-
-def _commit_files(repo, rel_files: list[str], message: str, author, author_date, commit_date):
-    """Commit ``rel_files`` as they are on disk on top of HEAD, through a private index; return the commit."""
-    from git import IndexFile
-
-    fd, index_path = tempfile.mkstemp(prefix="okrops-index-", dir=repo.git_dir)
-    os.close(fd)
-    try:
-        repo.git.read_tree("HEAD", env={"GIT_INDEX_FILE": index_path})
-        index = IndexFile(repo, index_path)
-        index.add(rel_files)
-        kwargs = {}
-        if author is not None:
-            kwargs["author"] = kwargs["committer"] = author
-        commit = index.commit(message, parent_commits=[repo.head.commit], head=False,
-                              author_date=author_date, commit_date=commit_date, **kwargs)
-    finally:
-        if os.path.exists(index_path):
-            os.unlink(index_path)
-    return commit
+        text = decode(raw)
+    except YamlProblem as problem:
+        raise CheckinError(f"{file}: {problem.message}") from None
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    return bom + edit_text(text, edits, file)
 
 
 def checkin(
@@ -526,80 +511,43 @@ def checkin(
     remote: str = "origin",
     author: Optional[tuple[str, str]] = None,
     commit_date: Optional[str] = None,
+    allow_before_cycle: bool = False,
 ) -> Result:
-    """Check in ``requests`` as one commit; update ``org``'s key results on success.
+    """Check in ``requests`` as one commit, all or nothing; update ``org``'s key results on success.
 
-    ``when`` back-dates the author date (``--date``); ``author`` (name, email)
-    and ``commit_date`` default to git's configuration and now.
+    ``when`` back-dates the author date (``--date``; refused in the future or before a
+    key result's cycle unless ``allow_before_cycle``); ``author`` (name, email) and
+    ``commit_date`` default to git's configuration and now. Without ``author``, git must
+    have an explicit identity. See :mod:`okrops.gitcommit` for how the commit is made.
     """
-    from git import Actor
-    from git.exc import GitCommandError, HookExecutionError
-
-    changes = resolve(org, requests)
-    repo = open_repo(org.root)
-    toplevel = Path(repo.working_tree_dir).resolve()
-    root = Path(org.root).resolve()
-    edits = _edits_by_file(changes)
-    rel_files = [(root / f).relative_to(toplevel).as_posix() for f in edits]
-    check_repo_state(repo, rel_files)
-    if branch:
-        _check_branch(repo, branch)
-
-    # Everything is checked: compute the new texts before writing anything.
-    originals: dict[Path, bytes] = {}
-    new_texts: dict[Path, str] = {}
-    from okrops.yamlio import YamlProblem, decode
-
-    for file, file_edits in edits.items():
-        path = root / file
-        raw = path.read_bytes()
-        try:
-            text = decode(raw)
-        except YamlProblem as problem:
-            raise CheckinError(f"{file}: {problem.message}") from None
-        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-        originals[path] = raw
-        new_texts[path] = bom + edit_text(text, file_edits, file)
-    _check_new_texts(new_texts, root)
-
-    subject, message = build_message(changes)
-    actor = Actor(*author) if author else None
-    author_date = when  # None: GitPython takes GIT_AUTHOR_DATE or now, like git
-    previous_head = repo.head.reference if not repo.head.is_detached else None
-    previous_commit = repo.head.commit
-    written: list[Path] = []
-    from okrops.yamlio import write_atomic
-
+    requests = list(requests)
+    check_date(org, resolve(org, requests), when, commit_date, allow_before_cycle)  # refuse early, before the lock
     try:
-        for path, text in new_texts.items():
-            write_atomic(path, text)
-            written.append(path)
-        commit = _commit_files(repo, rel_files, message, actor, author_date, commit_date)
+        repo = gitrepo.discover(org.root)
+        ident = gitrepo.identity(repo, author, when, commit_date)
         if branch:
-            new_branch = repo.create_head(branch, commit)
-            repo.head.reference = new_branch
-        else:
-            repo.head.set_commit(commit, logmsg=f"commit: {subject}")
-    except (HookExecutionError, GitCommandError, OSError, ValueError) as exc:
-        _restore(originals, written)
-        if branch and branch in repo.heads and repo.heads[branch].commit != previous_commit:
-            if previous_head is not None:
-                repo.head.reference = previous_head
-            repo.delete_head(branch, force=True)
+            gitrepo.check_branch_name(repo, branch)
+        if push:
+            gitrepo.check_remote(repo, remote)
+        session = _Session(org, requests, repo)
+        outcome = gitcommit.commit_files(repo, session.prepare, ident=ident, branch=branch)
+    except gitrepo.RepositoryStateError as exc:
+        raise GitStateError(exc.message) from None
+    except gitrepo.CommitError as exc:
         raise CommitFailed(f"the commit failed, so the files were restored and nothing was checked in: "
-                           f"{_git_error_text(exc)}") from None
-    except BaseException:
-        _restore(originals, written)
-        raise
-    # The commit holds exactly these files: make the real index agree, leaving other staged changes alone.
-    repo.git.reset("-q", "HEAD", "--", *rel_files)
-    for change in changes:
-        change.kr.current = change.value
+                           f"{exc.message}") from None
+    changes = []
+    for change in session.changes:
+        kr = org.key_results.get(change.ref, change.kr)
+        kr.current = change.value
         if change.confidence is not None:
-            change.kr.confidence = change.confidence
-    result = Result(commit.hexsha, subject, message, changes, rel_files, branch)
+            kr.confidence = change.confidence
+        changes.append(Change(kr, change.value, change.confidence, change.note, change.previous,
+                              change.previous_confidence))
+    result = Result(outcome.commit, session.subject, session.message, changes, session.files, branch)
     if push:
-        _push(repo, remote, branch or (previous_head.name if previous_head is not None else None), result)
+        pushed = branch or (outcome.head.ref.removeprefix("refs/heads/") if outcome.head.ref else None)
+        _push(repo, remote, pushed, result)
     return result
 
 
@@ -619,47 +567,9 @@ def _check_new_texts(new_texts: dict[Path, str], root: Path) -> None:
             raise CheckinError(f"{rel}: the edited file would break the schema ({problems}); nothing was written")
 
 
-def _check_branch(repo, branch: str) -> None:
-    import git
-
-    if not re.match(r"^[A-Za-z0-9._/-]+$", branch) or branch.startswith("-") or ".." in branch:
-        raise UsageError(f"invalid branch name {branch!r}")
-    try:
-        repo.git.check_ref_format("--branch", branch)
-    except git.GitCommandError:
-        raise UsageError(f"invalid branch name {branch!r}") from None
-    if branch in repo.heads:
-        raise UsageError(f"branch {branch!r} already exists: pick a new name for this check-in's pull request")
-
-
-def _restore(originals: dict[Path, bytes], written: list[Path]) -> None:
-    from okrops.yamlio import write_atomic
-
-    for path in written:
-        write_atomic(path, originals[path].decode("utf-8"))
-
-
-def _git_error_text(exc: BaseException) -> str:
-    from git.exc import GitCommandError, HookExecutionError
-
-    if isinstance(exc, HookExecutionError):
-        detail = (exc.stderr or exc.stdout or "").strip().strip("'").strip()
-        detail = detail.replace("stderr: ", "").replace("stdout: ", "").strip().strip("'").strip()
-        hook = str(exc.command[0]).rsplit("/", 1)[-1] if exc.command else "hook"
-        return f"the {hook} hook rejected it" + (f": {detail}" if detail else "")
-    if isinstance(exc, GitCommandError):
-        return (exc.stderr or str(exc)).strip()
-    return str(exc)
-
-
-def _push(repo, remote: str, branch: Optional[str], result: Result) -> None:
-    import git
-
+def _push(repo: gitrepo.Repo, remote: str, branch: Optional[str], result: Result) -> None:
     if branch is None:
         result.push_error = "HEAD is detached: push the commit yourself"
         return
-    try:
-        repo.git.push("--set-upstream", remote, f"{branch}:{branch}")
-        result.pushed = True
-    except git.GitCommandError as exc:
-        result.push_error = (exc.stderr or str(exc)).strip().replace("stderr: ", "").strip("'").strip()
+    result.push_error = gitrepo.push(repo, remote, branch)
+    result.pushed = not result.push_error

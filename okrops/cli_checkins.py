@@ -40,13 +40,18 @@ def _load(path: Optional[str]):
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
 @click.option("--cycle", metavar="CYCLE", help="With --interactive: the cycle (default: the one running today).")
-@click.option("--date", "when", metavar="DATE", help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time).")
+@click.option("--date", "when", metavar="DATE",
+              help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time); not in the future, "
+                   "not before the key result's cycle starts.")
+@click.option("--allow-before-cycle", is_flag=True,
+              help="With --date: accept a date before the key result's cycle starts (a deliberate back-fill).")
 @click.option("--branch", metavar="NAME", help="Commit on a new branch NAME (for a pull request) and switch to it.")
 @click.option("--push", is_flag=True, help="Push the commit's branch to --remote after committing.")
 @click.option("--remote", default="origin", show_default=True, help="The remote for --push.")
 @_repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
-def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, branch, push, remote, path, today) -> None:
+def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, allow_before_cycle, branch, push, remote,
+            path, today) -> None:
     """Record new values of key results: edit the YAML and make one commit.
 
     The value (and confidence) are written into the key result's YAML file, leaving the
@@ -55,8 +60,11 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
     edited files are committed; other staged changes stay staged.
 
     Refuses, writing nothing, when a target file has uncommitted changes, a merge or rebase is
-    in progress, a reference is unknown, a value is not a number or a confidence is outside 0..1.
-    When the commit fails (a hook rejects it), the files are restored exactly.
+    in progress, a reference is unknown, a value is not a number, a confidence is outside 0..1,
+    git has no user.name and user.email, or --date is in the future or before the cycle.
+    All or nothing: when the commit fails (a hook rejects it, the disk is full, Ctrl-C), the
+    repository is left exactly as it was. Check-ins running at the same time take turns (one
+    waits up to OKROPS_LOCK_TIMEOUT seconds, default 30, for another to finish).
 
     Exit status: 0 checked in, 1 the commit or the push failed, 2 refused (nothing written).
 
@@ -91,7 +99,8 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, b
                              "or use --from FILE or --interactive (see okrops checkin --help)")
         org = core.load_for([ref], path) or _load(path)
         requests = [core.Request(ref, value, confidence, note)]
-    result = core.checkin(org, requests, when=when_iso, branch=branch, push=push, remote=remote)
+    result = core.checkin(org, requests, when=when_iso, branch=branch, push=push, remote=remote,
+                          allow_before_cycle=allow_before_cycle)
     click.echo(f"[{result.commit[:10]}] {result.subject}")
     if len(result.changes) > 1:
         for change in result.changes:
@@ -163,14 +172,19 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for people; json and csv for other tools.")
 @click.option("--stale", is_flag=True, help="List the key results and units with no check-in within the cadence instead.")
+@click.option("--unverified", is_flag=True,
+              help="List the check-in trailers that their commits do not bear out instead, with the reason.")
 @_repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --stale: evaluate as of this date.")
-def history(target, since, output_format, stale, path, today) -> None:
+def history(target, since, output_format, stale, unverified, path, today) -> None:
     """Show the check-in history of a key result, an objective, a unit or the organisation.
 
     The time series of values and confidence with author, date, note and commit, oldest first,
-    read from git. Values edited by hand (for example in a reviewed pull request, without
-    check-in trailers) are recovered from the file change and marked 'edit'.
+    read from git. A check-in counts only when its commit changed that key result's value in
+    its file to the value in the trailer; other trailers are unverified and listed only with
+    --unverified. Values edited by hand (for example in a reviewed pull request, without
+    check-in trailers) are recovered from the file change and marked 'edit'. Entries that cannot
+    be read (a value that is not a number, say) are skipped with a warning on stderr.
 
     TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, or a unit (with the
     units below it); without it, the whole organisation.
@@ -180,6 +194,7 @@ def history(target, since, output_format, stale, path, today) -> None:
         okrops history platform/2026-Q4/O1/KR2
         okrops history platform --since 2026-10-01 --format csv > platform.csv
         okrops history --stale
+        okrops history --unverified --format json
     """
     from datetime import date
 
@@ -187,6 +202,8 @@ def history(target, since, output_format, stale, path, today) -> None:
     from okrops import history as core
     from okrops.errors import UsageError
 
+    if stale and unverified:
+        raise UsageError("--stale and --unverified do not go together: pick one")
     org = _load(path)
     if stale:
         _print_stale(org, clock.today(today), output_format)
@@ -201,29 +218,31 @@ def history(target, since, output_format, stale, path, today) -> None:
 
     if git_toplevel(org.root) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
-    rows = core.select(org, core.read_history(org, since_day), target)
+    read = core.read_unverified if unverified else core.read_history
+    rows = core.select(org, read(org, since_day), target)
     if output_format == "json":
         click.echo(history_json(rows))
     elif output_format == "csv":
         click.echo(history_csv(rows), nl=False)
     else:
-        click.echo(history_table(rows))
+        click.echo(history_table(rows, unverified))
+
+
+_HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note",
+                    "verified", "reason"]
+_HISTORY_NUMBERS = {"value", "previous", "confidence"}
 
 
 def _row(c) -> dict:
     return {"date": c.when.isoformat(), "ref": c.ref, "value": c.value, "previous": c.previous,
             "confidence": c.confidence, "author": c.author, "email": c.email, "kind": c.kind,
-            "commit": c.commit, "note": c.note}
+            "commit": c.commit, "note": c.note, "verified": c.verified, "reason": c.reason}
 
 
 def history_json(rows) -> str:
     from okrops.safetext import json_dumps
 
     return json_dumps({"checkins": [_row(c) for c in rows], "count": len(rows)}, indent=2)
-
-
-_HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note"]
-_HISTORY_NUMBERS = {"value", "previous", "confidence"}
 
 
 def history_csv(rows) -> str:
@@ -237,22 +256,25 @@ def history_csv(rows) -> str:
     writer = csv.DictWriter(out, _HISTORY_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for c in rows:
-        writer.writerow({k: (("" if v is None else v) if k in _HISTORY_NUMBERS else csv_text(v))
+        writer.writerow({k: (("" if v is None else v) if k in _HISTORY_NUMBERS else
+                             ("true" if v else "false") if isinstance(v, bool) else csv_text(v))
                          for k, v in _row(c).items()})
     return out.getvalue()
 
 
-def history_table(rows) -> str:
+def history_table(rows, unverified: bool = False) -> str:
     from okrops.gitlog import format_number as num
     from okrops.safetext import terminal_line
 
     if not rows:
-        return "No check-ins found."
-    table = [("date", "key result", "value", "conf", "author", "commit", "note")]
+        return "No unverified check-ins found." if unverified else "No check-ins found."
+    table = [("date", "key result", "value", "conf", "author", "commit", "reason" if unverified else "note")]
     for c in rows:
         value = num(c.value) if c.previous is None else f"{num(c.previous)} -> {num(c.value)}"
         note = terminal_line(" ".join(c.note.split()))
-        if c.kind != "checkin":
+        if unverified:
+            note = terminal_line(c.reason)
+        elif c.kind != "checkin":
             note = f"[{terminal_line(c.kind)} by hand] {note}"
         table.append((c.when.strftime("%Y-%m-%d %H:%M"), terminal_line(c.ref), terminal_line(value),
                       num(c.confidence) if c.confidence is not None else "", terminal_line(c.author),
@@ -260,7 +282,8 @@ def history_table(rows) -> str:
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]) - 1)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:-1], widths)) + "  " + r[-1] for r in table]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 4)
-    lines.append(f"{len(rows)} check-in{'s' if len(rows) != 1 else ''}")
+    what = "unverified check-in" if unverified else "check-in"
+    lines.append(f"{len(rows)} {what}{'s' if len(rows) != 1 else ''}")
     return "\n".join(line.rstrip() for line in lines)
 
 

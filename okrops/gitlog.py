@@ -1,4 +1,4 @@
-"""Read check-ins from ``git log`` in one pass.
+"""git as okrops reads it: check-in trailers, changed files and file versions.
 
 A check-in commit (made by :mod:`okrops.checkin`) carries git trailers, one
 group per key result::
@@ -9,100 +9,86 @@ group per key result::
     Okr-Confidence: 0.6
     Okr-Note: "Two big customers migrated"
 
-Reading the history is one ``git log`` subprocess whose output is split and
-parsed in Python (no object per commit). Values changed by hand, for example
-in a reviewed pull request, carry no trailers: a second, bounded pass asks git
-which of the commits without trailers touched OKR files (``git diff-tree
---stdin``, only those commits) and reads the old and new versions of those
-files only (``git cat-file --batch``). Both passes are linear in the history.
+git itself reads the trailers (``%(trailers:only,unfold)``), so okrops and
+``git log`` agree on every message by construction: prose mixed with trailers,
+``Key : value``, CRLF, comment lines, continuation lines, the 25% rule. The
+other readers here are git's plumbing too: ``git log --raw`` for the files each
+commit changed (old and new blob ids) and ``git cat-file --batch`` for the
+versions of those files.
 
-git writes to a temporary file that is parsed while git runs (a pipe makes
-``git log`` itself 2 to 2.5 times slower), and what was read is cached in
-``.git/okrops/history.cache``: the next read asks git only for newer commits.
-``benchmarks/bench_history.py`` measures all of this against bare ``git log``.
+git writes into an unlinked temporary file that Python reads while git runs
+(measured: a pipe makes ``git log`` 2 to 2.5 times slower, with a wake-up
+every few kilobytes), so several git processes can run at once on their own
+cores. Every field okrops reads is separated by NUL, which git never prints
+inside a field (it stops a message at a NUL and refuses an identity holding
+one), so one odd commit cannot shift the fields of the next.
 """
 
 from __future__ import annotations
 
-import gc
-import json
-import math
 import os
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+import time
+from typing import IO, Iterator, Optional
+
+from okrops.errors import OkropsError
+from okrops.numbers import is_finite
 
 TRAILER_REF = "Okr-Checkin"
 TRAILER_VALUE = "Okr-Value"
 TRAILER_PREVIOUS = "Okr-Previous"
 TRAILER_CONFIDENCE = "Okr-Confidence"
-TRAILER_PREVIOUS_CONFIDENCE = "Okr-Previous-Confidence"
 TRAILER_NOTE = "Okr-Note"
+TRAILER_PREFIX = "okr-"  # trailers okrops reads: keys starting with this, in any case
 
-# Fields of one commit; the message comes last so it may hold anything but NUL.
-LOG_FORMAT = "%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B"
-_FIELDS = 6
-_MARKER = TRAILER_REF.lower() + ":"
+# Options that keep git's output the same whatever the user's configuration says.
+GIT_CONFIG = ["-c", "core.quotePath=false", "-c", "trailer.separators=:", "-c", "core.commentChar=#"]
+LOG_OPTIONS = ["-z", "--encoding=UTF-8", "--no-color", "--no-show-signature"]
+# One commit: sha, parents, author name, author e-mail, author date, subject, Okr trailers.
+LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00%(trailers:only,unfold,separator=%x0a)"
+LOG_FIELDS = 7
+# The changed files of every commit (merges: against their first parent; root commits: everything).
+RAW_OPTIONS = ["--raw", "--no-abbrev", "--no-renames", "--no-relative", "--root", "--diff-merges=first-parent"]
+RAW_FORMAT = "%H%x00%P"
+ZERO_OIDS = frozenset({"0" * 40, "0" * 64})
+MIN_GIT = "2.31"  # --diff-merges
 
 
-class GitError(Exception):
+class GitError(OkropsError):
     """git could not be run or failed; the message says how."""
 
 
-@dataclass(slots=True)
-class Commit:
-    sha: str
-    parents: list[str]
-    author: str
-    email: str
-    when: datetime
-    message: str
-    order: int = 0  # position in git log, 0 = newest
+# --- numbers and notes ----------------------------------------------------------
 
-    @property
-    def subject(self) -> str:
-        return self.message.split("\n", 1)[0].strip()
-
-
-@dataclass(slots=True)
-class Entry:
-    """One key result's values in one commit, as read from its trailers or from a file change."""
-
-    ref: str
-    value: Optional[float]
-    confidence: Optional[float]
-    note: str
-    commit: Commit
-    kind: str = "checkin"
-    previous: Optional[float] = None
-
-
-@dataclass
-class LogResult:
-    entries: list[Entry] = field(default_factory=list)
-    commits: int = 0
-    edit_candidates: list[Commit] = field(default_factory=list)
-
-
-# --- numbers and trailer values ----------------------------------------------
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+MAX_NUMBER_TEXT = 400  # characters: a finite float has at most 309 digits; longer texts are not parsed at all
 
 
 def parse_number(text: str) -> Optional[float]:
-    """``"42"`` -> 42, ``"0.6"`` -> 0.6; None for anything else (including nan and inf)."""
-    try:
-        if "." not in text:
-            return int(text)
-        number = float(text)
-    except ValueError:
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-    return number if math.isfinite(number) else None
+    """``"42"`` -> 42, ``"0.6"`` -> 0.6, ``"1e3"`` -> 1000.0; None for anything else.
+
+    Only ASCII decimal notation is a number (not ``nan``, ``inf``, ``1_000``
+    or other scripts' digits), and only a finite one that fits a float.
+    """
+    known = _PARSED.get(text, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
+    number: Optional[float] = None
+    cleaned = text.strip(" \t")
+    if len(cleaned) <= MAX_NUMBER_TEXT and _NUMBER.fullmatch(cleaned):
+        number = int(cleaned) if "." not in cleaned and "e" not in cleaned and "E" not in cleaned else float(cleaned)
+        number = number if is_finite(number) else None  # the one definition: okrops.numbers
+    if len(_PARSED) > 50_000:  # the same few texts come back in every history: remember them
+        _PARSED.clear()
+    if len(text) <= 32:
+        _PARSED[text] = number
+    return number
+
+
+_PARSED: dict[str, Optional[float]] = {}
+_UNKNOWN = object()
 
 
 def format_number(value: Optional[float]) -> str:
@@ -118,16 +104,28 @@ def format_number(value: Optional[float]) -> str:
     return repr(float(value))
 
 
+# Characters that some reader takes for the end of a line: git and most tools split at \n;
+# Python's str.splitlines and Unicode also at these. JSON escapes the ASCII ones already.
+_LINE_BREAKS_JSON_KEEPS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def encode_note(note: str) -> str:
-    """A note as one trailer-safe line: a JSON string (newlines and quotes escaped)."""
-    return json.dumps(note, ensure_ascii=False)
+    """A note as one trailer-safe line: a JSON string with every kind of line break escaped."""
+    import json
+
+    text = json.dumps(note, ensure_ascii=False)
+    for char, escape in _LINE_BREAKS_JSON_KEEPS.items():
+        text = text.replace(char, escape)
+    return text
 
 
 def decode_note(text: str) -> str:
-    text = text.strip()
+    text = text.strip(" \t")
     if text[:1] == '"' and text[-1:] == '"' and "\\" not in text and len(text) > 1 and '"' not in text[1:-1]:
         return text[1:-1]  # nothing escaped: no need for the JSON decoder
     if text.startswith('"'):
+        import json
+
         try:
             value = json.loads(text)
         except ValueError:
@@ -136,80 +134,7 @@ def decode_note(text: str) -> str:
     return text
 
 
-_TRAILER_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.M)
-
-
-def _last_paragraph(message: str) -> Optional[str]:
-    text = message.rstrip("\n")
-    cut = text.rfind("\n\n")
-    return None if cut < 0 else text[cut + 2:].strip("\n")  # a subject alone has no trailers
-
-
-def trailer_block(message: str) -> list[tuple[str, str]]:
-    """The (key, value) trailers of the last paragraph of ``message``, as git reads them."""
-    paragraph = _last_paragraph(message)
-    if paragraph is None:
-        return []
-    if "\n " not in paragraph and "\n\t" not in paragraph:
-        return _TRAILER_LINE.findall(paragraph)  # the usual case, at C speed
-    result: list[tuple[str, str]] = []
-    for line in paragraph.split("\n"):
-        if line[:1] in (" ", "\t"):
-            if result:  # a folded continuation line
-                key, value = result[-1]
-                result[-1] = (key, value + " " + line.strip())
-            continue
-        match = _TRAILER_LINE.match(line)
-        if match:
-            result.append(match.groups())
-    return result
-
-
-# Trailer key (as okrops writes it, and lower-cased) -> field.
-_FIELD = {}
-for _key, _name in ((TRAILER_REF, "ref"), (TRAILER_VALUE, "value"), (TRAILER_CONFIDENCE, "confidence"),
-                    (TRAILER_PREVIOUS, "previous"), (TRAILER_NOTE, "note")):
-    _FIELD[_key] = _FIELD[_key.lower()] = _name
-
-
-_CANONICAL = re.compile(
-    r"Okr-Checkin: ([^\n]*)\nOkr-Value: ([^\n]*)(?:\nOkr-Previous: ([^\n]*))?"
-    r"(?:\nOkr-Confidence: ([^\n]*))?(?:\nOkr-Note: ([^\n]*))?(?:\n|\Z)")
-
-
-def entries_from_pairs(pairs, make: Callable, author: str, email: str, when: datetime, sha: str) -> list:
-    """Check-ins from (key, value) trailers in any order and case, each built by ``make``."""
-    commit = Commit(sha, [], author, email, when, "", 0)
-    return [make(e.ref, e.value, e.confidence, e.note, author, email, when, sha, "checkin", e.previous)
-            for e in entries_from_trailers(pairs, commit)]
-
-
-def entries_from_trailers(trailers: Iterable[tuple[str, str]], commit: Commit) -> list[Entry]:
-    """One entry per ``Okr-Checkin`` trailer, with the value trailers that follow it."""
-    entries: list[Entry] = []
-    current: Optional[Entry] = None
-    field_of = _FIELD.get
-    for key, value in trailers:
-        name = field_of(key) or field_of(key.lower())
-        if name is None:
-            continue
-        if name == "ref":
-            current = Entry(value, None, None, "", commit)
-            entries.append(current)
-        elif current is None:
-            continue
-        elif name == "value":
-            current.value = parse_number(value)
-        elif name == "confidence":
-            current.confidence = parse_number(value)
-        elif name == "previous":
-            current.previous = parse_number(value)
-        else:
-            current.note = decode_note(value)
-    return entries
-
-
-# --- git ---------------------------------------------------------------------
+# --- running git ---------------------------------------------------------------
 
 
 def git_toplevel(path: str | os.PathLike) -> Optional[str]:
@@ -225,16 +150,21 @@ def git_toplevel(path: str | os.PathLike) -> Optional[str]:
     return done.stdout.strip() or None
 
 
-def has_commits(toplevel: str) -> bool:
-    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=toplevel,
-                          capture_output=True, check=False)
-    return done.returncode == 0
+def rev_parse(toplevel: str, *args: str) -> Optional[str]:
+    done = subprocess.run(["git", "rev-parse", *args], cwd=toplevel, capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
-def _git(toplevel: str, args: list[str], stdin: Optional[bytes] = None) -> bytes:
+def has_commits(repo_root: str | os.PathLike) -> bool:
+    """True when ``repo_root`` is in a git repository whose HEAD points at a commit."""
+    toplevel = git_toplevel(repo_root)
+    return toplevel is not None and rev_parse(toplevel, "--verify", "--quiet", "HEAD^{commit}") is not None
+
+
+def run_git(toplevel: str, args: list[str], stdin: Optional[bytes] = None) -> bytes:
     try:
-        done = subprocess.run(["git", "-c", "core.quotePath=false", *args], cwd=toplevel, input=stdin,
-                              capture_output=True, check=False)
+        done = subprocess.run(["git", *GIT_CONFIG, *args], cwd=toplevel, input=stdin, capture_output=True,
+                              check=False)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from None
     if done.returncode != 0:
@@ -242,489 +172,264 @@ def _git(toplevel: str, args: list[str], stdin: Optional[bytes] = None) -> bytes
     return done.stdout
 
 
-def log_command(rev: str = "HEAD") -> list[str]:
-    """The ``git log`` arguments of the first pass (the benchmark runs the same fields bare)."""
-    return ["log", "-z", f"--format={LOG_FORMAT}", rev, "--"]
+def log_command(revisions: list[str]) -> list[str]:
+    """``git log`` arguments for the commits, their authors and their Okr trailers."""
+    return ["log", *LOG_OPTIONS, f"--format={LOG_FORMAT}", *revisions, "--"]
 
 
-def _stream(toplevel: str, args: list[str], chunk: int = 1 << 20) -> Iterator[str]:
-    """The NUL-separated records git prints, in batches, while git is still running.
+def raw_log_command(revisions: list[str]) -> list[str]:
+    """``git log`` arguments for the files each commit changed, with old and new blob ids."""
+    return ["log", *LOG_OPTIONS, *RAW_OPTIONS, f"--format={RAW_FORMAT}", *revisions, "--"]
 
-    git writes to an unlinked temporary file rather than a pipe (measured: a pipe
-    makes ``git log`` 2 to 2.5 times slower, with a wake-up every few kilobytes),
-    and the batches are read from a second descriptor of that file as it grows,
-    so parsing overlaps with git. Records are never split across batches.
+
+class GitProcess:
+    """One git process writing into an unlinked temporary file that is read while git runs.
+
+    Use as a context manager: leaving it stops git if it still runs and closes
+    everything; nothing is left on disk.
     """
-    import time
 
-    fd, name = tempfile.mkstemp(prefix="okrops-log-")
-    reader = -1
-    try:
-        reader = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        with tempfile.TemporaryFile() as errors:
+    def __init__(self, toplevel: str, args: list[str], stdin: bool = False):
+        self.name = args[0]
+        self._reader = -1
+        self._errors: Optional[IO[bytes]] = None
+        self.process: Optional[subprocess.Popen] = None
+        fd, path = tempfile.mkstemp(prefix="okrops-git-")
+        try:
+            self._reader = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            self._errors = tempfile.TemporaryFile()
             try:
-                process = subprocess.Popen(["git", "-c", "core.quotePath=false", *args], cwd=toplevel,
-                                           stdout=fd, stderr=errors)
+                self.process = subprocess.Popen(["git", *GIT_CONFIG, *args], cwd=toplevel, stdout=fd,
+                                                stderr=self._errors, stdin=subprocess.PIPE if stdin else None)
             except OSError as exc:
                 raise GitError(f"cannot run git: {exc.strerror}") from None
+        except BaseException:
+            self.close()
+            raise
+        finally:
             os.close(fd)
-            fd = -1
             try:
-                os.unlink(name)  # the descriptors keep it readable; nothing is left behind
-                name = ""
-            except OSError:  # pragma: no cover - Windows: removed in the finally clause
-                pass
-            tail = b""
-            finished = False
-            try:
-                while True:
-                    data = os.read(reader, chunk)
-                    if not data:
-                        if finished:
-                            break
-                        if process.poll() is not None:
-                            finished = True  # read what is left, then stop
-                        else:
-                            time.sleep(0.002)
-                        continue
-                    data = tail + data
-                    cut = data.rfind(b"\0")
-                    if cut < 0:
-                        tail = data
-                        continue
-                    tail = data[cut + 1:]
-                    yield data[:cut].decode("utf-8", "replace")
-                if tail:
-                    yield tail.decode("utf-8", "replace")
-            finally:
-                if process.poll() is None:  # the caller stopped early
-                    process.kill()
-                code = process.wait()
-            if code != 0:
-                errors.seek(0)
-                raise GitError(f"git {args[0]} failed: {errors.read().decode('utf-8', 'replace').strip()}")
-    finally:
-        if fd >= 0:
-            os.close(fd)
-        if reader >= 0:
-            os.close(reader)
-        if name:
-            try:
-                os.unlink(name)
-            except OSError:  # pragma: no cover
+                os.unlink(path)  # the descriptors keep it readable
+            except OSError:  # pragma: no cover - Windows: the file goes when it is closed
                 pass
 
+    @property
+    def stdin(self) -> IO[bytes]:
+        assert self.process is not None and self.process.stdin is not None
+        return self.process.stdin
 
-def read_log(toplevel: str, rev: str = "HEAD", make: Optional[Callable] = None, parse_dates: bool = True) -> LogResult:
-    """First pass: every commit reachable from ``rev``; check-ins from trailers, the rest kept as candidates.
-
-    ``make(ref, value, confidence, note, author, email, when, sha, kind, previous)`` builds
-    each check-in (default: :class:`Entry`-like records are not kept, only ``make``'s
-    results); entries come newest commit first, and within a commit in reverse trailer
-    order, so that reversing the list gives commit order and trailer order. With
-    ``parse_dates=False``, ``make`` gets the author date as git's ISO 8601 text.
-    """
-    if make is None:
-        def make(ref, value, confidence, note, author, email, when, sha, kind, previous):
-            commit = Commit(sha, [], author, email, when, "", 0)
-            return Entry(ref, value, confidence, note, commit, kind, previous)
-    result = LogResult()
-    entries = result.entries
-    candidates = result.edit_candidates
-    fromiso = datetime.fromisoformat
-    number = parse_number
-    canonical = _CANONICAL.finditer
-    order = 0
-    collecting = gc.isenabled()
-    gc.disable()  # many small objects and no cycles: collection passes would only cost time
-    try:
-        for batch in _stream(toplevel, log_command(rev)):
-            for record in batch.split("\0"):
-                parts = record.split("\x1f", _FIELDS - 1)
-                if len(parts) != _FIELDS:
-                    continue
-                sha, parents, author, email, when, message = parts
-                order += 1
-                group = []
-                cut = message.rfind("\n\nOkr-Checkin:")
-                pairs = None
-                if cut >= 0:
-                    end = len(message)
-                    while end and message[end - 1] == "\n":
-                        end -= 1
-                    position = cut + 2
-                    moment = fromiso(when) if parse_dates else when
-                    if message.find("\n\n", position, end) < 0:
-                        # okrops' own messages: one regular expression per key result, in the order written
-                        for match in canonical(message, position, end):
-                            if match.start() != position:
-                                break
-                            position = match.end()
-                            ref, value, previous, confidence, note = match.groups()
-                            group.append(make(
-                                ref, int(value) if value.isdigit() else number(value),
-                                None if confidence is None else number(confidence),
-                                "" if note is None else decode_note(note), author, email, moment, sha, "checkin",
-                                None if previous is None else int(previous) if previous.isdigit() else number(previous)))
-                    if position != end:
-                        group = []
-                        pairs = trailer_block(message)
-                elif _MARKER in message.lower():
-                    pairs = trailer_block(message)
-                if pairs:
-                    group = entries_from_pairs(pairs, make, author, email, fromiso(when) if parse_dates else when, sha)
-                if group:
-                    group.reverse()
-                    entries.extend(group)
-                    continue
-                parent_list = parents.split()
-                if len(parent_list) <= 1:
-                    candidates.append(Commit(sha, parent_list, author, email, fromiso(when), message, order))
-    finally:
-        if collecting:
-            gc.enable()
-    result.commits = order
-    return result
-
-
-def changed_okr_files(toplevel: str, commits: list[Commit], okrs_prefix: str) -> list[tuple[Commit, str]]:
-    """Second pass: (commit, path) of OKR cycle files modified by each of ``commits``."""
-    if not commits:
-        return []
-    by_sha = {c.sha: c for c in commits}
-    stdin = "".join(f"{c.sha}\n" for c in commits).encode()
-    out = _git(toplevel, ["diff-tree", "--stdin", "-r", "--no-renames", "--name-status", "--", okrs_prefix or "."],
-               stdin).decode("utf-8", "replace")
-    result: list[tuple[Commit, str]] = []
-    current: Optional[Commit] = None
-    for line in out.split("\n"):
-        if not line:
-            continue
-        if "\t" not in line:
-            current = by_sha.get(line.strip())
-            continue
-        status, _tab, path = line.partition("\t")
-        if current is None or status != "M" or not path.endswith(".yaml"):
-            continue
-        name = path.rsplit("/", 1)[-1]
-        if name in ("unit.yaml", "okrops.yaml", "strategy.yaml"):
-            continue
-        result.append((current, path))
-    return result
-
-
-def read_blobs(toplevel: str, specs: list[str]) -> list[Optional[bytes]]:
-    """Contents of ``rev:path`` specs through one ``git cat-file --batch``; None for a missing one."""
-    if not specs:
-        return []
-    out = _git(toplevel, ["cat-file", "--batch"], "".join(f"{s}\n" for s in specs).encode())
-    result: list[Optional[bytes]] = []
-    pos = 0
-    for _spec in specs:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            result.append(None)
-            continue
-        size = int(header[2])
-        result.append(out[pos:pos + size])
-        pos += size + 1
-    return result
-
-
-def values_in_file(data: object, unit: str, cycle: str) -> dict[str, tuple[object, object]]:
-    """Key result reference -> (current, confidence) in one parsed cycle file."""
-    result: dict[str, tuple[object, object]] = {}
-    if not isinstance(data, dict) or not isinstance(data.get("objectives"), list):
-        return result
-    for objective in data["objectives"]:
-        if not isinstance(objective, dict) or not isinstance(objective.get("key_results"), list):
-            continue
-        for kr in objective["key_results"]:
-            if isinstance(kr, dict) and "id" in kr:
-                result[f"{unit}/{cycle}/{objective.get('id')}/{kr['id']}"] = (kr.get("current"), kr.get("confidence"))
-    return result
-
-
-def _number(value: object) -> Optional[float]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return value
-
-
-_ID_ITEM = re.compile(r"^( *)- id: *['\"]?([A-Za-z][A-Za-z0-9-]*)['\"]? *(?:#.*)?$")
-_LIST_KEY = re.compile(r"^( *)(key_results|objectives): *(?:#.*)?$")
-_VALUE_LINE = re.compile(r"^( +)(current|confidence): *([^#'\"]*?) *(?:#.*)?$")
-
-
-def _changed_values_by_lines(old: str, new: str, unit: str, cycle: str) -> Optional[dict[str, tuple]]:
-    """Fast path for the usual hand edit (values changed in place, okrops' block layout).
-
-    Returns ref -> (old current, new current, new confidence) for key results whose
-    ``current`` or ``confidence`` lines changed, or None when the change is anything
-    else (lines added or removed, other keys, another layout): then the caller parses
-    both versions.
-    """
-    old_lines, new_lines = old.split("\n"), new.split("\n")
-    if len(old_lines) != len(new_lines):
-        return None
-    found: dict[str, dict] = {}
-    for index, (before, after) in enumerate(zip(old_lines, new_lines)):
-        if before == after:
-            continue
-        a, b = _VALUE_LINE.match(before), _VALUE_LINE.match(after)
-        if not a or not b or a.group(1, 2) != b.group(1, 2):
-            return None
-        ref = _ref_above(new_lines, index, len(b.group(1)), unit, cycle)
-        old_value, new_value = parse_number(a.group(3)), parse_number(b.group(3))
-        if ref is None or old_value is None or new_value is None:
-            return None
-        found.setdefault(ref, {"index": index})[b.group(2)] = (old_value, new_value)
-    result: dict[str, tuple] = {}
-    for ref, change in found.items():
-        current = change.get("current")
-        confidence = change.get("confidence")
-        if current is None:
-            value = _value_near(new_lines, change["index"], "current")
-            if value is False:
-                return None
-            current = (value, value)
-        if confidence is not None:
-            new_confidence = confidence[1]
-        else:
-            new_confidence = _value_near(new_lines, change["index"], "confidence")
-            if new_confidence is False:
-                return None
-        result[ref] = (current[0], current[1], new_confidence)
-    return result
-
-
-def _ref_above(lines: list[str], index: int, indent: int, unit: str, cycle: str) -> Optional[str]:
-    """The key result whose mapping holds line ``index`` (a key at ``indent``), by indentation."""
-    kr = objective = None
-    want = "kr"
-    limit = indent
-    for line in reversed(lines[:index]):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        depth = len(line) - len(line.lstrip(" "))
-        if depth >= limit:
-            continue
-        if want == "kr":
-            match = _ID_ITEM.match(line)
-            if not match or len(match.group(1)) + 2 != indent:
-                return None
-            kr, want, limit = match.group(2), "key_results", depth
-        elif want == "key_results":
-            match = _LIST_KEY.match(line)
-            if not match or match.group(2) != "key_results":
-                return None
-            want, limit = "objective", depth
-        elif want == "objective":
-            match = _ID_ITEM.match(line)
-            if not match:
-                return None
-            objective, want, limit = match.group(2), "objectives", depth
-        else:
-            match = _LIST_KEY.match(line)
-            if not match or match.group(2) != "objectives" or depth != 0:
-                return None
-            return f"{unit}/{cycle}/{objective}/{kr}"
-    return None
-
-
-def _value_near(lines: list[str], index: int, key: str):
-    """The value of ``key`` among the sibling lines of line ``index`` (same indentation); None if absent."""
-    indent = len(lines[index]) - len(lines[index].lstrip(" "))
-    for step in (-1, 1):
-        position = index + step
-        while 0 <= position < len(lines):
-            line = lines[position]
-            depth = len(line) - len(line.lstrip(" "))
-            if line.strip() and not line.strip().startswith("#"):
-                if depth < indent or (depth == indent and line.lstrip().startswith("- ")):
-                    break
-                match = _VALUE_LINE.match(line)
-                if depth == indent and match and match.group(2) == key:
-                    value = parse_number(match.group(3))
-                    return False if value is None else value
-            position += step
-    return None
-
-
-def hand_edits(toplevel: str, candidates: list[Commit], okrs_prefix: str) -> list[Entry]:
-    """Values changed without check-in trailers, recovered from the old and new file versions."""
-    from okrops.yamlio import YamlProblem, decode, load_fast
-
-    changed = changed_okr_files(toplevel, candidates, okrs_prefix)
-    if not changed:
-        return []
-    specs: list[str] = []
-    for commit, path in changed:
-        specs += [f"{commit.parents[0]}:{path}", f"{commit.sha}:{path}"]
-    blobs = read_blobs(toplevel, specs)
-    entries: list[Entry] = []
-    for index, (commit, path) in enumerate(changed):
-        old_raw, new_raw = blobs[2 * index], blobs[2 * index + 1]
-        if old_raw is None or new_raw is None:
-            continue
-        parts = path.split("/")
-        if len(parts) < 2:
-            continue
-        unit, cycle = parts[-2], parts[-1][: -len(".yaml")]
-        try:
-            old_text, new_text = decode(old_raw), decode(new_raw)
-        except YamlProblem:
-            continue
-        quick = _changed_values_by_lines(old_text, new_text, unit, cycle)
-        if quick is not None:
-            for ref, (old_value, value, confidence) in quick.items():
-                entries.append(Entry(ref, value, confidence, commit.subject, commit, "edit", old_value))
-            continue
-        try:
-            old = values_in_file(load_fast(old_text), unit, cycle)
-            new = values_in_file(load_fast(new_text), unit, cycle)
-        except YamlProblem:
-            continue
-        for ref, (value, confidence) in new.items():
-            if ref not in old:
-                continue  # a key result being created is not a check-in
-            old_value, old_confidence = old[ref]
-            if value == old_value and confidence == old_confidence:
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """What git writes, as it comes, until git has finished; raises GitError when git failed."""
+        assert self.process is not None
+        finished = False
+        pause = 0.0005
+        while True:
+            data = os.read(self._reader, size)
+            if data:
+                pause = 0.0005
+                yield data
                 continue
-            entries.append(Entry(ref, _number(value), _number(confidence), commit.subject, commit, "edit",
-                                 _number(old_value)))
-    return entries
+            if finished:
+                break
+            if self.process.poll() is not None:
+                finished = True  # read what is left, then stop
+            else:
+                time.sleep(pause)  # git is busy: wait a little longer each time, up to 8 ms
+                pause = min(pause * 2, 0.008)
+        self._check()
+
+    def read_now(self, size: int = 1 << 20) -> bytes:
+        """What git has written and was not read yet, without waiting (b"" when nothing is new)."""
+        return os.read(self._reader, size)
+
+    def records(self, errors: str = "replace") -> Iterator[list[str]]:
+        """What git writes, as text split at NUL, in batches; a record is never split across batches.
+
+        A batch is decoded as UTF-8 at once: NUL never occurs inside a UTF-8
+        sequence, so that is the same as decoding each record on its own.
+        """
+        tail = b""
+        for data in self.chunks():
+            data = tail + data if tail else data
+            cut = data.rfind(b"\0")
+            if cut < 0:
+                tail = data
+                continue
+            tail = data[cut + 1:]
+            yield data[:cut].decode("utf-8", errors).split("\0")
+        if tail:
+            yield tail.decode("utf-8", errors).split("\0")
+
+    def _check(self) -> None:
+        assert self.process is not None and self._errors is not None
+        code = self.process.wait()
+        if code != 0:
+            self._errors.seek(0)
+            message = self._errors.read().decode("utf-8", "replace").strip()
+            if "unrecognized argument" in message or "unknown option" in message or "unknown field" in message:
+                message += f"; okrops reads history with git {MIN_GIT} or newer: update git"
+            raise GitError(f"git {self.name} failed: {message or f'exit status {code}'}")
+
+    def close(self) -> None:
+        if self.process is not None:
+            if self.process.stdin is not None and not self.process.stdin.closed:
+                try:
+                    self.process.stdin.close()
+                except OSError:  # git stopped reading: it failed, and says why on stderr
+                    pass
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+        if self._reader >= 0:
+            os.close(self._reader)
+            self._reader = -1
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None
+
+    def __enter__(self) -> "GitProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
-CACHE_VERSION = 1
-CACHE_FILE = "okrops/history.cache"
+# --- reading what git prints -------------------------------------------------------
 
 
-def _rev_parse(toplevel: str, *args: str) -> Optional[str]:
-    done = subprocess.run(["git", "rev-parse", *args], cwd=toplevel, capture_output=True, text=True, check=False)
-    return done.stdout.strip() if done.returncode == 0 else None
+def read_commits(process: GitProcess) -> Iterator[tuple[str, list[str], str, str, str, str, list[tuple[str, str]]]]:
+    """The commits of a :func:`log_command` process, in git's order, as plain tuples.
 
-
-def _row(*fields) -> tuple:
-    return fields
-
-
-def _read_rows(toplevel: str, rev: str, prefix: str) -> tuple[list[tuple], list[tuple]]:
-    """(check-in rows, hand-edit rows) of the commits in ``rev`` (a commit or a range), newest first.
-
-    A row is a tuple of the :class:`Entry` fields with the date as ISO 8601 text.
+    The trailers are the ``Okr-*`` ones (any case), in the order of the message,
+    exactly as ``git log --format=%(trailers:only,unfold)`` prints them.
     """
-    log = read_log(toplevel, rev, _row, parse_dates=False)
-    edits = [(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email, e.commit.when.isoformat(),
-              e.commit.sha, e.kind, e.previous) for e in hand_edits(toplevel, log.edit_candidates, prefix)]
-    return log.entries, edits
+    fields: list[str] = []
+    prefix = TRAILER_PREFIX
+    for batch in process.records():
+        fields += batch
+        count = len(fields) - len(fields) % LOG_FIELDS
+        for index in range(0, count, LOG_FIELDS):
+            sha, parents, author, email, when, subject, trailers = fields[index:index + LOG_FIELDS]
+            pairs: list[tuple[str, str]] = []
+            if trailers:
+                for line in trailers.split("\n"):
+                    key, _colon, value = line.partition(":")
+                    if key[:4].lower() == prefix:
+                        pairs.append((key, value[1:] if value[:1] == " " else value))
+            yield sha, parents.split(), author, email, when, subject, pairs
+        del fields[:count]
+    if fields:
+        raise GitError(f"git log printed {len(fields)} field(s) too many")
 
 
-def _cache_path(git_dir: str) -> Path:
-    return Path(git_dir) / CACHE_FILE
+_REGULAR = ("100644", "100755")
 
 
-def _load_cache(path: Path, key: tuple) -> Optional[tuple[str, list, list]]:
-    import marshal
+def read_changes(process: GitProcess, wanted) -> Iterator[tuple[str, list[str], list[tuple[str, str, str, str]]]]:
+    """(sha, parents, changes) of every commit of a :func:`raw_log_command` process, in git's order.
 
-    try:
-        data = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    if not isinstance(data, tuple) or len(data) != 5 or data[0] != CACHE_VERSION or data[1] != key:
-        return None
-    return data[2], data[3], data[4]
-
-
-def _save_cache(path: Path, key: tuple, tip: str, rows: list, edits: list) -> None:
-    import marshal
-
-    try:
-        path.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".history.", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps((CACHE_VERSION, key, tip, rows, edits)))
-        os.replace(tmp, path)
-    except (OSError, ValueError):  # a read-only repository: no cache, same answers
-        pass
-
-
-def has_commits(repo_root: str | os.PathLike) -> bool:
-    """True when ``repo_root`` is in a git repository whose HEAD points at a commit."""
-    toplevel = git_toplevel(repo_root)
-    return toplevel is not None and _rev_parse(toplevel, "--verify", "--quiet", "HEAD^{commit}") is not None
-
-
-def read_entries(repo_root: str | os.PathLike, okrs_dir: str | os.PathLike, rev: str = "HEAD",
-                 make: Optional[Callable] = None) -> Optional[list]:
-    """Every check-in and hand edit reachable from ``rev``; None outside git.
-
-    Check-ins come first, newest commit first and each commit's key results in
-    reverse order (reverse the list for commit order); hand edits follow. ``make``
-    builds each record, see :func:`read_log`.
-
-    What was read is kept in ``.git/okrops/history.cache`` with the commit it was
-    read at: when that commit is still an ancestor of ``rev``, only the commits
-    since are read (commits never change, so the cache cannot go stale; a rewritten
-    history is read again in full). ``OKROPS_NO_CACHE=1`` turns the cache off.
+    ``changes`` are the (status, old blob, new blob, path) of the files for which
+    ``wanted(path)`` is true; the blob of a version that is not a regular file (a
+    symlink, a submodule) or does not exist is the zero id.
     """
-    toplevel = git_toplevel(repo_root)
-    if toplevel is None:
-        return None
-    tip = _rev_parse(toplevel, "--verify", "--quiet", f"{rev}^{{commit}}")
-    if tip is None:
-        return []
-    try:
-        prefix = Path(os.path.realpath(okrs_dir)).relative_to(os.path.realpath(toplevel)).as_posix()
-    except ValueError:
-        prefix = "."
-    prefix = "" if prefix == "." else prefix
-    use_cache = os.environ.get("OKROPS_NO_CACHE", "") in ("", "0")
-    if not use_cache:  # straight from git to the caller's records
-        log = read_log(toplevel, tip, make)
-        edits = hand_edits(toplevel, log.edit_candidates, prefix)
-        if make is None:
-            return log.entries + edits
-        return log.entries + [make(e.ref, e.value, e.confidence, e.note, e.commit.author, e.commit.email,
-                                   e.commit.when, e.commit.sha, e.kind, e.previous) for e in edits]
-    git_dir = _rev_parse(toplevel, "--absolute-git-dir")
-    key = (_okrops_version(), prefix)
-    cached = _load_cache(_cache_path(git_dir), key) if git_dir else None
-    if cached is not None and cached[0] == tip:
-        rows, edits = cached[1], cached[2]
-    else:
-        if cached is not None and subprocess.run(["git", "merge-base", "--is-ancestor", cached[0], tip],
-                                                 cwd=toplevel, capture_output=True).returncode == 0:
-            new_rows, new_edits = _read_rows(toplevel, f"{cached[0]}..{tip}", prefix)
-            rows, edits = new_rows + cached[1], new_edits + cached[2]
-        else:
-            rows, edits = _read_rows(toplevel, tip, prefix)
-        if git_dir:
-            _save_cache(_cache_path(git_dir), key, tip, rows, edits)
-    if make is None:
-        def make(ref, value, confidence, note, author, email, when, sha, kind, previous):
-            return Entry(ref, value, confidence, note, Commit(sha, [], author, email, when, "", 0), kind, previous)
-    fromiso = datetime.fromisoformat
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        result = []
-        append = result.append
-        last_text, last_when = None, None
-        for ref, value, confidence, note, author, email, when, sha, kind, previous in rows + edits:
-            if when != last_text:
-                last_text, last_when = when, fromiso(when)
-            append(make(ref, value, confidence, note, author, email, last_when, sha, kind, previous))
-        return result
-    finally:
-        if collecting:
-            gc.enable()
+    state = 0  # 0: expect a sha, 1: parents, 2: a change or the next sha, 3: the path of a change
+    sha = ""
+    parents: list[str] = []
+    changes: list[tuple[str, str, str, str]] = []
+    meta: list[str] = []
+    regular = _REGULAR
+    for batch in process.records("surrogateescape"):  # paths are bytes: keep every one of them
+        for part in batch:
+            if state == 3:
+                if wanted(part):
+                    old_mode, new_mode, old, new, status = meta
+                    if old_mode not in regular:
+                        old = "0" * len(old)
+                    if new_mode not in regular:
+                        new = "0" * len(new)
+                    changes.append((status[:1], old, new, part))
+                state = 2
+            elif state == 2 and part[:1] in (":", "\n") and part.lstrip("\n")[:1] == ":":
+                meta = part.lstrip("\n")[1:].split(" ")
+                if len(meta) != 5:
+                    raise GitError(f"git log printed an unexpected change line: {part[:80]!r}")
+                state = 3
+            elif state == 1:
+                parents = part.split()
+                state = 2
+            else:
+                if state == 2:
+                    yield sha, parents, changes
+                sha = part
+                changes = []
+                state = 1
+    if state == 2:
+        yield sha, parents, changes
+    elif state != 0:
+        raise GitError("git log ended in the middle of a commit")
 
 
-def _okrops_version() -> str:
-    from okrops import __version__
+class BlobReader:
+    """Reads the output of ``git cat-file --batch`` one object at a time, while cat-file runs."""
 
-    return __version__
+    def __init__(self, process: GitProcess):
+        self._process = process
+        self._chunks = process.chunks()
+        self._buffer = b""
+        self._position = 0
+
+    def _more(self) -> None:
+        data = next(self._chunks, None)
+        if data is None:
+            raise GitError("git cat-file ended before every file version was read")
+        self._append(data)
+
+    def _append(self, data: bytes) -> None:
+        self._buffer = self._buffer[self._position:] + data
+        self._position = 0
+
+    def ready(self, count: int) -> bool:
+        """Whether the next ``count`` objects can be read without waiting for cat-file."""
+        position, found = self._position, 0
+        while found < count:
+            buffer = self._buffer
+            newline = buffer.find(b"\n", position)
+            if newline >= 0:
+                header = buffer[position:newline].split(b" ")
+                end = newline if len(header) != 3 else newline + 1 + int(header[2])
+                if end < len(buffer):
+                    position, found = end + 1, found + 1
+                    continue
+            data = self._process.read_now()
+            if not data:
+                return False
+            position -= self._position
+            self._append(data)
+        return True
+
+    def next(self, expected: str = "") -> Optional[bytes]:
+        """The next object's content; None when git has no such blob.
+
+        ``expected`` is the id asked for: cat-file names each object it prints, so a
+        reader out of step with the requests stops with an error instead of reading
+        one file's version as another's.
+        """
+        while True:
+            buffer, position = self._buffer, self._position
+            newline = buffer.find(b"\n", position)
+            if newline >= 0:
+                header = buffer[position:newline].split(b" ")
+                if expected and header[0].decode("ascii", "replace") != expected:
+                    raise GitError(f"git cat-file printed {header[0][:64]!r} where {expected} was expected")
+                if len(header) != 3:  # "<name> missing", "<name> ambiguous"
+                    self._position = newline + 1
+                    return None
+                end = newline + 1 + int(header[2])
+                if end < len(buffer):
+                    self._position = end + 1
+                    return buffer[newline + 1:end] if header[1] == b"blob" else None
+            self._more()
+
+    def close(self) -> None:
+        for _rest in self._chunks:  # let cat-file finish, and raise if it failed
+            pass

@@ -1,21 +1,29 @@
 """Check-in history read from git.
 
 Interface shared by lint (staleness), status, the site and ``okrops history``.
-The implementation reads ``git log`` in one pass (see issue: check-ins as commits).
+What counts is verified against the files (see :mod:`okrops.historyread`): a
+trailer whose commit did not change that key result to that value is
+*unverified* and left out, except from :func:`read_unverified`.
+
+Entries that cannot be read at all (a value that is not a finite number, a
+malformed reference, an unreadable date) are skipped with a warning naming the
+commit. Warnings go through one channel, :func:`report`: by default to stderr,
+once per process; the site passes its MkDocs logger.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Optional
+from typing import Callable, Optional
 
 from okrops import gitlog
 from okrops.errors import UnknownReference
 from okrops.model import Organisation
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckIn:
     """One recorded value of one key result."""
 
@@ -29,57 +37,153 @@ class CheckIn:
     commit: str  # full sha
     kind: str = "checkin"  # "checkin": a check-in commit with trailers; "edit": a value changed by hand in a reviewed change
     previous: Optional[float] = None
+    private: bool = False  # its objective, unit or a unit above was private (or unreadable) when it was written
+    verified: bool = True  # False: a trailer the commit's file change does not bear out (see ``reason``)
+    reason: str = ""
 
     @property
     def day(self) -> date:
         return self.when.date()
 
 
-def read_history(org: Organisation, since: Optional[date] = None) -> list[CheckIn]:
-    """Every check-in of every key result, oldest first. Empty when the repository has no git history."""
+@dataclass(frozen=True)
+class Skipped:
+    """An entry that was skipped: which commit, and why."""
+
+    commit: str
+    subject: str
+    message: str
+
+    def text(self) -> str:
+        return f"skipped in commit {self.commit[:10]} ({_short(self.subject, 60)}): {_short(self.message, 300)}"
+
+
+@dataclass
+class History:
+    checkins: list[CheckIn] = field(default_factory=list)  # verified check-ins and hand edits, oldest first
+    unverified: list[CheckIn] = field(default_factory=list)  # oldest first
+    warnings: list[Skipped] = field(default_factory=list)
+
+
+# --- the warnings channel ---------------------------------------------------------
+
+Sink = Callable[[str], None]
+_reported: set[tuple] = set()
+
+
+def _stderr(text: str) -> None:
+    sys.stderr.write(f"okrops: warning: {text}\n")
+
+
+def report(warnings: list[Skipped], sink: Optional[Sink] = None, where: str = "") -> None:
+    """Send warnings to ``sink`` (default: stderr, each one once per process and repository)."""
+    for warning in warnings:
+        if sink is not None:
+            sink(warning.text())
+            continue
+        key = (where, warning)
+        if key not in _reported:
+            _reported.add(key)
+            _stderr(warning.text())
+
+
+def _short(text: str, limit: int) -> str:
+    """``text`` on one line of a terminal, at most about ``limit`` characters."""
+    from okrops.safetext import terminal_line
+
+    return terminal_line(text[:limit] + "..." if len(text) > limit else text)
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def read(org: Organisation, since: Optional[date] = None, unverified: bool = True) -> Optional[History]:
+    """Verified check-ins, unverified ones (unless ``unverified`` is False) and warnings, oldest first.
+
+    None outside git.
+    """
+    from okrops import historycache
+
+    rows = historycache.read_rows(org.root, org.okrs_dir)
+    if rows is None:
+        return None
+    return History(_build(rows.checkins, since), _build(rows.unverified, since) if unverified else [],
+                   [Skipped(*w) for w in rows.warnings])
+
+
+def _build(rows: list, since: Optional[date]) -> list[CheckIn]:
     import gc
 
     collecting = gc.isenabled()
     gc.disable()  # 100,000s of small objects without cycles
     try:
-        entries = gitlog.read_entries(org.root, org.okrs_dir, make=CheckIn)
-        if not entries:
-            return []
-        if since is not None:
-            entries = [c for c in entries if c.when.date() >= since]
+        fromiso = datetime.fromisoformat
+        result = []
+        append = result.append
+        last_text, last_when = None, None
+        for row in rows:
+            text = row[6]
+            if text != last_text:
+                last_text, last_when = text, fromiso(text)
+            if since is not None and last_when.date() < since:
+                continue
+            append(CheckIn(row[0], row[1], row[2], row[3], row[4], row[5], last_when, *row[7:]))
         # git log lists newest first: reversed, the list is in commit order (nearly sorted by date) and
         # each commit's key results in the order written; a stable sort by date keeps both for ties.
-        entries.reverse()
-        entries.sort(key=_when)
-        return entries
+        result.reverse()
+        result.sort(key=_when)
+        return result
     finally:
         if collecting:
             gc.enable()
+
+
+def read_history(org: Organisation, since: Optional[date] = None, warn: Optional[Sink] = None) -> list[CheckIn]:
+    """Every verified check-in and hand edit of every key result, oldest first; empty without git history.
+
+    Skipped entries are reported through :func:`report` with ``warn`` as the sink.
+    """
+    found = read(org, since, unverified=False)
+    if found is None:
+        return []
+    report(found.warnings, warn, org.root)
+    return found.checkins
+
+
+def read_unverified(org: Organisation, since: Optional[date] = None, warn: Optional[Sink] = None) -> list[CheckIn]:
+    """Trailer entries that their commits do not bear out, oldest first, each with its ``reason``."""
+    found = read(org, since)
+    if found is None:
+        return []
+    report(found.warnings, warn, org.root)
+    return found.unverified
 
 
 def _when(checkin: CheckIn) -> datetime:
     return checkin.when
 
 
-def last_checkins(org: Organisation) -> Optional[dict[str, date]]:
-    """Key result reference -> date of its last check-in; None when there is no history to read.
+def last_checkins(org: Organisation, warn: Optional[Sink] = None) -> Optional[dict[str, date]]:
+    """Key result reference -> date of its last verified check-in; None when there is no history to read.
 
     A repository without a single commit (say, just made by ``okrops init``) has no history
     yet: its OKRs are brand new, not stale.
     """
-    entries = gitlog.read_entries(org.root, org.okrs_dir, make=_ref_and_time)
-    if entries is None or (not entries and not gitlog.has_commits(org.root)):
+    from okrops import historycache
+
+    rows = historycache.read_rows(org.root, org.okrs_dir)
+    if rows is None or (not rows.checkins and not gitlog.has_commits(org.root)):
         return None
-    newest: dict[str, datetime] = {}
-    for ref, when in entries:
+    report([Skipped(*w) for w in rows.warnings], warn, org.root)
+    newest: dict[str, str] = {}
+    for row in rows.checkins:
+        ref, when = row[0], row[6]
         known = newest.get(ref)
-        if known is None or when > known:
+        if known is None:
+            newest[ref] = when  # newest commit first: the first one seen is the newest, nearly always
+        elif when != known and datetime.fromisoformat(when) > datetime.fromisoformat(known):
             newest[ref] = when
-    return {ref: when.date() for ref, when in newest.items()}
-
-
-def _ref_and_time(ref, value, confidence, note, author, email, when, sha, kind, previous):
-    return ref, when
+    return {ref: datetime.fromisoformat(when).date() for ref, when in newest.items()}
 
 
 def select(org: Organisation, history: list[CheckIn], target: Optional[str]) -> list[CheckIn]:
@@ -139,3 +243,4 @@ def staleness(org: Organisation, today: date, last: Optional[dict[str, date]] = 
             result.key_results[kr.ref] = last.get(kr.ref)
     result.units = sorted(u for u, flags in per_unit.items() if flags and all(flags))
     return result
+

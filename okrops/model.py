@@ -12,6 +12,7 @@ from datetime import date
 from typing import Optional
 
 from okrops.findings import DocPath
+from okrops.numbers import finite_or_none, is_finite
 
 PUBLIC = "public"
 PRIVATE = "private"
@@ -102,10 +103,21 @@ class StrategyMap:
     source: Optional[Source] = None
 
 
+def _finite_fields(entity: object, *names: str) -> None:
+    """The model guard: a number that is not finite (validate reports it) is treated as missing."""
+    for name in names:
+        value = getattr(entity, name)
+        if value is not None and not is_finite(value):
+            setattr(entity, name, None)
+
+
 @dataclass
 class Band:
     min: Optional[float] = None
     max: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        _finite_fields(self, "min", "max")
 
     def contains(self, value: float) -> bool:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
@@ -121,6 +133,9 @@ class Kpi:
     warning: Optional[Band] = None
     data_source: str = ""
     source: Source = Source("")
+
+    def __post_init__(self) -> None:
+        _finite_fields(self, "current")
 
     @property
     def health(self) -> str:
@@ -182,6 +197,11 @@ class KeyResult:
     extensions: dict = field(default_factory=dict)  # x- keys, kept for tools and lint
     source: Source = Source("")
 
+    def __post_init__(self) -> None:
+        _finite_fields(self, "baseline", "target", "range_min", "range_max", "current", "confidence")
+        if finite_or_none(self.weight) is None:
+            self.weight = 1.0
+
     @property
     def measurable(self) -> bool:
         if self.direction == "range":
@@ -194,6 +214,9 @@ class Reflection:
     decision: str
     score: Optional[float] = None
     learnings: str = ""
+
+    def __post_init__(self) -> None:
+        _finite_fields(self, "score")
 
 
 @dataclass

@@ -39,6 +39,7 @@ from okrops.model import (
     UNKNOWN,
     Unreadable,
 )
+from okrops.yamledit import line_break_problem
 from okrops.yamlio import SYMLINK_REFUSED, YamlProblem, load_fast, locate, locate_many, read_text
 
 CONFIG_FILE = "okrops.yaml"
@@ -119,6 +120,9 @@ class _Loader:
         except YamlProblem as problem:
             self.add(rel, problem.message, problem.rule, line=problem.line, column=problem.column)
             return None
+        layout = line_break_problem(text)
+        if layout is not None:  # check-in cannot add a line that matches such a file
+            self.add(rel, layout[1], "line-breaks", severity=Severity.WARNING, line=layout[0], column=1)
         if not isinstance(data, dict):
             line, column = locate(text, ())
             self.add(rel, f"the top level must be a mapping of keys, got {type(data).__name__}", "schema",

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from okrops import numbers
 from okrops.findings import DocPath
 
 KINDS = ("config", "strategy", "unit", "okrs")
@@ -63,8 +64,10 @@ def errors(kind: str, data: Any) -> list[tuple[DocPath, str]]:
     result: list[tuple[DocPath, str]] = []
     for error in _full_validator(kind).iter_errors(data):
         if error.context:
-            error = best_match(error.context) or error
-        result.append(_describe(error))
+            error = _non_finite_in(error) or best_match(error.context) or error
+        described = _describe(error)
+        if described not in result:  # 1e400 breaks both the finite bound and a field's own bound: say it once
+            result.append(described)
     if not result and not is_valid(kind, data):  # the validators disagree: never pass silently
         import fastjsonschema
 
@@ -90,6 +93,10 @@ def _what(value: Any) -> str:
     return "a mapping"
 
 
+def _listed(value: Any) -> list:
+    return [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
+
+
 _TYPE_NAMES = {
     "string": "text",
     "number": "a number",
@@ -100,7 +107,27 @@ _TYPE_NAMES = {
 }
 
 
+def _not_finite(value: Any) -> bool:
+    return numbers.is_number(value) and not numbers.is_finite(value)
+
+
+def _non_finite_in(error):
+    """The error about a non-finite number among the alternatives of an anyOf/oneOf error, if any.
+
+    Such a number is wrong in every alternative; naming it beats any alternative best_match picks.
+    """
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if _not_finite(current.instance):
+            return current
+        pending.extend(current.context or ())
+    return None
+
+
 def _short(value: Any) -> str:
+    if numbers.is_number(value):
+        return numbers.describe(value)
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -110,6 +137,9 @@ def _describe(error) -> tuple[DocPath, str]:
     validator = error.validator
     value = error.instance
     description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    if _not_finite(value) and (validator != "type" or {"number", "integer"} & set(_listed(error.validator_value))):
+        # Any numeric field (schema $defs/number): the bounds, the NaN guard or the choice of option types.
+        return (path, f"{numbers.describe(value)} is not a finite number: {numbers.NOT_FINITE_HINT}")
     if validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = [k for k in value if k not in error.schema.get("properties", {}) and not str(k).startswith("x-")]

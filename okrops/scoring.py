@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
+from okrops import numbers
 from okrops.model import Cycle, KeyResult, Objective, Organisation, ScoringSettings
 
 STATUSES = ("done", "on-track", "at-risk", "off-track", "no-data", "not-started")
@@ -29,26 +30,33 @@ _SEVERITY = {"off-track": 3, "at-risk": 2, "no-data": 1, "on-track": 0, "done": 
 
 
 def progress(kr: KeyResult) -> Optional[float]:
-    """Raw progress of a key result, or None when it cannot be measured yet."""
-    if kr.current is None:
+    """Raw progress of a key result, or None when it cannot be measured yet.
+
+    Differences are taken of halves: a difference of two finite numbers can
+    overflow (1.7e308 - -1.7e308), half of it cannot, and the ratio is the same.
+    A result that is still not a finite number counts as no data.
+    """
+    if not numbers.is_finite(kr.current):
         return None
+    current = kr.current / 2
     if kr.direction == "range":
-        if kr.range_min is None or kr.range_max is None:
+        if not (numbers.is_finite(kr.range_min) and numbers.is_finite(kr.range_max)):
             return None
-        low, high = kr.range_min, kr.range_max
-        if low <= kr.current <= high:
+        low, high = kr.range_min / 2, kr.range_max / 2
+        if low <= current <= high:
             return 1.0
-        width = (high - low) or max(abs(high), 1.0)
-        distance = (low - kr.current) if kr.current < low else (kr.current - high)
-        return max(0.0, 1.0 - distance / width)
-    if kr.target is None:
+        width = (high - low) or max(abs(high), 0.5)
+        distance = (low - current) if current < low else (current - high)
+        return numbers.finite_or_none(max(0.0, 1.0 - distance / width))
+    if not numbers.is_finite(kr.target):
         return None
-    baseline = kr.baseline if kr.baseline is not None else 0.0
-    span = kr.target - baseline
+    baseline = kr.baseline / 2 if numbers.is_finite(kr.baseline) else 0.0
+    target = kr.target / 2
+    span = target - baseline
     if span == 0:
-        reached = kr.current >= kr.target if kr.direction != "decrease" else kr.current <= kr.target
+        reached = current >= target if kr.direction != "decrease" else current <= target
         return 1.0 if reached else 0.0
-    return (kr.current - baseline) / span
+    return numbers.finite_or_none((current - baseline) / span)
 
 
 def clamp(value: float) -> float:
@@ -131,7 +139,11 @@ def score_objective(org: Organisation, objective: Objective, today: date) -> Obj
     for kr in objective.key_results:
         krs.append(KeyResultScore(kr.ref, None if progress(kr) is None else round(progress(kr), 3), score(kr), expected,
                                   status(kr, objective, cycle, today, settings), kr.confidence))
-    weighted = [(s.score, kr.weight) for s, kr in zip(krs, objective.key_results) if s.score is not None]
+    weighted = [(s.score, kr.weight) for s, kr in zip(krs, objective.key_results)
+                if s.score is not None and numbers.is_finite(kr.weight) and kr.weight > 0]
+    heaviest = max((w for _, w in weighted), default=0)
+    # Weights relative to the heaviest: the same mean, and a sum of huge weights cannot overflow.
+    weighted = [(s, w / heaviest) for s, w in weighted] if heaviest else []
     total = sum(w for _, w in weighted)
     value = round(sum(s * w for s, w in weighted) / total, 2) if total else None
     return ObjectiveScore(objective.ref, value, expected, worst([k.status for k in krs]) if krs else "no-data", krs)

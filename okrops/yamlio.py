@@ -7,7 +7,9 @@ Two paths, one meaning:
   stay strings and dates stay ``YYYY-MM-DD`` strings, exactly as ruamel.yaml's
   round-trip loader (YAML 1.2) reads them;
 * the round-trip path (:func:`load_roundtrip`, :func:`dump_roundtrip`) keeps
-  comments, quotes and layout, and is used only for a file that is edited.
+  comments, quotes and layout, for the files ``okrops new`` and the cycle
+  commands write. Check-ins do not use it: they edit values in the text,
+  located with the fast path's parser (:mod:`okrops.yamledit`).
 
 Both refuse what a user may feed them by mistake: binary or non-UTF-8 files,
 huge files, duplicate keys, non-text keys and alias bombs.
@@ -26,6 +28,7 @@ from typing import Any
 import yaml
 
 from okrops.findings import DocPath
+from okrops.numbers import NOT_FINITE_HINT
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Every symbolic link in an OKR repository is refused, wherever it points: one that leaves the
@@ -116,7 +119,11 @@ def _construct_core_int(loader: FastLoader, node: yaml.ScalarNode) -> int:
         return int(value[2:], 8)
     if value.startswith("0x"):
         return int(value[2:], 16)
-    return int(value, 10)
+    try:
+        return int(value, 10)
+    except ValueError:  # more digits than Python converts (4,300): far beyond any finite number anyway
+        raise _problem_at(node, f"a number of {len(value.lstrip('+-'))} digits cannot be read: "
+                                f"{NOT_FINITE_HINT}") from None
 
 
 def _construct_core_float(loader: FastLoader, node: yaml.ScalarNode) -> float:
@@ -202,6 +209,8 @@ def load_fast(text: str) -> Any:
             what = f"{exc.context}, {what}"
         if "expected a single document" in what:
             what = "the file holds more than one YAML document (---); keep one document per file"
+        if mark is not None and (text[mark.index:mark.index + 1] == "\t" or "tab character" in what):
+            what = "a tab character is used for indentation here; YAML indents with spaces only: replace the tab with spaces"
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise YamlProblem(f"invalid YAML: {what}", line, column) from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:

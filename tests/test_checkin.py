@@ -238,13 +238,100 @@ def test_other_staged_changes_stay_staged_and_uncommitted(org_repo):
     assert git(org_repo, "status", "--porcelain").splitlines() == ["A  README.md", "M  okrs/acme/data/unit.yaml"]
 
 
-def test_refuses_a_file_a_round_trip_would_reformat(org_repo):
+def _commit_layout(repo: Path, text: str) -> None:
+    (repo / PLATFORM).write_bytes(text.encode("utf-8"))
+    git(repo, "commit", "-q", "-am", "another layout")
+
+
+def test_a_hand_formatted_value_line_is_edited_in_place(org_repo):
+    """What a round trip would have reformatted (extra spaces, here) is kept: only the value changes."""
     odd = PLATFORM_Q4.replace("        current: 38\n", "        current:   38\n")
-    write(org_repo / PLATFORM, odd)
-    git(org_repo, "commit", "-q", "-am", "hand formatted")
-    with pytest.raises(core.CheckinError, match="would be reformatted by a round trip"):
-        core.checkin(load_org(org_repo), [core.Request("platform/2026-Q4/O1/KR2", "42")])
-    assert (org_repo / PLATFORM).read_text() == odd
+    _commit_layout(org_repo, odd)
+    core.checkin(load_org(org_repo), [core.Request("platform/2026-Q4/O1/KR2", "42")])
+    assert (org_repo / PLATFORM).read_text() == odd.replace("current:   38\n", "current:   42\n")
+
+
+@pytest.mark.parametrize("layout", ["flush", "four-spaces", "crlf", "no-final-newline", "bom", "all-at-once"])
+def test_layouts_people_and_tools_write_are_checked_in_byte_for_byte(org_repo, layout):
+    text = {
+        "flush": _flush_sequences(PLATFORM_Q4),
+        "four-spaces": _four_spaces(PLATFORM_Q4),
+        "crlf": PLATFORM_Q4.replace("\n", "\r\n"),
+        "no-final-newline": PLATFORM_Q4.rstrip("\n"),
+        "bom": "\ufeff" + PLATFORM_Q4,
+        "all-at-once": "\ufeff" + _four_spaces(_flush_sequences(PLATFORM_Q4)).replace("\n", "\r\n").rstrip("\r\n"),
+    }[layout]
+    _commit_layout(org_repo, text)
+    core.checkin(load_org(org_repo), [core.Request("platform/2026-Q4/O1/KR2", "42", "0.6"),
+                                      core.Request("platform/2026-Q4/O1/KR3", "99.5", "1"),
+                                      core.Request("platform/2026-Q4/O2/KR1", "25.5")])
+    eol = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split(eol)
+    indent = {line.split("baseline:")[0] for line in lines if line.strip().startswith("baseline: 99.0")}.pop()
+    expected = (text.replace(f"current: 38{eol}{indent}confidence: 0.70", f"current: 42{eol}{indent}confidence: 0.6")
+                .replace(f"target: 99.9{eol}", f"target: 99.9{eol}{indent}current: 99.5{eol}{indent}confidence: 1{eol}")
+                .replace("current: 22", "current: 25.5"))
+    assert expected != text
+    assert (org_repo / PLATFORM).read_bytes() == expected.encode("utf-8")
+    assert git(org_repo, "status", "--porcelain") == ""
+
+
+def _flush_sequences(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        depth = len(line) - len(stripped)
+        # objectives' items at 2 -> 0, their keys 4 -> 2; key results' items at 6 -> 2, their keys 8 -> 4
+        shift = {2: 2, 4: 2, 6: 4, 8: 4}.get(depth, 0) if stripped else 0
+        out.append(line[shift:])
+    return "\n".join(out)
+
+
+def _four_spaces(text: str) -> str:
+    """Indentation doubled; an item's first key four columns after its dash ("-   id: O1")."""
+    lines = []
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        stripped = "-   " + stripped[2:] if stripped.startswith("- ") else stripped
+        lines.append(" " * (2 * (len(line) - len(line.lstrip(" ")))) + stripped)
+    return "\n".join(lines)
+
+
+def test_a_file_whose_line_endings_are_mixed_is_refused_with_what_to_change(org_repo):
+    """The one layout a new line cannot follow: validate warns, check-in refuses to add a line, naming both."""
+    mixed = PLATFORM_Q4.replace("\n", "\r\n", 5)
+    _commit_layout(org_repo, mixed)
+    result = run_cli(checkin_cmd, ["--repo", str(org_repo), "platform/2026-Q4/O1/KR3", "99.5"])
+    assert result.exit_code == 2
+    assert (f"Error: {PLATFORM}:6: current must be added as a new line, and the file mixes line endings: "
+            "line 1 ends with CRLF, line 6 with LF; save it with one kind of line ending") in result.output
+    assert (org_repo / PLATFORM).read_bytes() == mixed.encode()
+    from okrops.validate import validate
+
+    [finding] = validate(org_repo).findings
+    assert (finding.file, finding.line, finding.rule) == (PLATFORM, 6, "line-breaks")
+    # a value already written is replaced in place, whatever the line endings
+    core.checkin(load_org(org_repo), [core.Request("platform/2026-Q4/O1/KR2", "42")])
+    assert (org_repo / PLATFORM).read_bytes() == mixed.replace("current: 38\n", "current: 42\n").encode()
+
+
+def test_an_anchored_value_keeps_its_anchor_and_an_alias_becomes_the_number(org_repo):
+    """An alias is a reference: after a check-in of an anchored value, its aliases read the new value.
+    A value that is an alias is replaced by the number; the anchor stays where it is."""
+    text = (PLATFORM_Q4.replace("        current: 38\n", "        current: &migrated 38\n        x-last: *migrated\n")
+            .replace("        baseline: 10\n", "        baseline: &start 10\n")
+            .replace("        current: 22\n", "        current: *start   # not measured yet\n"))
+    _commit_layout(org_repo, text)
+    core.checkin(load_org(org_repo), [core.Request("platform/2026-Q4/O1/KR2", "42"),
+                                      core.Request("platform/2026-Q4/O2/KR1", "12")])
+    after = (org_repo / PLATFORM).read_text()
+    assert after == text.replace("current: &migrated 38", "current: &migrated 42").replace(
+        "current: *start   # not measured yet", "current: 12       # not measured yet")
+    from okrops.yamlio import load_fast
+
+    data = load_fast(after)
+    assert data["objectives"][0]["key_results"][1]["x-last"] == 42
+    assert data["objectives"][1]["key_results"][0]["baseline"] == 10
 
 
 def test_date_backfills_the_author_date_from_git_config_identity(org_repo):
@@ -347,3 +434,39 @@ def test_every_command_has_help_with_an_example():
         result = run_cli(command, ["--help"])
         assert result.exit_code == 0
         assert "Example" in result.output and "-h, --help" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["platform/2026-Q4/O1/KR2", "38"],                       # same value, no confidence given
+    ["platform/2026-Q4/O1/KR2", "38.0", "-c", "0.7"],        # the same value and confidence, written otherwise
+])
+def test_a_check_in_that_changes_nothing_is_refused_and_writes_nothing(org_repo, args):
+    before = head(org_repo)
+    result = run_cli(checkin_cmd, [*args, "--repo", str(org_repo)])
+    assert result.exit_code == 2
+    assert "nothing to record: platform/2026-Q4/O1/KR2 is already 38 with confidence 0.7" in result.output
+    assert "--confidence" in result.output
+    assert head(org_repo) == before
+    assert git(org_repo, "status", "--porcelain") == ""
+
+
+def test_the_same_value_with_a_new_confidence_is_a_check_in_that_history_counts(org_repo):
+    from okrops import history
+
+    result = run_cli(checkin_cmd, ["platform/2026-Q4/O1/KR2", "38", "-c", "0.4", "--repo", str(org_repo)])
+    assert result.exit_code == 0, result.output
+    org = load_org(org_repo)
+    entries = [c for c in history.read_history(org) if c.ref == "platform/2026-Q4/O1/KR2"]
+    assert [(c.value, c.confidence) for c in entries][-1:] == [(38, 0.4)]
+
+
+def test_a_batch_names_every_unchanged_row_and_writes_nothing(org_repo, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("ref,value,confidence\nplatform/2026-Q4/O1/KR2,38,\nplatform/2026-Q4/O1/KR1,401,\n"
+                    "platform/2026-Q4/O2/KR1,22,0.4\n", encoding="utf-8")
+    before = head(org_repo)
+    result = run_cli(checkin_cmd, ["--from", str(rows), "--repo", str(org_repo)])
+    assert result.exit_code == 2
+    assert "platform/2026-Q4/O1/KR2 is already 38" in result.output
+    assert "remove the unchanged rows" in result.output
+    assert head(org_repo) == before

@@ -92,3 +92,41 @@ SAMPLES = {
 def test_fast_and_full_validators_agree(kind, index):
     document = SAMPLES[kind][index]
     assert schemas.is_valid(kind, document) == (schemas.errors(kind, document) == [])
+
+
+def _refs_with_siblings(node, where="#"):
+    if isinstance(node, dict):
+        if "$ref" in node and set(node) - {"$ref", "description", "$comment", "default", "title"}:
+            yield where
+        for key, value in node.items():
+            yield from _refs_with_siblings(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _refs_with_siblings(value, f"{where}/{index}")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_validation_keyword_beside_a_ref(path):
+    """fastjsonschema ignores keywords next to a $ref (a bound there would be checked by jsonschema only):
+    a field with bounds of its own refers to $defs/number through allOf."""
+    assert list(_refs_with_siblings(json.loads(path.read_text()))) == []
+
+
+NOT_FINITE = [float("nan"), float("inf"), float("-inf"), 10 ** 400, -(10 ** 400)]
+
+
+@pytest.mark.parametrize("value", NOT_FINITE, ids=["nan", "inf", "-inf", "huge", "-huge"])
+def test_both_validators_reject_numbers_that_are_not_finite(value):
+    kr = {"id": "KR1", "title": "t", "baseline": 0, "target": 1}
+    documents = [
+        ("okrs", {"objectives": [{"id": "O1", "title": "t", "key_results": [{**kr, "current": value}]}]}),
+        ("okrs", {"objectives": [{"id": "O1", "title": "t", "key_results": [{**kr, "confidence": value}]}]}),
+        ("unit", {"name": "A", "kpis": [{"id": "k", "title": "K", "healthy": {"min": value}}]}),
+        ("config", {"organisation": "X", "cycles": [{"id": "Q1", "start": "2026-01-01", "end": "2026-03-31"}],
+                    "scoring": {"at_risk_gap": value}}),
+        ("strategy", {"strategies": [{"id": "g", "title": "G", "horizon": {"from": value, "to": 2030}}]}),
+    ]
+    for kind, document in documents:
+        assert not schemas.is_valid(kind, document)
+        [(path, message)] = schemas.errors(kind, document)
+        assert "is not a finite number" in message, (kind, message)

@@ -160,3 +160,26 @@ def test_write_atomic_keeps_mode_and_leaves_no_temp_files(tmp_path):
     assert target.read_text() == "a: 2\n"
     assert target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
+
+
+@pytest.mark.parametrize("text,line,column", [
+    ("a:\n\tb: 1\n", 2, 1),
+    ("a:\n  - b: 1\n\t  c: 2\n", 3, 1),
+    ("a:\n  \tb: 1\n", 2, 3),
+    ("a: foo\n\tbar\n", 2, 1),
+    ("a: 1\n\t\nb: 2\n", 2, 1),
+    ("a:\n  -\tb: 1\n    c: 2\n", 2, 4),
+])
+def test_a_tab_used_for_indentation_is_named_at_its_line(text, line, column):
+    p = problem(text)
+    assert (p.line, p.column, p.rule) == (line, column, "yaml-syntax")
+    assert "a tab character" in p.message and "replace the tab with spaces" in p.message
+
+
+def test_tabs_yaml_allows_are_read():
+    assert load_fast("a:\tb\t# comment\nc: {d:\t1}\n") == {"a": "b", "c": {"d": 1}}
+
+
+def test_a_number_too_long_for_python_is_a_located_problem():
+    p = problem("a: 1\nb: " + "7" * 5000 + "\n")
+    assert (p.line, p.column) == (2, 4) and "5000 digits" in p.message

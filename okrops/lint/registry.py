@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Optional
 
+from okrops import numbers
 from okrops.findings import DocPath, Finding, Severity
 from okrops.model import Organisation, Source
 
@@ -147,14 +148,12 @@ def settings_problems(rules: dict, file: str, path: DocPath) -> list[Finding]:
                                         f"(options: {allowed})", "lint-config", where + (option,)))
                 continue
             default = known.options[option]
-            if isinstance(default, bool) or not isinstance(default, (int, float)):
-                ok = isinstance(setting, type(default))
-            else:
-                ok = isinstance(setting, (int, float)) and not isinstance(setting, bool)
+            numeric = numbers.is_number(default)
+            ok = numbers.is_finite(setting) if numeric else isinstance(setting, type(default))  # no .nan, .inf
             if not ok:
+                kind = "a finite number" if numeric and numbers.is_number(setting) else type(default).__name__
                 problems.append(Finding(file, Severity.ERROR, f"option {option!r} of rule {rule_id!r} must be "
-                                        f"{type(default).__name__}, like its default {default!r}", "lint-config",
-                                        where + (option,)))
+                                        f"{kind}, like its default {default!r}", "lint-config", where + (option,)))
     return problems
 
 
@@ -168,6 +167,8 @@ def _apply(effective: Effective, setting: Any) -> Effective:
         if key == "severity":
             severity = None if value == "off" else Severity.parse(value)
         elif key in options:
+            if numbers.is_number(options[key]) and not numbers.is_finite(value):
+                continue  # .nan, .inf or a 400-digit integer: validate reports it (lint-config), the default stays
             options[key] = value
     return Effective(severity, options)
 

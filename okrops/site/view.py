@@ -146,7 +146,9 @@ class SiteView:
             self.cycles.append(self.current)
             self.cycles.sort(key=lambda c: (c.start, -c.days))
         # History of public key results only, oldest first.
-        self.history: list[CheckIn] = public_history(history, self.org.key_results)
+        # A note written while its objective or unit was private stays private, even under a reused reference.
+        self.history: list[CheckIn] = public_history([replace(c, note="") if c.private else c for c in history],
+                                                     self.org.key_results)
         self.history.sort(key=lambda c: c.when)
         self.known_history = bool(history)
         by_ref: dict[str, list[CheckIn]] = {}

@@ -1,0 +1,110 @@
+"""The history cache: what was read from git, kept in ``.git/okrops/history.cache``.
+
+Commits never change, so what was read at a commit stays true: the next read
+asks git only for the commits since (``<cached tip>..<tip>``), verifies those
+and puts them in front of the cached rows. A history that was rewritten (the
+cached tip is no longer an ancestor) is read again in full.
+``OKROPS_NO_CACHE=1`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from okrops import gitlog
+from okrops.historyread import Rows, read_rows as read_range
+
+CACHE_VERSION = 2  # 2: verified check-ins, unverified entries, warnings and privacy at the time
+CACHE_FILE = "okrops/history.cache"
+
+
+def okrs_prefix(toplevel: str, okrs_dir) -> str:
+    """The OKR folder relative to the top of the working tree ("" when it is the top)."""
+    try:
+        prefix = Path(os.path.realpath(okrs_dir)).relative_to(os.path.realpath(toplevel)).as_posix()
+    except ValueError:
+        prefix = "."
+    return "" if prefix == "." else prefix
+
+
+def read_rows(repo_root, okrs_dir, rev: str = "HEAD") -> Optional[Rows]:
+    """Rows of every commit reachable from ``rev`` (newest first); None outside git."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # 100,000s of small lists and no cycles: collection passes would only cost time
+    try:
+        return _read_rows(repo_root, okrs_dir, rev)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
+    toplevel = gitlog.git_toplevel(repo_root)
+    if toplevel is None:
+        return None
+    tip = gitlog.rev_parse(toplevel, "--verify", "--quiet", f"{rev}^{{commit}}")
+    if tip is None:
+        return Rows()
+    prefix = okrs_prefix(toplevel, okrs_dir)
+    if os.environ.get("OKROPS_NO_CACHE", "") not in ("", "0"):
+        return read_range(toplevel, [tip], prefix)
+    git_dir = gitlog.rev_parse(toplevel, "--absolute-git-dir")
+    path = Path(git_dir) / CACHE_FILE if git_dir else None
+    key = (_okrops_version(), prefix)
+    cached = _load(path, key) if path else None
+    if cached is not None and cached[0] == tip:
+        return cached[1]
+    if cached is not None and _is_ancestor(toplevel, cached[0], tip):
+        newer = read_range(toplevel, [f"{cached[0]}..{tip}"], prefix)
+        old = cached[1]
+        rows = Rows(newer.checkins + old.checkins, newer.unverified + old.unverified, newer.warnings + old.warnings)
+    else:
+        rows = read_range(toplevel, [tip], prefix)
+    if path:
+        _save(path, key, tip, rows)
+    return rows
+
+
+def _is_ancestor(toplevel: str, older: str, newer: str) -> bool:
+    done = subprocess.run(["git", "merge-base", "--is-ancestor", older, newer], cwd=toplevel, capture_output=True)
+    return done.returncode == 0
+
+
+def _load(path: Path, key: tuple) -> Optional[tuple[str, Rows]]:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, tuple) or len(data) != 6 or data[0] != CACHE_VERSION or data[1] != key:
+        return None
+    if not all(isinstance(part, list) for part in data[3:]) or not isinstance(data[2], str):
+        return None
+    return data[2], Rows(data[3], data[4], data[5])
+
+
+def _save(path: Path, key: tuple, tip: str, rows: Rows) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".history.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps((CACHE_VERSION, key, tip, rows.checkins, rows.unverified, rows.warnings)))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):  # a read-only repository: no cache, same answers
+        pass
+
+
+def _okrops_version() -> str:
+    from okrops import __version__
+
+    return __version__

@@ -1,0 +1,537 @@
+"""Read the check-ins of a range of commits from git, each verified against the file it claims to change.
+
+A commit's ``Okr-*`` trailers are claims; the cycle files are the record. An
+entry counts as a check-in only when the commit carrying the trailer changed
+that key result in its file to that value: in the commit's version of the
+file, ``current`` equals the trailer value (and ``confidence`` the trailer
+confidence when given), and (current, confidence) differ from the first
+parent's version. Other trailer entries are *unverified*: kept apart, never
+counted. Values changed without a trailer (a reviewed hand edit) are
+recovered from the same file versions, as kind ``edit``.
+
+Three git processes run at once: ``git log`` for authors and trailers,
+``git log --raw`` for the files each commit changed, and ``git cat-file
+--batch`` for the versions of those files, requested in history order while
+the raw log is read. Each version is read once (a commit's old version is the
+new version of the commit before it that touched the file) and mostly derived
+from the version next to it (:mod:`okrops.filevalues`) rather than parsed.
+
+Each entry also knows whether its objective, or its unit or a unit above it
+(from the ``unit.yaml`` files at that commit), was private when it was
+written, so the site can hold back notes written in private.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterator, Optional
+
+from okrops import filevalues, gitlog
+from okrops.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
+from okrops.numbers import is_finite
+from okrops.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UNIT_FILE, UnitStates
+NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
+MAX_REF = 300  # characters in a trailer's key result reference
+_REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
+PRIVATE = 10  # the row field (see okrops.history.CheckIn)
+_FIELDS = {"okr-checkin": 0, "okr-value": 1, "okr-confidence": 2, "okr-previous": 3, "okr-note": 4}
+_FIELD_NAMES = ("Okr-Checkin", "Okr-Value", "Okr-Confidence", "Okr-Previous", "Okr-Note")
+_FIELD_OF = {**_FIELDS, **{name: number for number, name in enumerate(_FIELD_NAMES)}}
+
+
+@dataclass
+class Rows:
+    """What a range of commits holds, newest commit first; rows are :class:`okrops.history.CheckIn` fields.
+
+    A row is [ref, value, confidence, note, author, email, date as ISO text, sha,
+    kind, previous, private, verified, reason]. ``warnings`` are (sha, subject,
+    what was skipped and why).
+    """
+
+    checkins: list = field(default_factory=list)
+    unverified: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+class Paths:
+    """Which paths under the OKR folder are cycle files and unit files (answers memoised per path)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix.strip("/")
+        self.start = self.prefix + "/" if self.prefix else ""
+        self._kinds: dict[str, object] = {}
+
+    def wanted(self, path: str) -> bool:
+        return path.startswith(self.start) and path.endswith(".yaml") and "/" in path[len(self.start):]
+
+    def kind(self, path: str):
+        """UNIT_FILE for a unit.yaml, (unit, cycle) for a cycle file, None for anything else."""
+        known = self._kinds.get(path, False)
+        if known is False:
+            folder, _slash, name = path.rpartition("/")
+            if name == UNIT_FILE:
+                known = UNIT_FILE
+            elif name in NOT_CYCLE_FILES or len(folder) <= len(self.prefix):
+                known = None
+            else:
+                known = (folder.rpartition("/")[2], name[: -len(".yaml")])
+            self._kinds[path] = known
+        return known
+
+    def unit_folders(self, path: str) -> list[str]:
+        """The folders that may be units holding the file at ``path``, innermost first."""
+        folders = []
+        folder = path.rpartition("/")[0]
+        while len(folder) > len(self.prefix):
+            folders.append(folder)
+            folder = folder.rpartition("/")[0]
+        return folders
+
+
+class Recent:
+    """The file versions held, by blob id, the least recently used dropped first.
+
+    A commit's old version is usually the new version of the next commit walked
+    that touched the file, but with branches (a check-in on a branch, then its
+    merge) the versions of a file come back out of turn: holding a few hundred
+    keeps every version read once. The planner keeps the ids only, the walk the
+    parsed versions; both make the same calls in the same order, so they always
+    agree on what must be read (and the reader checks every id it is given).
+    """
+
+    def __init__(self, capacity: int = 1024):
+        from collections import OrderedDict
+
+        self.capacity = capacity
+        self.held: OrderedDict = OrderedDict()
+
+    def get(self, blob: str):
+        """The version held for ``blob`` (marked as used), or None."""
+        value = self.held.get(blob)
+        if value is not None:
+            self.held.move_to_end(blob)
+        return value
+
+    def put(self, blob: str, value) -> None:
+        self.held[blob] = value
+        self.held.move_to_end(blob)
+        if len(self.held) > self.capacity:
+            self.held.popitem(last=False)
+
+
+def plan_reads(changes: list, recent: Recent) -> list[str]:
+    """The blobs to read for one commit's cycle-file changes: the versions :class:`Recent` does not hold.
+
+    :meth:`Walk._version` makes the same calls on its own :class:`Recent`, in the same order.
+    """
+    reads = []
+    zero = gitlog.ZERO_OIDS
+    for _status, old, new, _path in changes:
+        if new in zero:
+            continue
+        if recent.get(new) is None:
+            reads.append(new)
+        recent.put(new, True)
+        if old not in zero:
+            if recent.get(old) is None:
+                reads.append(old)
+            recent.put(old, True)
+    return reads
+
+
+BATCH = 256  # blob requests written to git cat-file at a time
+
+
+def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
+    """Check-ins, unverified entries and warnings of the commits in ``revisions`` (e.g. ``[tip]``, ``[a..b]``).
+
+    One pass in history order: the raw log is read, the file versions each commit
+    needs are asked of ``git cat-file`` at once, and the commits are walked a little
+    behind, as their versions arrive; so Python and the three git processes work
+    at the same time.
+    """
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # 100,000s of small objects and no cycles: collection passes would only cost time
+    try:
+        return _read_rows(toplevel, revisions, Paths(prefix))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
+    with gitlog.GitProcess(toplevel, gitlog.raw_log_command(revisions)) as raw, \
+            gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
+            gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
+        writer = _Writer(cat)
+        planner = Planner(paths, writer)
+        walk = Walk(paths, gitlog.BlobReader(cat))
+        commits = gitlog.read_commits(log)
+        waiting: deque = deque()
+        walked = 0  # blob requests of the commits walked
+        later = 0  # when cat-file was behind: look again after this many more commits
+        for planned in planner.commits(raw):
+            waiting.append(planned)
+            if later:
+                later -= 1
+                continue
+            # Walk the commits whose file versions cat-file has written; never wait for one here,
+            # as cat-file may keep the last ones in its buffer until it is given more requests.
+            while waiting and walk.blobs.ready(waiting[0][2] - walked):
+                walked = waiting[0][2]
+                _walk(walk, commits, waiting.popleft())
+            if waiting:
+                later = 64
+        units = UnitStates(toplevel, planner.tree, paths)
+        writer.put(units.blobs_to_read())
+        writer.close()  # cat-file has every request now, and writes out everything
+        while waiting:
+            _walk(walk, commits, waiting.popleft())
+        if next(commits, None) is not None:
+            raise gitlog.GitError("git log lists more commits than git log --raw")
+        units.read_blobs(walk.blobs)
+        walk.blobs.close()
+        return walk.finish(units)
+
+
+def _walk(walk: "Walk", commits, planned: tuple) -> None:
+    commit = next(commits, None)
+    if commit is None or commit[0] != planned[0]:
+        raise gitlog.GitError(f"git log and git log --raw disagree at commit {planned[0][:10]}")
+    walk.commit(commit, planned[1])
+
+
+class _Writer:
+    """Writes blob requests to ``git cat-file`` without ever waiting for it (a non-blocking pipe).
+
+    What the pipe cannot take yet is kept and written on the next call.
+    """
+
+    def __init__(self, cat: gitlog.GitProcess):
+        self.stdin = cat.stdin
+        self.fd = self.stdin.fileno()
+        try:
+            os.set_blocking(self.fd, False)
+        except (AttributeError, OSError):  # pragma: no cover - no non-blocking pipes here: writes wait a little
+            pass
+        self.buffer = bytearray()
+
+    def put(self, blobs: list[str]) -> None:
+        if blobs:
+            self.buffer += ("\n".join(blobs) + "\n").encode("ascii")
+        while self.buffer:
+            try:
+                count = os.write(self.fd, self.buffer)
+            except BlockingIOError:
+                break
+            except OSError:  # cat-file stopped: its exit status says why
+                self.buffer.clear()
+                break
+            del self.buffer[:count]
+
+    def close(self) -> None:
+        """Write what is left (waiting for cat-file now) and close its input."""
+        if self.stdin.closed:
+            return
+        try:
+            os.set_blocking(self.fd, True)
+            while self.buffer:
+                count = os.write(self.fd, self.buffer)
+                del self.buffer[:count]
+        except OSError:  # cat-file stopped: its exit status says why
+            pass
+        self.stdin.close()
+
+
+@dataclass
+class History:
+    """What the raw log says about the unit files: first parents and unit.yaml changes, for the unit states."""
+
+    first_parent: dict = field(default_factory=dict)  # sha -> first parent or None
+    unit_changes: dict = field(default_factory=dict)  # sha -> [(unit.yaml path, blob or None)]
+
+
+class Planner:
+    """Reads the raw log: each commit's cycle-file changes, the unit files' history, and the blob requests."""
+
+    def __init__(self, paths: Paths, writer):
+        self.paths = paths
+        self.writer = writer
+        self.tree = History()
+        self.recent = Recent()
+        self.requested = 0  # blob requests planned so far
+
+    def commits(self, raw: gitlog.GitProcess) -> Iterator[tuple[str, list, int]]:
+        """(sha, cycle-file changes, number of blob requests up to this commit's), in git's order."""
+        pending: list[str] = []
+        kind = self.paths.kind
+        first_parent = self.tree.first_parent
+        unit_changes = self.tree.unit_changes
+        for sha, parents, changes in gitlog.read_changes(raw, self.paths.wanted):
+            first_parent[sha] = parents[0] if parents else None
+            cycle = []
+            for change in changes:
+                what = kind(change[3])
+                if what is UNIT_FILE:
+                    unit_changes.setdefault(sha, []).append(
+                        (change[3], None if change[2] in gitlog.ZERO_OIDS else change[2]))
+                elif what is not None:
+                    cycle.append(change)
+            if cycle:
+                reads = plan_reads(cycle, self.recent)
+                pending += reads
+                self.requested += len(reads)
+                if len(pending) >= BATCH:
+                    self.writer.put(pending)
+                    pending = []
+            yield sha, cycle, self.requested
+        self.writer.put(pending)
+
+
+class Walk:
+    """Goes through the commits newest first, matching each commit's claims with its file changes."""
+
+    def __init__(self, paths: Paths, blobs: gitlog.BlobReader):
+        self.paths = paths
+        self.blobs = blobs
+        self.recent = Recent()  # versions of cycle files by blob id (see plan_reads)
+        self.rows = Rows()
+        self.privacy: list[tuple[list, str, str]] = []  # (row, sha, path): unit privacy is added last
+
+    def commit(self, commit: tuple, changes: list) -> None:
+        sha, parents, author, email, when, subject, trailers = commit
+        if trailers:
+            claims = self._claims(sha, subject, trailers)
+        elif changes:
+            claims = ()
+        else:
+            return
+        merge = len(parents) > 1
+        if not changes:
+            versions = {}
+        elif len(changes) == 1 and not merge:  # the usual commit: one file
+            _status, old, new, path = changes[0]
+            what = self.paths.kind(path)
+            hint = ""
+            for claim in claims:
+                if claim[1] == what:
+                    hint = claim[2]
+                    break
+            versions = {what: self._version(old, new, path, hint)}
+        else:
+            versions = self._versions(changes, merge, claims)
+        if not claims and not versions:
+            return
+        try:
+            datetime.fromisoformat(when)
+        except ValueError:
+            self._warn(sha, subject, f"its author date ({_shown(when)}) cannot be read, so it is skipped")
+            return
+        made: list[list] = []
+        claimed: set[tuple[str, str]] = set()  # (path, key) explained by a verified check-in
+        for ref, unit_cycle, key, value, confidence, previous, note in claims:
+            note = gitlog.decode_note(note) if note else ""
+            found = _verify(unit_cycle, key, value, confidence, versions.get(unit_cycle, False), merge)
+            if found.__class__ is str:
+                self.rows.unverified.append([ref, value, confidence, note, author, email, when, sha, "checkin",
+                                             gitlog.parse_number(previous) if previous else None, False, False,
+                                             found])
+                continue
+            path, old, new = found
+            new_confidence = new[CONFIDENCE]
+            shown = confidence is not None or not filevalues.same(new_confidence, old[CONFIDENCE])
+            row = [ref, new[CURRENT], new_confidence if shown and _finite(new_confidence) else None, note,
+                   author, email, when, sha, "checkin", old[CURRENT] if _finite(old[CURRENT]) else None,
+                   new[2], True, ""]
+            claimed.add((path, key))
+            made.append(row)
+            self.privacy.append((row, sha, path))
+        if not merge:
+            for unit_cycle, version in versions.items():
+                if version is not None and version[3] and version[2] is not None and version[1] is not EMPTY:
+                    if len(versions) > 1 or len(version[3]) > len(claimed):  # else all changes are check-ins
+                        self._edits(sha, subject, author, email, when, unit_cycle, version, claimed, made)
+        if made:
+            if len(made) > 1:
+                made.reverse()  # newest first overall; a commit's entries reversed (reverse a list for commit order)
+            self.rows.checkins += made
+
+    def _versions(self, changes: list, merge: bool, claims) -> dict:
+        """(unit, cycle) -> (path, older index, newer index, changed keys) of the cycle files changed.
+
+        Two files of one unit and cycle (two folders with the same name) map to None.
+        A merge's versions are read too (the commits it merges need them) but claim nothing.
+        """
+        result: dict = {}
+        kind = self.paths.kind
+        hints = {claim[1]: claim[2] for claim in reversed(claims)}
+        for _status, old, new, path in changes:
+            what = kind(path)
+            version = self._version(old, new, path, hints.get(what, ""))
+            result[what] = None if what in result else version
+        return {} if merge else result
+
+    def _version(self, old: str, new: str, path: str, hint: str) -> tuple:
+        """(path, older index, newer index, changed keys) of one changed file.
+
+        Reads the blobs :func:`plan_reads` asked for, in the same order.
+        """
+        zero = gitlog.ZERO_OIDS
+        if new in zero:
+            return path, None, None, ()
+        recent = self.recent
+        newer = recent.get(new)
+        if newer is None:
+            data = self.blobs.next(new)
+            newer = FileIndex(b"", {}, "git does not have this version") if data is None else filevalues.index(data)
+        recent.put(new, newer)
+        if old in zero:
+            return path, EMPTY, newer, filevalues.differences(EMPTY, newer)
+        older = recent.get(old)
+        if older is not None:
+            changed = filevalues.differences(older, newer)
+        else:
+            data = self.blobs.next(old) or b""
+            derived = filevalues.derive(newer, data, hint)
+            if derived is None:
+                older = filevalues.index(data)
+                changed = filevalues.differences(older, newer)
+            else:
+                older, changed = derived
+        recent.put(old, older)
+        return path, older, newer, changed
+
+    def _claims(self, sha: str, subject: str, trailers: list) -> list[tuple]:
+        """(ref, (unit, cycle), key, value, confidence, previous text, note text) of each readable trailer group.
+
+        Groups that cannot be read are skipped with a warning.
+        """
+        groups: list[list] = []
+        group: Optional[list] = None
+        field_of = _FIELD_OF
+        for key, value in trailers:
+            number = field_of.get(key)
+            if number is None:
+                number = _FIELDS.get(key.lower())
+                if number is None:
+                    continue
+            if number == 0:
+                group = [value, None, None, None, None, None]
+                groups.append(group)
+            elif group is not None:
+                if group[number] is not None:
+                    group[5] = key
+                group[number] = value
+        claims = []
+        seen: set[str] = set()
+        parse = gitlog.parse_number
+        for ref, value, confidence, previous, note, twice in groups:
+            number = parse(value) if value is not None else None
+            sure = parse(confidence) if confidence is not None else None
+            if (number is None or twice or ref in seen or len(ref) > MAX_REF or not _REF.fullmatch(ref)
+                    or not ref.isprintable() or (confidence is not None and (sure is None or not 0 <= sure <= 1))):
+                self._warn(sha, subject, _problem(ref, value, confidence, twice, ref in seen))
+                continue
+            seen.add(ref)
+            unit, cycle, objective, kr = ref.split("/")
+            claims.append((ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note))
+        return claims
+
+    def _edits(self, sha, subject, author, email, when, unit_cycle, version, claimed, made) -> None:
+        """Values changed by hand: changes no verified check-in explains (key results being created are not)."""
+        path, older, newer, changed = version
+        for key in changed:
+            if (path, key) in claimed or key not in older.values:
+                continue
+            current, confidence, private = newer.values[key]
+            previous = older.values[key][CURRENT]
+            # A value that is not a finite number (.nan, a 400-digit integer, a word) is a missing value,
+            # as everywhere in okrops (validate reports it in the file).
+            row = [f"{unit_cycle[0]}/{unit_cycle[1]}/{key}", current if _finite(current) else None,
+                   confidence if _finite(confidence) else None, subject, author, email, when, sha, "edit",
+                   previous if _finite(previous) else None, private, True, ""]
+            made.append(row)
+            self.privacy.append((row, sha, path))
+
+    def _warn(self, sha: str, subject: str, message: str) -> None:
+        self.rows.warnings.append((sha, subject, message))
+
+    def finish(self, units: UnitStates) -> Rows:
+        """The rows, each knowing whether its unit was private; entries of files outside any unit dropped."""
+        standing = units.standing
+        outside: set[int] = set()
+        for row, sha, path in self.privacy:
+            where = standing(sha, path)
+            if where == PRIVATE_UNIT:
+                row[PRIVATE] = True
+            elif where == NOT_A_UNIT:  # a copy of a cycle file elsewhere, say: not the unit's record
+                outside.add(id(row))
+                if row[8] == "checkin":
+                    row[PRIVATE], row[11] = True, False
+                    row[12] = f"{path} is in no unit (no unit.yaml next to it) at this commit"
+                    self.rows.unverified.append(row)
+        if outside:
+            self.rows.checkins = [row for row in self.rows.checkins if id(row) not in outside]
+        return self.rows
+
+
+def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool):
+    """(path, old values, new values) when the file change bears the claim out; else why it does not."""
+    if merge:
+        return "a merge commit: check-ins are read from the commits it merges"
+    if version is False:
+        return f"the commit did not change the file of {unit_cycle[0]}/{unit_cycle[1]}"
+    if version is None:
+        return f"the commit changed two files for {unit_cycle[0]}/{unit_cycle[1]}"
+    path, older, newer, changed = version
+    if newer is None:
+        return f"the commit deleted {path}"
+    new = newer.values.get(key)
+    if new is None:
+        if newer.problem:
+            return f"{path} does not read as YAML at this commit ({newer.problem})"
+        return f"{path} has no key result {key} at this commit"
+    if not (new[CURRENT] == value and _finite(new[CURRENT])):
+        return f"{path} says current {_shown(new[CURRENT])}, not {gitlog.format_number(value)}"
+    if confidence is not None and not (new[CONFIDENCE] == confidence and _finite(new[CONFIDENCE])):
+        return f"{path} says confidence {_shown(new[CONFIDENCE])}, not {gitlog.format_number(confidence)}"
+    if key not in changed:
+        return f"the commit did not change {key} in {path}"
+    return path, older.values.get(key, _ABSENT), new
+
+
+_ABSENT = (None, None, False)
+
+
+def _problem(ref: str, value, confidence, twice, again: bool) -> str:
+    """Why a trailer group cannot be read."""
+    if len(ref) > MAX_REF or not _REF.fullmatch(ref) or not ref.isprintable():
+        return f"Okr-Checkin {_shown(ref)} is not a key result reference (unit/cycle/objective/key result)"
+    if twice:
+        return f"the check-in of {ref} has {twice} twice"
+    if again:
+        return f"{ref} is checked in twice in one commit; the first one counts"
+    if value is None:
+        return f"the check-in of {ref} has no Okr-Value"
+    if gitlog.parse_number(value) is None:
+        return f"the check-in of {ref} has the value {_shown(value)}, which is not a finite number"
+    return f"the check-in of {ref} has the confidence {_shown(confidence)}, which is not a number from 0 to 1"
+
+
+_finite = is_finite  # a number okrops can show and score: not a bool, nan or infinite, within float range
+
+
+def _shown(value, limit: int = 40) -> str:
+    """A value for a message: short, with control characters escaped (a 5,000-digit number too)."""
+    from okrops.numbers import describe
+
+    text = value if isinstance(value, str) else describe(value)
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return repr(text)
