@@ -15,6 +15,12 @@ Each build runs in its own Python process. Not a test: run it by hand::
 
     python benchmarks/bench_site.py                 # 1,000 units (and 100 for the linearity check)
     python benchmarks/bench_site.py --units 200 --small 50 --runs 1
+
+Before and after a change, on a shared and noisy machine: ``--baseline DIR`` times full builds
+of another okrops source tree (for instance ``git archive main okrops schema site | tar -x -C
+/tmp/okrops-main``) against this one, interleaved (A B B A A B ...), and reports both::
+
+    python benchmarks/bench_site.py --units 200 --small 0 --runs 5 --baseline /tmp/okrops-main
 """
 
 from __future__ import annotations
@@ -107,8 +113,9 @@ import json, resource, sys, time
 from okrops.site import build_site
 started = time.perf_counter()
 build_site(sys.argv[1], sys.argv[2])
-print(json.dumps({"seconds": time.perf_counter() - started,
-                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                  "max_rss_mb": usage.ru_maxrss / 1024}))
 """
 
 PLAIN = """
@@ -122,10 +129,14 @@ print(json.dumps({"seconds": time.perf_counter() - started,
 """
 
 
-def run_child(code: str, *args: str) -> dict:
+def run_child(code: str, *args: str, source: str = "") -> dict:
+    """Run a build in a child process; ``source``: another okrops source tree to import instead of this one."""
     env = dict(os.environ, OKROPS_TODAY=TODAY, NO_MKDOCS_2_WARNING="1")
+    if source:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH", "")) if p)
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+    # Not from the repository folder: python -c would import okrops from it whatever PYTHONPATH says.
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=OUT)
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"build failed:\n{result.stderr[-4000:]}")
@@ -211,6 +222,44 @@ def bench(units: int, runs: int) -> dict:
     return results
 
 
+def compare(units: int, runs: int, baseline: str) -> dict:
+    """Full builds of ``baseline`` (another okrops source tree) and of this one, interleaved A B B A A B ..."""
+    root = ensure_org(units)
+    work = OUT / f"site-bench-{units}"
+    times: dict[str, list[float]] = {"baseline": [], "this": []}
+    cpu: dict[str, list[float]] = {"baseline": [], "this": []}
+    for i in range(runs):
+        order = ("baseline", "this") if i % 2 == 0 else ("this", "baseline")
+        for which in order:
+            result = run_child(FULL, str(root), str(work / f"full-out-{which}"), source=baseline if which == "baseline" else "")
+            times[which].append(result["seconds"])
+            cpu[which].append(result["cpu_seconds"])
+            print(f"  run {i + 1} {which}: {result['seconds']:.1f} s, CPU {result['cpu_seconds']:.1f} s", file=sys.stderr)
+    median = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    result = {"units": units, "pages": output_size(work / "full-out-this")["pages"], "baseline_source": baseline}
+    for name, data in (("", times), ("cpu_", cpu)):
+        result.update({
+            f"baseline_{name}runs": [round(t, 1) for t in data["baseline"]], f"this_{name}runs": [round(t, 1) for t in data["this"]],
+            f"baseline_{name}best": min(data["baseline"]), f"this_{name}best": min(data["this"]),
+            f"baseline_{name}median": median(data["baseline"]), f"this_{name}median": median(data["this"]),
+            f"{name}ratio_best": min(data["this"]) / min(data["baseline"]),
+            f"{name}ratio_median": median(data["this"]) / median(data["baseline"])})
+    return result
+
+
+def compare_report(r: dict) -> str:
+    lines = ["| units | pages | builds | measure | baseline best / median | this best / median "
+             "| this / baseline (best, median) |", "|---|---|---|---|---|---|---|"]
+    for name, what in (("", "wall time"), ("cpu_", "CPU time (user + system)")):
+        lines.append(
+            f"| {r['units']} | {r['pages']} | {len(r['this_runs'])} + {len(r['baseline_runs'])} | {what} "
+            f"| {r[f'baseline_{name}best']:.1f} / {r[f'baseline_{name}median']:.1f} s "
+            f"| {r[f'this_{name}best']:.1f} / {r[f'this_{name}median']:.1f} s "
+            f"| {r[f'{name}ratio_best']:.3f}, {r[f'{name}ratio_median']:.3f} |")
+    return "\n".join(lines + ["", f"baseline runs: {r['baseline_runs']} s (CPU {r['baseline_cpu_runs']} s)",
+                               f"this runs:     {r['this_runs']} s (CPU {r['this_cpu_runs']} s)"])
+
+
 def report(rows: list[dict]) -> str:
     lines = ["| units | pages | commits | full build | plain mkdocs | ratio | load+history+score | generate pages "
              "| peak RSS full / plain | output | per page | search index |",
@@ -231,8 +280,18 @@ def main(argv=None) -> int:
     parser.add_argument("--units", type=int, default=1000, help="organisation size (default 1000)")
     parser.add_argument("--small", type=int, default=100, help="a second, smaller size for the linearity check (0: none)")
     parser.add_argument("--runs", type=int, default=1, help="builds of each kind; the fastest counts (default 1)")
+    parser.add_argument("--baseline", metavar="DIR", help="another okrops source tree: time its full builds against "
+                        "this one's, interleaved (no plain builds)")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
+    if args.baseline:
+        result = compare(args.units, args.runs, str(Path(args.baseline).resolve()))
+        table = compare_report(result)
+        print(table)
+        (OUT / "bench_site_compare.json").write_text(json.dumps(result, indent=2))
+        (OUT / "bench_site_compare.md").write_text(f"# Site build, baseline against this tree ({date.today().isoformat()}, "
+                                                   f"OKROPS_TODAY={TODAY})\n\n{table}\n")
+        return 0
     rows = []
     for units in ([args.small] if args.small else []) + [args.units]:
         print(f"building {units} units ...", file=sys.stderr)

@@ -405,6 +405,14 @@ def test_no_broken_internal_links(built_site):
 # -- history, charts, views (no build) -------------------------------------------------------------
 
 
+def chart_svg(chart, macro: str = "chart_block") -> str:
+    """A chart drawn by its template partial, as on a page."""
+    from okrops.site.render import Templates
+
+    name = "partials/chart.html" if macro == "chart_block" else "partials/sparkline.html"
+    return str(getattr(Templates().env.get_template(name).module, macro)(chart))
+
+
 def test_history_chart_from_checkins():
     from okrops.history import CheckIn
     from okrops.site.charts import ChartSpec, Point, history_chart, sparkline
@@ -414,7 +422,7 @@ def test_history_chart_from_checkins():
     spec = ChartSpec(date(2026, 10, 1), date(2026, 12, 31), 100.0, 200.0,
                      [Point(c.day, c.value) for c in checkins], today=date(2026, 11, 25), expected_share=0.7,
                      title="<b>x</b>")
-    svg = history_chart(spec)
+    svg = chart_svg(history_chart(spec))
     assert svg.count("<circle") == 3
     assert "&lt;b&gt;x&lt;/b&gt;" in svg and "<b>" not in svg
     line = re.search(r'class="okr-chart__expected" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', svg)
@@ -422,7 +430,7 @@ def test_history_chart_from_checkins():
     target_y = float(re.search(r'class="okr-chart__target" x1="[\d.]+" x2="[\d.]+" y1="([\d.]+)"', svg).group(1))
     assert x1 < x2 and target_y < y2 < y1  # aspirational: ends at 70% of the way to the target
     assert "today" in svg
-    assert sparkline(spec).count("<polyline") == 1
+    assert chart_svg(sparkline(spec), "sparkline").count("<polyline") == 1
 
 
 def test_public_view_drops_private_units_below_and_private_objectives(tmp_path):
@@ -447,7 +455,8 @@ def test_escape_helpers():
     from okrops.site.html import Linker, esc, safe_url
 
     assert esc("<a href='x'>{{ y }}</a> {% raw %}") == "&lt;a href=&#x27;x&#x27;&gt;&#123;&#123; y &#125;&#125;&lt;/a&gt; &#123;&#37; raw &#37;&#125;"
-    assert safe_url("javascript:alert(1)") is None and safe_url("https://x.org/a?b=1&c=2") == "https://x.org/a?b=1&amp;c=2"
+    assert safe_url("javascript:alert(1)") is None and safe_url("https://x.org/a?b=1&c=2") == "https://x.org/a?b=1&c=2"
+    assert safe_url(" https://x.org/{{ 7*7 }} ") == "https://x.org/%7B%7B 7*7 %7D%7D"  # escaped where it is written
     assert Linker(True).rel("units/a/Q4", "units/b/Q4") == "../../b/Q4/"
     assert Linker(False).rel("units/a/Q4", "") == "../../../index.html"
 

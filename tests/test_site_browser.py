@@ -184,24 +184,86 @@ def test_every_internal_link_of_the_main_pages_answers(watched, site_url):
     assert len(seen) > 15
 
 
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(_axe_script()))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 @pytest.mark.parametrize("path", ["", "units/platform/2026-Q4/", "units/platform/2026-Q4/O1/KR1/", "alignment/",
                                   "strategy/", "activity/"])
 def test_no_serious_accessibility_violations(watched, site_url, path):
-    axe = _axe_script()
-    page = watched.goto(site_url + path)
-    page.add_script_tag(path=str(axe))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_violations(watched.goto(site_url + path))
     assert not serious, "\n".join(serious)
 
 
-def test_narrow_screen_keeps_the_layout(browser, site_url):
+# Every visible element whose right edge is past the window, and every element that scrolls sideways.
+WIDER_THAN_THE_WINDOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (box.right > width + 1) found.push(`${name(el)} reaches ${Math.round(box.right)}px`);
+    const overflow = getComputedStyle(el).overflowX;
+    if ((overflow === 'auto' || overflow === 'scroll') && el.scrollWidth > el.clientWidth + 1)
+      found.push(`${name(el)} scrolls sideways (${el.scrollWidth}px in ${el.clientWidth}px)`);
+  }
+  return found;
+}"""
+
+PHONE_PAGES = ["", "units/platform/2026-Q4/", "units/platform/2026-Q4/O1/KR1/", "units/engineering/", "alignment/",
+               "strategy/", "activity/", "cycles/", "cycles/2026-Q4/"]
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
     w = Watched(browser, width=390, height=844)
-    try:
-        for path in ("", "units/platform/2026-Q4/", "units/platform/2026-Q4/O1/KR1/"):
-            page = w.goto(site_url + path)
-            assert_layout_holds(page)
-        assert w.problems == []
-    finally:
-        w.close()
+    yield w
+    w.close()
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_on_a_phone_no_element_is_wider_than_the_window(phone, site_url, path):
+    page = phone.goto(site_url + path)
+    assert_layout_holds(page)
+    assert page.evaluate(WIDER_THAN_THE_WINDOW) == []
+    assert phone.problems == []
+
+
+def test_on_a_phone_a_key_result_is_a_card_of_stacked_labelled_parts(phone, site_url):
+    for path in ("units/platform/2026-Q4/", ""):  # a unit's key results; those needing attention on the home page
+        page = phone.goto(site_url + path)
+        row = page.locator("table.okr-krs tbody tr").first
+        cells = row.locator("td")
+        parts = {"title": cells.nth(0), "numbers": cells.nth(1), "progress": cells.nth(2),
+                 "confidence": cells.nth(4), "status": cells.nth(5), "last check-in": cells.nth(6)}
+        boxes = {name: cell.bounding_box() for name, cell in parts.items()}
+        assert all(box is not None and box["width"] > 0 for box in boxes.values()), boxes
+        tops = [box["y"] for box in boxes.values()]
+        assert tops == sorted(tops) and len(set(round(t) for t in tops)) == len(tops), boxes  # stacked, in this order
+        for name, box in boxes.items():
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (name, box)
+        labels = [cell.evaluate("el => getComputedStyle(el, '::before').content") for cell in parts.values()]
+        assert labels == ["none", '"Baseline → current → target"', '"Progress"', '"Confidence"', '"Status"',
+                          '"Last check-in"']
+        assert page.locator("table.okr-krs thead").first.is_hidden()
+        assert row.locator(".okr-bar").first.is_visible()
+
+
+@pytest.mark.parametrize("path", ["", "units/platform/2026-Q4/", "units/platform/2026-Q4/O1/KR1/"])
+def test_no_serious_accessibility_violations_on_a_phone(phone, site_url, path):
+    serious = serious_violations(phone.goto(site_url + path))
+    assert not serious, "\n".join(serious)
+
+
+def test_on_a_wide_screen_key_results_stay_a_table(watched, site_url):
+    page = watched.goto(site_url + "units/platform/2026-Q4/")
+    row = page.locator("table.okr-krs tbody tr").first
+    tops = {round(row.locator("td").nth(i).bounding_box()["y"]) for i in (0, 1, 2, 4, 5, 6)}
+    assert len(tops) == 1  # one row
+    assert page.locator("table.okr-krs thead").first.is_visible()

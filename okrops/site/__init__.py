@@ -2,7 +2,10 @@
 
 * :mod:`okrops.site.plugin` is the MkDocs plugin that adds the OKR pages in memory;
 * :mod:`okrops.site.view` holds the public, scored data the pages may show;
-* :mod:`okrops.site.pages` builds the pages, :mod:`okrops.site.charts` the SVG charts;
+* :mod:`okrops.site.pages` (and :mod:`okrops.site.unitpages`) build a view object per page
+  (:mod:`okrops.site.viewmodels`) and render it with its template from ``templates/``
+  (:mod:`okrops.site.render`: Jinja2, autoescaped, overridable from ``site/overrides/okrops/``);
+  :mod:`okrops.site.charts` computes the charts' geometry;
 * the site sources a new OKR repository starts with (``site/mkdocs.yml``, hand-written
   guides, theme overrides) are this repository's own ``site/``, shipped in the wheel as
   ``okrops/site/scaffold/``.

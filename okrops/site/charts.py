@@ -1,25 +1,33 @@
-"""Key result history charts as inline SVG, drawn at build time.
+"""Key result history charts: the geometry of the inline SVG drawn at build time.
 
-No JavaScript: the chart is an ``<svg role="img">`` with a text description,
-hover tooltips are SVG ``<title>`` elements, and a table of the same numbers
-sits next to it on the page. Colours come from CSS classes in okrops.css (with
-plain attribute fallbacks), so the charts follow the light and dark schemes.
+This module computes where everything goes (plain numbers and text); the markup is in
+the templates ``partials/chart.html`` and ``partials/sparkline.html``, which escape every
+value like any other. No JavaScript: the chart is an ``<svg role="img">`` with a text
+description, hover tooltips are SVG ``<title>`` elements, and a table of the same numbers
+sits next to it on the page. Colours come from CSS classes in okrops.css (with plain
+attribute fallbacks), so the charts follow the light and dark schemes.
+
+The value axis is labelled at "nice" values (multiples of 1, 2, 2.5 or 5 × 10^n, see
+:func:`nice_ticks`); the time axis has weekly ticks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import math
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Optional, Sequence
 
-from okrops.site.html import esc, number
+NICE_MANTISSAS = (1.0, 2.0, 2.5, 5.0)
+MIN_TICKS, MAX_TICKS, IDEAL_TICKS = 3, 6, 5
 
 
 @dataclass
 class Point:
     day: date
     value: float
-    label: str = ""  # tooltip text (already plain text; escaped when drawn)
+    label: str = ""  # tooltip text (plain text; the template escapes it)
 
 
 @dataclass
@@ -37,8 +45,68 @@ class ChartSpec:
     title: str = ""
 
 
+# -- nice ticks ------------------------------------------------------------------------------
+
+
+def nice_steps_around(span: float) -> list[float]:
+    """Candidate steps (1, 2, 2.5, 5 × 10^n) from about span/20 to about span, smallest first."""
+    top = math.floor(math.log10(span))
+    return [m * 10.0 ** e for e in range(top - 2, top + 1) for m in NICE_MANTISSAS]
+
+
+def step_decimals(step: float) -> int:
+    """Decimals that show every multiple of ``step`` exactly: 0 for 5 or 20, 1 for 0.5, 2 for 0.25."""
+    exponent = math.floor(math.log10(step) + 1e-9)
+    mantissa = step / 10.0 ** exponent
+    extra = 1 if abs(mantissa - 2.5) < 1e-6 else 0
+    return max(0, extra - exponent)
+
+
+def nice_ticks(low: float, high: float) -> list[float]:
+    """Axis values between ``low`` and ``high``: every multiple of one step of 1, 2, 2.5 or 5 × 10^n.
+
+    The step gives between 3 and 6 ticks inside the range (5 where it can); the values are
+    rounded to the step's decimals, so 0.1 + 0.2 is 0.3. An empty or reversed range raises
+    ValueError; a range of one value is widened by 10% each way (1 around zero).
+    """
+    if not (math.isfinite(low) and math.isfinite(high)) or high < low:
+        raise ValueError(f"not a range: {low!r} to {high!r}")
+    if high == low:
+        pad = abs(high) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    best: Optional[tuple[tuple[int, float], float, int, int]] = None
+    for step in nice_steps_around(high - low):
+        first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+        count = last - first + 1
+        if count < 2:
+            continue
+        outside = 0 if MIN_TICKS <= count <= MAX_TICKS else 1
+        rank = (outside * 100 + abs(count - IDEAL_TICKS), -step)
+        if best is None or rank < best[0]:
+            best = (rank, step, first, last)
+    assert best is not None  # the smallest candidate step is at most span / 20
+    _rank, step, first, last = best
+    decimals = step_decimals(step)
+    return [round(k * step, decimals) + 0.0 for k in range(first, last + 1)]
+
+
+def tick_label(value: float, ticks: Sequence[float]) -> str:
+    """A tick's label: as many decimals as the step needs, thousands separated ("1,250", "0.25")."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    decimals = step_decimals(abs(step)) if step else 0
+    return f"{value + 0.0:,.{decimals}f}"
+
+
+# -- geometry ------------------------------------------------------------------------------
+
+
 def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _c(value: float) -> str:
+    """A coordinate as written in the SVG."""
+    return f"{value:.1f}"
 
 
 def _bounds(spec: ChartSpec) -> tuple[float, float]:
@@ -56,14 +124,6 @@ def _bounds(spec: ChartSpec) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def _nice(value: float) -> str:
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.0f}"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def expected_points(spec: ChartSpec) -> Optional[tuple[tuple[date, float], tuple[date, float]]]:
     if spec.baseline is None or spec.target is None:
         return None
@@ -71,112 +131,167 @@ def expected_points(spec: ChartSpec) -> Optional[tuple[tuple[date, float], tuple
     return (spec.start, spec.baseline), (spec.end, end_value)
 
 
-def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> str:
+@dataclass
+class Label:
+    x: str
+    y: str
+    text: str
+
+
+@dataclass
+class Line:
+    x1: str
+    y1: str
+    x2: str
+    y2: str
+    title: str = ""
+
+
+@dataclass
+class Dot:
+    x: str
+    y: str
+    title: str = ""
+
+
+@dataclass
+class Box:
+    x: str
+    y: str
+    width: str
+    height: str
+
+
+@dataclass
+class HistoryChart:
+    """Everything ``partials/chart.html`` draws, in SVG user units (numbers as text)."""
+
+    width: int
+    height: int
+    description: str
+    frame: Box
+    grid: str  # one path for the horizontal lines at the value ticks
+    value_labels: list[Label]
+    weeks: str  # one path for the weekly ticks
+    day_labels: list[Label]
+    label_x: str  # where the "target" and "expected" labels start, right of the plot
+    band: Optional[Box] = None  # the range to keep, for range key results
+    expected: Optional[Line] = None
+    expected_label_y: str = ""
+    target: Optional[Line] = None
+    target_label_y: str = ""
+    today: Optional[Line] = None
+    today_label: Optional[Label] = None
+    line: str = ""  # polyline points of the values
+    dots: list[Dot] = field(default_factory=list)
+
+
+@dataclass
+class Sparkline:
+    width: int
+    height: int
+    description: str
+    target: Optional[Line] = None
+    line: str = ""
+    last: Optional[Dot] = None
+
+
+class _Scale:
+    """Maps days and values to SVG coordinates inside a plot box."""
+
+    def __init__(self, spec: ChartSpec, low: float, high: float, left: float, top: float, width: float, height: float):
+        self.start, self.days = spec.start, max(1, (spec.end - spec.start).days)
+        self.low, self.high = low, high
+        self.left, self.top, self.width, self.height = left, top, width, height
+
+    def x(self, day: date) -> float:
+        offset = min(max((day - self.start).days, 0), self.days)
+        return self.left + self.width * offset / self.days
+
+    def y(self, value: float) -> float:
+        return self.top + self.height * (1 - (value - self.low) / (self.high - self.low))
+
+
+def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> HistoryChart:
     """The full chart for a key result page."""
     left, right, top, bottom = 56, 84, 16, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high = _bounds(spec)
-    days = max(1, (spec.end - spec.start).days)
-
-    def x(day: date) -> float:
-        offset = min(max((day - spec.start).days, 0), days)
-        return left + plot_w * offset / days
-
-    def y(value: float) -> float:
-        return top + plot_h * (1 - (value - low) / (high - low))
-
-    parts: list[str] = []
-    desc = _describe(spec)
-    parts.append(f'<svg class="okr-chart" viewBox="0 0 {width} {height}" role="img" '
-                 f'aria-label="{esc(desc)}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">')
-    parts.append(f"<title>{esc(desc)}</title>")
-    # Range band.
+    s = _Scale(spec, low, high, left, top, plot_w, plot_h)
+    ticks = nice_ticks(low, high)
+    chart = HistoryChart(
+        width, height, _describe(spec), Box(str(left), str(top), str(plot_w), str(plot_h)),
+        grid="".join(f"M{left} {_c(s.y(v))}H{left + plot_w}" for v in ticks),
+        value_labels=[Label(str(left - 6), _c(s.y(v) + 4), tick_label(v, ticks)) for v in ticks],
+        weeks="", day_labels=[], label_x=str(left + plot_w + 6))
     if spec.range_min is not None and spec.range_max is not None:
-        y1, y2 = y(spec.range_max), y(spec.range_min)
-        parts.append(f'<rect class="okr-chart__band" x="{left}" y="{y1:.1f}" width="{plot_w}" height="{max(1.0, y2 - y1):.1f}" fill="#2e7d3222"/>')
-    # Horizontal grid with value labels; weekly ticks with a label every other week (every week on
-    # short cycles). One path per set of lines keeps the page small.
-    grid = []
-    for i in range(5):
-        value = low + (high - low) * i / 4
-        yy = y(value)
-        grid.append(f"M{left} {yy:.1f}H{left + plot_w}")
-        parts.append(f'<text class="okr-chart__axis" x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end">{esc(_nice(value))}</text>')
-    parts.append(f'<path class="okr-chart__grid" d="{"".join(grid)}" stroke="#ccc"/>')
+        y1, y2 = s.y(spec.range_max), s.y(spec.range_min)
+        chart.band = Box(str(left), _c(y1), str(plot_w), _c(max(1.0, y2 - y1)))
+    chart.weeks, chart.day_labels = _time_axis(spec.start, spec.end, left, top, plot_w, plot_h, height)
+    _reference_lines(chart, spec, s)
+    if spec.today is not None and spec.start <= spec.today <= spec.end:
+        xx = _c(s.x(spec.today))
+        chart.today = Line(xx, str(top), xx, str(top + plot_h))
+        chart.today_label = Label(xx, str(top + 10), "today")
+    pts = sorted(spec.points, key=lambda p: p.day)
+    chart.line = " ".join(f"{_c(s.x(p.day))},{_c(s.y(p.value))}" for p in pts)
+    chart.dots = [Dot(_c(s.x(p.day)), _c(s.y(p.value)), p.label or f"{p.day.isoformat()}: {_fmt(p.value)}") for p in pts]
+    return chart
+
+
+@functools.lru_cache(maxsize=64)
+def _time_axis(start: date, end: date, left: int, top: int, width: int, height: int,
+               chart_height: int) -> tuple[str, list[Label]]:
+    """Weekly ticks (one path) and their labels, every other week (every week on short cycles, less often on long ones).
+
+    The same for every key result of a cycle, so computed once per cycle.
+    """
+    days = max(1, (end - start).days)
     step = 7 if days <= 56 else 14 if days <= 120 else 28 if days <= 200 else 56
-    ticks = []
-    day = spec.start
-    while day <= spec.end:
-        xx = x(day)
-        ticks.append(f"M{xx:.1f} {top}V{top + plot_h}")
-        if (day - spec.start).days % step == 0:
-            parts.append(f'<text class="okr-chart__axis" x="{xx:.1f}" y="{height - 12}" text-anchor="middle">{day.strftime("%b %-d")}</text>')
+    ticks, labels = [], []
+    day = start
+    while day <= end:
+        xx = _c(left + width * min((day - start).days, days) / days)
+        ticks.append(f"M{xx} {top}V{top + height}")
+        if (day - start).days % step == 0:
+            labels.append(Label(xx, str(chart_height - 12), day.strftime("%b %-d")))
         day += timedelta(days=7)
-    parts.append(f'<path class="okr-chart__tick" d="{"".join(ticks)}" stroke="#eee"/>')
-    # Expected progress and target lines, labelled at the right; labels that would overlap move apart.
+    return "".join(ticks), labels
+
+
+def _reference_lines(chart: HistoryChart, spec: ChartSpec, s: _Scale) -> None:
+    """Expected progress and target lines, labelled at the right; labels that would overlap move apart."""
     expected = expected_points(spec)
-    target_y = y(spec.target) if spec.target is not None else None
-    expected_y = y(expected[1][1]) if expected is not None else None
+    target_y = s.y(spec.target) if spec.target is not None else None
+    expected_y = s.y(expected[1][1]) if expected is not None else None
     target_label, expected_label = (target_y or 0) + 4, (expected_y or 0) + 4
     if target_y is not None and expected_y is not None and abs(target_y - expected_y) < 14:
         upper, lower = min(target_y, expected_y) - 3, max(target_y, expected_y) + 11
         target_label, expected_label = (upper, lower) if target_y <= expected_y else (lower, upper)
     if expected is not None:
         (d1, v1), (d2, v2) = expected
-        parts.append(f'<line class="okr-chart__expected" x1="{x(d1):.1f}" y1="{y(v1):.1f}" x2="{x(d2):.1f}" y2="{y(v2):.1f}" '
-                     f'stroke="#888" stroke-dasharray="2 4"><title>expected progress</title></line>')
-        parts.append(f'<text class="okr-chart__label okr-chart__label--expected" x="{left + plot_w + 6}" y="{expected_label:.1f}">expected</text>')
-    if spec.target is not None:
-        parts.append(f'<line class="okr-chart__target" x1="{left}" x2="{left + plot_w}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
-                     f'stroke="#2e7d32" stroke-dasharray="6 4"><title>target {esc(_fmt(spec.target))}</title></line>')
-        parts.append(f'<text class="okr-chart__label okr-chart__label--target" x="{left + plot_w + 6}" y="{target_label:.1f}">target</text>')
-    # Today.
-    if spec.today is not None and spec.start <= spec.today <= spec.end:
-        xx = x(spec.today)
-        parts.append(f'<line class="okr-chart__today" x1="{xx:.1f}" x2="{xx:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#999"/>')
-        parts.append(f'<text class="okr-chart__axis" x="{xx:.1f}" y="{top + 10}" text-anchor="middle">today</text>')
-    # The values.
-    pts = sorted(spec.points, key=lambda p: p.day)
-    if pts:
-        coords = " ".join(f"{x(p.day):.1f},{y(p.value):.1f}" for p in pts)
-        parts.append(f'<polyline class="okr-chart__line" points="{coords}" fill="none" stroke="#3f51b5" stroke-width="2.5"/>')
-        for p in pts:
-            tip = p.label or f"{p.day.isoformat()}: {_fmt(p.value)}"
-            parts.append(f'<circle class="okr-chart__point" cx="{x(p.day):.1f}" cy="{y(p.value):.1f}" r="4" fill="#3f51b5">'
-                         f"<title>{esc(tip)}</title></circle>")
-    # Frame.
-    parts.append(f'<rect class="okr-chart__frame" x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#bbb"/>')
-    parts.append("</svg>")
-    return "".join(parts)
+        chart.expected = Line(_c(s.x(d1)), _c(s.y(v1)), _c(s.x(d2)), _c(s.y(v2)), "expected progress")
+        chart.expected_label_y = _c(expected_label)
+    if spec.target is not None and target_y is not None:
+        right = str(s.left + s.width)
+        chart.target = Line(str(s.left), _c(target_y), right, _c(target_y), f"target {_fmt(spec.target)}")
+        chart.target_label_y = _c(target_label)
 
 
-def sparkline(spec: ChartSpec, width: int = 120, height: int = 28) -> str:
+def sparkline(spec: ChartSpec, width: int = 120, height: int = 28) -> Sparkline:
     """A small trend line for tables: values, with the target as a dashed line."""
-    low, high = _bounds(spec)
-    days = max(1, (spec.end - spec.start).days)
     pad = 3
-
-    def x(day: date) -> float:
-        offset = min(max((day - spec.start).days, 0), days)
-        return pad + (width - 2 * pad) * offset / days
-
-    def y(value: float) -> float:
-        return pad + (height - 2 * pad) * (1 - (value - low) / (high - low))
-
-    pts = sorted(spec.points, key=lambda p: p.day)
-    label = esc(_describe(spec, short=True))
-    out = [f'<svg class="okr-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-label="{label}" xmlns="http://www.w3.org/2000/svg">']
+    low, high = _bounds(spec)
+    s = _Scale(spec, low, high, pad, pad, width - 2 * pad, height - 2 * pad)
+    spark = Sparkline(width, height, _describe(spec, short=True))
     if spec.target is not None:
-        yy = y(spec.target)
-        out.append(f'<line class="okr-chart__target" x1="{pad}" x2="{width - pad}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#2e7d32" stroke-dasharray="3 3"/>')
+        yy = _c(s.y(spec.target))
+        spark.target = Line(str(pad), yy, str(width - pad), yy)
+    pts = sorted(spec.points, key=lambda p: p.day)
     if pts:
-        coords = " ".join(f"{x(p.day):.1f},{y(p.value):.1f}" for p in pts)
-        out.append(f'<polyline class="okr-chart__line" points="{coords}" fill="none" stroke="#3f51b5" stroke-width="1.8"/>')
-        last = pts[-1]
-        out.append(f'<circle class="okr-chart__point" cx="{x(last.day):.1f}" cy="{y(last.value):.1f}" r="2.5" fill="#3f51b5"/>')
-    out.append("</svg>")
-    return "".join(out)
+        spark.line = " ".join(f"{_c(s.x(p.day))},{_c(s.y(p.value))}" for p in pts)
+        spark.last = Dot(_c(s.x(pts[-1].day)), _c(s.y(pts[-1].value)))
+    return spark
 
 
 def _describe(spec: ChartSpec, short: bool = False) -> str:
@@ -196,4 +311,5 @@ def _describe(spec: ChartSpec, short: bool = False) -> str:
     return ("Trend: " if short else (spec.title + ": " if spec.title else "History: ")) + text
 
 
-__all__ = ["ChartSpec", "Point", "history_chart", "sparkline", "expected_points", "number"]
+__all__ = ["ChartSpec", "HistoryChart", "Point", "Sparkline", "expected_points", "history_chart", "nice_ticks",
+           "sparkline", "tick_label"]

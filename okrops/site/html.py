@@ -1,37 +1,36 @@
-"""Small HTML pieces for the generated pages.
+"""Text for the generated pages: the one escape for user text, number formats, links between pages.
 
-Every user-written string goes through :func:`esc` before it reaches a page:
-the generated Markdown is made of raw HTML blocks, which Markdown leaves alone,
-so escaped text is shown as plain text whatever HTML, Markdown or template
-syntax it holds. ``{`` and ``}`` are escaped too, so a macros plugin that an
-organisation adds later cannot evaluate ``{{ ... }}`` written in an OKR.
+The pages are Markdown files made of raw HTML blocks, rendered from the templates in
+``templates/`` (see :mod:`okrops.site.render`). Every value a template prints goes through
+:func:`esc` automatically, so user text is shown as plain text whatever HTML, Markdown or
+template syntax it holds: besides ``& < > " '``, the characters Markdown and template
+engines give a meaning (``{ } % * _ [ ] | \\`` and backquote) become entities, so a macros
+plugin that an organisation adds later cannot evaluate ``{{ ... }}`` written in an OKR, and
+a line break cannot end the HTML block. Nothing else in okrops calls :func:`esc` but the
+template environment and :func:`title_text`.
 """
 
 from __future__ import annotations
 
 import html
 import posixpath
+import re
 from typing import Optional
 from urllib.parse import urlsplit
 
 _EXTRA = str.maketrans({"{": "&#123;", "}": "&#125;", "%": "&#37;", "\n": " ", "\r": " ", "\\": "&#92;",
                         "`": "&#96;", "*": "&#42;", "_": "&#95;", "[": "&#91;", "]": "&#93;", "|": "&#124;"})
-
-STATUS_LABELS = {
-    "done": "Done",
-    "on-track": "On track",
-    "at-risk": "At risk",
-    "off-track": "Off track",
-    "no-data": "No data",
-    "not-started": "Not started",
-}
+_SPECIAL = re.compile(r"[&<>\"'{}%\n\r\\`*_\[\]|]")
 
 
 def esc(text: object) -> str:
     """Escape user text for HTML content or a quoted attribute; Markdown and template syntax become entities."""
     if text is None:
         return ""
-    return html.escape(str(text), quote=True).translate(_EXTRA)
+    text = str(text)
+    if _SPECIAL.search(text) is None:  # most titles, every number and date: nothing to do
+        return text
+    return html.escape(text, quote=True).translate(_EXTRA)
 
 
 def title_text(text: str) -> str:
@@ -40,60 +39,28 @@ def title_text(text: str) -> str:
 
 
 def safe_url(url: str) -> Optional[str]:
-    """An external link's href, or None unless it is http(s)."""
+    """An external link's address (to be escaped where it is written), or None unless it is http(s)."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return html.escape(url.strip(), quote=True).replace("{", "%7B").replace("}", "%7D")
+    return url.strip().replace("{", "%7B").replace("}", "%7D")
 
 
 def number(value: Optional[float], measure: str = "") -> str:
+    """A value as plain text: ``1,250``, ``0.25``, ``99.5%``, ``12 contracts``; ``–`` for none."""
     if value is None:
         return "–"
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if measure:
-        return f"{text} {esc(measure)}" if measure not in ("%",) else f"{text}%"
+        return f"{text} {measure}" if measure not in ("%",) else f"{text}%"
     return text
 
 
 def percent(value: Optional[float]) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
-
-
-def bar(value: Optional[float], expected: Optional[float] = None, label: str = "progress") -> str:
-    """A progress bar (pure HTML/CSS) with an optional expected-progress marker and the value beside it."""
-    if value is None:
-        return (f'<span class="okr-bar okr-bar--none" role="img" aria-label="{label}: no data">'
-                '<span class="okr-bar__track"></span><span class="okr-bar__text">–</span></span>')
-    width = max(0.0, min(1.0, value)) * 100
-    marker = ""
-    aria = f"{label}: {percent(value)}"
-    if expected is not None:
-        left = max(0.0, min(1.0, expected)) * 100
-        marker = f'<span class="okr-bar__expected" style="left:{left:.0f}%"></span>'
-        aria += f", expected by now {percent(expected)}"
-    tone = "good" if expected is None or value >= expected - 0.1 else "warn" if value >= expected - 0.25 else "bad"
-    return (f'<span class="okr-bar okr-bar--{tone}" role="img" aria-label="{aria}"><span class="okr-bar__track">'
-            f'<span class="okr-bar__fill" style="width:{width:.0f}%"></span>{marker}</span>'
-            f'<span class="okr-bar__text">{percent(value)}</span></span>')
-
-
-def status_badge(status: str) -> str:
-    return f'<span class="okr-status okr-status--{esc(status)}">{STATUS_LABELS.get(status, esc(status))}</span>'
-
-
-def badge(text: str, kind: str = "") -> str:
-    return f'<span class="okr-badge{" okr-badge--" + kind if kind else ""}">{esc(text)}</span>'
-
-
-def confidence(value: Optional[float]) -> str:
-    if value is None:
-        return "–"
-    tone = "good" if value >= 0.7 else "warn" if value >= 0.5 else "bad"
-    return f'<span class="okr-conf okr-conf--{tone}">{value:.1f}</span>'
 
 
 class Linker:
@@ -111,9 +78,7 @@ class Linker:
 
     def rel(self, from_dir: str, to_dir: str, anchor: str = "") -> str:
         """href from the page in ``from_dir`` to the page in ``to_dir``."""
-        start = from_dir.strip("/") or "."
-        target = to_dir.strip("/") or "."
-        path = posixpath.relpath(target, start)
+        path = relative_path(to_dir, from_dir)
         if self.use_directory_urls:
             href = "./" if path == "." else path + "/"
         else:
@@ -125,8 +90,17 @@ class Linker:
         return posixpath.relpath(asset_path, start)
 
 
-def link(href: str, text_html: str, cls: str = "") -> str:
-    return f'<a href="{href}"{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{text_html}</a>'
+def relative_path(target: str, start: str) -> str:
+    """``posixpath.relpath`` for two folders inside the site ('' is its root), without touching the file system."""
+    to = [p for p in target.split("/") if p]
+    here = [p for p in start.split("/") if p]
+    common = 0
+    for a, b in zip(to, here):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(here) - common) + to[common:]
+    return "/".join(parts) or "."
 
 
 def anchor_id(*parts: str) -> str:

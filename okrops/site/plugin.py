@@ -75,6 +75,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         from okrops.errors import OkropsError
         from okrops.site.html import Linker
         from okrops.site.pages import Site
+        from okrops.site.render import Templates
         from okrops.site.view import SiteView
 
         from okrops.repository import find_okrs_dir
@@ -90,7 +91,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.okrs_dir = Path(org.okrs_dir)
         view = SiteView(org, today, self.checkins(org))
         site_settings = org.config.site
-        self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""))
+        self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""),
+                         Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
         # Header text comes from okrs/okrops.yaml; the theme inserts it unescaped, so escape it here.
         config.site_name = html.escape(site_settings.get("title") or f"{org.config.organisation} OKRs")
         if site_settings.get("description") and not config.site_description:

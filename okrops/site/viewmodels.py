@@ -1,0 +1,393 @@
+"""Plain view objects: what each generated page shows, ready for its template.
+
+:class:`okrops.site.pages.Site` builds them from the public, scored view of the
+organisation (:class:`okrops.site.view.SiteView`, already filtered for privacy); the
+templates in ``templates/`` decide the markup. Every field holds plain text, numbers,
+addresses or other view objects, never HTML: the templates escape whatever they print.
+Values are formatted for reading (``480 ms``, ``2026-11-11``), except shares from 0 to 1
+(scores, progress, time elapsed), which the templates show as percentages (``|pct``);
+addresses are relative to the page they appear on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from okrops.site.charts import HistoryChart, Sparkline
+
+STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "not-started")
+
+
+# -- pieces ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ref:
+    """A link to a page of the site, plain text when it has no page, or "(private)"."""
+
+    text: str = ""
+    href: Optional[str] = None
+    context: str = ""  # shown muted before the link: "Platform · O1/KR1"
+    private: bool = False
+
+
+PRIVATE = Ref(private=True)
+
+
+@dataclass
+class Bar:
+    """A progress bar: a share from 0 to 1, with the share expected by now."""
+
+    value: Optional[float]
+    expected: Optional[float] = None
+    label: str = "progress"
+
+    @property
+    def tone(self) -> str:
+        if self.value is None:
+            return "none"
+        if self.expected is None or self.value >= self.expected - 0.1:
+            return "good"
+        return "warn" if self.value >= self.expected - 0.25 else "bad"
+
+    @property
+    def width(self) -> str:
+        return f"{max(0.0, min(1.0, self.value or 0.0)) * 100:.0f}"
+
+    @property
+    def expected_left(self) -> str:
+        return f"{max(0.0, min(1.0, self.expected or 0.0)) * 100:.0f}"
+
+
+
+@dataclass
+class Confidence:
+    """How sure the owners are of reaching the target, from 0 to 1."""
+
+    value: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.value:.1f}"
+
+    @property
+    def tone(self) -> str:
+        return "good" if self.value >= 0.7 else "warn" if self.value >= 0.5 else "bad"
+
+
+def confidence(value: Optional[float]) -> Optional[Confidence]:
+    return None if value is None else Confidence(value)
+
+
+def status_counts(statuses: dict[str, int]) -> list[tuple[str, int]]:
+    """(status, count) of the statuses that occur, worst first."""
+    return [(s, statuses[s]) for s in STATUS_ORDER if statuses.get(s)]
+
+
+@dataclass
+class CycleLine:
+    label: str
+    span: str  # "Oct 1 – Dec 31, 2026"
+    starts_in: Optional[int] = None  # days, for a cycle still to come
+    ended: bool = False
+    week: int = 0  # of a running cycle: week 8 of 14, 57% elapsed
+    weeks: int = 0
+    elapsed: float = 0.0
+
+
+@dataclass
+class ScoredRef:
+    """An objective in a list: its link, score and status."""
+
+    ref: Ref
+    score: Optional[float]
+    status: str
+
+
+@dataclass
+class LastCheckin:
+    day: Optional[str]  # None: no check-in
+    author: str = ""
+    stale: bool = False
+    history_known: bool = True  # without any history, "none yet" would mislead
+
+
+@dataclass
+class KrNumbers:
+    """Baseline → current → target as text (``keep min – max`` for a range)."""
+
+    direction: str
+    current: str
+    baseline: str = ""
+    target: str = ""
+    range_min: str = ""
+    range_max: str = ""
+
+    @property
+    def is_range(self) -> bool:
+        return self.direction == "range"
+
+
+@dataclass
+class KrRow:
+    """A key result in a table (a card on narrow screens)."""
+
+    title: str
+    href: str
+    numbers: KrNumbers
+    bar: Bar
+    trend: Sparkline
+    confidence: Optional[Confidence]
+    status: str
+    last: LastCheckin
+    anchor: Optional[str] = None  # rows of an objective's own table
+    kr_id: Optional[str] = None
+    unit: Optional[Ref] = None  # rows from all over the organisation: where they belong
+    path: str = ""  # "O1/KR1", with ``unit``
+
+
+@dataclass
+class CheckinRow:
+    day: str
+    change: str  # "380 → 360 ms"
+    edit: bool  # a value edited by hand, not a check-in
+    confidence: Optional[Confidence]
+    author: str
+    note: str
+    commit: str  # abbreviated
+    commit_href: Optional[str] = None
+    kr: Optional[Ref] = None  # in feeds of many key results
+    kr_place: str = ""  # "Platform · O1/KR1"
+
+
+@dataclass
+class UnitRow:
+    unit: Ref
+    kind: str
+    bar: Bar
+    statuses: list[tuple[str, int]]
+    indent: int = 0
+
+
+@dataclass
+class KpiRow:
+    title: str
+    current: str
+    bands: list[str]
+    health: str
+    source: str
+
+
+@dataclass
+class CycleRow:
+    cycle: Ref
+    dates: str
+    state: str
+    objectives: int
+    bar: Bar
+
+
+@dataclass
+class Reflection:
+    decision: str
+    score: Optional[float]
+    learnings: str
+
+
+@dataclass
+class StrategyLink:
+    ref: Ref
+    direct: bool
+
+
+@dataclass
+class ObjectiveView:
+    anchor: str
+    id: str
+    title: str
+    type: str
+    aspirational: bool
+    status: str
+    bar: Bar
+    why: str = ""
+    parent: Optional[Ref] = None
+    strategies: list[StrategyLink] = field(default_factory=list)
+    owner: Optional[Ref] = None
+    children: list[ScoredRef] = field(default_factory=list)
+    krs: list[KrRow] = field(default_factory=list)
+    reflection: Optional[Reflection] = None
+
+
+@dataclass
+class Milestone:
+    title: str
+    due: str
+    state: str  # done, late, open
+
+
+@dataclass
+class ExternalLink:
+    text: str
+    href: Optional[str]  # None: not an http(s) address, shown as text
+
+
+@dataclass
+class InitiativeView:
+    anchor: str
+    id: str
+    title: str
+    description: str
+    moves: list[Ref]
+    milestones: list[Milestone]
+    links: list[ExternalLink]
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+@dataclass
+class HomeCycle:
+    """The home page's part about the current cycle."""
+
+    line: CycleLine
+    score: Bar
+    kr_count: int
+    statuses: list[tuple[str, int]]
+    mean_confidence: str
+    attention: list[KrRow]
+    attention_count: int
+    stale: list[KrRow]
+    stale_count: int
+    cadence_days: int
+    shown_limit: int
+    also_running: list[tuple[Ref, Optional[float]]]
+    units: list[UnitRow]
+    recent: list[CheckinRow]
+
+
+@dataclass
+class HomePage:
+    title: str
+    description: str
+    alignment_href: str
+    activity_href: str
+    cycle: Optional[HomeCycle]
+
+
+@dataclass
+class StrategyView:
+    anchor: str
+    title: str
+    horizon: str
+    description: str
+    direct: list[ScoredRef]
+    inherited: list[ScoredRef]
+    inherited_more: int
+
+
+@dataclass
+class StrategyPage:
+    vision: str
+    mission: str
+    running: list[str]
+    strategies: list[StrategyView]
+    unaligned: list[Ref]
+    unaligned_count: int
+
+
+@dataclass
+class TreeObjective:
+    ref: Ref
+    score: Optional[float]
+    parent: Optional[Ref] = None  # "↑ Unit O1", or private
+
+
+@dataclass
+class TreeNode:
+    anchor: str
+    unit: Ref
+    kind: str
+    other_cycle: str
+    bar: Bar
+    objectives: list[TreeObjective]
+    unit_count: int
+    open: bool
+    children: list["TreeNode"] = field(default_factory=list)
+
+
+@dataclass
+class ActivityDay:
+    anchor: str
+    heading: str
+    rows: list[CheckinRow]
+
+
+@dataclass
+class CyclePage:
+    label: str
+    line: CycleLine
+    score: Optional[float]
+    units: list[UnitRow]
+
+
+@dataclass
+class UnitCard:
+    score: Bar
+    rollup: Optional[Bar]  # with the units below, when it has any
+    kr_count: int
+    statuses: list[tuple[str, int]]
+    maintainers: list[str]
+
+
+@dataclass
+class UnitPage:
+    crumbs: list[Ref]
+    name: str
+    kind: str
+    description: str
+    cycle_label: str
+    tabs: list[Ref]  # the cycles, newest first; the current page's has no href
+    line: CycleLine
+    card: UnitCard
+    objectives: list[ObjectiveView]
+    initiatives: list[InitiativeView]
+    kpis: list[KpiRow]
+    units_below: list[UnitRow]
+    source: Optional[ExternalLink] = None
+
+
+@dataclass
+class UnitIndexPage:
+    crumbs: list[Ref]
+    name: str
+    kind: str
+    description: str
+    cycles: list[tuple[Ref, bool]]  # (link, current?)
+
+
+@dataclass
+class KrDetails:
+    metric: str
+    data_source: str
+    direction: str
+    weight: Optional[str]
+    initiatives: list[Ref]
+
+
+@dataclass
+class KrPage:
+    crumbs: list[Ref]
+    path: str  # "O1/KR1"
+    title: str
+    objective: Ref
+    unit_name: str
+    cycle_label: str
+    bar: Bar
+    status: str
+    numbers: KrNumbers
+    confidence: Optional[Confidence]
+    last: LastCheckin
+    chart: HistoryChart
+    details: KrDetails
+    checkins: list[CheckinRow]
