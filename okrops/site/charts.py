@@ -218,7 +218,10 @@ def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> Histo
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high = _bounds(spec)
     s = _Scale(spec, low, high, left, top, plot_w, plot_h)
-    ticks = nice_ticks(low, high)
+    try:
+        ticks = nice_ticks(low, high)
+    except (ValueError, OverflowError):  # values near the float limit: no axis can be drawn, the line still is
+        ticks = []
     chart = HistoryChart(
         width, height, _describe(spec), Box(str(left), str(top), str(plot_w), str(plot_h)),
         grid="".join(f"M{left} {_c(s.y(v))}H{left + plot_w}" for v in ticks),
