@@ -219,8 +219,7 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
 
 def _refuse_unchanged(changes: list[Change]) -> None:
     """A check-in records a change in the file: one that changes nothing would not count in history."""
-    unchanged = [c for c in changes if _same_number(c.value, c.previous)
-                 and (c.confidence is None or _same_number(c.confidence, c.previous_confidence))]
+    unchanged = [c for c in changes if not changes_file(c.kr, c.value, c.confidence)]
     if not unchanged:
         return
     held = "; ".join(f"{c.ref} is already {gitlog.format_number(c.value)}"
@@ -230,6 +229,11 @@ def _refuse_unchanged(changes: list[Change]) -> None:
                      "changes nothing is not counted in its history; give a new value, or a new confidence "
                      "(--confidence, or the confidence column) if the number has not moved"
                      + ("; remove the unchanged rows from the file" if len(changes) > 1 else ""))
+
+
+def changes_file(kr: KeyResult, value: Any, confidence: Any = None) -> bool:
+    """Would checking in ``value`` (and ``confidence``) change the key result's file?"""
+    return not (_same_number(value, kr.current) and (confidence is None or _same_number(confidence, kr.confidence)))
 
 
 def _same_number(a: Any, b: Any) -> bool:

@@ -221,7 +221,7 @@ def build(directory: str | Path, force: bool = False, site: bool = True,
                 note = ""
                 if rng.random() < 0.3:
                     note = rng.choice(NOTES_BAD if plan.stall and week >= 3 else NOTES_GOOD)
-                if not _changes(org.key_results[ref], value, confidence):
+                if not checkin.changes_file(org.key_results[ref], value, confidence):
                     continue  # a check-in records a change; an unchanged key result is not checked in
                 requests.append(checkin.Request(ref, value, confidence, note))
             if not requests:
@@ -251,14 +251,6 @@ def _load(load, root: Path):
     if loaded.organisation is None:  # pragma: no cover - the shipped example is valid
         raise UsageError("the example organisation does not load: " + "; ".join(f.message for f in loaded.findings[:3]))
     return loaded.organisation
-
-
-def _changes(kr, value, confidence) -> bool:
-    """Would checking in ``value`` and ``confidence`` change the key result's file?"""
-    from okrops.gitlog import format_number
-
-    same = format_number(value) == format_number(kr.current)
-    return not same or (confidence is not None and format_number(confidence) != format_number(kr.confidence))
 
 
 def _pull_request(repo, root: Path, org, ref: str, plans: dict[str, _Plan], result: DemoResult) -> None:
