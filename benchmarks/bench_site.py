@@ -51,7 +51,7 @@ def ensure_org(units: int) -> Path:
 
     root = OUT / f"site-org-{units}"
     stamp = root / ".bench-site"
-    expected = f"generator {generate_org.GENERATOR_VERSION}, weeks {WEEKS}\n"
+    expected = f"generator {generate_org.GENERATOR_VERSION}, weeks {WEEKS}, check-ins change the files\n"
     if stamp.is_file() and stamp.read_text() == expected:
         return root
     if root.exists():
@@ -64,7 +64,13 @@ def ensure_org(units: int) -> Path:
 
 
 def write_history(root: Path) -> int:
-    """One check-in commit per unit and week of 2026-Q4, via git fast-import; returns the number of commits."""
+    """One check-in commit per unit and week of 2026-Q4, via git fast-import; returns the number of commits.
+
+    Each commit changes the key results' ``current`` values in the unit's cycle file and carries the
+    matching trailers, as ``okrops checkin`` does (history counts a check-in only when its commit
+    changed the file to that value).
+    """
+    from okrops import yamlio
     from okrops.repository import load
 
     org = load(root).organisation
@@ -75,30 +81,53 @@ def write_history(root: Path) -> int:
     for kr in org.key_results.values():
         if kr.ref.split("/")[1] == "2026-Q4" and kr.current is not None:
             by_unit.setdefault(kr.ref.split("/")[0], []).append(kr)
+    files: dict[str, tuple[str, list[str], list[list]]] = {}  # unit -> (path, lines, [KR, current line, confidence line])
+    for unit, krs in by_unit.items():
+        path = krs[0].source.file
+        text = (root / path).read_text(encoding="utf-8")
+        found = yamlio.locate_many(text, [kr.source.path + (key,) for kr in krs for key in ("current", "confidence")])
+        places = [[kr, found[2 * i][0] - 1, found[2 * i + 1][0] - 1 if kr.confidence is not None else None]
+                  for i, kr in enumerate(krs)]
+        files[unit] = (path, text.split("\n"), sorted(places, key=lambda p: -p[1]))  # bottom first: inserts keep lines above
+    values = {kr.ref: kr.baseline if kr.baseline is not None else 0.0 for krs in by_unit.values() for kr in krs}
     stream: list[bytes] = []
     commits = 0
     for week in range(WEEKS):
         day = start + timedelta(days=7 * week)
         for unit, krs in sorted(by_unit.items()):
             moment = int(datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc).timestamp()) + commits % 3600
-            lines = [f"Check-in {unit}: {len(krs)} key results", ""]
-            for kr in krs:
+            message = [f"Check-in {unit}: {len(krs)} key results", ""]
+            path, lines, places = files[unit]
+            for index, place in enumerate(places):
+                kr, line, confidence_line = place
                 base = kr.baseline if kr.baseline is not None else 0.0
                 share = (week + 1) / WEEKS
                 value = round(base + (kr.current - base) * share * rng.uniform(0.85, 1.1), 2)
-                previous = round(base + (kr.current - base) * week / WEEKS, 2)
-                lines += [f"Okr-Checkin: {kr.ref}", f"Okr-Value: {value:g}", f"Okr-Previous: {previous:g}",
-                          f"Okr-Confidence: {rng.choice([0.4, 0.5, 0.6, 0.7, 0.8])}"]
+                confidence = rng.choice([0.4, 0.5, 0.6, 0.7, 0.8])
+                previous, values[kr.ref] = values[kr.ref], value
+                indent = lines[line][:lines[line].index("current:")]
+                lines[line] = f"{indent}current: {value:g}"
+                if confidence_line is None:  # a new line below current: the key results below move down
+                    lines.insert(line + 1, "")
+                    place[2] = confidence_line = line + 1
+                    for below in places[:index]:
+                        below[1] += 1
+                        below[2] = below[2] + 1 if below[2] is not None else None
+                lines[confidence_line] = f"{indent}confidence: {confidence}"
+                message += [f"Okr-Checkin: {kr.ref}", f"Okr-Value: {value:g}", f"Okr-Previous: {previous:g}",
+                            f"Okr-Confidence: {confidence}"]
                 if rng.random() < 0.3:
-                    lines.append(f"Okr-Note: {json.dumps(rng.choice(['Shipped the first part', 'Slow week', 'Blocked on data', 'On plan']))}")
-            message = ("\n".join(lines) + "\n").encode()
+                    message.append(f"Okr-Note: {json.dumps(rng.choice(['Shipped the first part', 'Slow week', 'Blocked on data', 'On plan']))}")
+            data = ("\n".join(message) + "\n").encode()
+            blob = "\n".join(lines).encode()
             who = rng.choice(people)
             stream.append(b"commit refs/heads/main\n")
             stream.append(f"author {who} <{who}@example.com> {moment} +0000\n".encode())
             stream.append(f"committer {who} <{who}@example.com> {moment} +0000\n".encode())
-            stream.append(f"data {len(message)}\n".encode() + message)
+            stream.append(f"data {len(data)}\n".encode() + data)
             if commits == 0:
                 stream.append(b"from refs/heads/main^0\n")
+            stream.append(f"M 100644 inline {path}\ndata {len(blob)}\n".encode() + blob + b"\n")
             stream.append(b"\n")
             commits += 1
     subprocess.run(["git", "-C", str(root), "fast-import", "--quiet"], input=b"".join(stream), check=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import random
 import re
+import sys
 from datetime import date
 
 import pytest
 
-from okrops.site.charts import ChartSpec, Point, history_chart, nice_ticks, step_decimals, tick_label
+from okrops.site.charts import ChartSpec, Point, history_chart, nice_ticks, sparkline, step_decimals, tick_label
 
 NICE = (1.0, 2.0, 2.5, 5.0)
 
@@ -76,6 +77,29 @@ def check_ticks(low: float, high: float) -> None:
     labels = [tick_label(t, ticks) for t in ticks]
     assert len(set(labels)) == len(labels), labels  # the step's decimals tell every tick apart
     assert all(abs(float(label.replace(",", "")) - t) <= tolerance for label, t in zip(labels, ticks)), labels
+
+
+@pytest.mark.parametrize("low, high", [(-sys.float_info.max, sys.float_info.max), (sys.float_info.max, sys.float_info.max),
+                                       (-sys.float_info.max, -sys.float_info.max), (1e300, sys.float_info.max)])
+def test_nice_ticks_of_the_largest_floats(low, high):
+    ticks = nice_ticks(low, high)
+    assert 3 <= len(ticks) <= 6 and all(math.isfinite(t) for t in ticks), ticks
+    labels = [tick_label(t, ticks) for t in ticks]
+    assert len(set(labels)) == len(labels) and all(len(label) < 12 for label in labels), labels  # "1.7e+308"
+
+
+def test_a_chart_of_the_largest_floats_has_finite_coordinates():
+    big = sys.float_info.max
+    spec = ChartSpec(date(2026, 10, 1), date(2026, 12, 31), -big, big,
+                     [Point(date(2026, 10, 7), big / 2), Point(date(2026, 11, 11), -big)], today=date(2026, 11, 25),
+                     range_min=-big, range_max=big)
+    chart, spark = history_chart(spec), sparkline(spec)
+    numbers = re.findall(r"[-\d.e+]+|inf|nan", " ".join(
+        [chart.grid, chart.line, spark.line] + [getattr(part, name) for part in (chart.target, chart.expected, spark.target)
+                                                for name in ("x1", "y1", "x2", "y2")]
+        + [getattr(chart.band, name) for name in ("y", "height")]))
+    assert numbers and all(math.isfinite(float(n)) for n in numbers if n not in ("-", ".")), numbers
+    assert [label.text for label in chart.value_labels] == ["-1e+308", "0", "1e+308"]
 
 
 def test_tick_labels_show_the_decimals_the_step_needs():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Optional, Sequence
@@ -48,10 +49,14 @@ class ChartSpec:
 # -- nice ticks ------------------------------------------------------------------------------
 
 
-def nice_steps_around(span: float) -> list[float]:
-    """Candidate steps (1, 2, 2.5, 5 × 10^n) from about span/20 to about span, smallest first."""
-    top = math.floor(math.log10(span))
-    return [m * 10.0 ** e for e in range(top - 2, top + 1) for m in NICE_MANTISSAS]
+def nice_steps_around(half_span: float) -> list[float]:
+    """Candidate steps (1, 2, 2.5, 5 × 10^n) from about span/20 to about span, smallest first.
+
+    Given half the span, which stays finite for any two finite numbers.
+    """
+    top = math.floor(math.log10(half_span) + math.log10(2))
+    steps = (m * 10.0 ** e for e in range(top - 2, top + 1) for m in NICE_MANTISSAS)
+    return [step for step in steps if math.isfinite(step)]
 
 
 def step_decimals(step: float) -> int:
@@ -67,15 +72,16 @@ def nice_ticks(low: float, high: float) -> list[float]:
 
     The step gives between 3 and 6 ticks inside the range (5 where it can); the values are
     rounded to the step's decimals, so 0.1 + 0.2 is 0.3. An empty or reversed range raises
-    ValueError; a range of one value is widened by 10% each way (1 around zero).
+    ValueError; a range of one value is widened by 10% each way (1 around zero). Any finite
+    range works, up to the largest floats.
     """
     if not (math.isfinite(low) and math.isfinite(high)) or high < low:
         raise ValueError(f"not a range: {low!r} to {high!r}")
     if high == low:
         pad = abs(high) * 0.1 or 1.0
-        low, high = low - pad, high + pad
+        low, high = max(low - pad, -sys.float_info.max), min(high + pad, sys.float_info.max)
     best: Optional[tuple[tuple[int, float], float, int, int]] = None
-    for step in nice_steps_around(high - low):
+    for step in nice_steps_around(high / 2 - low / 2):
         first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
         count = last - first + 1
         if count < 2:
@@ -91,9 +97,13 @@ def nice_ticks(low: float, high: float) -> list[float]:
 
 
 def tick_label(value: float, ticks: Sequence[float]) -> str:
-    """A tick's label: as many decimals as the step needs, thousands separated ("1,250", "0.25")."""
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    decimals = step_decimals(abs(step)) if step else 0
+    """A tick's label: as many decimals as the step needs, thousands separated ("1,250", "0.25").
+
+    Beyond a trillion, in scientific notation ("2.5e+15").
+    """
+    if max(abs(t) for t in ticks) >= 1e15:
+        return f"{value + 0.0:.4g}"
+    decimals = step_decimals(ticks[1] - ticks[0]) if len(ticks) > 1 else 0
     return f"{value + 0.0:,.{decimals}f}"
 
 
@@ -101,6 +111,8 @@ def tick_label(value: float, ticks: Sequence[float]) -> str:
 
 
 def _fmt(value: float) -> str:
+    if abs(value) >= 1e15:
+        return f"{value:.4g}"
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
@@ -120,14 +132,16 @@ def _bounds(spec: ChartSpec) -> tuple[float, float]:
     if high == low:
         pad = abs(high) * 0.1 or 1.0
     else:
-        pad = (high - low) * 0.08
-    return low - pad, high + pad
+        pad = (high / 2 - low / 2) * 0.16  # 8% of the span, which may be beyond the largest float
+    return max(low - pad, -sys.float_info.max), min(high + pad, sys.float_info.max)
 
 
 def expected_points(spec: ChartSpec) -> Optional[tuple[tuple[date, float], tuple[date, float]]]:
     if spec.baseline is None or spec.target is None:
         return None
-    end_value = spec.baseline + (spec.target - spec.baseline) * spec.expected_share
+    share, span = spec.expected_share, spec.target - spec.baseline
+    # Weighted instead where the difference overflows (values near the largest float).
+    end_value = spec.baseline + span * share if math.isfinite(span) else spec.baseline * (1 - share) + spec.target * share
     return (spec.start, spec.baseline), (spec.end, end_value)
 
 
@@ -209,7 +223,8 @@ class _Scale:
         return self.left + self.width * offset / self.days
 
     def y(self, value: float) -> float:
-        return self.top + self.height * (1 - (value - self.low) / (self.high - self.low))
+        # Halves first: the difference of two finite numbers may not be finite.
+        return self.top + self.height * (1 - (value / 2 - self.low / 2) / (self.high / 2 - self.low / 2))
 
 
 def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> HistoryChart:

@@ -29,7 +29,7 @@ import jinja2
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
-from okrops.site.html import _SPECIAL, esc
+from okrops.site.html import _SPECIAL, esc, percent
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The partials whose macros every template can call without importing them (an override of a
@@ -64,11 +64,9 @@ def _escape_filter(value: Any) -> Markup:
     return value if hasattr(value, "__html__") else _SAFE(esc(value))
 
 
-def _percent_filter(share: Optional[float]) -> Any:
+def _percent_filter(share: Optional[float]) -> Markup:
     """A share from 0 to 1 as a percentage, ``53%``; ``–`` for none. Made of digits only: nothing to escape."""
-    if share is None:
-        return "–"
-    return _SAFE(f"{round(share * 100)}%")
+    return _SAFE(percent(share))
 
 
 def _join_filter(values: Iterable[Any], separator: str = "") -> Markup:
