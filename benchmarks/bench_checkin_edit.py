@@ -3,7 +3,7 @@
 Generates (or reuses) a synthetic organisation, then for every cycle file of it times, side by side
 in one run, setting one key result's current and confidence:
 
-* ``text``: :func:`okrops.checkin.edit_text` as check-ins now do it (libyaml events, edit the text,
+* ``text``: :func:`okrops.record.checkin.edit_text` as check-ins now do it (libyaml events, edit the text,
   read the result again with the fast loader and compare: belt and braces included);
 * ``round trip``: what check-ins did before: ruamel round-trip load, a no-op dump compared with the
   text (the reformat guard), set the values, dump again;
@@ -28,7 +28,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from generate_org import generate  # noqa: E402
 
-from okrops import checkin, yamlio  # noqa: E402
+from okrops import yamlio  # noqa: E402
+from okrops.record import checkin
 
 
 def round_trip_edit(text: str, edits) -> str:

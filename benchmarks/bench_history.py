@@ -48,18 +48,19 @@ FIELDS = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%s%x00"
 
 
 def _okrops_command() -> list[str]:
-    """``okrops`` when it has the check-in commands, else the module that defines them."""
+    """``okrops`` when it has the check-in commands, else python -m okrops."""
     exe = shutil.which("okrops")
     if exe:
         done = subprocess.run([exe, "--help"], capture_output=True, text=True)
         if " checkin " in done.stdout and " history " in done.stdout:
             return [exe]
-    return [sys.executable, "-m", "okrops.cli_checkins"]
+    return [sys.executable, "-m", "okrops"]
 
 
 def _blob_requests(repo: Path) -> Path:
     """The file versions okrops reads, in its order, as a ``git cat-file --batch`` input file."""
-    from okrops import gitlog, historyread
+    from okrops.record import gitlog
+    from okrops.record import historyread
 
     class Collect:
         lines: list[str] = []
@@ -82,8 +83,9 @@ def _blob_requests(repo: Path) -> Path:
 
 def _contenders(repo: Path, org, entries: list, requests: Path) -> dict:
     """Name -> a function running it once: the bare git baselines, then okrops."""
-    from okrops import gitlog, history
-    from okrops.historycache import CACHE_FILE
+    from okrops.record import gitlog
+    from okrops.record import history
+    from okrops.record.historycache import CACHE_FILE
 
     git = ["git", *gitlog.GIT_CONFIG]
     baselines = {
@@ -146,7 +148,7 @@ def _measure(contenders: dict, runs: int) -> tuple[dict, dict, dict]:
 
 def _checkins(repo: Path, org, runs: int) -> tuple[float, float]:
     """(median seconds of one okrops checkin as a command, in-process); each adds a commit to ``repo``."""
-    from okrops import checkin
+    from okrops.record import checkin
     from okrops.repository import load
 
     refs = sorted(org.key_results)
@@ -173,7 +175,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-checkin", action="store_true", help="Leave the repository as it is (no check-in runs).")
     args = parser.parse_args(argv)
 
-    from okrops import history
+    from okrops.record import history
     from okrops.repository import load
 
     repo = Path(args.repo)

@@ -137,7 +137,7 @@ def validate_subprocess(root: Path) -> int:
 
 def lint_in_process(root: Path, today: date) -> int:
     """(e) what ``okrops lint`` does: validate, history, every lint rule."""
-    from okrops import history
+    from okrops.record import history
     from okrops.lint import LintContext
     from okrops.lint import lint as run_lint
     from okrops.validate import validate

@@ -3,7 +3,7 @@
 The organisation is small and fixed (``--units`` teams, 3 objectives of 3 key
 results each, cycle 2026-Q4); the history is ``--commits`` commits, each one
 check-in of one key result in the trailer format okrops writes (see
-okrops.checkin.build_message), by one of eight people, ten minutes apart,
+okrops.record.checkin.build_message), by one of eight people, ten minutes apart,
 ending on 2026-11-24. Every 500th commit changes a value by hand without
 trailers (a "reviewed edit"), recovered by the history reader from the file
 change. Values stop at 1000, so about 6% of the check-ins repeat the value and

@@ -69,3 +69,16 @@ def _digits(value: int) -> int:
 
 
 NOT_FINITE_HINT = "write a number like 42 or 0.75 (no .nan, .inf or -.inf, nothing beyond about 1.8e308)"
+
+
+def format_number(value: Optional[float]) -> str:
+    """A number as a person would write it: 42, 42.5, 0.6 (never 42.0)."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))

@@ -36,7 +36,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 import yaml
 
 from okrops.findings import DocPath
-from okrops.gitlog import format_number
+from okrops.numbers import format_number
 from okrops.yamlio import FastLoader, YamlProblem, load_fast
 
 #: What libyaml takes for a line break (YAML 1.1 also counts NEL, LS and PS).

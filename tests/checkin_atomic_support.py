@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -32,7 +33,7 @@ TEMP_MARKERS = ("okrops-tmp-", ".okrops-new-", ".okrops-old-", "index.lock", "ch
 # Runs okrops' CLI once the barrier file exists, so that processes started together meet at the lock.
 WORKER = """
 import os, sys, time
-import okrops.cli, okrops.checkin, okrops.repository, okrops.yamlio
+import okrops.cli, okrops.record.checkin, okrops.repository, okrops.yamlio
 barrier, ready = sys.argv[1], sys.argv[2]
 open(ready, "w").close()
 while not os.path.exists(barrier):
@@ -250,7 +251,14 @@ def _difference(before: dict, now: dict) -> str:
     return "not exactly as before: " + "; ".join(lines)
 
 
+def interruptible() -> None:
+    """In a child: Ctrl-C interrupts it, as in a terminal, even when the tests run where SIGINT is
+    ignored (a background job without job control, which Python's children would inherit)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(repo: Path, *args: str, env: dict | None = None, **popen) -> subprocess.Popen:
+    popen.setdefault("preexec_fn", interruptible)
     return subprocess.Popen([*OKROPS, "checkin", "--repo", str(repo), *args], cwd=repo, env=env or clean_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 

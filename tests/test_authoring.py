@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from okrops.cli_workflow import new
+from okrops.cli.rhythm import new
 from okrops.validate import validate
 
 CONFIG = """# yaml-language-server: $schema=../schema/config.json
@@ -222,7 +222,7 @@ def test_refuses_a_file_it_would_reformat(tmp_path):
 
 
 def test_works_on_the_example_files_of_init(tmp_path):
-    from okrops.scaffold import init
+    from okrops.rhythm.scaffold import init
 
     init(tmp_path, "Acme", today=__import__("datetime").date(2026, 11, 20))
     before = (tmp_path / "okrs/acme/2026-Q4.yaml").read_text()

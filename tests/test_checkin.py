@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from okrops import checkin as core
-from okrops.cli_checkins import checkin as checkin_cmd
+from okrops.record import checkin as core
+from okrops.cli.checkins import checkin as checkin_cmd
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from test_checkin_support import (  # noqa: F401 - fixtures
     PLATFORM_Q4,
@@ -99,7 +99,7 @@ def test_a_note_cannot_forge_or_break_a_trailer(org_repo, note):
     assert parsed[:4] == ["Okr-Checkin: data/2026-Q4/O1/KR1", "Okr-Value: 80", "Okr-Previous: 75",
                           "Okr-Confidence: 0.5"]
     assert len(parsed) == 5 and parsed[4].startswith("Okr-Note: ")
-    from okrops.history import read_history
+    from okrops.record.history import read_history
 
     [entry] = read_history(load_org(org_repo))
     assert (entry.ref, entry.value, entry.confidence) == ("data/2026-Q4/O1/KR1", 80, 0.5)
@@ -428,7 +428,8 @@ def test_broken_target_file_is_reported_by_the_full_load(org_repo):
 
 
 def test_every_command_has_help_with_an_example():
-    from okrops.cli_checkins import demo, history
+    from okrops.cli.checkins import history
+    from okrops.cli.demo import demo
 
     for command in (checkin_cmd, history, demo):
         result = run_cli(command, ["--help"])
@@ -451,7 +452,7 @@ def test_a_check_in_that_changes_nothing_is_refused_and_writes_nothing(org_repo,
 
 
 def test_the_same_value_with_a_new_confidence_is_a_check_in_that_history_counts(org_repo):
-    from okrops import history
+    from okrops.record import history
 
     result = run_cli(checkin_cmd, ["platform/2026-Q4/O1/KR2", "38", "-c", "0.4", "--repo", str(org_repo)])
     assert result.exit_code == 0, result.output

@@ -495,7 +495,7 @@ def test_identity_must_be_explicit(repo, tmp_path, config, extra, refused):
 
 
 def test_the_library_author_parameter_needs_no_config(repo, tmp_path, monkeypatch):
-    from okrops import checkin as core
+    from okrops.record import checkin as core
     from okrops.repository import load
 
     git(repo, "config", "--unset", "user.name")
@@ -595,7 +595,7 @@ def test_the_pre_commit_framework_runs_and_unstaged_work_survives(tmp_path):
     """okrops' own pre-commit hooks (validate, lint) through the real pre-commit, with unstaged work elsewhere."""
     import yaml
 
-    from okrops.scaffold import init
+    from okrops.rhythm.scaffold import init
 
     pre_commit = shutil.which("pre-commit")
     if pre_commit is None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from okrops import __version__, clidocs
+from okrops import __version__
+from okrops.cli import docs as clidocs
 from okrops.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,7 @@ def test_every_command_has_help_with_an_example():
 
 def test_readme_cli_reference_is_up_to_date():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert clidocs.reference() in readme, "README.md is out of date: run python -m okrops.clidocs README.md"
+    assert clidocs.reference() in readme, "README.md is out of date: run python -m okrops.cli.docs README.md"
 
 
 def test_bash_completion_script_and_env_var():

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from okrops.cli_workflow import codeowners as codeowners_command
-from okrops.codeowners import BEGIN, END
+from okrops.cli.review import codeowners as codeowners_command
+from okrops.review.codeowners import BEGIN, END
 
 CONFIG = """organisation: Acme
 cycles:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from okrops import demo, examples, history
-from okrops.cli_checkins import demo as demo_cmd
+from okrops import examples
+from okrops.cli import demo
+from okrops.record import history
+from okrops.cli.demo import demo as demo_cmd
 from test_checkin_support import git, isolated_git, load_org, make_org, run_cli  # noqa: F401
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from okrops.cli_workflow import diff as diff_command
-from okrops.diff import MARKER, diff_refs
+from okrops.cli.review import diff as diff_command
+from okrops.review.diff import MARKER, diff_refs
 
 CONFIG = """# yaml-language-server: $schema=../schema/config.json
 organisation: Acme

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from okrops import numbers, schemas, scoring
-from okrops import checkin as core
-from okrops.cli_checkins import checkin as checkin_cmd
+from okrops.record import checkin as core
+from okrops.cli.checkins import checkin as checkin_cmd
 from okrops.model import Band, KeyResult, Kpi, Reflection
 from okrops.validate import validate
 from okrops.yamlio import load_fast

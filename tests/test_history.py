@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from okrops import checkin as core
-from okrops import gitlog, history
-from okrops.cli_checkins import history as history_cmd
+from okrops.record import checkin as core
+from okrops.record import gitlog
+from okrops.record import history
+from okrops.cli.checkins import history as history_cmd
 from test_checkin_support import (  # noqa: F401 - fixtures
     PLATFORM_Q4,
     git,
@@ -200,7 +201,7 @@ def _rows(repo: Path):
     lambda t: t.replace("        current: 22\n", "        # corrected\n        current: 23\n"),
 ])
 def test_hand_edit_fast_path_agrees_with_a_full_parse(org_repo, monkeypatch, change):
-    from okrops import filevalues
+    from okrops.record import filevalues
 
     write(org_repo / PLATFORM, change(PLATFORM_Q4))
     git(org_repo, "commit", "-q", "-am", "Fix numbers by hand")
@@ -221,7 +222,7 @@ def test_hand_edit_values(org_repo):
 def test_git_errors_are_reported_and_leave_no_temp_file(org_repo, tmp_path, monkeypatch):
     import tempfile
 
-    from okrops import historyread
+    from okrops.record import historyread
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
@@ -253,7 +254,7 @@ def _plain(rows):
 
 
 def test_history_cache_is_incremental_and_survives_rewrites(busy_repo, monkeypatch):
-    from okrops.historycache import CACHE_FILE
+    from okrops.record.historycache import CACHE_FILE
 
     cache = busy_repo / ".git" / CACHE_FILE
     first = _plain(history.read_history(load_org(busy_repo)))
@@ -274,7 +275,7 @@ def test_history_cache_is_incremental_and_survives_rewrites(busy_repo, monkeypat
 
 def test_no_commits_yet_means_no_history_not_everything_stale(tmp_path):
     from tests.conftest import OrgBuilder, run_git
-    from okrops import history
+    from okrops.record import history
     from okrops.validate import validate
 
     builder = OrgBuilder(tmp_path / "new").standard()

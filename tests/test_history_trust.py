@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from okrops import checkin as core
-from okrops import gitlog, history
+from okrops.record import checkin as core
+from okrops.record import gitlog
+from okrops.record import history
 from test_checkin_support import (  # noqa: F401 - fixtures
     DATA_Q4,
     PLATFORM_Q4,
@@ -225,7 +226,7 @@ def test_a_long_history_of_small_files_is_read_in_one_pass(tmp_path, monkeypatch
     # versions smaller than its output buffer; the reader must never wait for a version cat-file still holds.
     import signal
 
-    from okrops import historyread
+    from okrops.record import historyread
 
     repo = tmp_path / "tiny"
     repo.mkdir()
@@ -261,7 +262,8 @@ def test_a_long_history_of_small_files_is_read_in_one_pass(tmp_path, monkeypatch
 def test_checkins_merged_from_branches_are_read_without_parsing_every_version(tmp_path, monkeypatch):
     # Each check-in on its own branch, merged with a merge commit (the pull-request flow): the versions of
     # the file come back out of turn, and must still be derived from one another, not parsed one by one.
-    from okrops import filevalues, historyread
+    from okrops.record import filevalues
+    from okrops.record import historyread
 
     repo = tmp_path / "branches"
     repo.mkdir()
@@ -301,7 +303,7 @@ def test_checkins_merged_from_branches_are_read_without_parsing_every_version(tm
 
 
 def test_the_cache_gives_what_a_cold_read_gives(org_repo, monkeypatch):
-    from okrops.historycache import CACHE_FILE, CACHE_VERSION
+    from okrops.record.historycache import CACHE_FILE, CACHE_VERSION
 
     assert CACHE_VERSION >= 2  # rows of version 1 were never verified: they must not be reused
     checkin_on(org_repo, "2026-11-10", ("platform/2026-Q4/O1/KR2", "44", "0.6", "a"))
@@ -560,7 +562,7 @@ def _mutations(rng, data: bytes, tokens: list) -> bytes:
 def test_derived_values_always_equal_a_full_parse():
     import random
 
-    from okrops import filevalues
+    from okrops.record import filevalues
 
     rng = random.Random(13)
     derived = tried = 0
@@ -587,7 +589,7 @@ def test_derived_values_always_equal_a_full_parse():
 
 
 def test_a_file_that_does_not_parse_is_never_derived():
-    from okrops import filevalues
+    from okrops.record import filevalues
 
     data = DATA_Q4.encode()
     newer = filevalues.index(data)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from okrops.cli_workflow import codeowners, init
-from okrops.scaffold import quarter
+from okrops.cli.review import codeowners
+from okrops.cli.rhythm import init
+from okrops.rhythm.scaffold import quarter
 
 
 def run_init(target: Path, *args: str):

@@ -69,7 +69,7 @@ def build(root: Path, corpus: list[str]) -> Path:
     Commits: the OKRs (tagged ``start``), three check-ins by hand with hostile authors and
     notes, then on branch ``pr`` an edit that rewords, adds and re-owns objectives.
     """
-    from okrops import gitlog
+    from okrops.record import gitlog
 
     org = OrgBuilder(root)
     org.write_yaml("okrs/okrops.yaml", {
@@ -311,7 +311,7 @@ def test_diff_refs_are_never_options_or_commands(repos, tmp_path, value, positio
 
 
 def test_the_git_helper_passes_values_after_end_of_options_and_paths_after_double_dash(repos, tmp_path):
-    from okrops import gitrefs
+    from okrops.record import gitrefs
 
     out = tmp_path / "written-by-git"
     with pytest.raises(gitrefs.GitError):
@@ -327,7 +327,7 @@ def test_the_git_helper_passes_values_after_end_of_options_and_paths_after_doubl
 
 
 def test_branch_and_remote_names_are_checked(repos):
-    from okrops import gitrefs
+    from okrops.record import gitrefs
 
     root = repos["benign"]
     assert gitrefs.check_branch(root, "checkin-week-47") == "checkin-week-47"

@@ -50,7 +50,7 @@ def test_manifest_is_valid_for_pre_commit():
 
 @pytest.fixture
 def repo(tmp_path):
-    from okrops.scaffold import init
+    from okrops.rhythm.scaffold import init
 
     repo = tmp_path / "repo"
     init(repo, "Acme", today=date(2026, 11, 20))
@@ -119,7 +119,7 @@ def test_hooks_pass_then_block_a_bad_commit(repo):
 
 
 def test_config_written_by_init_is_valid_and_matches_the_manifest(tmp_path):
-    from okrops.scaffold import precommit_config
+    from okrops.rhythm.scaffold import precommit_config
 
     path = tmp_path / ".pre-commit-config.yaml"
     path.write_text(precommit_config("9.9.9"))

@@ -98,7 +98,7 @@ WITHHELD = [f"okrs/acme/{file}:{line}" for _folder, _wrong, file, line in UNSURE
 
 @pytest.fixture(scope="module")
 def unsure_repo(tmp_path_factory) -> Path:
-    from okrops.checkin import Request, checkin, parse_date
+    from okrops.record.checkin import Request, checkin, parse_date
     from okrops.repository import load
 
     base = tmp_path_factory.mktemp("privacy")

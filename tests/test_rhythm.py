@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
-from okrops.cli_workflow import cycle
+from okrops.cli.rhythm import cycle
 from okrops.validate import validate
 
 CONFIG = """organisation: Acme
@@ -212,7 +212,7 @@ def test_unknown_cycle_and_decision(tmp_path):
 
 
 def test_suggestions():
-    from okrops.rhythm import suggest
+    from okrops.rhythm.cycles import suggest
 
     assert suggest(1.0, False) == "done"
     assert suggest(0.9, False) == "carry-over"

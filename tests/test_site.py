@@ -151,7 +151,7 @@ def git(root: Path, *args: str) -> str:
 
 def commit_history(root: Path) -> None:
     """The initial commit, then weekly check-ins (real commits with okrops' trailers)."""
-    from okrops.checkin import Request, checkin, parse_date
+    from okrops.record.checkin import Request, checkin, parse_date
     from okrops.repository import load
 
     git(root, "init", "-q", "-b", "main")
@@ -414,7 +414,7 @@ def chart_svg(chart, macro: str = "chart_block") -> str:
 
 
 def test_history_chart_from_checkins():
-    from okrops.history import CheckIn
+    from okrops.record.history import CheckIn
     from okrops.site.charts import ChartSpec, Point, history_chart, sparkline
 
     checkins = [CheckIn("a/2026-Q4/O1/KR1", v, 0.7, "", "A", "a@x", datetime(2026, 10, d, tzinfo=timezone.utc), "abc")
@@ -481,7 +481,7 @@ def test_scaffold_files_match_the_repository_site_sources():
 def test_cli_build_without_site_sources_uses_the_defaults(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from okrops.cli_site import site
+    from okrops.cli.site import site
 
     repo = write_repo(tmp_path / "repo")
     for path in sorted((repo / "site").rglob("*"), reverse=True):
@@ -520,7 +520,7 @@ def test_serve_rebuilds_when_okrs_change(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    code = f"from okrops.cli_site import site; site(['serve', '--dev-addr', '127.0.0.1:{port}', '--repo', {str(repo)!r}])"
+    code = f"from okrops.cli.site import site; site(['serve', '--dev-addr', '127.0.0.1:{port}', '--repo', {str(repo)!r}])"
     env = {**os.environ, "OKROPS_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/units/sales/2026-Q4/"

@@ -42,7 +42,7 @@ PAGES = {
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[str, str]:
     """src_uri -> Markdown of every generated page of the fixture organisation."""
-    from okrops import history
+    from okrops.record import history
     from okrops.repository import load
     from okrops.site.html import Linker
     from okrops.site.pages import Site

@@ -222,7 +222,8 @@ def _serve_until_up(repo: Path, tmp: Path) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     env = {**ENV, "TMPDIR": str(tmp)}
     process = subprocess.Popen([sys.executable, "-m", "okrops", "site", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                               cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         try:

@@ -108,7 +108,7 @@ def test_today_option_moves_the_clock(mixed):
 
 
 def test_stale_flags_come_from_history(mixed, monkeypatch):
-    from okrops import history
+    from okrops.record import history
 
     monkeypatch.setattr(history, "last_checkins", lambda org: {"platform/2026-Q4/O1/KR1": date(2026, 11, 24)})
     data = json.loads(run("status", "platform", "--repo", str(mixed.root), "--format", "json").output)

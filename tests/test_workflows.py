@@ -26,7 +26,7 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def scaffold_workflows(tmp_path: Path) -> list[Path]:
-    from okrops.scaffold import workflow_files
+    from okrops.rhythm.scaffold import workflow_files
 
     paths = []
     for rel, text in workflow_files().items():
@@ -171,19 +171,8 @@ def okrops_shim(bin_dir: Path) -> None:
     bin_dir.mkdir()
     shim = bin_dir / "okrops"
     shim.write_text(f"""#!{sys.executable}
-import sys
-import click
-from okrops.cli import cli
-from okrops import cli_workflow
-group = click.Group("okrops", commands=dict(cli.commands))
-for command in cli_workflow.COMMANDS:
-    group.add_command(command)
-try:
-    from okrops.cli_site import site
-    group.add_command(site)
-except ImportError:
-    pass
-sys.exit(group.main(prog_name="okrops"))
+from okrops.cli import main
+main()
 """)
     shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
 
@@ -194,7 +183,7 @@ def git(repo: Path, *args: str) -> str:
 
 @pytest.mark.parametrize("workflow", ["this repository", "okrops init"])
 def test_pull_request_job_runs_for_real(tmp_path, workflow):
-    from okrops.scaffold import init
+    from okrops.rhythm.scaffold import init
 
     origin = tmp_path / "origin"
     init(origin, "Acme", maintainers=["@acme/leads"], today=__import__("datetime").date(2026, 11, 20))

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from okrops import checkin as core
-from okrops.cli_checkins import checkin as checkin_cmd
+from okrops.record import checkin as core
+from okrops.cli.checkins import checkin as checkin_cmd
 from okrops.validate import validate
 from okrops.yamlio import FastLoader, load_fast
 from test_checkin_support import git, isolated_git, run_cli, write  # noqa: F401 - fixture

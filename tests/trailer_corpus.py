@@ -115,7 +115,7 @@ def git_okr_trailers(repo: Path, rev: str) -> list[tuple[str, list[tuple[str, st
 
 def okrops_okr_trailers(repo: Path, rev: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """(sha, Okr-* trailers) of each commit as okrops reads them."""
-    from okrops import gitlog
+    from okrops.record import gitlog
 
     with gitlog.GitProcess(str(repo), gitlog.log_command([rev])) as log:
         return [(commit[0], commit[6]) for commit in gitlog.read_commits(log)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from okrops.lint.registry import Issue, rule
 
-# The task verbs and the prefix test of earlier versions, kept for okrops.diff (which flags a key
+# The task verbs and the prefix test of earlier versions, kept for okrops.review.diff (which flags a key
 # result reworded into a task). kr-is-task itself reads the fields and the word lists of
 # okrops/lint/lang/ (see okrops.lint.kr_shape).
 TASK_VERBS = [

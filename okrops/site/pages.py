@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Optional
 
-from okrops.history import CheckIn
+from okrops.record.history import CheckIn
 from okrops.model import Cycle, Initiative, Objective, Unit
 from okrops.site import charts
 from okrops.site import viewmodels as vm

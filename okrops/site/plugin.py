@@ -147,8 +147,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def checkins(self, org) -> list:
         if not self.config.history:
             return []
-        from okrops import history
-        from okrops.gitlog import GitError
+        from okrops.record import history
+        from okrops.record.gitlog import GitError
 
         try:
             # A skipped commit is reported at info level, not as a MkDocs warning: history cannot be

@@ -20,7 +20,7 @@ from typing import Optional
 
 from okrops import scoring
 from okrops.findings import Finding, Severity
-from okrops.history import CheckIn
+from okrops.record.history import CheckIn
 from okrops.model import Cycle, CycleFile, Initiative, KeyResult, Objective, Organisation, Unit, Unreadable
 
 ATTENTION = ("off-track", "at-risk")

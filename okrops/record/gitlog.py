@@ -1,6 +1,6 @@
 """git as okrops reads it: check-in trailers, changed files and file versions.
 
-A check-in commit (made by :mod:`okrops.checkin`) carries git trailers, one
+A check-in commit (made by :mod:`okrops.record.checkin`) carries git trailers, one
 group per key result::
 
     Okr-Checkin: platform/2026-Q4/O1/KR2
@@ -34,7 +34,7 @@ import time
 from typing import IO, Iterator, Optional
 
 from okrops.errors import OkropsError
-from okrops.numbers import is_finite
+from okrops.numbers import format_number, is_finite  # noqa: F401 - format_number is part of this module's API
 
 TRAILER_REF = "Okr-Checkin"
 TRAILER_VALUE = "Okr-Value"
@@ -89,19 +89,6 @@ def parse_number(text: str) -> Optional[float]:
 
 _PARSED: dict[str, Optional[float]] = {}
 _UNKNOWN = object()
-
-
-def format_number(value: Optional[float]) -> str:
-    """A number as a person would write it: 42, 42.5, 0.6 (never 42.0)."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(float(value))
 
 
 # Characters that some reader takes for the end of a line: git and most tools split at \n;

@@ -1,6 +1,6 @@
 """Which units were private at any commit: the ``unit.yaml`` files along first parents.
 
-The history reader (:mod:`okrops.historyread`) asks, for each entry, whether
+The history reader (:mod:`okrops.record.historyread`) asks, for each entry, whether
 the unit holding its file, or a unit above it, was private at the commit that
 wrote it, so that the site can hold back notes written in private. The answer
 comes from the ``unit.yaml`` changes the raw log already lists: a commit's
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from okrops import gitlog
+from okrops.record import gitlog
 
 if TYPE_CHECKING:  # pragma: no cover
-    from okrops.historyread import History, Paths
+    from okrops.record.historyread import History, Paths
 
 UNIT_FILE = "unit.yaml"
 PUBLIC_UNIT, PRIVATE_UNIT, NOT_A_UNIT = 0, 1, 2

@@ -1,7 +1,7 @@
-"""Commands for check-ins and their history: ``checkin``, ``history`` and ``demo``.
+"""Commands for check-ins and their history: ``checkin`` and ``history``.
 
 Registered on the main group with ``cli.add_command``; the work is done in
-:mod:`okrops.checkin`, :mod:`okrops.history` and :mod:`okrops.demo`.
+:mod:`okrops.record.checkin` and :mod:`okrops.record.history`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,7 @@ from typing import Optional
 
 import click
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _repo_option(function):
-    return click.option("--repo", "path", type=click.Path(exists=True, file_okay=False),
-                        help="The OKR repository (default: here).")(function)
+from okrops.cli.options import CONTEXT_SETTINGS, repo_option
 
 
 def _load(path: Optional[str]):
@@ -48,7 +43,7 @@ def _load(path: Optional[str]):
 @click.option("--branch", metavar="NAME", help="Commit on a new branch NAME (for a pull request) and switch to it.")
 @click.option("--push", is_flag=True, help="Push the commit's branch to --remote after committing.")
 @click.option("--remote", default="origin", show_default=True, help="The remote for --push.")
-@_repo_option
+@repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
 def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, allow_before_cycle, branch, push, remote,
             path, today) -> None:
@@ -74,7 +69,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
         okrops checkin --from checkins.csv --branch checkin-week-47 --push
         okrops checkin platform --interactive
     """
-    from okrops import checkin as core
+    from okrops.record import checkin as core
     from okrops.errors import UsageError
 
     when_iso = core.parse_date(when)
@@ -117,8 +112,10 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
 
 
 def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
-    from okrops import checkin as core
-    from okrops import clock, gitlog, history
+    from okrops.record import checkin as core
+    from okrops import clock
+    from okrops.record import gitlog
+    from okrops.record import history
     from okrops.errors import UnknownReference
 
     if unit not in org.units:
@@ -174,7 +171,7 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
 @click.option("--stale", is_flag=True, help="List the key results and units with no check-in within the cadence instead.")
 @click.option("--unverified", is_flag=True,
               help="List the check-in trailers that their commits do not bear out instead, with the reason.")
-@_repo_option
+@repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --stale: evaluate as of this date.")
 def history(target, since, output_format, stale, unverified, path, today) -> None:
     """Show the check-in history of a key result, an objective, a unit or the organisation.
@@ -199,7 +196,7 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
     from datetime import date
 
     from okrops import clock
-    from okrops import history as core
+    from okrops.record import history as core
     from okrops.errors import UsageError
 
     if stale and unverified:
@@ -214,7 +211,7 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
             since_day = date.fromisoformat(since)
         except ValueError:
             raise UsageError(f"invalid date {since!r} for --since: use YYYY-MM-DD") from None
-    from okrops.gitlog import git_toplevel
+    from okrops.record.gitlog import git_toplevel
 
     if git_toplevel(org.root) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
@@ -263,7 +260,7 @@ def history_csv(rows) -> str:
 
 
 def history_table(rows, unverified: bool = False) -> str:
-    from okrops.gitlog import format_number as num
+    from okrops.record.gitlog import format_number as num
     from okrops.safetext import terminal_line
 
     if not rows:
@@ -291,7 +288,7 @@ def _print_stale(org, today, output_format: str) -> None:
     import csv
     import io
 
-    from okrops import history as core
+    from okrops.record import history as core
     from okrops.safetext import csv_text, json_dumps, terminal_line
 
     report = core.staleness(org, today)
@@ -321,33 +318,4 @@ def _print_stale(org, today, output_format: str) -> None:
         click.echo(f"Units with every key result stale: {terminal_line(', '.join(report.units))}")
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("directory", required=False, default="okrops-demo", type=click.Path(file_okay=False))
-@click.option("--force", is_flag=True, help="Replace DIRECTORY if it already holds a demo repository.")
-@click.option("--no-site", is_flag=True, help="Do not build the site.")
-def demo(directory, force, no_site) -> None:
-    """Create a demo OKR repository with a quarter of check-ins, then show where to look.
-
-    Copies the example organisation into DIRECTORY (default: okrops-demo), commits it and
-    replays weekly check-ins of 2026-Q4 up to 2026-11-25 by several people: some key results go
-    red, one team stops checking in, and a target change arrives through a pull-request branch.
-    The result is the same every time.
-
-    \b
-    Example:
-        okrops demo
-        cd okrops-demo && OKROPS_TODAY=2026-11-25 okrops status
-    """
-    from okrops import demo as core
-
-    result = core.build(directory, force=force, site=not no_site, echo=click.echo)
-    click.echo(core.hints(result))
-
-
-def main() -> None:  # pragma: no cover - for running these commands before they are registered
-    group = click.Group(context_settings=CONTEXT_SETTINGS, commands=[checkin, history, demo])
-    group.main(prog_name="okrops")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+COMMANDS = [checkin, history]

@@ -1,6 +1,6 @@
 """A git work tree seen through git's own plumbing: where its data lives, who commits, HEAD, status, names.
 
-Used by :mod:`okrops.gitcommit` (the check-in transaction) and :mod:`okrops.checkin`.
+Used by :mod:`okrops.record.gitcommit` (the check-in transaction) and :mod:`okrops.record.checkin`.
 Every value that reaches a git command line is passed so that git cannot read it
 as an option: paths after ``--``, ref names checked with ``git check-ref-format``,
 remotes after ``--end-of-options``.

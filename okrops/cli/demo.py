@@ -20,6 +20,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
+import click
+
+from okrops.cli.options import CONTEXT_SETTINGS
 from okrops.errors import UsageError
 
 TODAY = date(2026, 11, 25)
@@ -92,7 +95,7 @@ def _rounded(value: float, decimals: int):
 
 
 def _stamp(moment: datetime) -> str:
-    from okrops.checkin import git_date
+    from okrops.record.checkin import git_date
 
     return git_date(moment)
 
@@ -153,7 +156,8 @@ def build(directory: str | Path, force: bool = False, site: bool = True,
     """Create the demo repository in ``directory``; see the module docstring."""
     import git
 
-    from okrops import checkin, examples, schemas
+    from okrops import examples, schemas
+    from okrops.record import checkin
     from okrops.repository import load
 
     source = examples.example_okrs_dir()
@@ -237,7 +241,8 @@ def build(directory: str | Path, force: bool = False, site: bool = True,
     echo(f"Replayed {result.checkins} check-ins in {result.commits} commits "
          f"({WEEKS[0]} to {WEEKS[-1]}).")
 
-    from okrops import history, reporters, status
+    from okrops import reporters, status
+    from okrops.record import history
 
     report = status.build(org, TODAY, None, None, False, history.last_checkins(org))
     result.status = reporters.status_table(report, 100)
@@ -255,7 +260,7 @@ def _load(load, root: Path):
 
 def _pull_request(repo, root: Path, org, ref: str, plans: dict[str, _Plan], result: DemoResult) -> None:
     """A target change and a corrected value on a branch, reviewed and merged with a merge commit."""
-    from okrops import checkin
+    from okrops.record import checkin
 
     kr = org.key_results[ref]
     plan = plans[ref]
@@ -347,3 +352,27 @@ def hints(result: DemoResult) -> str:
     elif result.site_note:
         lines += ["", f"No site: {result.site_note}."]
     return "\n".join(lines)
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("directory", required=False, default="okrops-demo", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Replace DIRECTORY if it already holds a demo repository.")
+@click.option("--no-site", is_flag=True, help="Do not build the site.")
+def demo(directory, force, no_site) -> None:
+    """Create a demo OKR repository with a quarter of check-ins, then show where to look.
+
+    Copies the example organisation into DIRECTORY (default: okrops-demo), commits it and
+    replays weekly check-ins of 2026-Q4 up to 2026-11-25 by several people: some key results go
+    red, one team stops checking in, and a target change arrives through a pull-request branch.
+    The result is the same every time.
+
+    \b
+    Example:
+        okrops demo
+        cd okrops-demo && OKROPS_TODAY=2026-11-25 okrops status
+    """
+    result = build(directory, force=force, site=not no_site, echo=click.echo)
+    click.echo(hints(result))
+
+
+COMMANDS = [demo]

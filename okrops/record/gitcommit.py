@@ -2,7 +2,7 @@
 
 :func:`commit_files` is a transaction: it lands whole (the files, the index, the
 commit and the branch agree) or leaves the repository exactly as it was. Under
-okrops' own lock (:mod:`okrops.gitlock`), with SIGINT, SIGTERM and SIGHUP held off:
+okrops' own lock (:mod:`okrops.record.gitlock`), with SIGINT, SIGTERM and SIGHUP held off:
 
 1. read HEAD once (its commit, and the branch it points at);
 2. the caller's ``prepare`` checks its files are clean against that commit, reads
@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from okrops.gitlock import DeferredSignals, checkin_lock, pause_for_tests
-from okrops.gitrepo import (DISK_FULL, CommitError, Head, Repo, RepositoryStateError, git_failure,
+from okrops.record.gitlock import DeferredSignals, checkin_lock, pause_for_tests
+from okrops.record.gitrepo import (DISK_FULL, CommitError, Head, Repo, RepositoryStateError, git_failure,
                             operation_in_progress, os_error_text, read_head, require_clean)
 
 RETRIES = 5

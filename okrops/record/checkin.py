@@ -4,13 +4,13 @@ All or nothing: every request is checked before a file is touched; values are
 edited in the text itself, found with the parser validate reads with (the rest
 of each file stays byte-for-byte the same, see :mod:`okrops.yamledit`); the
 commit holds only the files edited here, so other staged changes stay staged
-and uncommitted. The commit itself is a transaction (:mod:`okrops.gitcommit`):
+and uncommitted. The commit itself is a transaction (:mod:`okrops.record.gitcommit`):
 under okrops' own lock the files are read again and edited, committed on git's
 plumbing and the branch moved with a compare-and-swap; a failing hook, a
 signal, a held index.lock or a full disk leaves the repository exactly as it was.
 
 The commit message is for people (subject and body) and for tools (one group
-of git trailers per key result, see :mod:`okrops.gitlog`).
+of git trailers per key result, see :mod:`okrops.record.gitlog`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from okrops import gitcommit, gitlog, gitrepo, numbers
-from okrops.checkin_dates import check_date, git_date, parse_date  # noqa: F401 - part of this module's API
+from okrops import numbers
+from okrops.record import gitcommit
+from okrops.record import gitlog
+from okrops.record import gitrepo
+from okrops.record.checkin_dates import check_date, git_date, parse_date  # noqa: F401 - part of this module's API
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.model import KeyResult, Organisation, StrategyMap
 
@@ -522,7 +525,7 @@ def checkin(
     ``when`` back-dates the author date (``--date``; refused in the future or before a
     key result's cycle unless ``allow_before_cycle``); ``author`` (name, email) and
     ``commit_date`` default to git's configuration and now. Without ``author``, git must
-    have an explicit identity. See :mod:`okrops.gitcommit` for how the commit is made.
+    have an explicit identity. See :mod:`okrops.record.gitcommit` for how the commit is made.
     """
     requests = list(requests)
     check_date(org, resolve(org, requests), when, commit_date, allow_before_cycle)  # refuse early, before the lock

@@ -11,7 +11,7 @@ from okrops.errors import UsageError
 from okrops.model import Organisation
 
 if TYPE_CHECKING:
-    from okrops.checkin import Change
+    from okrops.record.checkin import Change
 
 FUTURE_SKEW = timedelta(minutes=1)  # clocks disagree a little; a check-in a minute "ahead" is not a typo
 

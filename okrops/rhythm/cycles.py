@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from okrops.authoring import (
+from okrops.rhythm.authoring import (
     AuthoringError,
     _append,
     _context,
@@ -365,7 +365,7 @@ def _carry_initiatives(org: Organisation, unit: str, source: str, cycle: str, do
     """Initiatives that move a continuing key result continue too, with their open milestones."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from okrops.authoring import _cmap
+    from okrops.rhythm.authoring import _cmap
 
     cycle_file = org.cycle_files.get((unit, source))
     if cycle_file is None or not cycle_file.initiatives:

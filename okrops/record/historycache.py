@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from okrops import gitlog
-from okrops.historyread import Rows, read_rows as read_range
+from okrops.record import gitlog
+from okrops.record.historyread import Rows, read_rows as read_range
 
 CACHE_VERSION = 2  # 2: verified check-ins, unverified entries, warnings and privacy at the time
 CACHE_FILE = "okrops/history.cache"

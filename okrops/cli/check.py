@@ -1,63 +1,20 @@
-"""The okrops command line: parse options, call the library, pick a reporter, exit.
+"""Commands that check and report: ``validate``, ``lint`` and ``status``.
 
-No OKR logic lives here; see :mod:`okrops.validate`, :mod:`okrops.lint`,
-:mod:`okrops.status` and friends.
+The work is done in :mod:`okrops.validate`, :mod:`okrops.lint`, :mod:`okrops.status` and
+:mod:`okrops.reporters`; these only parse options, call them and pick the output.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Optional
 
 import click
 
-from okrops import __version__
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+from okrops.cli.options import CONTEXT_SETTINGS, emit, path_argument, today_option
 
 
-class GuardedGroup(click.Group):
-    """The okrops group: everything a command prints passes through :func:`okrops.safetext.terminal`.
-
-    The reporters make user text safe field by field; this is the net behind them, so that
-    no message that echoes a title, a file name or an option (errors included) can carry an
-    escape sequence or a control character to the terminal.
-    """
-
-    def main(self, *args, **kwargs):
-        from okrops.safetext import guarded_streams
-
-        with guarded_streams():
-            return super().main(*args, **kwargs)
-
-
-def path_argument(function):
-    return click.argument("path", required=False, type=click.Path(file_okay=True, dir_okay=True))(function)
-
-
-def today_option(function):
-    return click.option(
-        "--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY",
-        help="Evaluate as of this date instead of today (also OKROPS_TODAY).",
-    )(function)
-
-
-@click.group(cls=GuardedGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="okrops")
-def cli() -> None:
-    """OKRs as code: validate, lint, score and publish the OKRs kept in a git repository.
-
-    Run the commands inside an OKR repository (one with okrs/okrops.yaml), or pass its path.
-    """
-
-
-def _emit(text: str) -> None:
-    if text:
-        click.echo(text)
-
-
-@cli.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @path_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text: file:line:col lines; json: one document; github: workflow annotations.")
@@ -87,15 +44,15 @@ def _report_findings(findings, files: int, output_format: str, failed: bool, hin
     from okrops import reporters
 
     if output_format == "json":
-        _emit(reporters.findings_json(findings, files, failed))
+        emit(reporters.findings_json(findings, files, failed))
     elif output_format == "github":
-        _emit(reporters.findings_github(findings))
+        emit(reporters.findings_github(findings))
         click.echo(reporters.summary_line(findings, files), err=True)
     else:
-        _emit(reporters.findings_text(findings, files, hints))
+        emit(reporters.findings_text(findings, files, hints))
 
 
-@cli.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @path_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Output format.")
@@ -131,7 +88,7 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> Non
 
     rules = all_rules()
     if list_rules:
-        _emit(_rules_text(rules))
+        emit(_rules_text(rules))
         return
     unknown = [r for r in only if r not in rules]
     if unknown:
@@ -139,7 +96,7 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> Non
     result = run_validate(path)
     findings = list(result.findings)
     if result.organisation is not None:
-        from okrops import history
+        from okrops.record import history
 
         org = result.organisation
         ctx = LintContext(org, clock.today(today), history.last_checkins(org))
@@ -163,7 +120,7 @@ def _rules_text(rules) -> str:
     return "\n".join(lines)
 
 
-@cli.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("unit", required=False)
 @click.option("--cycle", "cycle", metavar="CYCLE", help="Cycle id (default: the cycles running today).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
@@ -186,7 +143,8 @@ def status(unit, cycle, output_format, detail, path, width, today) -> None:
         okrops status platform --cycle 2026-Q3
         okrops status --format csv > status.csv
     """
-    from okrops import clock, history, reporters
+    from okrops import clock, reporters
+    from okrops.record import history
     from okrops import status as status_module
 
     org = _load_clean(path)
@@ -195,14 +153,14 @@ def status(unit, cycle, output_format, detail, path, width, today) -> None:
         detail = unit is not None or output_format in ("json", "csv")
     report = status_module.build(org, when, unit, cycle, detail, history.last_checkins(org))
     if output_format == "json":
-        _emit(reporters.status_json(report))
+        emit(reporters.status_json(report))
     elif output_format == "csv":
         click.echo(reporters.status_csv(report), nl=False)
     elif output_format == "markdown":
-        _emit(reporters.status_markdown(report))
+        emit(reporters.status_markdown(report))
     else:
         columns = width or min(100, max(60, _terminal_width()))
-        _emit(reporters.status_table(report, columns))
+        emit(reporters.status_table(report, columns))
 
 
 def _terminal_width() -> int:
@@ -226,48 +184,4 @@ def _load_clean(path):
     return result.organisation
 
 
-@cli.command()
-@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
-def completion(shell: str) -> None:
-    """Print the shell completion script.
-
-    \b
-    Example (bash, in ~/.bashrc):
-        eval "$(okrops completion bash)"
-    """
-    from click.shell_completion import get_completion_class
-
-    completion_class = get_completion_class(shell)
-    _emit(completion_class(cli, {}, "okrops", "_OKROPS_COMPLETE").source())
-
-
-def _register_commands() -> None:
-    """Commands that live in their own modules (check-ins, the pull-request workflow, the site)."""
-    from okrops.cli_checkins import checkin, demo, history
-    from okrops.cli_site import site
-    from okrops.cli_workflow import COMMANDS as workflow_commands
-
-    for command in (checkin, history, demo, site, *workflow_commands):
-        cli.add_command(command)
-
-
-_register_commands()
-
-
-def main() -> None:
-    """Entry point: run the CLI; an unexpected error is reported in one line, never as a traceback."""
-    try:
-        cli.main(prog_name="okrops", standalone_mode=True)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # pragma: no cover - the last line of defence
-        if os.environ.get("OKROPS_DEBUG"):
-            raise
-        from okrops.safetext import terminal
-
-        click.echo(terminal(f"okrops: internal error: {type(exc).__name__}: {exc}\n"
-                            "This is a bug in okrops. Run again with OKROPS_DEBUG=1 for details and report it."), err=True)
-        sys.exit(3)
+COMMANDS = [validate, lint, status]

@@ -1,7 +1,7 @@
 """Check-in history read from git.
 
 Interface shared by lint (staleness), status, the site and ``okrops history``.
-What counts is verified against the files (see :mod:`okrops.historyread`): a
+What counts is verified against the files (see :mod:`okrops.record.historyread`): a
 trailer whose commit did not change that key result to that value is
 *unverified* and left out, except from :func:`read_unverified`.
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Optional
 
-from okrops import gitlog
+from okrops.record import gitlog
 from okrops.errors import UnknownReference
 from okrops.model import Organisation
 
@@ -102,7 +102,7 @@ def read(org: Organisation, since: Optional[date] = None, unverified: bool = Tru
 
     None outside git.
     """
-    from okrops import historycache
+    from okrops.record import historycache
 
     rows = historycache.read_rows(org.root, org.okrs_dir)
     if rows is None:
@@ -169,7 +169,7 @@ def last_checkins(org: Organisation, warn: Optional[Sink] = None) -> Optional[di
     A repository without a single commit (say, just made by ``okrops init``) has no history
     yet: its OKRs are brand new, not stale.
     """
-    from okrops import historycache
+    from okrops.record import historycache
 
     rows = historycache.read_rows(org.root, org.okrs_dir)
     if rows is None or (not rows.checkins and not gitlog.has_commits(org.root)):

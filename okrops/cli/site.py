@@ -6,19 +6,7 @@ from typing import Optional
 
 import click
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _repo_option(function):
-    return click.option("--repo", "repo", type=click.Path(exists=True, file_okay=False), default=None,
-                        help="The OKR repository (default: the one here or above).")(function)
-
-
-def _find_repo(repo: Optional[str]):
-    from okrops.repository import find_okrs_dir
-
-    root, _okrs = find_okrs_dir(repo)
-    return root
+from okrops.cli.options import CONTEXT_SETTINGS, repo_option, repo_root
 
 
 @click.group("site", context_settings=CONTEXT_SETTINGS)
@@ -39,7 +27,7 @@ def site() -> None:
 @click.option("--partial", is_flag=True,
               help="Build even when OKR files that decide what is public cannot be read; what they hold stays out.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages.")
-@_repo_option
+@repo_option(dest="repo")
 def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, repo: Optional[str]) -> None:
     """Build the static site.
 
@@ -62,7 +50,7 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
     from okrops.site import build_site, setup_logging
 
     setup_logging(verbose)
-    root = _find_repo(repo)
+    root = repo_root(repo)
     output = build_site(root, out_dir, strict=strict, partial=partial)
     click.echo(f"site built in {output}", err=True)
 
@@ -72,7 +60,7 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
               help="Address to serve on (default: 127.0.0.1:8000).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages.")
-@_repo_option
+@repo_option(dest="repo")
 def serve(dev_addr: Optional[str], open_browser: bool, verbose: bool, repo: Optional[str]) -> None:
     """Preview the site with live reload: edits to okrs/ and site/ rebuild it.
 
@@ -84,4 +72,7 @@ def serve(dev_addr: Optional[str], open_browser: bool, verbose: bool, repo: Opti
     from okrops.site import serve_site, setup_logging
 
     setup_logging(verbose)
-    serve_site(_find_repo(repo), dev_addr, open_browser)
+    serve_site(repo_root(repo), dev_addr, open_browser)
+
+
+COMMANDS = [site]

@@ -14,7 +14,7 @@ Three git processes run at once: ``git log`` for authors and trailers,
 --batch`` for the versions of those files, requested in history order while
 the raw log is read. Each version is read once (a commit's old version is the
 new version of the commit before it that touched the file) and mostly derived
-from the version next to it (:mod:`okrops.filevalues`) rather than parsed.
+from the version next to it (:mod:`okrops.record.filevalues`) rather than parsed.
 
 Each entry also knows whether its objective, or its unit or a unit above it
 (from the ``unit.yaml`` files at that commit), was private when it was
@@ -30,14 +30,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator, Optional
 
-from okrops import filevalues, gitlog
-from okrops.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
+from okrops.record import filevalues
+from okrops.record import gitlog
+from okrops.record.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
 from okrops.numbers import is_finite
-from okrops.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UNIT_FILE, UnitStates
+from okrops.record.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UNIT_FILE, UnitStates
 NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
 MAX_REF = 300  # characters in a trailer's key result reference
 _REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
-PRIVATE = 10  # the row field (see okrops.history.CheckIn)
+PRIVATE = 10  # the row field (see okrops.record.history.CheckIn)
 _FIELDS = {"okr-checkin": 0, "okr-value": 1, "okr-confidence": 2, "okr-previous": 3, "okr-note": 4}
 _FIELD_NAMES = ("Okr-Checkin", "Okr-Value", "Okr-Confidence", "Okr-Previous", "Okr-Note")
 _FIELD_OF = {**_FIELDS, **{name: number for number, name in enumerate(_FIELD_NAMES)}}
@@ -45,7 +46,7 @@ _FIELD_OF = {**_FIELDS, **{name: number for number, name in enumerate(_FIELD_NAM
 
 @dataclass
 class Rows:
-    """What a range of commits holds, newest commit first; rows are :class:`okrops.history.CheckIn` fields.
+    """What a range of commits holds, newest commit first; rows are :class:`okrops.record.history.CheckIn` fields.
 
     A row is [ref, value, confidence, note, author, email, date as ISO text, sha,
     kind, previous, private, verified, reason]. ``warnings`` are (sha, subject,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from okrops import __version__
-from okrops.codeowners import HANDLE  # the one handle pattern, used here for --maintainer
+from okrops.review.codeowners import HANDLE  # the one handle pattern, used here for --maintainer
 from okrops.errors import UsageError
 from okrops.safetext import check_text, markdown, yaml_comment, yaml_scalar
 
@@ -61,7 +61,8 @@ def check_organisation(name: str) -> str:
 
 def files(organisation: str, unit: str, maintainers: list[str], today: dt.date, version: str = __version__) -> dict[str, str]:
     """Every file of a new repository: path relative to its root -> text."""
-    from okrops import codeowners, schemas
+    from okrops import schemas
+    from okrops.review import codeowners
     from okrops.repository import SAFE_NAME
 
     if not SAFE_NAME.match(unit):
@@ -482,7 +483,7 @@ def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[
     if not maintainers:
         result.notes.append("no maintainers given: add them to okrs/*/unit.yaml, then run okrops codeowners")
     if git and not _inside_git_work_tree(root):
-        from okrops import gitrefs
+        from okrops.record import gitrefs
 
         try:
             gitrefs.git(root, "init", "-q", "-b", "main", paths=[str(root)])
@@ -493,6 +494,6 @@ def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[
 
 
 def _inside_git_work_tree(folder: Path) -> bool:
-    from okrops import gitrefs
+    from okrops.record import gitrefs
 
     return gitrefs.inside_work_tree(folder)
