@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 from okrops.filereader import FileReader
-from okrops.model import CycleFile, Initiative, KeyResult, Milestone, Objective, Reflection, Source, Unit
+from okrops.model import CycleFile, Initiative, KeyResult, Milestone, Objective, ParentLink, Reflection, Source, Unit
 
 
 def load_cycle_file(reader: FileReader, path: Path, unit: Unit, cycle: str) -> Optional[CycleFile]:
@@ -70,7 +70,7 @@ def build_objective(reader: FileReader, rel: str, raw: dict, where, prefix: str,
         owner=raw.get("owner"),
         visibility=raw.get("visibility", "public"),
         strategies=list(aligns.get("strategies", [])),
-        parent=aligns.get("parent"),
+        parents=parent_links(aligns),
         reflection=Reflection(reflection["decision"], reflection.get("score"), reflection.get("learnings", ""))
         if reflection else None,
         extensions=extensions(raw),
@@ -120,7 +120,26 @@ def build_key_result(reader: FileReader, rel: str, raw: dict, where, objective_r
         weight=raw.get("weight", 1.0),
         extensions=extensions(raw),
         source=Source(rel, where),
+        contributors=list(raw.get("contributors", [])),
     )
+
+
+def parent_links(aligns: dict) -> list[ParentLink]:
+    """The parents of ``aligns_to``: ``parent`` as one reference or a list, or ``parents`` (a list)."""
+    key = "parents" if "parents" in aligns else "parent"
+    given = aligns.get(key)
+    if given is None:
+        return []
+    if isinstance(given, str):
+        return [ParentLink(given, path=("aligns_to", key))]
+    links = []
+    for index, item in enumerate(given):
+        where = ("aligns_to", key, index)
+        if isinstance(item, str):
+            links.append(ParentLink(item, path=where))
+        else:
+            links.append(ParentLink(item["ref"], item.get("weight"), item.get("reason", ""), where + ("ref",)))
+    return links
 
 
 def extensions(raw: dict) -> dict:

@@ -196,6 +196,8 @@ class KeyResult:
     weight: float = 1.0
     extensions: dict = field(default_factory=dict)  # x- keys, kept for tools and lint
     source: Source = Source("")
+    # Units that move this key result with its owner; it counts once, in its owner's objective.
+    contributors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         _finite_fields(self, "baseline", "target", "range_min", "range_max", "current", "confidence")
@@ -207,6 +209,19 @@ class KeyResult:
         if self.direction == "range":
             return self.range_min is not None and self.range_max is not None
         return self.target is not None
+
+
+@dataclass
+class ParentLink:
+    """One parent an objective aligns to: a reference, its share of the objective's progress, and why."""
+
+    ref: str
+    weight: Optional[float] = None  # None: an equal share of what the weighted parents leave
+    reason: str = ""
+    path: DocPath = ()  # key path of the reference in its file (for findings)
+
+    def __post_init__(self) -> None:
+        _finite_fields(self, "weight")
 
 
 @dataclass
@@ -236,6 +251,18 @@ class Objective:
     reflection: Optional[Reflection] = None
     extensions: dict = field(default_factory=dict)  # x- keys, kept for tools and lint
     source: Source = Source("")
+    # Every parent, in the order written; ``parent`` is the first one's reference (one-parent code).
+    parents: list[ParentLink] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.parent and not self.parents:
+            self.parents = [ParentLink(self.parent, path=("aligns_to", "parent"))]
+        elif self.parents and not self.parent:
+            self.parent = self.parents[0].ref
+
+    @property
+    def parent_refs(self) -> list[str]:
+        return [link.ref for link in self.parents]
 
     @property
     def aspirational(self) -> bool:

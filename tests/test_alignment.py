@@ -1,0 +1,110 @@
+"""Several parents, shares, shared key results and the roll-up rule (okrops.alignment)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from okrops import alignment
+from okrops.validate import validate
+from tests.conftest import good_kr, good_objective
+
+TODAY = date(2026, 11, 25)
+
+
+def diamond(org, team_parents):
+    """acme > (sales, eng) > eng/platform; platform's O1 serves both departments (a diamond)."""
+    org.unit("acme", "Acme", kind="company")
+    org.unit("acme/sales", "Sales", kind="department")
+    org.unit("acme/eng", "Engineering", kind="department")
+    org.unit("acme/eng/platform", "Platform")
+    org.okrs_file("acme", "FY2026", [good_objective("O1", key_results=[good_kr(current=100)])])
+    for dept in ("sales", "eng"):
+        org.okrs_file(f"acme/{dept}", "2026-Q4", [
+            good_objective("O1", aligns_to={"parent": "acme/FY2026/O1"}, key_results=[good_kr(current=100)])])
+    org.okrs_file("acme/eng/platform", "2026-Q4", [
+        good_objective("O1", aligns_to={"parents": team_parents}, key_results=[good_kr(current=200)])])
+    result = validate(org.root)
+    assert [f.message for f in result.findings if f.severity.label == "error"] == []
+    return result.organisation
+
+
+def test_a_diamond_counts_the_shared_objective_once(org):
+    o = diamond(org, ["sales/2026-Q4/O1", "eng/2026-Q4/O1"])
+    weights = alignment.weights_below(o, "acme/FY2026/O1")
+    assert weights == {"acme/FY2026/O1": 1.0, "sales/2026-Q4/O1": 1.0, "eng/2026-Q4/O1": 1.0,
+                       "platform/2026-Q4/O1": 1.0}
+    # Four objectives, each once: 0, 0, 0 and 1.0 -> 0.25 (counted twice it would be 0.4).
+    assert alignment.aligned_score(o, "acme/FY2026/O1", TODAY) == 0.25
+    assert alignment.aligned_score(o, "sales/2026-Q4/O1", TODAY) == round(0.5 / 1.5, 2)
+
+
+def test_weights_split_the_progress_between_parents(org):
+    o = diamond(org, [{"ref": "sales/2026-Q4/O1", "weight": 0.25}, {"ref": "eng/2026-Q4/O1", "weight": 0.75}])
+    assert alignment.weights_below(o, "sales/2026-Q4/O1")["platform/2026-Q4/O1"] == 0.25
+    assert alignment.weights_below(o, "eng/2026-Q4/O1")["platform/2026-Q4/O1"] == 0.75
+    assert alignment.weights_below(o, "acme/FY2026/O1")["platform/2026-Q4/O1"] == 1.0
+    assert alignment.aligned_score(o, "eng/2026-Q4/O1", TODAY) == round(0.75 / 1.75, 2)
+
+
+def test_weights_that_do_not_add_up_are_scaled_so_progress_still_counts_once(org):
+    o = diamond(org, [{"ref": "sales/2026-Q4/O1", "weight": 0.9}, {"ref": "eng/2026-Q4/O1", "weight": 0.9}])
+    assert alignment.weights_below(o, "acme/FY2026/O1")["platform/2026-Q4/O1"] == 1.0
+    shares = [share for _link, share in alignment.shares(o.objectives["platform/2026-Q4/O1"])]
+    assert shares == [0.5, 0.5]
+
+
+def test_the_list_form_of_parent_and_one_parent_both_load(org):
+    o = diamond(org, ["sales/2026-Q4/O1", {"ref": "eng/2026-Q4/O1/KR1", "weight": 0.5}])
+    objective = o.objectives["platform/2026-Q4/O1"]
+    assert objective.parent == "sales/2026-Q4/O1"
+    assert objective.parent_refs == ["sales/2026-Q4/O1", "eng/2026-Q4/O1/KR1"]
+    assert o.objectives["eng/2026-Q4/O1"].parent_refs == ["acme/FY2026/O1"]
+    assert o.objectives["acme/FY2026/O1"].parents == []
+
+
+def errors(org):
+    return [(f.rule, f.message, f.path) for f in validate(org.root).findings if f.severity.label == "error"]
+
+
+def test_every_parent_in_a_list_is_checked(standard_org):
+    standard_org.okrs_file("acme/eng/platform", "2026-Q4", [good_objective("O1", aligns_to={
+        "parent": ["eng/2026-Q4/O1", {"ref": "eng/2026-Q4/O9", "weight": 0.5}, "eng/2026-Q4/O1"]})])
+    found = errors(standard_org)
+    assert ("unknown-ref", "parent 'eng/2026-Q4/O9' is not an objective or key result",
+            ("objectives", 0, "aligns_to", "parent", 1, "ref")) in found
+    assert ("duplicate-id", "parent 'eng/2026-Q4/O1' is named twice",
+            ("objectives", 0, "aligns_to", "parent", 2)) in found
+
+
+def test_a_cycle_through_a_second_parent_is_an_error(standard_org):
+    standard_org.okrs_file("acme", "FY2026", [good_objective("O1", aligns_to={
+        "parents": ["acme/FY2026/O2", "platform/2026-Q4/O1"]}), good_objective("O2")])
+    found = [m for rule, m, _p in errors(standard_org) if rule == "alignment-cycle"]
+    assert found and all("platform/2026-Q4/O1" in m for m in found)
+
+
+def test_parent_and_parents_together_are_refused(standard_org):
+    standard_org.okrs_file("acme/eng/platform", "2026-Q4", [good_objective("O1", aligns_to={
+        "parent": "eng/2026-Q4/O1", "parents": ["eng/2026-Q4/O2"]})])
+    assert any(rule == "schema" for rule, _m, _p in errors(standard_org))
+
+
+def test_contributors_must_be_other_units(standard_org):
+    standard_org.okrs_file("acme/eng/platform", "2026-Q4", [good_objective("O1", key_results=[
+        good_kr(contributors=["eng", "platform", "nobody"])])])
+    found = [(m, p[-1]) for rule, m, p in errors(standard_org) if rule == "unknown-ref"]
+    assert found == [("unit 'platform' owns key result KR1 and cannot also be a contributor", 1),
+                     ("contributor 'nobody' is not a unit", 2)]
+
+
+def test_a_shared_key_result_counts_once_in_the_organisation_score(standard_org):
+    from okrops import scoring
+
+    before = validate(standard_org.root).organisation
+    plain = scoring.rollup(before, "acme", "2026-Q4", TODAY)
+    standard_org.okrs_file("acme/eng/platform", "2026-Q4", [
+        good_objective(f"O{i}", aligns_to={"parent": f"eng/2026-Q4/O{i}/KR1"},
+                       key_results=[good_kr("KR1", contributors=["eng"]), good_kr("KR2")]) for i in (1, 2, 3)])
+    after = validate(standard_org.root).organisation
+    assert scoring.rollup(after, "acme", "2026-Q4", TODAY) == plain
+    assert sum(1 for kr in after.key_results.values() if kr.contributors) == 3
