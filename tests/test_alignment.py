@@ -108,3 +108,33 @@ def test_a_shared_key_result_counts_once_in_the_organisation_score(standard_org)
     after = validate(standard_org.root).organisation
     assert scoring.rollup(after, "acme", "2026-Q4", TODAY) == plain
     assert sum(1 for kr in after.key_results.values() if kr.contributors) == 3
+
+
+def site_pages(org) -> dict[str, str]:
+    from okrops.repository import load
+    from okrops.site.html import Linker
+    from okrops.site.pages import Site
+    from okrops.site.view import SiteView
+
+    loaded = load(org.root).organisation
+    site = Site(SiteView(loaded, TODAY, []), Linker(True), "")
+    return {page.src_uri: page.markdown() for page in site.pages()}
+
+
+def test_the_site_shows_several_parents_and_shared_key_results(org):
+    o = diamond(org, ["sales/2026-Q4/O1", "eng/2026-Q4/O1"])
+    assert o is not None
+    org.unit("acme/secret", "HIDDEN-UNIT-NAME", visibility="private")
+    org.okrs_file("acme/eng/platform", "2026-Q4", [
+        good_objective("O1", aligns_to={"parents": ["sales/2026-Q4/O1", "eng/2026-Q4/O1"]},
+                       key_results=[good_kr(title="Shared signups from 100 to 200", contributors=["sales", "secret"])])])
+    pages = site_pages(org)
+    unit = pages["units/platform/2026-Q4/index.md"]
+    assert "Contributes to 2 parents:" in unit
+    assert "shared</span>" in unit and "Sales" in unit
+    sales = pages["units/sales/2026-Q4/index.md"]
+    assert "Shared key results" in sales and "Shared signups from 100 to 200" in sales
+    tree = next(text for uri, text in pages.items() if "alignment" in uri)
+    assert tree.count("⑂") >= 2  # listed with a marker under its own unit and under its other parent's unit
+    for text in pages.values():
+        assert "HIDDEN-UNIT-NAME" not in text and "secret" not in text.lower().replace("okr-", "")

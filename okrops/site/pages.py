@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Optional
 
+from okrops import alignment
 from okrops.record.history import CheckIn
 from okrops.model import Cycle, Initiative, Objective, Unit
 from okrops.site import charts
@@ -247,6 +248,7 @@ class Site:
         row = vm.KrRow(kr.title, self.kr_href(here, kr.ref), self.kr_numbers(info),
                        vm.Bar(info.score.progress, info.score.expected), charts.sparkline(self.chart_spec(info)),
                        vm.confidence(kr.confidence), info.score.status, self.last_checkin(info))
+        row.shared_with = [self.unit_ref(here, u, objective.cycle) for u in kr.contributors if u in self.org.units]
         if show_unit:
             row.unit = self.unit_ref(here, objective.unit, objective.cycle)
             row.path = f"{objective.id}/{kr.id}"
@@ -385,12 +387,27 @@ class Site:
         for objective, scored in uc.objectives:
             item = vm.TreeObjective(vm.Ref(objective.title, self.objective_href(here, objective)), scored.score)
             if objective.parent:
-                p = v.parent_objective(objective)
-                item.parent = vm.Ref(f"{self.org.units[p.unit].name} {p.id}") if p else vm.PRIVATE
+                item.parent = self.tree_parent(objective.parent)
+            if len(objective.parents) > 1:
+                item.parents = [self.tree_parent(ref) for ref in objective.parent_refs]
             objectives.append(item)
-        return vm.TreeNode(anchor_id("u", unit.slug), self.unit_ref(here, unit.slug, cycle.id), unit.kind or "",
+        node = vm.TreeNode(anchor_id("u", unit.slug), self.unit_ref(here, unit.slug, cycle.id), unit.kind or "",
                            cycle.label if cycle.id != v.current.id else "", vm.Bar(uc.rollup, self.expected(cycle), "score"),
                            objectives, len(unit.children), depth < 1)
+        # A child listed under each of its parents: those living elsewhere in the tree are listed here too,
+        # one level only (no recursion, so alignment loops cannot make the tree endless).
+        for objective, _scored in uc.objectives:
+            for child in v.children_of.get(objective.ref, []):
+                if len(child.parents) > 1 and self.org.units[child.unit].parent != unit.slug and child.unit != unit.slug:
+                    item = vm.TreeObjective(vm.Ref(child.title, self.objective_href(here, child)),
+                                            v.objective_scores[child.ref].score, self.tree_parent(objective.ref),
+                                            home=self.unit_ref(here, child.unit, child.cycle))
+                    node.aligned_here.append(item)
+        return node
+
+    def tree_parent(self, ref: str) -> vm.Ref:
+        p = alignment.resolve(self.org, ref)
+        return vm.Ref(f"{self.org.units[p.unit].name} {p.id}") if p else vm.PRIVATE
 
     # -- activity ----------------------------------------------------------------------------------
     def activity_page(self) -> GeneratedPage:

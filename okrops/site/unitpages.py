@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from okrops.site.pages import GeneratedPage, Site
 
 
+def _overlap(one: Optional[Cycle], other: Cycle) -> bool:
+    return one is not None and one.start <= other.end and other.start <= one.end
+
+
 def _band_text(low: Optional[float], high: Optional[float], measure: str) -> str:
     if low is not None and high is not None:
         return f"{number(low)} – {number(high, measure)}"
@@ -72,7 +76,9 @@ class UnitPages:
             [self.objective_view(here, objective, scored) for objective, scored in uc.objectives],
             [self.initiative_view(here, i) for i in (cycle_file.initiatives if cycle_file else [])],
             [self.kpi_row(kpi) for kpi in unit.kpis],
-            site.unit_rows(here, children, cycle), source)
+            site.unit_rows(here, children, cycle), source,
+            [site.kr_row(here, v.krs[ref], show_unit=True) for ref in v.shared_with.get(unit.slug, [])
+             if ref in v.krs and _overlap(self.org.config.cycles.get(v.krs[ref].objective.cycle), cycle)])
         return site.page(here, f"{unit.name} · {cycle.label}", "unit", "unit.html", page=page)
 
     @staticmethod
@@ -89,6 +95,7 @@ class UnitPages:
         view = vm.ObjectiveView(anchor_id(objective.id), objective.id, objective.title, objective.type,
                                 objective.aspirational, scored.status, vm.Bar(scored.score, scored.expected, "score"),
                                 objective.why or "", site.ref(here, objective.parent))
+        view.parents = [site.ref(here, ref) or vm.PRIVATE for ref in objective.parent_refs]
         strategies = self.org.strategy.strategies
         view.strategies = [vm.StrategyLink(vm.Ref(strategies[sid].title, site.link.rel(here, "strategy", anchor_id("s", sid))), direct)
                            for sid, direct in v.effective_strategies(objective) if sid in strategies]
