@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Optional
 
 from okrops.filereader import FileReader
-from okrops.model import CycleFile, Initiative, KeyResult, Milestone, Objective, ParentLink, Reflection, Source, Unit
+from okrops.model import (CycleFile, Initiative, KeyResult, Milestone, Objective, Ordinal, ParentLink, Reflection, Source,
+                          Unit)
 
 
 def load_cycle_file(reader: FileReader, path: Path, unit: Unit, cycle: str) -> Optional[CycleFile]:
@@ -99,6 +100,7 @@ def build_key_result(reader: FileReader, rel: str, raw: dict, where, objective_r
         if direction == "decrease" and target > baseline:
             reader.add(rel, f"direction is decrease but the target ({_num(target)}) is above the baseline ({_num(baseline)})",
                        "kr-direction", where + ("target",), hint="fix the target, or set direction: increase")
+    _check_commit_stretch(reader, rel, raw, where, direction)
     band = raw.get("range") or {}
     if band and band["min"] > band["max"]:
         reader.add(rel, f"range.min ({_num(band['min'])}) is above range.max ({_num(band['max'])})", "kr-range", where + ("range",))
@@ -121,7 +123,52 @@ def build_key_result(reader: FileReader, rel: str, raw: dict, where, objective_r
         extensions=extensions(raw),
         source=Source(rel, where),
         contributors=list(raw.get("contributors", [])),
+        commit=raw.get("commit"),
+        stretch=raw.get("stretch"),
+        ordinal=_ordinal(reader, rel, raw, where),
     )
+
+
+def _check_commit_stretch(reader: FileReader, rel: str, raw: dict, where, direction: str) -> None:
+    """commit lies between baseline and target, stretch beyond the target (in the key result's direction)."""
+    baseline, target = raw.get("baseline"), raw.get("target")
+    if target is None or direction == "range":
+        return
+    sign = -1 if direction == "decrease" else 1
+    commit, stretch = raw.get("commit"), raw.get("stretch")
+    if commit is not None and (sign * commit > sign * target or (baseline is not None and sign * commit < sign * baseline)):
+        reader.add(rel, f"commit ({_num(commit)}) must lie between the baseline and the target ({_num(target)})",
+                   "kr-commit-stretch", where + ("commit",), hint="the commit is the part of the way to the target the team commits to")
+    if stretch is not None and sign * stretch < sign * target:
+        reader.add(rel, f"stretch ({_num(stretch)}) must lie beyond the target ({_num(target)})",
+                   "kr-commit-stretch", where + ("stretch",), hint="the stretch is a result better than the target")
+
+
+LEVEL_KEYS = (("level", "reached"), ("baseline_level", "baseline"), ("target_level", "target"),
+              ("commit_level", "commit"), ("stretch_level", "stretch"))
+
+
+def _ordinal(reader: FileReader, rel: str, raw: dict, where) -> Optional[Ordinal]:
+    """The levels of an ordinal key result; a level name that is not one of them is a finding."""
+    if "levels" not in raw:
+        return None
+    levels = list(raw["levels"])
+    named = {}
+    for key, attribute in LEVEL_KEYS:
+        if key in raw:
+            if raw[key] in levels:
+                named[attribute] = raw[key]
+            else:
+                reader.add(rel, f"{key} {raw[key]!r} is not one of the levels ({', '.join(levels)})", "kr-level",
+                           where + (key,), hint="use one of the names under levels, spelt the same")
+    ordinal = Ordinal(levels, **named)
+    order = [ordinal.index(ordinal.baseline, 0), ordinal.index(ordinal.commit), ordinal.index(ordinal.target, len(levels) - 1),
+             ordinal.index(ordinal.stretch)]
+    known = [i for i in order if i is not None]
+    if known != sorted(known) or len(set(known)) != len(known):
+        reader.add(rel, "the levels must rise from baseline_level through commit_level and target_level to "
+                   "stretch_level", "kr-level", where + ("levels",))
+    return ordinal
 
 
 def parent_links(aligns: dict) -> list[ParentLink]:

@@ -66,6 +66,7 @@ class Cycle:
 
 @dataclass
 class ScoringSettings:
+    style: str = "fraction"  # fraction, percent or commit-target-stretch (see okrops.scoring)
     aspirational_target: float = 0.7
     at_risk_gap: float = 0.1
     off_track_gap: float = 0.25
@@ -166,6 +167,7 @@ class Unit:
     lint_rules: dict = field(default_factory=dict)
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     source: Source = Source("")
+    scoring_style: Optional[str] = None  # this unit's and those below it; None: as the unit above
 
     @property
     def depth(self) -> int:
@@ -198,17 +200,37 @@ class KeyResult:
     source: Source = Source("")
     # Units that move this key result with its owner; it counts once, in its owner's objective.
     contributors: list[str] = field(default_factory=list)
+    commit: Optional[float] = None  # commit-target-stretch: the committed value, between baseline and target
+    stretch: Optional[float] = None  # commit-target-stretch: beyond the target
+    ordinal: Optional["Ordinal"] = None  # named levels instead of numbers
 
     def __post_init__(self) -> None:
-        _finite_fields(self, "baseline", "target", "range_min", "range_max", "current", "confidence")
+        _finite_fields(self, "baseline", "target", "range_min", "range_max", "current", "confidence", "commit", "stretch")
         if finite_or_none(self.weight) is None:
             self.weight = 1.0
 
     @property
     def measurable(self) -> bool:
+        if self.ordinal is not None:
+            return True
         if self.direction == "range":
             return self.range_min is not None and self.range_max is not None
         return self.target is not None
+
+
+@dataclass
+class Ordinal:
+    """An ordinal key result: ordered named levels, the one reached, and the ones that matter."""
+
+    levels: list[str]
+    reached: Optional[str] = None
+    baseline: Optional[str] = None  # default: the first level
+    target: Optional[str] = None  # default: the last level
+    commit: Optional[str] = None
+    stretch: Optional[str] = None
+
+    def index(self, name: Optional[str], default: Optional[int] = None) -> Optional[int]:
+        return self.levels.index(name) if name in self.levels else default
 
 
 @dataclass

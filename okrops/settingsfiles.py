@@ -107,6 +107,7 @@ def load_unit(reader: FileReader, folder: Path, parent: Optional[str]) -> Option
         lint_rules=dict(data.get("lint", {}).get("rules", {})),
         lint=dict(data.get("lint", {})),
         source=Source(rel),
+        scoring_style=data.get("scoring", {}).get("style"),
     )
 
 

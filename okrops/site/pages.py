@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Optional
 
-from okrops import alignment
+from okrops import alignment, scoring
 from okrops.record.history import CheckIn
 from okrops.model import Cycle, Initiative, Objective, Unit
 from okrops.site import charts
@@ -238,6 +238,9 @@ class Site:
     def kr_numbers(info: KrInfo) -> vm.KrNumbers:
         kr = info.kr
         m = kr.measure_unit
+        if kr.ordinal is not None:
+            o = kr.ordinal
+            return vm.KrNumbers("increase", o.reached or "–", o.baseline or o.levels[0], o.target or o.levels[-1])
         if kr.direction == "range":
             return vm.KrNumbers(kr.direction, number(kr.current, m), range_min=number(kr.range_min, m),
                                 range_max=number(kr.range_max, m))
@@ -249,6 +252,8 @@ class Site:
                        vm.Bar(info.score.progress, info.score.expected), charts.sparkline(self.chart_spec(info)),
                        vm.confidence(kr.confidence), info.score.status, self.last_checkin(info))
         row.shared_with = [self.unit_ref(here, u, objective.cycle) for u in kr.contributors if u in self.org.units]
+        if scoring.style_of(self.org, objective.unit) == "commit-target-stretch":
+            row.zone = info.score.zone
         if show_unit:
             row.unit = self.unit_ref(here, objective.unit, objective.cycle)
             row.path = f"{objective.id}/{kr.id}"

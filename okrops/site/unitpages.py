@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from okrops import scoring
 from okrops.lint.objectives import looks_like_person
 from okrops.model import Cycle, Initiative, Kpi, Objective, Unit
 from okrops.scoring import ObjectiveScore
@@ -96,6 +97,8 @@ class UnitPages:
                                 objective.aspirational, scored.status, vm.Bar(scored.score, scored.expected, "score"),
                                 objective.why or "", site.ref(here, objective.parent))
         view.parents = [site.ref(here, ref) or vm.PRIVATE for ref in objective.parent_refs]
+        if scoring.style_of(self.org, objective.unit) == "commit-target-stretch":
+            view.zone = scored.zone
         strategies = self.org.strategy.strategies
         view.strategies = [vm.StrategyLink(vm.Ref(strategies[sid].title, site.link.rel(here, "strategy", anchor_id("s", sid))), direct)
                            for sid, direct in v.effective_strategies(objective) if sid in strategies]

@@ -146,6 +146,7 @@ class KrRow:
     unit: Optional[Ref] = None  # rows from all over the organisation: where they belong
     path: str = ""  # "O1/KR1", with ``unit``
     shared_with: list[Ref] = field(default_factory=list)  # a shared key result: its public contributors
+    zone: Optional[str] = None  # commit-target-stretch units: fail, commit, target or stretch
 
 
 @dataclass
@@ -219,6 +220,7 @@ class ObjectiveView:
     krs: list[KrRow] = field(default_factory=list)
     reflection: Optional[Reflection] = None
     parents: list[Ref] = field(default_factory=list)  # every parent (``parent`` is the first)
+    zone: Optional[str] = None  # commit-target-stretch units: the objective's zone
 
 
 @dataclass
