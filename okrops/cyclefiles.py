@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 from okrops.filereader import FileReader
-from okrops.model import (CycleFile, Initiative, KeyResult, Milestone, Objective, Ordinal, ParentLink, Reflection, Source,
+from okrops.model import (CycleFile, Dependency, Initiative, KeyResult, Milestone, Objective, Ordinal, ParentLink, Reflection, Source,
                           Unit)
 
 
@@ -72,6 +72,7 @@ def build_objective(reader: FileReader, rel: str, raw: dict, where, prefix: str,
         visibility=raw.get("visibility", "public"),
         strategies=list(aligns.get("strategies", [])),
         parents=parent_links(aligns),
+        depends_on=dependencies(raw),
         reflection=Reflection(reflection["decision"], reflection.get("score"), reflection.get("learnings", ""))
         if reflection else None,
         extensions=extensions(raw),
@@ -126,6 +127,7 @@ def build_key_result(reader: FileReader, rel: str, raw: dict, where, objective_r
         commit=raw.get("commit"),
         stretch=raw.get("stretch"),
         ordinal=_ordinal(reader, rel, raw, where),
+        depends_on=dependencies(raw),
     )
 
 
@@ -187,6 +189,16 @@ def parent_links(aligns: dict) -> list[ParentLink]:
         else:
             links.append(ParentLink(item["ref"], item.get("weight"), item.get("reason", ""), where + ("ref",)))
     return links
+
+
+def dependencies(raw: dict) -> list[Dependency]:
+    found = []
+    for index, item in enumerate(raw.get("depends_on", [])):
+        if isinstance(item, str):
+            found.append(Dependency(item, path=("depends_on", index)))
+        else:
+            found.append(Dependency(item["ref"], item.get("note", ""), ("depends_on", index, "ref")))
+    return found
 
 
 def extensions(raw: dict) -> dict:

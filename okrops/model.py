@@ -168,6 +168,7 @@ class Unit:
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     source: Source = Source("")
     scoring_style: Optional[str] = None  # this unit's and those below it; None: as the unit above
+    provides: list[str] = field(default_factory=list)  # accepted dependencies: the dependents' references
 
     @property
     def depth(self) -> int:
@@ -203,6 +204,7 @@ class KeyResult:
     commit: Optional[float] = None  # commit-target-stretch: the committed value, between baseline and target
     stretch: Optional[float] = None  # commit-target-stretch: beyond the target
     ordinal: Optional["Ordinal"] = None  # named levels instead of numbers
+    depends_on: list["Dependency"] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         _finite_fields(self, "baseline", "target", "range_min", "range_max", "current", "confidence", "commit", "stretch")
@@ -231,6 +233,15 @@ class Ordinal:
 
     def index(self, name: Optional[str], default: Optional[int] = None) -> Optional[int]:
         return self.levels.index(name) if name in self.levels else default
+
+
+@dataclass
+class Dependency:
+    """An objective or key result of another unit that this one depends on (``depends_on``)."""
+
+    ref: str
+    note: str = ""
+    path: DocPath = ()  # key path of the reference, from the depending entity
 
 
 @dataclass
@@ -275,6 +286,7 @@ class Objective:
     source: Source = Source("")
     # Every parent, in the order written; ``parent`` is the first one's reference (one-parent code).
     parents: list[ParentLink] = field(default_factory=list)
+    depends_on: list["Dependency"] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.parent and not self.parents:

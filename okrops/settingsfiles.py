@@ -108,6 +108,7 @@ def load_unit(reader: FileReader, folder: Path, parent: Optional[str]) -> Option
         lint=dict(data.get("lint", {})),
         source=Source(rel),
         scoring_style=data.get("scoring", {}).get("style"),
+        provides=list(data.get("provides", [])),
     )
 
 

@@ -7,7 +7,7 @@ organisation. It returns findings and never prints.
 
 from __future__ import annotations
 
-from okrops import alignment
+from okrops import alignment, dependencies
 from okrops.findings import Finding, Severity
 from okrops.lint.owners import explained_by_lint
 from okrops.model import Objective, Organisation
@@ -29,6 +29,7 @@ def check(org: Organisation) -> list[Finding]:
     for objective in org.objectives.values():
         findings.extend(_check_objective(org, objective))
     findings.extend(_check_alignment_cycles(org))
+    findings.extend(_check_dependencies(org))
     for cycle_file in org.cycle_files.values():
         for initiative in cycle_file.initiatives:
             for index, kr_ref in enumerate(initiative.key_results):
@@ -100,6 +101,25 @@ def _check_contributors(org: Organisation, objective: Objective) -> list[Finding
             elif unit not in org.units and not explained_by_lint(org, unit):
                 findings.append(_finding(kr.source, f"contributor {unit!r} is not a unit", "unknown-ref",
                                          "contributors", index, hint="use unit folder names", ref=kr.ref))
+    return findings
+
+
+def _check_dependencies(org: Organisation) -> list[Finding]:
+    findings = []
+    for edge in dependencies.edges(org):
+        if not dependencies.exists(org, edge.provider) and not _in_broken_file(org, edge.provider):
+            findings.append(Finding(edge.source.file, Severity.ERROR, f"depends_on {edge.provider!r} is not an objective "
+                                    "or key result", "unknown-ref", edge.source.path, ref=edge.dependent,
+                                    hint="write <unit>/<cycle>/<objective> or <unit>/<cycle>/<objective>/<kr>"))
+        elif edge.provider_unit == edge.dependent_unit:
+            findings.append(Finding(edge.source.file, Severity.ERROR, f"depends_on {edge.provider!r} is in the same unit; "
+                                    "dependencies are between units", "unknown-ref", edge.source.path, ref=edge.dependent))
+    for unit in org.units.values():
+        for index, ref in enumerate(unit.provides):
+            if not dependencies.exists(org, ref) and not _in_broken_file(org, ref):
+                findings.append(_finding(unit.source, f"provides {ref!r} is not an objective or key result",
+                                         "unknown-ref", "provides", index,
+                                         hint="list the objectives or key results of other units that depend on this one"))
     return findings
 
 

@@ -99,7 +99,9 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> Non
         from okrops.record import history
 
         org = result.organisation
-        ctx = LintContext(org, clock.today(today), history.last_checkins(org))
+        from okrops.review.approvals import approved_dependencies
+
+        ctx = LintContext(org, clock.today(today), history.last_checkins(org), approved_dependencies(org))
         findings += run_lint(ctx, only)
     threshold = Severity.parse(fail_on)
     failed = any(f.severity >= threshold for f in findings)

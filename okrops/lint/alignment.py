@@ -117,6 +117,24 @@ def kr_many_contributors(ctx, kr, objective, options):
                     kr.ref, objective.unit)
 
 
+@rule(
+    "dependency-unconfirmed", "organisation", "warning",
+    rationale="A dependency the providing unit has not agreed to is a hope, not a plan: the other team may "
+              "never know its OKRs carry yours.",
+    hint="ask a maintainer of the providing unit to approve the pull request, or to list this objective or key "
+         "result under provides: in its unit.yaml",
+)
+def dependency_unconfirmed(ctx, options):
+    from okrops import dependencies
+
+    org = ctx.org
+    for edge in dependencies.unconfirmed(org, ctx.approved_dependencies):
+        provider = org.units.get(edge.provider_unit)
+        who = ", ".join(provider.maintainers) if provider and provider.maintainers else f"the maintainers of {edge.provider_unit}"
+        yield Issue(edge.source, f"{edge.dependent} depends on {edge.provider}, which {edge.provider_unit} has not "
+                    f"confirmed (ask {who})", edge.dependent, edge.dependent_unit)
+
+
 def _aligned_units(org) -> dict[str, set[str]]:
     """Parent key result reference -> the units whose objectives align to it."""
     result: dict[str, set[str]] = {}

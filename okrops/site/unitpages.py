@@ -79,8 +79,20 @@ class UnitPages:
             [self.kpi_row(kpi) for kpi in unit.kpis],
             site.unit_rows(here, children, cycle), source,
             [site.kr_row(here, v.krs[ref], show_unit=True) for ref in v.shared_with.get(unit.slug, [])
-             if ref in v.krs and _overlap(self.org.config.cycles.get(v.krs[ref].objective.cycle), cycle)])
+             if ref in v.krs and _overlap(self.org.config.cycles.get(v.krs[ref].objective.cycle), cycle)],
+            self.dependency_rows(here, unit, cycle))
         return site.page(here, f"{unit.name} · {cycle.label}", "unit", "unit.html", page=page)
+
+    def dependency_rows(self, here: str, unit: Unit, cycle: Cycle) -> list[vm.DependencyRow]:
+        site, rows = self.site, []
+        for edge, confirmed in self.v.dependencies:
+            for needs, own, other in ((True, edge.dependent, edge.provider), (False, edge.provider, edge.dependent)):
+                owner = own.split("/", 1)[0]
+                own_cycle = self.org.config.cycles.get(own.split("/")[1])
+                if owner == unit.slug and _overlap(own_cycle, cycle):
+                    rows.append(vm.DependencyRow(needs, site.ref(here, own) or vm.PRIVATE, site.ref(here, other) or vm.PRIVATE,
+                                                 edge.note, confirmed))
+        return rows
 
     @staticmethod
     def kpi_row(kpi: Kpi) -> vm.KpiRow:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional
 
-from okrops import alignment, scoring
+from okrops import alignment, dependencies, scoring
 from okrops.findings import Finding, Severity
 from okrops.record.history import CheckIn
 from okrops.model import Cycle, CycleFile, Initiative, KeyResult, Objective, Organisation, Unit, Unreadable
@@ -166,6 +166,13 @@ class SiteView:
         for objective in self.org.objectives.values():
             for target in self.parent_objectives(objective):
                 self.children_of.setdefault(target.ref, []).append(objective)
+        # Dependencies with both ends public, and which of them the providing unit confirmed.
+        from okrops.review.approvals import approved_dependencies
+
+        approved = approved_dependencies(self.full) if any(o.depends_on or any(k.depends_on for k in o.key_results)
+                                                             for o in self.org.objectives.values()) else set()
+        self.dependencies = [(edge, dependencies.confirmed(self.full, edge, approved))
+                             for edge in dependencies.edges(self.org) if dependencies.exists(self.org, edge.provider)]
         # Key results shared with each unit (it contributes; another unit owns and checks them in).
         self.shared_with: dict[str, list[str]] = {}
         for kr in self.org.key_results.values():

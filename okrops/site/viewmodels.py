@@ -364,6 +364,18 @@ class UnitPage:
     units_below: list[UnitRow]
     source: Optional[ExternalLink] = None
     shared: list[KrRow] = field(default_factory=list)  # other units' key results this unit contributes to
+    dependencies: list["DependencyRow"] = field(default_factory=list)  # both ways, public ends only
+
+
+@dataclass
+class DependencyRow:
+    """A dependency on a unit page: this unit's side, the other unit's side, and whether it is agreed."""
+
+    needs: bool  # True: this unit depends on ``other``; False: ``other`` depends on this unit
+    own: Ref
+    other: Ref
+    note: str
+    confirmed: bool
 
 
 @dataclass
