@@ -7,6 +7,7 @@ file: every problem becomes a :class:`~okrops.findings.Finding`.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -20,14 +21,30 @@ from okrops.yamlio import YamlProblem, load_fast, locate, read_text
 class FileReader:
     """Reads and schema-checks files below ``root``, collecting findings."""
 
-    def __init__(self, root: Path, okrs_dir: Path):
+    def __init__(self, root: Path, okrs_dir: Path, folder_prefix: str = ""):
         self.root = root
         self.okrs_dir = okrs_dir
+        self.folder_prefix = folder_prefix  # an included repository's units: the folder of the unit they attach under
         self.findings: list[Finding] = []
         self.files_read = 0
 
     def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        """``path`` relative to the repository root (an included repository's files: with ../ where needed)."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def unit_folder(self, folder: Path) -> str:
+        """A unit's folder as the model names it: relative to okrs/, below the unit an inclusion attaches to."""
+        own = folder.relative_to(self.okrs_dir).as_posix()
+        return f"{self.folder_prefix}/{own}" if self.folder_prefix else own
+
+    def included(self, okrs_dir: Path, folder_prefix: str) -> "FileReader":
+        """A reader for an included repository's okrs/ folder that reports into this one."""
+        other = FileReader(self.root, okrs_dir, folder_prefix)
+        other.findings = self.findings
+        return other
 
     def add(self, file: str, message: str, rule: str, path=(), severity=Severity.ERROR, hint: str = "", line=0, column=0):
         self.findings.append(Finding(file, severity, message, rule, tuple(path), line, column, hint))

@@ -84,6 +84,18 @@ class Config:
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     site: dict = field(default_factory=dict)
     source: Source = Source("okrs/okrops.yaml")
+    includes: list["Include"] = field(default_factory=list)
+
+
+@dataclass
+class Include:
+    """Another OKR repository whose units belong to this organisation (``include:`` in okrops.yaml)."""
+
+    path: Optional[str] = None  # a local folder, relative to the repository root
+    git: Optional[str] = None  # a git URL, fetched into the cache by okrops fetch
+    ref: Optional[str] = None
+    under: Optional[str] = None  # the unit its top units attach under
+    index: int = 0  # position in include:, for findings
 
 
 @dataclass
@@ -363,6 +375,8 @@ class Organisation:
     # Files and folders that hold OKRs okrops could not read for certain: their visibility is
     # unknown, so what they hold is private (see okrops.site.view).
     unreadable: list["Unreadable"] = field(default_factory=list)
+    # Included repositories that were read: their root folder (absolute) -> the Include.
+    included: dict[str, "Include"] = field(default_factory=dict)
 
     # -- navigation ---------------------------------------------------------
     def roots(self) -> list[Unit]:

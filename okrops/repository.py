@@ -75,6 +75,10 @@ def _load_organisation(reader: FileReader) -> Optional[Organisation]:
         return None
     org = Organisation(str(reader.root), str(reader.okrs_dir), config, strategy)
     UnitTree(reader, org).walk(reader.okrs_dir)
+    if config.includes:
+        from okrops.includes import load_includes
+
+        load_includes(reader, org)
     return org
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from okrops.filereader import FileReader
-from okrops.model import Band, Config, Cycle, Kpi, ScoringSettings, Source, Strategy, StrategyMap, Unit
+from okrops.model import Band, Config, Include, Cycle, Kpi, ScoringSettings, Source, Strategy, StrategyMap, Unit
 
 CONFIG_FILE = "okrops.yaml"
 STRATEGY_FILE = "strategy.yaml"
@@ -42,6 +42,8 @@ def load_config(reader: FileReader) -> Optional[Config]:
         lint=dict(data.get("lint", {})),
         site=dict(data.get("site", {})),
         source=Source(rel),
+        includes=[Include(raw.get("path"), raw.get("git"), raw.get("ref"), raw.get("under"), index)
+                  for index, raw in enumerate(data.get("include", []))],
     )
 
 
@@ -96,7 +98,7 @@ def load_unit(reader: FileReader, folder: Path, parent: Optional[str]) -> Option
     rel = reader.rel(path)
     return Unit(
         slug=folder.name,
-        folder=folder.relative_to(reader.okrs_dir).as_posix(),
+        folder=reader.unit_folder(folder),
         name=data["name"],
         kind=data.get("kind", ""),
         description=data.get("description", ""),

@@ -114,7 +114,7 @@ class UnitTree:
         if unit is None:
             org.broken_files.add(unit_rel)
             self.unreadable(where, f"unit {folder.name} and everything below it", parent)
-            unit = Unit(folder.name, folder.relative_to(reader.okrs_dir).as_posix(), folder.name,
+            unit = Unit(folder.name, reader.unit_folder(folder), folder.name,
                         visibility=UNKNOWN, parent=parent, source=Source(unit_rel))
         return self.register(unit, parent)
 
