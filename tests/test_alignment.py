@@ -138,3 +138,40 @@ def test_the_site_shows_several_parents_and_shared_key_results(org):
     assert tree.count("⑂") >= 2  # listed with a marker under its own unit and under its other parent's unit
     for text in pages.values():
         assert "HIDDEN-UNIT-NAME" not in text and "secret" not in text.lower().replace("okr-", "")
+
+
+def test_the_alignment_map_draws_public_objectives_and_their_parents_only(org):
+    diamond(org, ["sales/2026-Q4/O1", "eng/2026-Q4/O1"])
+    org.unit("acme/eng/hidden", "HIDDEN-UNIT-NAME", visibility="private")
+    org.okrs_file("acme/eng/hidden", "2026-Q4", [good_objective("O1", title="HIDDEN-OBJECTIVE",
+                                                                aligns_to={"parent": "eng/2026-Q4/O1"})])
+    org.okrs_file("acme/sales", "2026-Q4", [
+        good_objective("O1", aligns_to={"parent": "acme/FY2026/O1"}, key_results=[good_kr(current=100)]),
+        good_objective("O2", title="SECRET-OBJECTIVE", visibility="private", aligns_to={"parent": "acme/FY2026/O1"})])
+    pages = site_pages(org)
+    drawn = pages["map/index.md"]
+    assert drawn.count('class="okr-map__box ') == 4  # acme O1, sales O1, eng O1, platform O1: no private ones
+    # Platform O1 has two parents on the map: two lines from it; sales O1 and eng O1 one each.
+    assert drawn.count("okr-map__line--parent") == 4
+    assert "⑂" in drawn and 'width="100%"' in drawn and "<script" not in drawn
+    assert pages["map/eng/index.md"].count('class="okr-map__box ') == 2
+    for text in pages.values():
+        assert "HIDDEN" not in text and "SECRET-OBJECTIVE" not in text
+
+
+def test_a_large_organisation_gets_one_map_per_department(org):
+    org.unit("acme", "Acme", kind="company")
+    org.okrs_file("acme", "FY2026", [good_objective("O1")])
+    for d in range(3):
+        org.unit(f"acme/dept{d}", f"Dept {d}", kind="department")
+        org.okrs_file(f"acme/dept{d}", "2026-Q4", [good_objective("O1", aligns_to={"parent": "acme/FY2026/O1"})])
+        for t in range(15):
+            org.unit(f"acme/dept{d}/team{d}-{t}", f"Team {d}-{t}")
+            org.okrs_file(f"acme/dept{d}/team{d}-{t}", "2026-Q4",
+                          [good_objective("O1", aligns_to={"parent": f"dept{d}/2026-Q4/O1"})])
+    pages = site_pages(org)
+    top = pages["map/index.md"]
+    assert top.count('class="okr-map__box ') == 4 and "Team 0-1" not in top
+    assert top.count("(its map)") == 3
+    for d in range(3):
+        assert pages[f"map/dept{d}/index.md"].count('class="okr-map__box ') == 16

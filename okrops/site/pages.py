@@ -160,6 +160,9 @@ class Site:
         yield self.home_page()
         yield self.strategy_page()
         yield self.alignment_page()
+        from okrops.site.alignmap import map_pages
+
+        yield from map_pages(self)
         yield self.activity_page()
         yield self.cycles_page()
         for cycle in self.v.cycles:
@@ -381,7 +384,7 @@ class Site:
                 (stack[-1][1].children if stack else roots).append(node)
                 stack.append((depth, node))
         return self.page(here, "Alignment", "alignment", "alignment.html", roots=roots,
-                         has_cycle=v.current is not None)
+                         has_cycle=v.current is not None, map_href=self.link.rel(here, "map"))
 
     def tree_node(self, here: str, unit: Unit, depth: int) -> vm.TreeNode:
         v = self.v
