@@ -138,3 +138,17 @@ def test_both_units_pages_show_the_dependency(standard_org):
     pages = site_pages(standard_org)
     assert "confirmed</span>" in pages["units/sales/2026-Q4/index.md"]
     assert "unconfirmed" not in pages["units/sales/2026-Q4/index.md"]
+
+
+def test_diff_shows_a_change_of_several_parents(standard_org):
+    standard_org.git_init()
+    standard_org.okrs_file(PLATFORM, "2026-Q4", [
+        good_objective("O1", aligns_to={"parent": [{"ref": "eng/2026-Q4/O1/KR1", "weight": 0.5},
+                                                   {"ref": "eng/2026-Q4/O2", "weight": 0.5}]}),
+        good_objective("O2", aligns_to={"parent": "eng/2026-Q4/O2/KR1"}),
+        good_objective("O3", aligns_to={"parent": "eng/2026-Q4/O3/KR1"})])
+    result = CliRunner().invoke(cli, ["diff", "--repo", str(standard_org.root), "HEAD", "--format", "json",
+                                      "--today", "2026-11-25"])
+    changes = json.loads(result.output)["changes"]
+    assert [(c["ref"], c["field"], c["old"], c["new"]) for c in changes if c["field"] == "parents"] == [
+        ("platform/2026-Q4/O1", "parents", "eng/2026-Q4/O1/KR1", "eng/2026-Q4/O1/KR1 (0.5), eng/2026-Q4/O2 (0.5)")]

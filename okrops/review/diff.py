@@ -491,6 +491,11 @@ def _compare_objective(a: Objective, b: Objective, started: bool, running: bool,
             flags.append(Flag("no-longer-aligned", "warning", f"objective {b.ref} is now linked to no strategy and "
                               "no parent: nobody can see why it matters"))
         add(name, x, y, flags)
+    before = [(link.ref, link.weight) for link in a.parents]
+    after = [(link.ref, link.weight) for link in b.parents]
+    if before != after and (len(before) > 1 or len(after) > 1):
+        add("parents", ", ".join(_parent_text(r, w) for r, w in before) or None,
+            ", ".join(_parent_text(r, w) for r, w in after) or None)
     ra, rb = a.reflection, b.reflection
     if (ra and (ra.decision, ra.score, ra.learnings)) != (rb and (rb.decision, rb.score, rb.learnings)):
         add("reflection", _reflection_text(ra), _reflection_text(rb))
@@ -510,6 +515,10 @@ def _compare_objective(a: Objective, b: Objective, started: bool, running: bool,
             changes.append(change)
         else:
             _compare_kr(x, y, b, started, changes)
+
+
+def _parent_text(ref: str, weight) -> str:
+    return ref if weight is None else f"{ref} ({weight:g})"
 
 
 def _reflection_text(reflection) -> Optional[str]:
