@@ -112,3 +112,14 @@ def test_the_site_shows_one_organisation(three_repos):
     pages = site_pages(main)
     assert "units/payments/2026-Q4/index.md" in pages and "units/growth/2026-Q4/index.md" in pages
     assert "Payments" in pages["units/eng/2026-Q4/index.md"]
+
+
+def test_check_ins_of_included_key_results_happen_in_their_own_repository(three_repos):
+    main, team_a, _bare = three_repos
+    before = run_git(main.root, "rev-parse", "HEAD")
+    result = CliRunner().invoke(cli, ["checkin", "payments/2026-Q4/O1/KR1", "170", "--repo", str(main.root)])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "payments/2026-Q4/O1/KR1" in result.output
+    assert run_git(main.root, "rev-parse", "HEAD") == before
+    assert run_git(team_a.root, "status", "--porcelain") == ""
