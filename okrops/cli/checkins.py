@@ -215,8 +215,9 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
 
     if git_toplevel(org.root) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
-    read = core.read_unverified if unverified else core.read_history
-    rows = core.select(org, read(org, since_day), target)
+    from okrops.record.includes import read_history_across
+
+    rows = core.select(org, read_history_across(org, since_day, unverified=unverified), target)
     if output_format == "json":
         click.echo(history_json(rows))
     elif output_format == "csv":

@@ -202,6 +202,9 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
         kr = org.key_results.get(request.ref)
         if kr is None:
             raise UnknownReference(prefix + unknown_reference_message(org, request.ref))
+        if kr.source.file.startswith(("../", ".okrops/")):
+            raise UsageError(f"{prefix}{kr.ref} belongs to an included repository ({kr.source.file}): check it in "
+                             "there, in the repository that owns the file")
         if kr.ref in seen:
             raise UsageError(f"{prefix}{kr.ref} is checked in twice; give each key result once")
         seen.add(kr.ref)

@@ -147,13 +147,14 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def checkins(self, org) -> list:
         if not self.config.history:
             return []
-        from okrops.record import history
         from okrops.record.gitlog import GitError
 
         try:
             # A skipped commit is reported at info level, not as a MkDocs warning: history cannot be
             # changed, so one odd commit would otherwise fail every --strict build from then on.
-            return history.read_history(org, warn=lambda text: log.info("okrops: skipped in history: %s", text))
+            from okrops.record.includes import read_history_across
+
+            return read_history_across(org, warn=lambda text: log.info("okrops: skipped in history: %s", text))
         except GitError as error:
             log.warning("okrops: could not read the check-in history from git: %s", error)
             return []
