@@ -21,7 +21,11 @@ from okrops.cli.options import CONTEXT_SETTINGS, repo_option, repo_root
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="Start the cycles from this date's quarter.")
 @click.option("--git/--no-git", "git", default=True, show_default=True,
               help="Run git init when DIRECTORY is not inside a git repository (nothing is committed).")
-def init(directory, organisation, unit, maintainers, today, git) -> None:
+@click.option("--okrops-source", metavar="SOURCE",
+              help="Where the workflows and pre-commit get okrops (default: okrops' repository at this version's "
+                   "tag): a fork or pinned commit (owner/okrops@3f9c2e1, URL@REF, PATH@REF) or a requirement "
+                   "(okrops==0.2.0).")
+def init(directory, organisation, unit, maintainers, today, git, okrops_source) -> None:
     """Create a new OKR repository: OKRs, schemas, site, CI workflows, CODEOWNERS, pre-commit, README.
 
     Writes into DIRECTORY (default: here) the root configuration with this quarter and the
@@ -30,15 +34,20 @@ def init(directory, organisation, unit, maintainers, today, git) -> None:
     CODEOWNERS, a pre-commit configuration and a README. Existing files are never
     overwritten. The result passes okrops validate and okrops lint.
 
+    The workflows use okrops' composite action and the pre-commit configuration its hooks,
+    both from okrops' repository at the tag of this version; --okrops-source names another.
+
     \b
     Example:
         okrops init acme-okrs --org "Acme Inc" --maintainer @acme/leads
         cd acme-okrs && git add . && git commit -m "OKRs as code"
+        okrops init --okrops-source acme/okrops-fork@3f9c2e1
     """
     from okrops import clock
-    from okrops.rhythm import scaffold
+    from okrops.rhythm import scaffold, source
 
-    result = scaffold.init(directory, organisation, unit, maintainers, clock.today(today), git=git)
+    result = scaffold.init(directory, organisation, unit, maintainers, clock.today(today), git=git,
+                           source=source.parse(okrops_source))
     for rel in result.created:
         click.echo(f"created {rel}")
     for rel in result.kept:
