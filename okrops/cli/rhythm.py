@@ -276,4 +276,58 @@ def cycle_open(cycle_id, source, units, path) -> None:
         click.echo(f"nothing continues from {result.source} into {cycle_id}")
 
 
-COMMANDS = [init, new, cycle]
+# --- import --------------------------------------------------------------------------------
+
+
+@click.command("import", context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--mapping", type=click.Path(dir_okay=False), metavar="MAP.yaml",
+              help="Which column holds what (YAML: columns, sheet, parent, units); default: found by column names.")
+@click.option("--partial", is_flag=True, help="Write the rows that can be placed and report the others.")
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@repo_option
+def import_(file, mapping, partial, dry_run, path) -> None:
+    """Turn a spreadsheet of OKRs (CSV or xlsx, one row per key result) into units and cycle files.
+
+    Each row names a unit, a cycle, an objective and a key result, with baseline, target, current,
+    confidence and owner. Columns are found by their names (Team, Quarter, Objective, Key result,
+    Baseline, Target, Current, Confidence, Owner, ...) or named in a mapping file. Blank unit,
+    cycle and objective cells repeat the row above; 1,200, 12 500, 0,7 and 45% are numbers.
+
+    New units are created below their parent unit (a Parent unit column, the mapping's parent, or
+    the one top-level unit); quarters like 2027-Q1 are added as cycles. An existing cycle file is
+    never written into: the import is refused, as it is when any row cannot be placed, naming
+    every such row with its number and column, and nothing is written.
+
+    \b
+    Example:
+        okrops import okrs-2027.xlsx
+        okrops import okrs.csv --mapping columns.yaml --dry-run
+
+    \b
+    A mapping file:
+        columns: {unit: Team, cycle: Quarter, objective: Goal, key_result: Measure}
+        sheet: OKRs
+        parent: engineering
+        units: {"Platform Team": platform}
+    """
+    from okrops.rhythm import importer
+
+    plan, written = importer.run_import(file, mapping, path, partial=partial, dry_run=dry_run)
+    for note in plan.notes:
+        click.echo(f"note: {note}")
+    for problem in plan.problems:
+        click.echo(f"skipped: {problem.describe(plan.sheet.path)}", err=True)
+    for line in written:
+        click.echo(line)
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {plan.key_results()} key results in {sum(len(o) for o in plan.files.values())} objectives "
+               f"from {plan.sheet.path} ({plan.sheet.dialect}): {len(plan.files)} cycle files, "
+               f"{len(plan.units)} new units, {len(plan.cycles)} new cycles")
+    if plan.problems:
+        raise SystemExit(1)
+    if not dry_run:
+        click.echo("next: okrops validate && okrops lint, then review and commit")
+
+
+COMMANDS = [init, new, cycle, import_]
