@@ -37,7 +37,7 @@ from okrops.safetext import check_text
 # okrops field -> column names it is found under by default (compared without case, spaces and punctuation)
 ALIASES: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "team", "department", "group", "org unit"),
-    "parent_unit": ("parent unit", "parent", "parent team", "department of"),
+    "parent_unit": ("parent unit", "parent", "department", "division", "parent team"),
     "cycle": ("cycle", "quarter", "period", "timeframe"),
     "objective_id": ("objective id", "o id"),
     "objective": ("objective", "objectives", "objective title"),
@@ -125,7 +125,8 @@ def resolve_columns(sheet: Sheet, mapping: Mapping) -> dict[str, int]:
                 continue
             found[name] = index[_key(wanted)]
             continue
-        hit = next((index[_key(a)] for a in aliases if _key(a) in index), None)
+        claimed = set(found.values()) | {index.get(_key(c)) for c in mapping.columns.values()}
+        hit = next((index[_key(a)] for a in aliases if _key(a) in index and index[_key(a)] not in claimed), None)
         if hit is not None:
             found[name] = hit
     missing = [name for name in REQUIRED if name not in found]
@@ -258,16 +259,16 @@ class Places:
 
     def unit(self, value: str, parent: Optional[str], row: int, column: str = "unit") -> str:
         from okrops.repository import SAFE_NAME
-        from okrops.rhythm.scaffold import slugify
 
         named = self.mapping.units.get(value)
         if named is None and _key(value) in self.known:
             return self.known[_key(value)]
-        slug = named or (value if SAFE_NAME.match(value) else slugify(value))
+        slug = named or (value if SAFE_NAME.match(value) else re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:63])
         if slug in self.org.units:
             return slug
         if not SAFE_NAME.match(slug):
-            raise _Unplaced(self.headers[column], f"{slug!r} cannot be a unit folder name (lower-case letters, digits, dashes)")
+            raise _Unplaced(self.headers[column], f"{value!r} makes no unit folder name (lower-case letters, digits, "
+                                                  "dashes); name its folder in the mapping (units: {name: folder})")
         parent_slug = self.unit(parent, None, row, "parent_unit") if parent else self.default_parent
         if parent_slug == slug:
             raise _Unplaced(self.headers.get("parent_unit", column), f"unit {value!r} cannot be its own parent")
