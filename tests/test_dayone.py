@@ -253,3 +253,23 @@ def test_repository_url_and_version_come_from_pyproject():
     assert from_metadata == _repository_from_pyproject(ROOT / "pyproject.toml")
     assert default_source().ref == f"v{__version__}"
     assert 'Repository = "' + from_metadata + '"' in (ROOT / "pyproject.toml").read_text()
+
+
+@pytest.mark.parametrize("text, kind, repo, ref, action, requirement", [
+    ("okrops==0.2.0", "registry", "", "", None, "okrops==0.2.0"),
+    ("okrops >= 0.2, < 0.3", "registry", "", "", None, "okrops>=0.2,<0.3"),
+    ("acme/okrops@3f9c2e1", "git", "https://github.com/acme/okrops", "3f9c2e1", "acme/okrops@3f9c2e1",
+     "okrops @ git+https://github.com/acme/okrops@3f9c2e1"),
+    ("https://github.com/acme/okrops.git@v1.0.0", "git", "https://github.com/acme/okrops.git", "v1.0.0",
+     "acme/okrops@v1.0.0", "okrops @ git+https://github.com/acme/okrops.git@v1.0.0"),
+    ("git@github.com:acme/okrops.git@main", "git", "https://github.com/acme/okrops", "main", "acme/okrops@main",
+     "okrops @ git+https://github.com/acme/okrops@main"),
+    ("https://gitlab.example.com/acme/okrops.git", "git", "https://gitlab.example.com/acme/okrops.git",
+     f"v{__version__}", None, f"okrops @ git+https://gitlab.example.com/acme/okrops.git@v{__version__}"),
+])
+def test_okrops_source_forms(text, kind, repo, ref, action, requirement):
+    from okrops.rhythm.source import parse
+
+    source = parse(text)
+    assert (source.kind, source.repo, source.ref, source.action, source.pip_requirement) == \
+        (kind, repo, ref, action, requirement)

@@ -25,6 +25,7 @@ reported with its row number and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,16 +295,10 @@ class Places:
         from okrops.rhythm.scaffold import quarter
 
         year, number = int(match["y1"] or match["y2"]), int(match["q1"] or match["q2"])
-        cycle_id, name, start, end = quarter(dt_date(year, number * 3, 1))
+        cycle_id, name, start, end = quarter(dt.date(year, number * 3, 1))
         if cycle_id not in self.org.config.cycles:
             self.plan.cycles[cycle_id] = (name, start, end)
         return cycle_id
-
-
-def dt_date(year: int, month: int, day: int):
-    import datetime as dt
-
-    return dt.date(year, month, day)
 
 
 def plan_import(sheet_path: str | Path, mapping_path: Optional[str | Path] = None, repo: Optional[str] = None) -> Plan:

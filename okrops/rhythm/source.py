@@ -153,6 +153,9 @@ _EXAMPLES = ("write a requirement (okrops==0.2.0), a repository and ref (acme/ok
 def _repository(repo: str) -> str:
     if _GITHUB_SHORT.match(repo) and not Path(repo).exists():
         return GITHUB + repo
+    ssh = re.match(r"^git@github\.com:(?P<slug>[A-Za-z0-9-]+/[A-Za-z0-9._-]+?)(?:\.git)?$", repo)
+    if ssh:  # GitHub over ssh: the same repository, which a workflow reaches as owner/name
+        return GITHUB + ssh["slug"]
     if _URL.match(repo):
         if any(c in repo for c in "\"'`$\\ ()<>[]{}|;&"):
             raise UsageError(f"--okrops-source: {repo!r} is not a repository URL: {_EXAMPLES}")
