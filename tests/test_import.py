@@ -365,3 +365,12 @@ def test_tab_separated_sheets_and_windows_encodings_are_read(repo, tmp_path):
     okrs = yaml.safe_load((repo / "okrs/acme/2027-Q1.yaml").read_text())
     assert okrs["objectives"][0]["title"] == "Café customers return"
     assert okrs["objectives"][0]["key_results"][0]["target"] == 2000
+
+
+def test_dry_run_reports_and_writes_nothing(repo, tmp_path):
+    rows, _ = build_rows(30)
+    before = snapshot(repo)
+    result = run_import(repo, str(write_csv(tmp_path / "okrs.csv", rows)), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would import 30 key results" in result.output and "created" not in result.output
+    assert snapshot(repo) == before

@@ -6,7 +6,8 @@ hook exactly as declared (id, entry, files, pass_filenames, require_serial) into
 configuration with ``language: system``, so the ``okrops`` under test (installed in this
 environment, as it would be in the hook's virtualenv) runs. What is checked is what a user gets:
 the entry, the file filter and the exit codes, through pre-commit and a real ``git commit``.
-``pre-commit validate-manifest`` checks the manifest itself.
+``pre-commit validate-manifest`` checks the manifest itself. tests/test_dayone.py lets pre-commit
+install the hooks for real, from a local git repository of okrops, as ``language: python``.
 """
 
 from __future__ import annotations
