@@ -94,7 +94,7 @@ class Paths:
 
 
 class Recent:
-    """The file versions held, by blob id, the least recently used dropped first.
+    """The file versions held, by blob id: at least the ``capacity`` most recently used.
 
     A commit's old version is usually the new version of the next commit walked
     that touched the file, but with branches (a check-in on a branch, then its
@@ -102,26 +102,33 @@ class Recent:
     keeps every version read once. The planner keeps the ids only, the walk the
     parsed versions; both make the same calls in the same order, so they always
     agree on what must be read (and the reader checks every id it is given).
+
+    Two generations of plain dicts rather than a least-recently-used list: when the
+    young one is full it becomes the old one, and a version found in the old one
+    moves back to the young one. The same guarantee for a fraction of the cost.
     """
 
-    def __init__(self, capacity: int = 1024):
-        from collections import OrderedDict
+    __slots__ = ("capacity", "young", "old")
 
+    def __init__(self, capacity: int = 1024):
         self.capacity = capacity
-        self.held: OrderedDict = OrderedDict()
+        self.young: dict = {}
+        self.old: dict = {}
 
     def get(self, blob: str):
         """The version held for ``blob`` (marked as used), or None."""
-        value = self.held.get(blob)
-        if value is not None:
-            self.held.move_to_end(blob)
+        value = self.young.get(blob)
+        if value is None:
+            value = self.old.get(blob)
+            if value is not None:
+                self.put(blob, value)
         return value
 
     def put(self, blob: str, value) -> None:
-        self.held[blob] = value
-        self.held.move_to_end(blob)
-        if len(self.held) > self.capacity:
-            self.held.popitem(last=False)
+        young = self.young
+        young[blob] = value
+        if len(young) > self.capacity:
+            self.old, self.young = young, {}
 
 
 def plan_reads(changes: list, recent: Recent) -> list[str]:
