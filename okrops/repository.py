@@ -40,7 +40,8 @@ from okrops.model import (
     Unreadable,
 )
 from okrops.yamledit import line_break_problem
-from okrops.yamlio import SYMLINK_REFUSED, YamlProblem, load_fast, locate, locate_many, read_text
+from okrops.checkcache import CheckCache
+from okrops.yamlio import SYMLINK_REFUSED, YamlProblem, decode, load_fast, locate, locate_many, read_raw, read_text
 
 CONFIG_FILE = "okrops.yaml"
 STRATEGY_FILE = "strategy.yaml"
@@ -102,6 +103,7 @@ class _Loader:
         self.okrs_dir = okrs_dir
         self.findings: list[Finding] = []
         self.files_read = 0
+        self.checked = CheckCache.of(root)
 
     # -- helpers --------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -111,28 +113,31 @@ class _Loader:
         self.findings.append(Finding(file, severity, message, rule, tuple(path), line, column, hint))
 
     def read(self, path: Path, kind: str) -> Optional[dict]:
-        """Parse and schema-check one file; None (with findings) when it cannot be used."""
+        """Parse and schema-check one file; None (with findings) when it cannot be used.
+
+        The answer for the file's bytes comes from the validate cache when it holds it
+        (:mod:`okrops.checkcache`): the same answer, by construction.
+        """
         rel = self.rel(path)
+        raw = self.read_bytes(path, rel)
+        return None if raw is None else self.checked_data(rel, raw, kind)
+
+    def read_bytes(self, path: Path, rel: str) -> Optional[bytes]:
         self.files_read += 1
         try:
-            text = read_text(path)
-            data = load_fast(text)
+            return read_raw(path)
         except YamlProblem as problem:
             self.add(rel, problem.message, problem.rule, line=problem.line, column=problem.column)
             return None
-        layout = line_break_problem(text)
-        if layout is not None:  # check-in cannot add a line that matches such a file
-            self.add(rel, layout[1], "line-breaks", severity=Severity.WARNING, line=layout[0], column=1)
-        if not isinstance(data, dict):
-            line, column = locate(text, ())
-            self.add(rel, f"the top level must be a mapping of keys, got {type(data).__name__}", "schema",
-                     line=line, column=column)
-            return None
-        if schemas.is_valid(kind, data):
-            return data
-        for doc_path, message in schemas.errors(kind, data):
-            self.add(rel, message, "schema", doc_path)
-        return None
+
+    def checked_data(self, rel: str, raw: bytes, kind: str, cached: bool = True) -> Optional[dict]:
+        if cached:
+            data, found = self.checked.answer((kind,), raw, lambda: check_file(raw, kind))
+        else:
+            data, found = check_file(raw, kind)
+        for message, rule, doc_path, severity, hint, line, column in found:
+            self.add(rel, message, rule, tuple(doc_path), Severity(severity), hint, line, column)
+        return data
 
     def parse_date(self, rel: str, value: str, path) -> Optional[date]:
         try:
@@ -239,10 +244,29 @@ class _Loader:
         )
 
     def load_cycle_file(self, path: Path, unit: Unit, cycle: str) -> Optional[CycleFile]:
-        data = self.read(path, "okrs")
+        """The cycle file as model objects, with its findings; from the validate cache when it holds them."""
+        rel = self.rel(path)
+        raw = self.read_bytes(path, rel)
+        if raw is None:
+            return None
+
+        def build() -> tuple:
+            before = len(self.findings)
+            built = self.build_cycle_file(rel, raw, unit.slug, cycle)
+            added = self.findings[before:]
+            del self.findings[before:]
+            return built, added
+
+        built, found = self.checked.answer(("cycle-file", rel, unit.slug, cycle), raw, build, objects=True)
+        self.findings.extend(found)
+        return built
+
+    def build_cycle_file(self, rel: str, raw: bytes, unit_slug: str, cycle: str) -> Optional[CycleFile]:
+        """Depends on the file's bytes, its path, its unit's slug and the cycle alone (see load_cycle_file)."""
+        data = self.checked_data(rel, raw, "okrs", cached=False)  # the whole answer is kept
         if data is None:
             return None
-        rel = self.rel(path)
+        unit = _Slug(unit_slug)
         result = CycleFile(unit.slug, cycle, source=Source(rel))
         prefix = f"{unit.slug}/{cycle}"
         seen: set[str] = set()
@@ -473,6 +497,42 @@ class _Loader:
                 org.key_results[kr.ref] = kr
 
 
+class _Slug:
+    """What building a cycle file reads of its unit: the slug."""
+
+    __slots__ = ("slug",)
+
+    def __init__(self, slug: str):
+        self.slug = slug
+
+
+def check_file(raw: bytes, kind: str) -> tuple[Optional[dict], list[tuple]]:
+    """(the document, or None when it cannot be used; findings) of one file's bytes, as plain data.
+
+    A finding is (message, rule, key path, severity, hint, line, column). This depends on
+    ``raw`` and ``kind`` alone, which is what lets :mod:`okrops.checkcache` keep it.
+    """
+    found: list[tuple] = []
+    try:
+        text = decode(raw)
+        data = load_fast(text)
+    except YamlProblem as problem:
+        return None, [(problem.message, problem.rule, (), int(Severity.ERROR), "", problem.line, problem.column)]
+    layout = line_break_problem(text)
+    if layout is not None:  # check-in cannot add a line that matches such a file
+        found.append((layout[1], "line-breaks", (), int(Severity.WARNING), "", layout[0], 1))
+    if not isinstance(data, dict):
+        line, column = locate(text, ())
+        found.append((f"the top level must be a mapping of keys, got {type(data).__name__}", "schema", (),
+                      int(Severity.ERROR), "", line, column))
+        return None, found
+    if schemas.is_valid(kind, data):
+        return data, found
+    for doc_path, message in schemas.errors(kind, data):
+        found.append((message, "schema", tuple(doc_path), int(Severity.ERROR), "", 0, 0))
+    return None, found
+
+
 def _subfolders(entries) -> list[Path]:
     """Folders among ``entries``, and symbolic links not named like YAML files (refused when visited)."""
     return [e for e in entries if not is_yaml_name(e.name) and (e.is_dir() or e.is_symlink())
@@ -505,6 +565,7 @@ def load(start: Optional[str | os.PathLike] = None) -> LoadResult:
     gc.disable()
     try:
         organisation = loader.load()
+        loader.checked.finish()
     finally:
         if collecting:
             gc.enable()

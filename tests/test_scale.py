@@ -94,3 +94,100 @@ def test_compiled_schemas_come_from_the_cache_and_agree(tmp_path, monkeypatch):
     third = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert first.stdout == second.stdout == third.stdout
     assert len(entries[0].read_bytes()) > 100
+
+
+# --- the validate cache -------------------------------------------------------------
+
+
+def _findings(result) -> list[tuple]:
+    return [(f.file, int(f.severity), f.message, f.rule, tuple(f.path), f.line, f.column, f.hint)
+            for f in result.findings]
+
+
+def _model(result) -> tuple:
+    org = result.organisation
+    if org is None:
+        return None, result.files_read
+    return (result.files_read, sorted(org.units), org.key_results, org.objectives, org.cycle_files,
+            sorted(org.broken_files), org.unreadable)
+
+
+_EDITS = [
+    ("a number", lambda text, rnd: text.replace("current: ", f"current: {rnd.randint(0, 99)}", 1)
+     if "current: " in text else text),
+    ("broken YAML", lambda text, rnd: text + "\n  - : : [\n"),
+    ("an unknown key", lambda text, rnd: text.replace("title:", "titel:", 1)),
+    ("a duplicate id", lambda text, rnd: text.replace("id: O2", "id: O1", 1)),
+    ("private", lambda text, rnd: text.replace("\n", "\nvisibility: private\n", 1) if "visibility" not in text
+     else text.replace("visibility: private", "visibility: Private", 1)),
+    ("not a mapping", lambda text, rnd: "- just\n- a list\n"),
+    ("a parent that does not exist", lambda text, rnd: text.replace("parent: ", "parent: nowhere/", 1)),
+    ("a tab", lambda text, rnd: text.replace("  ", "\t", 1)),
+    ("CRLF", lambda text, rnd: text.replace("\n", "\r\n")),
+    ("mixed line breaks", lambda text, rnd: text.replace("\n", "\r\n", 2)),
+    ("empty", lambda text, rnd: "# nothing\n"),
+    ("a backwards target", lambda text, rnd: text.replace("direction: increase", "direction: decrease", 1)),
+]
+
+
+def test_validate_with_the_cache_finds_exactly_what_a_cold_run_finds_after_random_edits(tmp_path, monkeypatch):
+    """Random edits to random files (of every kind), one after another; each time the cached run (first the one
+    that fills the cache, then a warm one) equals a cold run: findings, lines, and the model built."""
+    import random
+    import shutil
+    import subprocess
+
+    from okrops import repository
+    from okrops.examples import example_okrs_dir
+    from okrops.validate import validate
+
+    root = tmp_path / "repo"
+    shutil.copytree(example_okrs_dir(), root / "okrs")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    monkeypatch.setenv("OKROPS_CACHE_DIR", str(tmp_path / "user-cache"))
+    calls = []
+    real = repository.check_file
+    monkeypatch.setattr(repository, "check_file", lambda raw, kind: calls.append(kind) or real(raw, kind))
+    files = sorted(p for p in (root / "okrs").rglob("*.yaml"))
+    rnd = random.Random(16)
+    for round_ in range(30):
+        path = rnd.choice(files)
+        name, edit = rnd.choice(_EDITS)
+        if path.exists():
+            path.write_bytes(edit(path.read_bytes().decode("utf-8"), rnd).encode("utf-8"))
+        if round_ % 7 == 3:  # now and then a file goes, or a copy appears in another unit
+            victim = rnd.choice(files)
+            if victim.exists() and victim.name != "okrops.yaml":
+                victim.rename(victim.with_name("2026-Q3.yaml") if victim.name != "unit.yaml" else victim)
+        monkeypatch.delenv("OKROPS_NO_CACHE", raising=False)
+        filling = validate(root)
+        calls.clear()
+        warm = validate(root)
+        assert calls == [], f"a warm run parses nothing (round {round_}, {name})"
+        monkeypatch.setenv("OKROPS_NO_CACHE", "1")
+        cold = validate(root)
+        assert _findings(filling) == _findings(warm) == _findings(cold), (round_, name, path)
+        assert _model(filling) == _model(warm) == _model(cold), (round_, name, path)
+    assert any((root / ".git" / "okrops" / "checked").rglob("*")), "the cache lives in .git/okrops/"
+    assert not list(root.joinpath("okrs").rglob(".*")), "nothing written next to the OKR files"
+
+
+def test_a_deleted_or_damaged_validate_cache_costs_time_only(tmp_path, monkeypatch):
+    import shutil
+
+    from okrops.examples import example_okrs_dir
+    from okrops.validate import validate
+
+    root = tmp_path / "repo"
+    shutil.copytree(example_okrs_dir(), root / "okrs")
+    (root / ".git").mkdir()
+    monkeypatch.setenv("OKROPS_CACHE_DIR", str(tmp_path / "user-cache"))
+    cold = _findings(validate(root))
+    entries = [p for p in (root / ".git" / "okrops" / "checked").rglob("*") if p.is_file()]
+    assert entries
+    for number, entry in enumerate(entries):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if number % 2 else data[:40] + b"x" + data[41:])
+    assert _findings(validate(root)) == cold
+    shutil.rmtree(root / ".git" / "okrops")
+    assert _findings(validate(root)) == cold

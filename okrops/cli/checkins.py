@@ -215,8 +215,13 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
 
     if git_toplevel(org.root) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
+    from okrops import progress
+    from okrops.cli.progress import terminal
+
     read = core.read_unverified if unverified else core.read_history
-    rows = core.select(org, read(org, since_day), target)
+    with progress.showing(terminal()):  # reading without the cache takes seconds on a big history
+        found = read(org, since_day)
+    rows = core.select(org, found, target)
     if output_format == "json":
         # As UTF-8 bytes: click then writes them as they are (a text is searched for terminal
         # escapes first, 0.3 s on a big history; JSON has every control character escaped).

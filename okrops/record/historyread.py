@@ -154,7 +154,10 @@ def plan_reads(changes: list, recent: Recent) -> list[str]:
 BATCH = 256  # blob requests written to git cat-file at a time
 
 
-def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
+PROGRESS_STEP = 4096  # commits between two progress reports
+
+
+def read_rows(toplevel: str, revisions: list[str], prefix: str, advance=None) -> Rows:
     """Check-ins, unverified entries and warnings of the commits in ``revisions`` (e.g. ``[tip]``, ``[a..b]``).
 
     One pass in history order: the raw log is read, the file versions each commit
@@ -167,13 +170,13 @@ def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
     collecting = gc.isenabled()
     gc.disable()  # 100,000s of small objects and no cycles: collection passes would only cost time
     try:
-        return _read_rows(toplevel, revisions, Paths(prefix))
+        return _read_rows(toplevel, revisions, Paths(prefix), advance)
     finally:
         if collecting:
             gc.enable()
 
 
-def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
+def _read_rows(toplevel: str, revisions: list[str], paths: Paths, advance=None) -> Rows:
     with gitlog.GitProcess(toplevel, gitlog.raw_log_command(revisions)) as raw, \
             gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
             gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
@@ -184,8 +187,12 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
         waiting: deque = deque()
         walked = 0  # blob requests of the commits walked
         later = 0  # when cat-file was behind: look again after this many more commits
+        planned_count = 0
         for planned in planner.commits(raw):
             waiting.append(planned)
+            planned_count += 1
+            if advance is not None and not planned_count % PROGRESS_STEP:
+                advance(PROGRESS_STEP)
             if later:
                 later -= 1
                 continue
@@ -196,6 +203,8 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
                 _walk(walk, commits, waiting.popleft())
             if waiting:
                 later = 64
+        if advance is not None:
+            advance(planned_count % PROGRESS_STEP)
         units = UnitStates(toplevel, planner.tree, paths)
         writer.put(units.blobs_to_read())
         writer.close()  # cat-file has every request now, and writes out everything
