@@ -191,3 +191,30 @@ def test_a_deleted_or_damaged_validate_cache_costs_time_only(tmp_path, monkeypat
     assert _findings(validate(root)) == cold
     shutil.rmtree(root / ".git" / "okrops")
     assert _findings(validate(root)) == cold
+
+
+def test_history_csv_is_what_the_dictwriter_wrote():
+    """The list-based CSV writer of ``okrops history --format csv`` writes what the per-cell DictWriter wrote."""
+    import csv
+    import io
+
+    from okrops.cli.checkins import _HISTORY_COLUMNS, _HISTORY_NUMBERS, _row, history_csv
+    from okrops.record.history import CheckIn
+    from okrops.safetext import csv_text
+
+    def before(rows) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, _HISTORY_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for c in rows:
+            writer.writerow({k: (("" if v is None else v) if k in _HISTORY_NUMBERS else
+                                 ("true" if v else "false") if isinstance(v, bool) else csv_text(v))
+                             for k, v in _row(c).items()})
+        return out.getvalue()
+
+    when = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
+    odd = ["=1+1", "+x", "-y", "@z", "\tt", "\rr", 'a,"b"', "line\nbreak", "\x1b[31m", "\u2028", "é", ""]
+    rows = [CheckIn(t, 0.5, None, t, t, t, when, t, "checkin", 3, False, False, t) for t in odd]
+    rows += [CheckIn("r/c/o/k", 10**30, 1e300, "n", "a", "e", when, "c", "edit", -0.0, True, True, "")]
+    assert history_csv(rows) == before(rows)
+    assert history_csv([]) == before([])
