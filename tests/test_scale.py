@@ -218,3 +218,72 @@ def test_history_csv_is_what_the_dictwriter_wrote():
     rows += [CheckIn("r/c/o/k", 10**30, 1e300, "n", "a", "e", when, "c", "edit", -0.0, True, True, "")]
     assert history_csv(rows) == before(rows)
     assert history_csv([]) == before([])
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+def test_progress_is_silent_by_default_and_reaches_the_reporter_installed():
+    from okrops import progress
+
+    class Recorder(progress.Progress):
+        def __init__(self):
+            self.calls = []
+
+        def stage(self, label, total=None, unit=""):
+            self.calls.append(("stage", label, total))
+
+        def advance(self, count=1):
+            self.calls.append(("advance", count))
+
+        def done(self):
+            self.calls.append(("done",))
+
+    assert progress.current() is progress.SILENT
+    recorder = Recorder()
+    with progress.showing(recorder):
+        progress.current().stage("work", 3)
+        progress.current().advance(2)
+    assert recorder.calls == [("stage", "work", 3), ("advance", 2), ("done",)]
+    assert progress.current() is progress.SILENT
+
+
+def test_terminal_progress_draws_a_bar_on_a_terminal_and_plain_lines_elsewhere(monkeypatch):
+    import io
+
+    from okrops.cli import progress as shown
+
+    monkeypatch.setattr(shown, "QUIET_FOR", 0.0)
+    monkeypatch.setattr(shown, "REDRAW", 0.0)
+    stream = io.StringIO()
+    bar = shown.TerminalProgress(stream, interactive=True)
+    bar.stage("rendering pages", total=4, unit="pages")
+    for _ in range(4):
+        bar.advance()
+    bar.done()
+    text = stream.getvalue()
+    assert "\r\x1b[2Krendering pages [" in text and "100% 4/4 pages" in text and text.endswith("\n")
+    stream = io.StringIO()
+    lines = shown.TerminalProgress(stream, interactive=False)
+    lines.stage("reading history", unit="commits")
+    for _ in range(5):
+        lines.advance(1000)
+    lines.done()
+    out = stream.getvalue().splitlines()
+    assert out[0] == "okrops: reading history ..." and out[-1].startswith("okrops: reading history: done (5,000 commits")
+    assert len(out) == 2 and "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
+
+
+def test_short_work_shows_no_progress_at_all(monkeypatch):
+    import io
+
+    from okrops.cli import progress as shown
+
+    monkeypatch.setattr(shown, "QUIET_FOR", 1e9)  # "short": however busy the machine
+    stream = io.StringIO()
+    for interactive in (True, False):
+        reporter = shown.TerminalProgress(stream, interactive=interactive)
+        reporter.stage("quick", total=2)
+        reporter.advance(2)
+        reporter.done()
+    assert stream.getvalue() == ""

@@ -197,6 +197,12 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     # MkDocs keeps every page's source and HTML in memory until the whole site is written. For
     # the generated pages, drop each copy as soon as nothing needs it any more, so peak memory
     # stays about one copy of the site's HTML.
+    def on_nav(self, nav, /, *, config, files):
+        from okrops import progress
+
+        progress.current().stage("rendering the site's pages", total=len(files.documentation_pages()), unit="pages")
+        return nav
+
     def on_page_markdown(self, markdown, /, *, page, config, files):
         if page.file.src_uri in self.generated:
             page.file.content_string = ""  # the page holds its own copy of the source now
@@ -210,6 +216,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def on_post_page(self, output, /, *, page, config):
         if page.file.src_uri in self.generated:
             page.content = None  # written (and indexed by search in on_page_context)
+        from okrops import progress
+
+        progress.current().advance()
         return output
 
     @staticmethod
@@ -235,10 +244,16 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         return nav
 
     def on_post_build(self, *, config) -> None:
+        from okrops import progress
+
+        work = progress.current()
+        work.done()
         if self.pagefind:
             from okrops.site import search
 
+            work.stage("indexing the pages for search (Pagefind)")
             search.index(self.pagefind, config.site_dir, log)
+            work.done()
 
     def on_serve(self, server, config, builder):
         if self.okrs_dir is not None:
