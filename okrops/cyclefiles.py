@@ -16,10 +16,38 @@ from okrops.model import (CycleFile, Dependency, Initiative, KeyResult, Mileston
 
 
 def load_cycle_file(reader: FileReader, path: Path, unit: Unit, cycle: str) -> Optional[CycleFile]:
-    data = reader.read(path, "okrs")
+    """The cycle file as model objects, with its findings; from the validate cache when it holds them."""
+    rel = reader.rel(path)
+    raw = reader.read_bytes(path, rel)
+    if raw is None:
+        return None
+
+    def build() -> tuple:
+        before = len(reader.findings)
+        built = build_cycle_file(reader, rel, raw, _Slug(unit.slug), cycle)
+        added = reader.findings[before:]
+        del reader.findings[before:]
+        return built, added
+
+    built, found = reader.checked.answer(("cycle-file", rel, unit.slug, cycle), raw, build, objects=True)
+    reader.findings.extend(found)
+    return built
+
+
+class _Slug:
+    """What building a cycle file reads of its unit: the slug."""
+
+    __slots__ = ("slug",)
+
+    def __init__(self, slug: str):
+        self.slug = slug
+
+
+def build_cycle_file(reader: FileReader, rel: str, raw: bytes, unit, cycle: str) -> Optional[CycleFile]:
+    """Depends on the file's bytes, its path, its unit's slug and the cycle alone (see load_cycle_file)."""
+    data = reader.checked_data(rel, raw, "okrs", cached=False)  # the whole answer is kept
     if data is None:
         return None
-    rel = reader.rel(path)
     result = CycleFile(unit.slug, cycle, source=Source(rel))
     prefix = f"{unit.slug}/{cycle}"
     seen: set[str] = set()

@@ -92,6 +92,7 @@ def load(start: Optional[str | os.PathLike] = None) -> LoadResult:
     gc.disable()
     try:
         organisation = _load_organisation(reader)
+        reader.checked.finish()
     finally:
         if collecting:
             gc.enable()
