@@ -302,6 +302,10 @@ class Organisation:
     # Files and folders that hold OKRs okrops could not read for certain: their visibility is
     # unknown, so what they hold is private (see okrops.site.view).
     unreadable: list["Unreadable"] = field(default_factory=list)
+    # Set when the files were read as they stood at a commit (okrops.record.snapshot): the
+    # repository root and okrs/ folder whose git history is the record, and that commit.
+    # None: the files are the working tree's and the history is HEAD's.
+    record_at: Optional[tuple[str, str, str]] = None
 
     # -- navigation ---------------------------------------------------------
     def roots(self) -> list[Unit]:

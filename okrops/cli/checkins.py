@@ -11,7 +11,7 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, repo_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_note, as_of_option, repo_option
 
 
 def _load(path: Optional[str]):
@@ -173,7 +173,8 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
               help="List the check-in trailers that their commits do not bear out instead, with the reason.")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --stale: evaluate as of this date.")
-def history(target, since, output_format, stale, unverified, path, today) -> None:
+@as_of_option
+def history(target, since, output_format, stale, unverified, path, today, as_of) -> None:
     """Show the check-in history of a key result, an objective, a unit or the organisation.
 
     The time series of values and confidence with author, date, note and commit, oldest first,
@@ -192,16 +193,36 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
         okrops history platform --since 2026-10-01 --format csv > platform.csv
         okrops history --stale
         okrops history --unverified --format json
+        okrops history platform --as-of 2026-11-01
     """
-    from datetime import date
-
-    from okrops import clock
-    from okrops.record import history as core
     from okrops.errors import UsageError
 
     if stale and unverified:
         raise UsageError("--stale and --unverified do not go together: pick one")
-    org = _load(path)
+    if not as_of:
+        _history(_load(path), target, since, output_format, stale, unverified, today)
+        return
+    from click.core import ParameterSource
+
+    from okrops.errors import LoadError
+    from okrops.record import snapshot
+
+    with snapshot.validated(path, as_of, check=False) as (result, then):
+        if result.organisation is None:
+            raise LoadError(f"okrs/okrops.yaml has errors {then.label}: run okrops validate there")
+        as_of_note(then)
+        given = click.get_current_context().get_parameter_source("today") == ParameterSource.COMMANDLINE
+        _history(result.organisation, target, since, output_format, stale, unverified,
+                 today if given else then.day.isoformat())
+
+
+def _history(org, target, since, output_format, stale, unverified, today) -> None:
+    from datetime import date
+
+    from okrops import clock
+    from okrops.errors import UsageError
+    from okrops.record import history as core
+
     if stale:
         _print_stale(org, clock.today(today), output_format)
         return
@@ -213,7 +234,7 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
             raise UsageError(f"invalid date {since!r} for --since: use YYYY-MM-DD") from None
     from okrops.record.gitlog import git_toplevel
 
-    if git_toplevel(org.root) is None:
+    if git_toplevel(core.record_source(org)[0]) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
     read = core.read_unverified if unverified else core.read_history
     rows = core.select(org, read(org, since_day), target)
