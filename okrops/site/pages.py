@@ -66,6 +66,7 @@ class Site:
                     self.initiatives_of.setdefault(ref, []).append(initiative)
         self._subtree_cache: dict[tuple[str, str], dict[str, int]] = {}
         self._chart_specs: dict[str, charts.ChartSpec] = {}
+        self._record = None
         self.unit_cycles, self.home = self._unit_homes()
 
     def _unit_homes(self) -> tuple[dict[str, list[Cycle]], dict[str, Cycle]]:
@@ -216,6 +217,15 @@ class Site:
             spec = self._chart_specs[info.kr.ref] = self._chart_spec(info)
         return spec
 
+    @property
+    def record(self):
+        """Target changes and evidence of the public key results (read from git once, when first needed)."""
+        if self._record is None:
+            from okrops.site.krrecord import KrRecord
+
+            self._record = KrRecord(self.org, self.v.today, self.repo_url)
+        return self._record
+
     def _chart_spec(self, info: KrInfo) -> charts.ChartSpec:
         kr, objective = info.kr, info.objective
         cycle = self.org.config.cycles[objective.cycle]
@@ -224,7 +234,7 @@ class Site:
             start=cycle.start, end=cycle.end, baseline=kr.baseline if kr.direction != "range" else None,
             target=kr.target if kr.direction != "range" else None, points=self.kr_points(info, cycle),
             today=self.v.today, expected_share=share, range_min=kr.range_min, range_max=kr.range_max,
-            measure=kr.measure_unit, title=kr.title,
+            measure=kr.measure_unit, title=kr.title, **self.record.chart_extras(info, cycle),
         )
 
     def last_checkin(self, info: KrInfo) -> vm.LastCheckin:

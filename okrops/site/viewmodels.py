@@ -376,6 +376,22 @@ class KrDetails:
 
 
 @dataclass
+class TargetChangeRow:
+    """A target, baseline or range bound that changed: when it reached the main line, and who."""
+
+    day: str
+    field: str  # target, baseline, range min, range max
+    old: str
+    new: str
+    commit: str  # abbreviated
+    commit_href: Optional[str]
+    author: str
+    merged_by: str = ""
+    pull_request: str = ""  # "#7"
+    pull_href: Optional[str] = None
+
+
+@dataclass
 class KrPage:
     crumbs: list[Ref]
     path: str  # "O1/KR1"
@@ -391,3 +407,6 @@ class KrPage:
     chart: HistoryChart
     details: KrDetails
     checkins: list[CheckinRow]
+    target_changes: list[TargetChangeRow] = field(default_factory=list)
+    confidence_chart: Optional[HistoryChart] = None
+    forecast: str = ""  # the forecast in words, labelled as one
