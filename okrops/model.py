@@ -82,6 +82,7 @@ class Config:
     lint_rules: dict = field(default_factory=dict)
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     site: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)  # where evidence is read from (okrops.record.evidence)
     source: Source = Source("okrs/okrops.yaml")
 
 

@@ -175,6 +175,7 @@ class _Loader:
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
             lint=dict(data.get("lint", {})),
             site=dict(data.get("site", {})),
+            evidence=dict(data.get("evidence", {})),
             source=Source(rel),
         )
 

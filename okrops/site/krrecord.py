@@ -35,6 +35,29 @@ class KrRecord:
             found = {}
         self.changes = {ref: [c for c in changes if not c.private] for ref, changes in found.items()
                         if ref in org.key_results}
+        self.org = org
+        self._evidence = None
+
+    # -- evidence ---------------------------------------------------------------------------------
+    def evidence_rows(self, ref: str, limit: int = 50) -> list[vm.EvidenceRow]:
+        """Evidence for a public key result or initiative, newest first; none from a commit naming anything not public."""
+        if self._evidence is None:
+            from okrops.record import evidence
+
+            try:
+                index = evidence.read(self.org)
+            except OkropsError as error:
+                log.warning("okrops: evidence not read: %s", error.message)
+                index = evidence.EvidenceIndex({}, [])
+            for problem in index.problems:
+                log.warning("okrops: %s", problem)
+            public = set(self.org.objectives)
+            self._evidence = {r: [e for e in found if not (set(e.others) - public)] for r, found in index.by_ref.items()}
+        rows = []
+        for e in self._evidence.get(ref, [])[:limit]:
+            rows.append(vm.EvidenceRow(e.day.isoformat(), e.title, e.author, e.repository, e.commit[:8], e.url or None,
+                                       f"#{e.pull_request}" if e.pull_request else ""))
+        return rows
 
     def _commit_href(self, sha: str) -> Optional[str]:
         return f"{self.repo_url}/commit/{sha}" if self.repo_url and sha else None

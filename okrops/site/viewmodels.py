@@ -233,6 +233,19 @@ class ExternalLink:
 
 
 @dataclass
+class EvidenceRow:
+    """A commit or merged pull request that names a key result or initiative."""
+
+    day: str
+    title: str
+    author: str
+    repository: str
+    commit: str  # abbreviated
+    href: Optional[str] = None
+    pull_request: str = ""  # "#12"
+
+
+@dataclass
 class InitiativeView:
     anchor: str
     id: str
@@ -241,6 +254,7 @@ class InitiativeView:
     moves: list[Ref]
     milestones: list[Milestone]
     links: list[ExternalLink]
+    evidence: list[EvidenceRow] = field(default_factory=list)
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -410,3 +424,4 @@ class KrPage:
     target_changes: list[TargetChangeRow] = field(default_factory=list)
     confidence_chart: Optional[HistoryChart] = None
     forecast: str = ""  # the forecast in words, labelled as one
+    evidence: list[EvidenceRow] = field(default_factory=list)
