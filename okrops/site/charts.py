@@ -322,6 +322,40 @@ def confidence_chart(start: date, end: date, points: Sequence[Point], today: Opt
     return chart
 
 
+@dataclass
+class Trend:
+    """A small chart of one measure cycle over cycle (``partials/record.html``)."""
+
+    width: int
+    height: int
+    description: str
+    line: str = ""
+    dots: list[Dot] = field(default_factory=list)
+
+
+def trend(values: Sequence[Optional[float]], labels: Sequence[str], title: str, share: bool = True,
+          width: int = 140, height: int = 36) -> Optional[Trend]:
+    """Values per cycle, oldest first (None: not measured), on 0 to 1 for shares or 0 to the largest value.
+
+    None when fewer than two cycles have a value.
+    """
+    known = [(i, v) for i, v in enumerate(values) if v is not None and math.isfinite(v)]
+    if len(known) < 2:
+        return None
+    pad = 5
+    top = 1.0 if share else max(max(v for _i, v in known), 1.0)
+    step = (width - 2 * pad) / max(1, len(values) - 1)
+
+    def y(value: float) -> float:
+        return pad + (height - 2 * pad) * (1 - min(max(value / top, 0.0), 1.0))
+
+    shown = [f"{labels[i]}: {v:.0%}" if share else f"{labels[i]}: {_fmt(v)}" for i, v in known]
+    chart = Trend(width, height, f"{title}, cycle over cycle: " + ", ".join(shown))
+    chart.line = " ".join(f"{_c(pad + i * step)},{_c(y(v))}" for i, v in known)
+    chart.dots = [Dot(_c(pad + i * step), _c(y(v)), text) for (i, v), text in zip(known, shown)]
+    return chart
+
+
 def _step_path(steps: Sequence[tuple[date, float]], s: "_Scale", end: date) -> str:
     """A step line: each value level from the day it took effect to the next change (or the end)."""
     parts = []
@@ -427,5 +461,5 @@ def _describe(spec: ChartSpec, short: bool = False) -> str:
     return ("Trend: " if short else (spec.title + ": " if spec.title else "History: ")) + text
 
 
-__all__ = ["ChartSpec", "Forecast", "HistoryChart", "confidence_chart", "forecast", "Point", "Sparkline", "expected_points", "history_chart", "nice_ticks",
+__all__ = ["ChartSpec", "Forecast", "HistoryChart", "Trend", "confidence_chart", "forecast", "trend", "Point", "Sparkline", "expected_points", "history_chart", "nice_ticks",
            "sparkline", "tick_label"]

@@ -161,6 +161,7 @@ class Site:
         yield self.strategy_page()
         yield self.alignment_page()
         yield self.activity_page()
+        yield self.health_page()
         yield self.cycles_page()
         for cycle in self.v.cycles:
             yield self.cycle_page(cycle)
@@ -401,6 +402,11 @@ class Site:
         return vm.TreeNode(anchor_id("u", unit.slug), self.unit_ref(here, unit.slug, cycle.id), unit.kind or "",
                            cycle.label if cycle.id != v.current.id else "", vm.Bar(uc.rollup, self.expected(cycle), "score"),
                            objectives, len(unit.children), depth < 1)
+
+    def health_page(self) -> GeneratedPage:
+        from okrops.site.healthpage import health_page
+
+        return health_page(self)
 
     # -- activity ----------------------------------------------------------------------------------
     def activity_page(self) -> GeneratedPage:

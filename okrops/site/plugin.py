@@ -43,6 +43,7 @@ TOP_PAGES = [
     ("Strategy", "strategy/index.md"),
     ("Alignment", "alignment/index.md"),
     ("Activity", "activity/index.md"),
+    ("Health", "health/index.md"),
     ("Cycles", "cycles/index.md"),
 ]
 TOP_SOURCES = {path for _title, path in TOP_PAGES}

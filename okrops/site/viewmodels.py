@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from okrops.site.charts import HistoryChart, Sparkline
+from okrops.site.charts import HistoryChart, Sparkline, Trend
 
 STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "not-started")
 
@@ -425,3 +425,35 @@ class KrPage:
     confidence_chart: Optional[HistoryChart] = None
     forecast: str = ""  # the forecast in words, labelled as one
     evidence: list[EvidenceRow] = field(default_factory=list)
+
+
+@dataclass
+class HealthRow:
+    label: str
+    cells: list[str]  # one per cycle
+    trend: Optional[Trend]
+
+
+@dataclass
+class HealthGroup:
+    title: str  # System, Behaviour, Outcome
+    anchor: str
+    rows: list[HealthRow]
+
+
+@dataclass
+class HealthUnitRow:
+    unit: Ref
+    cycle: str  # the latest cycle measured
+    cells: list[str]
+    trends: list[Optional[Trend]]
+    signals: list[str]
+
+
+@dataclass
+class HealthPage:
+    cycles: list[str]  # labels, oldest first
+    groups: list[HealthGroup]
+    signals: list[str]
+    unit_columns: list[str]
+    units: list[HealthUnitRow]
