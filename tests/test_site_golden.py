@@ -29,6 +29,7 @@ PAGES = {
     "strategy": "strategy/index.md",
     "alignment": "alignment/index.md",
     "activity": "activity/index.md",
+    "health": "health/index.md",
     "cycles": "cycles/index.md",
     "cycle": "cycles/2026-Q4/index.md",
     "unit-index": "units/engineering/index.md",
