@@ -122,6 +122,23 @@ def load_at(top: Path, commit: str, subdir: str, dest: Path):
     return result
 
 
+MEMORY_TMP = "/dev/shm"  # a RAM-backed folder where the system has one: writing and removing thousands of files is cheap
+
+
+@contextmanager
+def scratch(prefix: str) -> Iterator[str]:
+    """A private temporary folder for a snapshot's files, in memory (``/dev/shm``) where the system has one.
+
+    On a disk, writing and then removing an organisation's thousands of files costs more than
+    reading them (measured: 1,000 units, 3,002 files, several seconds on a busy disk).
+    """
+    import os
+
+    where = MEMORY_TMP if os.path.isdir(MEMORY_TMP) and os.access(MEMORY_TMP, os.W_OK | os.X_OK) else None
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=where) as tmp:
+        yield tmp
+
+
 @contextmanager
 def validated(path: Optional[str], as_of: str, check: bool = True) -> Iterator[tuple[object, Snapshot]]:
     """``with validated(path, "2026-10-12") as (result, snapshot)``: the validated organisation then.
@@ -134,7 +151,7 @@ def validated(path: Optional[str], as_of: str, check: bool = True) -> Iterator[t
 
     _root, _okrs_dir, top, subdir = repository_paths(path)
     snapshot = resolve(top, as_of)
-    with tempfile.TemporaryDirectory(prefix="okrops-as-of-") as tmp:
+    with scratch("okrops-as-of-") as tmp:
         result = load_at(top, snapshot.commit, subdir, Path(tmp))
         if result is None:
             raise LoadError(f"there is no OKR folder ({subdir or '.'}/okrops.yaml) at commit {snapshot.commit[:10]} "

@@ -19,7 +19,6 @@ texts or values.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 from datetime import date
@@ -158,7 +157,7 @@ def diff_refs(path: Optional[str] = None, base: Optional[str] = None, head: Opti
     else:
         base_commit = gitrefs.verify(top, base)
         base_name = _label(base, base_commit)
-    with tempfile.TemporaryDirectory(prefix="okrops-diff-") as tmp:
+    with snapshot.scratch("okrops-diff-") as tmp:
         old, old_notes = _load_at(top, base_commit, subdir, Path(tmp) / "base")
         if head is None:
             new, new_notes = _load_dir(okrs_dir, "the working tree")
