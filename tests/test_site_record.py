@@ -32,11 +32,14 @@ def _commit(repo: Path, message: str, day: str, name: str = "Dev") -> None:
 def site(tmp_path_factory):
     base = tmp_path_factory.mktemp("site-record")
     repo = example_repo(base / "repo")
+    done = okrops(repo, "checkin", KR, "53", "-c", "0.5", "--date", "2026-10-06", day="2026-10-06",
+                  env={"OKROPS_TODAY": "2026-10-06"})
+    assert done.returncode == 0, done.stderr
     merge_branch(repo, "lower-target", [(COMMERCIAL, "target: 70", "target: 65")], "Lower the go-live target",
                  author="Bob", merger="Mia", day="2026-10-09", subject="Merge pull request #12 from kestrel/lower-target")
     replace(repo, CS, "target: 52", "target: 50")  # a private objective's target
     git(repo, "commit", "-qam", "Move a private target", day="2026-10-10")
-    for value, confidence, day in (("53", "0.5", "2026-10-06"), ("55", "0.6", "2026-10-13"), ("58", "0.7", "2026-10-20"),
+    for value, confidence, day in (("55", "0.6", "2026-10-13"), ("58", "0.7", "2026-10-20"),
                                    ("60", "0.65", "2026-10-27")):
         done = okrops(repo, "checkin", KR, value, "-c", confidence, "--date", day, day=day, env={"OKROPS_TODAY": day})
         assert done.returncode == 0, done.stderr
@@ -131,3 +134,50 @@ def test_new_pages_load_cleanly_and_are_accessible(browser, site_url, path, widt
         assert watched.problems == [] and watched.dialogs == []
     finally:
         watched.close()
+
+
+# -- the site as of a day, and past cycles from their tags ---------------------------------------------
+
+
+def _build(repo: Path, out: Path, **options) -> Path:
+    from okrops.site import build_site
+
+    old = os.environ.get("OKROPS_TODAY")
+    os.environ["OKROPS_TODAY"] = TODAY
+    try:
+        return Path(build_site(repo, out, strict=True, **options))
+    finally:
+        if old is None:
+            os.environ.pop("OKROPS_TODAY", None)
+        else:
+            os.environ["OKROPS_TODAY"] = old
+
+
+def test_site_as_of_a_day_before_the_target_moved(site, tmp_path):
+    repo, _out = site
+    out = _build(repo, tmp_path / "then", as_of="2026-10-07")
+    page = (out / KR_PAGE).read_text(encoding="utf-8")
+    assert 'id="target-changes"' not in page and "70&#37;" in page  # the target then, no change yet
+    assert page.count('class="okr-chart__point"') == 2 + 1  # the baseline and one check-in; one confidence
+    assert "Onboarding checklist" not in page  # evidence committed later
+
+
+def test_a_tagged_past_cycle_shows_as_it_was_when_it_closed(tmp_path):
+    repo = example_repo(tmp_path / "repo")
+    git(repo, "tag", "-a", "-m", "unrelated", "v1")
+    done = okrops(repo, "cycle", "close", "2026-Q4", "--tag")
+    assert done.returncode == 2 and "have no reflection yet" in done.stderr
+    done = okrops(repo, "cycle", "close", "2026-Q3", "--tag", day="2026-10-02")
+    assert done.returncode == 0 and "tagged okrs/2026-Q3" in done.stdout, done.stderr
+    assert git(repo, "cat-file", "-t", "okrs/2026-Q3").strip() == "tag"  # annotated
+    assert "already marks HEAD" in okrops(repo, "cycle", "close", "2026-Q3", "--tag").stdout
+    replace(repo, "okrs/kestrel/commercial/2026-Q3.yaml", "New customers choose robot-hours over buying robots",
+            "Rewritten after the close")
+    git(repo, "commit", "-qam", "Edit the past", day="2026-10-20")
+    moved = okrops(repo, "cycle", "close", "2026-Q3", "--tag")
+    assert moved.returncode == 2 and "already marks commit" in moved.stderr
+    out = _build(repo, tmp_path / "out")
+    page = (out / "units/commercial/2026-Q3/index.html").read_text(encoding="utf-8")
+    assert "New customers choose robot-hours over buying robots" in page and "Rewritten after the close" not in page
+    untagged = _build(repo, tmp_path / "untagged", as_of="2026-09-29")  # before the tag was made: today's files then
+    assert "New customers choose" in (untagged / "units/commercial/2026-Q3/index.html").read_text(encoding="utf-8")

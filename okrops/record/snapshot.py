@@ -159,3 +159,48 @@ def validated(path: Optional[str], as_of: str, check: bool = True) -> Iterator[t
         from okrops.validate import checked
 
         yield checked(result) if check else result, snapshot
+
+
+# --- closed cycles, tagged -------------------------------------------------------------------
+
+TAG_PREFIX = "okrs/"  # a closed cycle's scored state: the annotated tag okrs/<cycle>
+
+
+def tag_name(cycle: str) -> str:
+    return f"{TAG_PREFIX}{cycle}"
+
+
+def tagged_commit(top: str | Path, cycle: str) -> Optional[str]:
+    """The commit the tag ``okrs/<cycle>`` points at, or None."""
+    try:
+        gitrefs.check_revision(tag_name(cycle))
+        out = str(gitrefs.git(top, "rev-parse", "--verify", "--quiet", revs=[f"refs/tags/{tag_name(cycle)}^{{commit}}"]))
+    except GitError:
+        return None
+    return out.strip() or None
+
+
+def tag_cycle(top: str | Path, cycle: str, message: str) -> tuple[str, bool]:
+    """Tag HEAD as the closed state of ``cycle`` (annotated ``okrs/<cycle>``); (commit, created).
+
+    An existing tag on HEAD is left as it is (created False); one elsewhere is an error: moving
+    the record of a closed cycle is a decision for a person (``git tag -d`` first).
+    """
+    name = tag_name(cycle)
+    try:
+        gitrefs.git(top, "check-ref-format", f"refs/tags/{name}")
+    except GitError:
+        raise GitError(f"{name!r} is not a valid tag name; rename the cycle") from None
+    head = gitrefs.verify(top, "HEAD")
+    existing = tagged_commit(top, cycle)
+    if existing == head:
+        return head, False
+    if existing is not None:
+        raise GitError(f"tag {name} already marks commit {existing[:10]}, not HEAD ({head[:10]}); to move it, "
+                       f"delete it first (git tag -d {name}; git push origin :refs/tags/{name})")
+    dirty = str(gitrefs.git(top, "status", "--porcelain", "--untracked-files=no")).strip()
+    if dirty:
+        raise GitError("the work tree has uncommitted changes; tag only the merged, committed state "
+                       "(commit or stash them, then run this again)")
+    gitrefs.git(top, "tag", "-a", f"--message={message}", revs=[name, head])
+    return head, True
