@@ -83,6 +83,7 @@ class Config:
     lint_rules: dict = field(default_factory=dict)
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     site: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)  # where evidence is read from (okrops.record.evidence)
     source: Source = Source("okrs/okrops.yaml")
     includes: list["Include"] = field(default_factory=list)
 
@@ -377,6 +378,10 @@ class Organisation:
     unreadable: list["Unreadable"] = field(default_factory=list)
     # Included repositories that were read: their root folder (absolute) -> the Include.
     included: dict[str, "Include"] = field(default_factory=dict)
+    # Set when the files were read as they stood at a commit (okrops.record.snapshot): the
+    # repository root and okrs/ folder whose git history is the record, and that commit.
+    # None: the files are the working tree's and the history is HEAD's.
+    record_at: Optional[tuple[str, str, str]] = None
 
     # -- navigation ---------------------------------------------------------
     def roots(self) -> list[Unit]:

@@ -41,6 +41,7 @@ def load_config(reader: FileReader) -> Optional[Config]:
         lint_rules=dict(data.get("lint", {}).get("rules", {})),
         lint=dict(data.get("lint", {})),
         site=dict(data.get("site", {})),
+        evidence=dict(data.get("evidence", {})),
         source=Source(rel),
         includes=[Include(raw.get("path"), raw.get("git"), raw.get("ref"), raw.get("under"), index)
                   for index, raw in enumerate(data.get("include", []))],

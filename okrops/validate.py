@@ -139,7 +139,11 @@ def _check_alignment_cycles(org: Organisation) -> list[Finding]:
 
 def validate(start=None) -> LoadResult:
     """Load and check a repository: every finding, with lines and columns resolved."""
-    result = load(start)
+    return checked(load(start))
+
+
+def checked(result: LoadResult) -> LoadResult:
+    """``result`` of :func:`okrops.repository.load` checked: every finding, with lines and columns resolved."""
     if result.organisation is not None:
         result.findings.extend(check(result.organisation))
     resolve_locations(result.findings, result.root)

@@ -11,7 +11,7 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, repo_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_note, as_of_option, repo_option
 
 
 def _load(path: Optional[str]):
@@ -171,9 +171,13 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
 @click.option("--stale", is_flag=True, help="List the key results and units with no check-in within the cadence instead.")
 @click.option("--unverified", is_flag=True,
               help="List the check-in trailers that their commits do not bear out instead, with the reason.")
+@click.option("--evidence", is_flag=True,
+              help="List the evidence instead: commits and merged pull requests (here and in the delivery repositories "
+                   "of okrops.yaml) that name the key result or initiative ('Okr-Evidence: REF' or REF in the message).")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --stale: evaluate as of this date.")
-def history(target, since, output_format, stale, unverified, path, today) -> None:
+@as_of_option
+def history(target, since, output_format, stale, unverified, evidence, path, today, as_of) -> None:
     """Show the check-in history of a key result, an objective, a unit or the organisation.
 
     The time series of values and confidence with author, date, note and commit, oldest first,
@@ -192,16 +196,42 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
         okrops history platform --since 2026-10-01 --format csv > platform.csv
         okrops history --stale
         okrops history --unverified --format json
+        okrops history platform --as-of 2026-11-01
+        okrops history platform/2026-Q4/O1/KR2 --evidence --format json
     """
+    from okrops.errors import UsageError
+
+    if sum((stale, unverified, evidence)) > 1:
+        raise UsageError("--stale, --unverified and --evidence do not go together: pick one")
+    if evidence:
+        stale = "evidence"
+    if not as_of:
+        _history(_load(path), target, since, output_format, stale, unverified, today)
+        return
+    from click.core import ParameterSource
+
+    from okrops.errors import LoadError
+    from okrops.record import snapshot
+
+    with snapshot.validated(path, as_of, check=False) as (result, then):
+        if result.organisation is None:
+            raise LoadError(f"okrs/okrops.yaml has errors {then.label}: run okrops validate there")
+        as_of_note(then)
+        given = click.get_current_context().get_parameter_source("today") == ParameterSource.COMMANDLINE
+        _history(result.organisation, target, since, output_format, stale, unverified,
+                 today if given else then.day.isoformat())
+
+
+def _history(org, target, since, output_format, stale, unverified, today) -> None:
     from datetime import date
 
     from okrops import clock
-    from okrops.record import history as core
     from okrops.errors import UsageError
+    from okrops.record import history as core
 
-    if stale and unverified:
-        raise UsageError("--stale and --unverified do not go together: pick one")
-    org = _load(path)
+    if stale == "evidence":
+        print_evidence(org, target, output_format)
+        return
     if stale:
         _print_stale(org, clock.today(today), output_format)
         return
@@ -213,7 +243,7 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
             raise UsageError(f"invalid date {since!r} for --since: use YYYY-MM-DD") from None
     from okrops.record.gitlog import git_toplevel
 
-    if git_toplevel(org.root) is None:
+    if git_toplevel(core.record_source(org)[0]) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
     from okrops import progress
     from okrops.cli.progress import terminal
@@ -365,6 +395,63 @@ def _print_stale(org, today, output_format: str) -> None:
         click.echo(f"  {terminal_line(ref)}  last check-in {last.isoformat() if last else 'never'}")
     if report.units:
         click.echo(f"Units with every key result stale: {terminal_line(', '.join(report.units))}")
+
+
+# --- history --evidence -----------------------------------------------------------------
+
+
+def _evidence_refs(org, target: Optional[str]) -> list[str]:
+    """The key results and initiatives ``target`` (a key result, initiative, objective, unit/cycle or unit) covers."""
+    from okrops.errors import UnknownReference
+
+    initiatives = {i.ref for f in org.cycle_files.values() for i in f.initiatives}
+    refs = sorted(set(org.key_results) | initiatives)
+    if not target:
+        return refs
+    target = target.strip().strip("/")
+    if target in org.units:
+        units = {u.slug for u, _depth in org.walk(target)}
+        return [r for r in refs if r.split("/", 1)[0] in units]
+    chosen = [r for r in refs if r == target or r.startswith(target + "/")]
+    if not chosen and target not in org.objectives:
+        raise UnknownReference(f"unknown reference {target!r}: give a key result, an initiative (unit/cycle/I1), "
+                               "an objective, unit/cycle or a unit")
+    return chosen
+
+
+def print_evidence(org, target: Optional[str], output_format: str) -> None:
+    from okrops.record import evidence
+    from okrops.safetext import csv_text, json_dumps, terminal_line
+
+    index = evidence.read(org, _evidence_refs(org, target))
+    for problem in index.problems:
+        click.echo(f"okrops: warning: {terminal_line(problem)}", err=True)
+    items = sorted((e for found in index.by_ref.values() for e in found), key=lambda e: (e.day, e.ref), reverse=True)
+    rows = [{"date": e.day.isoformat(), "ref": e.ref, "title": e.title, "author": e.author, "repository": e.repository,
+             "commit": e.commit, "url": e.url, "pull_request": e.pull_request, "how": e.how} for e in items]
+    if output_format == "json":
+        click.echo(json_dumps({"evidence": rows, "count": len(rows)}, indent=2))
+        return
+    if output_format == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.DictWriter(out, list(rows[0]) if rows else ["date", "ref", "title"], lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: csv_text(str(v)) for k, v in row.items()})
+        click.echo(out.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo("No evidence found: name a key result in a commit message, or add a trailer "
+                   "'Okr-Evidence: <ref>'.")
+        return
+    for row in rows:
+        pull = f" (#{row['pull_request']})" if row["pull_request"] else ""
+        click.echo(f"{row['date']}  {terminal_line(row['ref'])}  {terminal_line(row['repository'])} "
+                   f"{row['commit'][:10]}  {terminal_line(row['author'])}: {terminal_line(row['title'][:80])}{pull}")
+    click.echo(f"{len(rows)} piece{'s' if len(rows) != 1 else ''} of evidence")
 
 
 COMMANDS = [checkin, history]

@@ -209,7 +209,10 @@ def _pairs(values, what: str) -> dict[str, str]:
 @click.option("--unit", "units", multiple=True, help="Only these units (repeatable).")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="Score as of this date.")
-def cycle_close(cycle_id, decisions, learnings, units, path, today) -> None:
+@click.option("--tag", "tag", is_flag=True,
+              help="When every objective already has its reflection committed (after the close pull request is "
+                   "merged): tag HEAD okrs/CYCLE, the scored state the site shows for the cycle from then on.")
+def cycle_close(cycle_id, decisions, learnings, units, path, today, tag) -> None:
     """Add a reflection (score, learnings, decision) to every objective of CYCLE that has none.
 
     The final score comes from the key results. Without --decision, okrops suggests one:
@@ -220,10 +223,19 @@ def cycle_close(cycle_id, decisions, learnings, units, path, today) -> None:
     Example:
         okrops cycle close 2026-Q4
         okrops cycle close 2026-Q4 --decision platform/2026-Q4/O3=drop --learnings "platform/2026-Q4/O3=..."
+        okrops cycle close 2026-Q4 --tag && git push origin okrs/2026-Q4   # after the merge
     """
     from okrops import clock
     from okrops.rhythm import cycles as rhythm
 
+    if tag:
+        if decisions or learnings or units:
+            raise click.UsageError("--tag tags the merged reflections: give no --decision, --learnings or --unit")
+        commit, created = rhythm.tag_closed(cycle_id, path)
+        tag_name = f"okrs/{cycle_id}"
+        click.echo(f"tagged {tag_name} at {commit[:10]}; push it: git push origin {tag_name}" if created
+                   else f"{tag_name} already marks HEAD ({commit[:10]})")
+        return
     result = rhythm.close_cycle(cycle_id, path, _pairs(decisions, "--decision"), _pairs(learnings, "--learnings"),
                                 list(units) or None, clock.today(today))
     for item in result.reflected:

@@ -138,7 +138,7 @@ class UnitPages:
         moves = [self.site.ref(here, ref) or vm.PRIVATE for ref in initiative.key_results]
         links = [vm.ExternalLink(url, safe_url(url)) for url in initiative.links]
         return vm.InitiativeView(anchor_id(initiative.id), initiative.id, initiative.title, initiative.description or "",
-                                 moves, milestones, links)
+                                 moves, milestones, links, self.site.record.evidence_rows(initiative.ref))
 
     # -- units/<slug>/<cycle>/<objective>/<kr>/ -----------------------------------------------------------
     def kr_page(self, info: KrInfo) -> "GeneratedPage":
@@ -158,5 +158,7 @@ class UnitPages:
             crumbs, f"{objective.id}/{kr.id}", kr.title, vm.Ref(objective.title, objective_href), unit.name, cycle.label,
             vm.Bar(info.score.progress, info.score.expected), info.score.status, site.kr_numbers(info), vm.confidence(kr.confidence),
             site.last_checkin(info), charts.history_chart(site.chart_spec(info)), details,
-            site.checkin_rows(here, list(reversed(info.history))))
+            site.checkin_rows(here, list(reversed(info.history))), site.record.change_rows(info),
+            site.record.confidence_chart(info, cycle), site.record.forecast_text(info, cycle),
+            site.record.evidence_rows(kr.ref))
         return site.page(here, kr.title, "kr", "kr.html", page=page)

@@ -66,6 +66,7 @@ def public_view(org: Organisation) -> Organisation:
         objectives=objectives,
         key_results=key_results,
         broken_files=set(),
+        record_at=org.record_at,
     )
 
 

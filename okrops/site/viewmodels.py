@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from okrops.site.charts import HistoryChart, Sparkline
+from okrops.site.charts import HistoryChart, Sparkline, Trend
 
 STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "not-started")
 
@@ -237,6 +237,19 @@ class ExternalLink:
 
 
 @dataclass
+class EvidenceRow:
+    """A commit or merged pull request that names a key result or initiative."""
+
+    day: str
+    title: str
+    author: str
+    repository: str
+    commit: str  # abbreviated
+    href: Optional[str] = None
+    pull_request: str = ""  # "#12"
+
+
+@dataclass
 class InitiativeView:
     anchor: str
     id: str
@@ -245,6 +258,7 @@ class InitiativeView:
     moves: list[Ref]
     milestones: list[Milestone]
     links: list[ExternalLink]
+    evidence: list[EvidenceRow] = field(default_factory=list)
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -397,6 +411,22 @@ class KrDetails:
 
 
 @dataclass
+class TargetChangeRow:
+    """A target, baseline or range bound that changed: when it reached the main line, and who."""
+
+    day: str
+    field: str  # target, baseline, range min, range max
+    old: str
+    new: str
+    commit: str  # abbreviated
+    commit_href: Optional[str]
+    author: str
+    merged_by: str = ""
+    pull_request: str = ""  # "#7"
+    pull_href: Optional[str] = None
+
+
+@dataclass
 class KrPage:
     crumbs: list[Ref]
     path: str  # "O1/KR1"
@@ -412,3 +442,39 @@ class KrPage:
     chart: HistoryChart
     details: KrDetails
     checkins: list[CheckinRow]
+    target_changes: list[TargetChangeRow] = field(default_factory=list)
+    confidence_chart: Optional[HistoryChart] = None
+    forecast: str = ""  # the forecast in words, labelled as one
+    evidence: list[EvidenceRow] = field(default_factory=list)
+
+
+@dataclass
+class HealthRow:
+    label: str
+    cells: list[str]  # one per cycle
+    trend: Optional[Trend]
+
+
+@dataclass
+class HealthGroup:
+    title: str  # System, Behaviour, Outcome
+    anchor: str
+    rows: list[HealthRow]
+
+
+@dataclass
+class HealthUnitRow:
+    unit: Ref
+    cycle: str  # the latest cycle measured
+    cells: list[str]
+    trends: list[Optional[Trend]]
+    signals: list[str]
+
+
+@dataclass
+class HealthPage:
+    cycles: list[str]  # labels, oldest first
+    groups: list[HealthGroup]
+    signals: list[str]
+    unit_columns: list[str]
+    units: list[HealthUnitRow]
