@@ -176,6 +176,7 @@ class _Loader:
             lint=dict(data.get("lint", {})),
             site=dict(data.get("site", {})),
             source=Source(rel),
+            collect=dict(data.get("collect", {})),
         )
 
     def load_strategy(self) -> StrategyMap:
@@ -221,7 +222,7 @@ class _Loader:
                     self.add(rel, f"{name}.min is above {name}.max", "kpi-band", where + (name,))
             kpis.append(
                 Kpi(raw["id"], raw["title"], raw.get("unit", ""), raw.get("current"), healthy, warning,
-                    raw.get("data_source", ""), Source(rel, where))
+                    raw.get("data_source", ""), Source(rel, where), folder.name, raw.get("source"))
             )
         return Unit(
             slug=folder.name,
@@ -336,6 +337,7 @@ class _Loader:
             weight=raw.get("weight", 1.0),
             extensions=_extensions(raw),
             source=Source(rel, where),
+            metric_source=raw.get("source"),
         )
 
     # -- the tree ---------------------------------------------------------------
