@@ -30,9 +30,10 @@ _NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-
 class SourceFailed(Exception):
     """A source gave no usable number; ``reason`` says why (never holding a secret)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, body: str = ""):
         super().__init__(reason)
         self.reason = reason
+        self.body = body  # an HTTP error's response body (up to a few kilobytes), for kinds that read it
 
 
 @dataclass

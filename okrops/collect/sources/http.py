@@ -22,7 +22,8 @@ def get(url: str, headers: dict[str, str], deadline: Deadline, what: str = "the 
             return _read(response, deadline)
     except urllib.error.HTTPError as exc:
         body = _error_body(exc)
-        raise SourceFailed(f"HTTP {exc.code} {exc.reason}" + (f": {body}" if body else "")) from None
+        shown = one_line(body, 120)
+        raise SourceFailed(f"HTTP {exc.code} {exc.reason}" + (f": {shown}" if shown else ""), body) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, (socket.timeout, TimeoutError)):
@@ -49,10 +50,9 @@ def _read(response, deadline: Deadline) -> bytes:
 
 def _error_body(exc: urllib.error.HTTPError) -> str:
     try:
-        text = exc.read(300).decode("utf-8", "replace")
+        return exc.read(4096).decode("utf-8", "replace")
     except OSError:
         return ""
-    return one_line(text, 120)
 
 
 class _NoRedirectToOtherHost(urllib.request.HTTPRedirectHandler):

@@ -23,22 +23,22 @@ class PrometheusSource(MetricSource):
         try:
             raw = get(f"{base}/api/v1/query?{query}", headers, deadline)
         except SourceFailed as failed:
-            raise SourceFailed(_api_error(failed.reason)) from None
+            raise SourceFailed(_api_error(failed)) from None
         return Fetched(value_of(parse_json(raw, "the response")), raw)
 
 
-def _api_error(reason: str) -> str:
+def _api_error(failed: SourceFailed) -> str:
     """Prometheus answers a bad query with 400 and {"status": "error", "error": "..."}: keep its words."""
     import json
 
-    head, _colon, body = reason.partition(": ")
     try:
-        error = json.loads(body)
+        error = json.loads(failed.body)
     except ValueError:
-        return reason
+        return failed.reason
     if isinstance(error, dict) and error.get("status") == "error":
-        return f"{head}: {one_line(error.get('errorType', ''), 40)} {one_line(error.get('error', ''), 150)}".strip()
-    return reason
+        head = failed.reason.partition(": ")[0]
+        return f"{head}: {one_line(error.get('errorType', ''), 40)}: {one_line(error.get('error', ''), 150)}"
+    return failed.reason
 
 
 def value_of(document) -> float:
