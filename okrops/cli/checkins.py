@@ -31,7 +31,7 @@ def _load(path: Optional[str]):
 @click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached, 0 to 1.")
 @click.option("-m", "--message", "note", default="", help="A note for the people reading the history.")
 @click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
-              help="Check in many key results from a YAML or CSV file (ref, value, confidence, note).")
+              help="Check in many key results and KPIs from a YAML or CSV file (ref, value, confidence, note).")
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
 @click.option("--cycle", metavar="CYCLE", help="With --interactive: the cycle (default: the one running today).")
@@ -47,7 +47,10 @@ def _load(path: Optional[str]):
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
 def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, allow_before_cycle, branch, push, remote,
             path, today) -> None:
-    """Record new values of key results: edit the YAML and make one commit.
+    """Record new values of key results and KPIs: edit the YAML and make one commit.
+
+    REF is a key result (<unit>/<cycle>/<objective>/<key result>) or a KPI (<unit>/kpi/<id>, in the
+    unit's unit.yaml; a KPI has no confidence).
 
     The value (and confidence) are written into the key result's YAML file, leaving the
     rest of the file byte-for-byte as it was, and committed with a subject for people and
@@ -66,6 +69,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
     \b
     Example:
         okrops checkin platform/2026-Q4/O1/KR2 42 --confidence 0.6 -m "Two big customers migrated"
+        okrops checkin platform/kpi/uptime 99.95
         okrops checkin --from checkins.csv --branch checkin-week-47 --push
         okrops checkin platform --interactive
     """

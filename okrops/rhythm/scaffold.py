@@ -388,7 +388,9 @@ jobs:
       - id: deployment
         uses: actions/deploy-pages@v5
 """
-    return {".github/workflows/okrs.yml": checks, ".github/workflows/publish.yml": publish}
+    from okrops.collect.generated import collect_workflow  # okrops collect on a schedule (issue 10)
+
+    return {".github/workflows/okrs.yml": checks, ".github/workflows/publish.yml": publish, **collect_workflow(version)}
 
 
 def readme(organisation: str, unit: str, cycle: str) -> str:
