@@ -17,7 +17,7 @@ from importlib import import_module
 
 from okrops.collect.sources.base import Context, Fetched, MetricSource, SourceFailed
 
-__all__ = ["BUILTIN", "Context", "Fetched", "MetricSource", "SourceFailed", "kind_class", "make"]
+__all__ = ["BUILTIN", "Context", "Fetched", "MetricSource", "SourceFailed", "describe", "kind_class", "make"]
 from okrops.sourcecheck import ENTRY_POINT_GROUP, plugin_kinds
 
 BUILTIN = {  # the same kinds, in the same order, as the schemas' $defs/metric_source (a test checks)
@@ -46,6 +46,23 @@ def kind_class(kind: str) -> type[MetricSource]:
     if not (isinstance(loaded, type) and issubclass(loaded, MetricSource)):
         raise SourceFailed(f"the plug-in for source kind {kind!r} ({entry.value}) is not a MetricSource class")
     return loaded
+
+
+def describe(spec: dict) -> str:
+    """Where a ``source:`` takes its number from, in a few words, without fetching (its description, or the kind's)."""
+    from pathlib import Path
+
+    from okrops.collect.sources.base import one_line
+
+    if not isinstance(spec, dict):
+        return ""
+    kind = str(spec.get("kind"))
+    if spec.get("description"):
+        return f"{kind}: {one_line(spec['description'])}"
+    try:
+        return f"{kind}: {make(spec, Context(Path('.'), {})).describe()}"
+    except Exception:  # noqa: BLE001 - an unknown kind or a broken plug-in: the kind says enough
+        return kind
 
 
 def make(spec: dict, context: Context) -> MetricSource:
