@@ -12,9 +12,9 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
 from okrops.collect import provenance, sources
 from okrops.collect.sources.base import Context, SourceFailed, one_line, transform
@@ -110,18 +110,22 @@ def _all(org: Organisation, units: set[str], running: set[str]) -> list[Target]:
 
 
 def run(org: Organisation, targets: list[Target], jobs: Optional[int] = None,
-        environ: Optional[Mapping[str, str]] = None) -> list[Outcome]:
-    """Run every target's source, at most ``jobs`` at once; outcomes in the order of ``targets``."""
+        environ: Optional[Mapping[str, str]] = None, now: Optional[Callable[[], datetime]] = None) -> list[Outcome]:
+    """Run every target's source, at most ``jobs`` at once; outcomes in the order of ``targets``.
+
+    ``environ`` (default: this process's environment) is what ``${NAME}`` references read; ``now``
+    (default: the clock) gives the fetch times recorded (the demo replays fixed times).
+    """
     jobs = jobs or int(org.config.collect.get("jobs", DEFAULT_JOBS))
     context = Context(Path(org.root), dict(os.environ if environ is None else environ),
                       allow_commands=org.config.collect.get("commands") is True)
     if not targets:
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(targets))), thread_name_prefix="okrops-collect") as pool:
-        return list(pool.map(lambda target: fetch_one(target, context), targets))
+        return list(pool.map(lambda target: fetch_one(target, context, now), targets))
 
 
-def fetch_one(target: Target, context: Context) -> Outcome:
+def fetch_one(target: Target, context: Context, now: Optional[Callable[[], datetime]] = None) -> Outcome:
     """Run one source; every failure becomes an outcome with its reason."""
     from okrops.record.checkin import changes_file
 
@@ -134,7 +138,7 @@ def fetch_one(target: Target, context: Context) -> Outcome:
         source = sources.make(spec, context)
         query = one_line(spec.get("description") or source.describe())
         fetched = source.fetch()
-        fetched_at = provenance.timestamp()
+        fetched_at = provenance.timestamp(now() if now else None)
         value = transform(spec, fetched.value)
     except SourceFailed as failed:
         return Outcome(target, FAILED, kind, query, previous, reason=failed.reason,
@@ -147,10 +151,13 @@ def fetch_one(target: Target, context: Context) -> Outcome:
                    provenance=provenance.Provenance(kind, query, fetched_at, provenance.digest(fetched.raw)))
 
 
-def record(org: Organisation, outcomes: list[Outcome], branch: Optional[str] = None):
-    """The changed values as one check-in commit (:func:`okrops.record.checkin.checkin`); None when none changed."""
+def record(org: Organisation, outcomes: list[Outcome], branch: Optional[str] = None, **commit: Any):
+    """The changed values as one check-in commit (:func:`okrops.record.checkin.checkin`); None when none changed.
+
+    ``commit`` passes ``when``, ``commit_date`` and ``author`` on to the check-in.
+    """
     requests = [checkin.Request(o.ref, o.value, provenance=o.provenance.trailers())
                 for o in outcomes if o.status == CHANGED and o.provenance is not None]
     if not requests:
         return None
-    return checkin.checkin(org, requests, branch=branch)
+    return checkin.checkin(org, requests, branch=branch, **commit)
