@@ -13,9 +13,11 @@ import json
 import math
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -132,12 +134,9 @@ def parse_json(raw: bytes, what: str) -> Any:
 
 def json_path_one(document: Any, expression: str, what: str) -> float:
     """The one number that the JSONPath ``expression`` selects in ``document``."""
-    from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-    from jsonpath_ng.ext import parse
-
     try:
-        compiled = parse(expression)
-    except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # the library raises plain Exceptions too
+        compiled = _compiled(expression)
+    except Exception as exc:  # noqa: BLE001 - jsonpath-ng raises its own errors and plain Exceptions
         raise SourceFailed(f"the JSONPath {expression!r} does not parse: {one_line(str(exc), 100)}") from None
     matches = [m.value for m in compiled.find(document)]
     if not matches:
@@ -145,6 +144,19 @@ def json_path_one(document: Any, expression: str, what: str) -> float:
     if len(matches) > 1:
         raise SourceFailed(f"{expression} selects {len(matches)} values in {what}; it must select exactly one")
     return as_number(matches[0], f"the value at {expression}")
+
+
+_COMPILE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1024)
+def _compiled(expression: str):
+    """The parsed JSONPath (parsing costs milliseconds; sources share expressions). jsonpath-ng's parser
+    (PLY) keeps state while it parses, so one expression is parsed at a time."""
+    from jsonpath_ng.ext import parse
+
+    with _COMPILE_LOCK:
+        return parse(expression)
 
 
 def transform(spec: dict, value: float) -> float:
