@@ -84,3 +84,19 @@ def test_new_kpi_refuses_a_narrower_warning_band_and_a_taken_id(repo):
     assert okrops(repo, "new", "kpi", "platform", "API uptime").returncode == 0
     again = okrops(repo, "new", "kpi", "platform", "API uptime")
     assert again.returncode != 0 and "platform/kpi/api-uptime already exists" in again.stderr
+
+
+def test_kpi_history_counts_only_commits_that_changed_the_kpi(repo):
+    from okrops.record import kpihistory
+    from test_checkin_support import load_org
+
+    okrops(repo, "new", "kpi", "platform", "API uptime", "--id", "uptime", "--current", "99.1")
+    git(repo, "commit", "-qam", "A KPI")
+    assert okrops(repo, "checkin", "platform/kpi/uptime", "99.5").returncode == 0
+    assert okrops(repo, "checkin", "platform/kpi/uptime", "99.7", "-m", "better").returncode == 0
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Forged\n\nOkr-Checkin: platform/kpi/uptime\nOkr-Value: 100")
+    history = kpihistory.read(load_org(repo))
+    assert [(c.value, c.previous, c.note) for c in history["platform/kpi/uptime"]] == [(99.5, 99.1, ""), (99.7, 99.5, "better")]
+    # key results' history is not disturbed by KPI trailers (no warnings about malformed references)
+    done = okrops(repo, "history")
+    assert done.returncode == 0 and "warning" not in done.stderr
