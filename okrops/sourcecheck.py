@@ -11,6 +11,7 @@ together. It reads the model only and never fetches anything.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Iterator, Optional
 from urllib.parse import parse_qsl, urlsplit
@@ -99,6 +100,31 @@ def url_problem(url: str) -> Optional[str]:
     return None
 
 
+_COMPILE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1024)
+def compile_jsonpath(expression: str):
+    """The parsed JSONPath (jsonpath-ng's extended syntax, with filters), for validate and collect alike.
+
+    Parsing costs milliseconds and sources share expressions, so each is parsed once; jsonpath-ng's
+    parser (PLY) keeps state while it parses, so one expression is parsed at a time.
+    """
+    from jsonpath_ng.ext import parse
+
+    with _COMPILE_LOCK:
+        return parse(expression)
+
+
+def jsonpath_problem(expression: str) -> Optional[str]:
+    """Why a JSONPath expression does not parse (with jsonpath-ng, as collect reads it), or None."""
+    try:
+        compile_jsonpath(expression)
+    except Exception as exc:  # noqa: BLE001 - jsonpath-ng raises its own errors and plain Exceptions
+        return " ".join(str(exc).split())[:120] or type(exc).__name__
+    return None
+
+
 def check(org: Organisation) -> list[Finding]:
     findings: list[Finding] = []
     for kr in org.key_results.values():
@@ -134,6 +160,13 @@ def _check_source(org: Organisation, spec: dict, where: Source, ref: str) -> Ite
             problem = url_problem(spec[key])
             if problem:
                 yield finding(problem, key, hint="send credentials in a header from an environment variable: " + env_hint)
+    for key in ("path", "json_path"):
+        expression = spec.get(key)
+        if (kind, key) in (("http", "path"), ("file", "json_path")) and isinstance(expression, str):
+            problem = jsonpath_problem(expression)
+            if problem:
+                yield finding(f"the JSONPath {expression!r} does not parse: {problem}", key,
+                              hint="e.g. $.data.value, $.items[0].count or $.services[?(@.name == 'api')].p95")
     if kind == "command" and org.config.collect.get("commands") is not True:
         yield finding("a command source runs a program, and this organisation does not allow them", "kind",
                       hint="set collect: {commands: true} in okrs/okrops.yaml to allow them (collect then runs "

@@ -62,6 +62,8 @@ BAD = [
     ("kind: file\npath: data.csv", "a CSV file source needs column"),
     ("kind: file\npath: data.json\ncolumn: x", "a JSON file source needs json_path"),
     ("kind: http\nurl: https://x.example.com\npath: $.v\ntimeout: 0", "must be more than 0"),
+    ("kind: http\nurl: https://x.example.com\npath: '$.items[?(@.name =='", "does not parse"),
+    ("kind: file\npath: a.json\njson_path: '$..['", "does not parse"),
     ("kind: http\nurl: https://x.example.com\npath: $.v\nscale: .nan", "not a finite number"),
 ]
 

@@ -13,15 +13,14 @@ import json
 import math
 import os
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 from okrops.numbers import is_finite
+from okrops.sourcecheck import compile_jsonpath
 
 DEFAULT_TIMEOUT = 30.0
 MAX_RESPONSE = 20 * 1024 * 1024  # bytes read from any source at most
@@ -135,7 +134,7 @@ def parse_json(raw: bytes, what: str) -> Any:
 def json_path_one(document: Any, expression: str, what: str) -> float:
     """The one number that the JSONPath ``expression`` selects in ``document``."""
     try:
-        compiled = _compiled(expression)
+        compiled = compile_jsonpath(expression)
     except Exception as exc:  # noqa: BLE001 - jsonpath-ng raises its own errors and plain Exceptions
         raise SourceFailed(f"the JSONPath {expression!r} does not parse: {one_line(str(exc), 100)}") from None
     matches = [m.value for m in compiled.find(document)]
@@ -144,19 +143,6 @@ def json_path_one(document: Any, expression: str, what: str) -> float:
     if len(matches) > 1:
         raise SourceFailed(f"{expression} selects {len(matches)} values in {what}; it must select exactly one")
     return as_number(matches[0], f"the value at {expression}")
-
-
-_COMPILE_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=1024)
-def _compiled(expression: str):
-    """The parsed JSONPath (parsing costs milliseconds; sources share expressions). jsonpath-ng's parser
-    (PLY) keeps state while it parses, so one expression is parsed at a time."""
-    from jsonpath_ng.ext import parse
-
-    with _COMPILE_LOCK:
-        return parse(expression)
 
 
 def transform(spec: dict, value: float) -> float:
