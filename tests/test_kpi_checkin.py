@@ -100,3 +100,5 @@ def test_kpi_history_counts_only_commits_that_changed_the_kpi(repo):
     # key results' history is not disturbed by KPI trailers (no warnings about malformed references)
     done = okrops(repo, "history")
     assert done.returncode == 0 and "warning" not in done.stderr
+    kpi = okrops(repo, "history", "platform/kpi/uptime", "--format", "csv")
+    assert kpi.returncode == 0 and [line.split(",")[2] for line in kpi.stdout.splitlines()[1:]] == ["99.5", "99.7"]

@@ -12,6 +12,7 @@ from typing import Optional
 import click
 
 from okrops.cli.options import CONTEXT_SETTINGS, repo_option
+from okrops.model import is_kpi_ref
 
 
 def _load(path: Optional[str]):
@@ -187,13 +188,14 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
     check-in trailers) are recovered from the file change and marked 'edit'. Entries that cannot
     be read (a value that is not a number, say) are skipped with a warning on stderr.
 
-    TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, or a unit (with the
-    units below it); without it, the whole organisation.
+    TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, a unit (with the
+    units below it) or a KPI (unit/kpi/id: its check-ins); without it, the whole organisation.
 
     \b
     Example:
         okrops history platform/2026-Q4/O1/KR2
         okrops history platform --since 2026-10-01 --format csv > platform.csv
+        okrops history platform/kpi/uptime
         okrops history --stale
         okrops history --unverified --format json
     """
@@ -219,14 +221,27 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
 
     if git_toplevel(org.root) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
-    read = core.read_unverified if unverified else core.read_history
-    rows = core.select(org, read(org, since_day), target)
+    if target and is_kpi_ref(target.strip("/")):
+        rows = _kpi_history(org, target.strip("/"), since_day)
+    else:
+        read = core.read_unverified if unverified else core.read_history
+        rows = core.select(org, read(org, since_day), target)
     if output_format == "json":
         click.echo(history_json(rows))
     elif output_format == "csv":
         click.echo(history_csv(rows), nl=False)
     else:
         click.echo(history_table(rows, unverified))
+
+
+def _kpi_history(org, ref: str, since):
+    """A KPI's verified check-ins (okrops.record.kpihistory), oldest first."""
+    from okrops.errors import UnknownReference
+    from okrops.record import checkin, kpihistory
+
+    if checkin.target(org, ref) is None:
+        raise UnknownReference(checkin.unknown_reference_message(org, ref))
+    return [c for c in kpihistory.read(org).get(ref, []) if since is None or c.day >= since]
 
 
 _HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note",
