@@ -155,6 +155,15 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _examples(schema: Any) -> str:
+    """'; write it like {min: 99.9} or ...' for a schema with examples of mappings (a KPI band), else ''."""
+    examples = schema.get("examples") if isinstance(schema, dict) else None
+    if not isinstance(examples, list) or not all(isinstance(e, dict) for e in examples) or not examples:
+        return ""
+    shown = ["{" + ", ".join(f"{k}: {_short(v)}" for k, v in e.items()) + "}" for e in examples]
+    return "; write it like " + " or ".join(shown)
+
+
 def _describe(error) -> tuple[DocPath, str]:
     path: DocPath = tuple(error.absolute_path)
     validator = error.validator
@@ -181,7 +190,7 @@ def _describe(error) -> tuple[DocPath, str]:
         hint = ""
         if "string" in names and isinstance(value, (int, float)) and not isinstance(value, bool):
             hint = "; put it in quotes"
-        return (path, f"expected {wanted}, got {_what(value)} {_short(value)}{hint}")
+        return (path, f"expected {wanted}, got {_what(value)} {_short(value)}{hint}{_examples(error.schema)}")
     if validator == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
         return (path, f"{_short(value)} is not allowed; use one of: {options}")
@@ -199,7 +208,7 @@ def _describe(error) -> tuple[DocPath, str]:
         }[validator]
         return (path, f"{_short(value)} is out of range: must be {words} {error.validator_value}")
     if validator in ("minLength", "minItems", "minProperties"):
-        return (path, "must not be empty")
+        return (path, f"must not be empty{_examples(error.schema)}")
     if validator == "maxLength":
         return (path, f"is too long: at most {error.validator_value} characters")
     if validator == "uniqueItems":

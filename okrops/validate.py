@@ -23,9 +23,11 @@ def _in_broken_file(org: Organisation, ref: str) -> bool:
 
 
 def check(org: Organisation) -> list[Finding]:
+    from okrops import sourcecheck
     from okrops.lint import check_settings
 
     findings: list[Finding] = check_settings(org)
+    findings.extend(sourcecheck.check(org))
     for objective in org.objectives.values():
         findings.extend(_check_objective(org, objective))
     findings.extend(_check_alignment_cycles(org))

@@ -12,6 +12,7 @@ from typing import Optional
 import click
 
 from okrops.cli.options import CONTEXT_SETTINGS, as_of_note, as_of_option, repo_option
+from okrops.model import is_kpi_ref
 
 
 def _load(path: Optional[str]):
@@ -31,7 +32,7 @@ def _load(path: Optional[str]):
 @click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached, 0 to 1.")
 @click.option("-m", "--message", "note", default="", help="A note for the people reading the history.")
 @click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
-              help="Check in many key results from a YAML or CSV file (ref, value, confidence, note).")
+              help="Check in many key results and KPIs from a YAML or CSV file (ref, value, confidence, note).")
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
 @click.option("--cycle", metavar="CYCLE", help="With --interactive: the cycle (default: the one running today).")
@@ -47,7 +48,10 @@ def _load(path: Optional[str]):
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
 def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, allow_before_cycle, branch, push, remote,
             path, today) -> None:
-    """Record new values of key results: edit the YAML and make one commit.
+    """Record new values of key results and KPIs: edit the YAML and make one commit.
+
+    REF is a key result (<unit>/<cycle>/<objective>/<key result>) or a KPI (<unit>/kpi/<id>, in the
+    unit's unit.yaml; a KPI has no confidence).
 
     The value (and confidence) are written into the key result's YAML file, leaving the
     rest of the file byte-for-byte as it was, and committed with a subject for people and
@@ -66,6 +70,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
     \b
     Example:
         okrops checkin platform/2026-Q4/O1/KR2 42 --confidence 0.6 -m "Two big customers migrated"
+        okrops checkin platform/kpi/uptime 99.95
         okrops checkin --from checkins.csv --branch checkin-week-47 --push
         okrops checkin platform --interactive
     """
@@ -187,13 +192,14 @@ def history(target, since, output_format, stale, unverified, evidence, path, tod
     check-in trailers) are recovered from the file change and marked 'edit'. Entries that cannot
     be read (a value that is not a number, say) are skipped with a warning on stderr.
 
-    TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, or a unit (with the
-    units below it); without it, the whole organisation.
+    TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, a unit (with the
+    units below it) or a KPI (unit/kpi/id: its check-ins); without it, the whole organisation.
 
     \b
     Example:
         okrops history platform/2026-Q4/O1/KR2
         okrops history platform --since 2026-10-01 --format csv > platform.csv
+        okrops history platform/kpi/uptime
         okrops history --stale
         okrops history --unverified --format json
         okrops history platform --as-of 2026-11-01
@@ -245,13 +251,16 @@ def _history(org, target, since, output_format, stale, unverified, today) -> Non
 
     if git_toplevel(core.record_source(org)[0]) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
-    from okrops import progress
-    from okrops.cli.progress import terminal
-    from okrops.record.includes import read_history_across
+    if target and is_kpi_ref(target.strip("/")):
+        rows = _kpi_history(org, target.strip("/"), since_day)
+    else:
+        from okrops import progress
+        from okrops.cli.progress import terminal
+        from okrops.record.includes import read_history_across
 
-    with progress.showing(terminal()):  # reading without the cache takes seconds on a big history
-        found = read_history_across(org, since_day, unverified=unverified)
-    rows = core.select(org, found, target)
+        with progress.showing(terminal()):  # reading without the cache takes seconds on a big history
+            found = read_history_across(org, since_day, unverified=unverified)
+        rows = core.select(org, found, target)
     if output_format == "json":
         # As UTF-8 bytes: click then writes them as they are (a text is searched for terminal
         # escapes first, 0.3 s on a big history; JSON has every control character escaped).
@@ -260,6 +269,16 @@ def _history(org, target, since, output_format, stale, unverified, today) -> Non
         click.echo(history_csv(rows).encode("utf-8", "replace"), nl=False)  # control characters escaped already
     else:
         click.echo(history_table(rows, unverified))
+
+
+def _kpi_history(org, ref: str, since):
+    """A KPI's verified check-ins (okrops.record.kpihistory), oldest first."""
+    from okrops.errors import UnknownReference
+    from okrops.record import checkin, kpihistory
+
+    if checkin.target(org, ref) is None:
+        raise UnknownReference(checkin.unknown_reference_message(org, ref))
+    return [c for c in kpihistory.read(org).get(ref, []) if since is None or c.day >= since]
 
 
 _HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note",

@@ -62,7 +62,7 @@ def init(directory, organisation, unit, maintainers, today, git, okrops_source) 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
 def new() -> None:
-    """Add a unit, cycle, objective or key result, leaving the rest of each file untouched.
+    """Add a unit, cycle, objective, key result or KPI, leaving the rest of each file untouched.
 
     \b
     Example:
@@ -70,6 +70,7 @@ def new() -> None:
         okrops new cycle 2027-Q1 --start 2027-01-01 --end 2027-03-31
         okrops new objective payments 2027-Q1 "Paying is effortless" --strategy self-serve
         okrops new kr payments/2027-Q1/O1 "Checkout conversion from 61% to 70%" --baseline 61 --target 70 --unit %
+        okrops new kpi payments "Payment success rate" --unit % --healthy '>=99.5' --warning '>=99'
     """
 
 
@@ -172,6 +173,33 @@ def new_kr(objective_ref, title, kr_id, metric, measure_unit, baseline, target, 
 
     written = authoring.new_kr(objective_ref, title, kr_id, metric, measure_unit, direction, baseline, target,
                                data_source, weight, path)
+    _echo_written(written, path)
+
+
+@new.command("kpi", context_settings=CONTEXT_SETTINGS)
+@click.argument("unit")
+@click.argument("title")
+@click.option("--id", "kpi_id", help="KPI id (default: from TITLE, e.g. api-uptime).")
+@click.option("--unit", "measure_unit", help="Unit of measure, e.g. %, ms, tickets.")
+@click.option("--healthy", metavar="BAND", help="Where it is healthy (green): '>=99.9', '<=250' or '10..20'.")
+@click.option("--warning", metavar="BAND", help="The wider band where it needs watching (amber); outside is red.")
+@click.option("--current", type=float, help="The value now (later: okrops checkin UNIT/kpi/ID VALUE).")
+@click.option("--data-source", help="Where the number comes from.")
+@repo_option
+def new_kpi(unit, title, kpi_id, measure_unit, healthy, warning, current, data_source, path) -> None:
+    """Add a KPI (a health metric kept apart from OKRs) to UNIT's unit.yaml.
+
+    Its reference is UNIT/kpi/ID: check in its values with okrops checkin UNIT/kpi/ID VALUE, or give
+    it a source: for okrops collect.
+
+    \b
+    Example:
+        okrops new kpi platform "API uptime" --id uptime --unit % --healthy '>=99.9' --warning '>=99.5'
+        okrops new kpi support "First response time" --unit h --healthy '<=4' --warning '<=8'
+    """
+    from okrops.rhythm import authoring
+
+    written = authoring.new_kpi(unit, title, kpi_id, measure_unit, healthy, warning, current, data_source, path)
     _echo_written(written, path)
 
 

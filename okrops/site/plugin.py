@@ -101,7 +101,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         except OkropsError as error:
             raise PluginError(f"okrops: {error.message}") from None
         self.okrs_dir = Path(okrs_dir)
-        view = SiteView(org, today, history)
+        view = SiteView(org, today, history, *self.collected(org))
         site_settings = org.config.site
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""),
                          Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
@@ -173,6 +173,20 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if custom_dir:
             sources.append(Path(custom_dir))
         check_output_dir(config.site_dir, repo, okrs_dir, sources)
+
+    def collected(self, org) -> tuple[dict, dict]:
+        """KPI check-ins (verified) and the provenance of collected values, from git; empty without history."""
+        if not self.config.history:
+            return {}, {}
+        from okrops.collect import provenance
+        from okrops.record import kpihistory
+        from okrops.record.gitlog import GitError
+
+        try:
+            return kpihistory.read(org), provenance.read(org.root, org.okrs_dir)
+        except GitError as error:
+            log.warning("okrops: could not read KPI check-ins and provenance from git: %s", error)
+            return {}, {}
 
     def checkins(self, org) -> list:
         if not self.config.history:

@@ -173,12 +173,25 @@ class UnitRow:
 
 
 @dataclass
+class Provenance:
+    """Where a number comes from (its source:) and, for a collected value, by what, when and in which commit."""
+
+    source: str  # "http: GET https://status.example.com/api $.uptime"
+    collected: str = ""  # "collected by http at 2026-11-30 21:40 UTC", when the current value was collected
+    commit: str = ""  # abbreviated
+    commit_href: Optional[str] = None
+
+
+@dataclass
 class KpiRow:
     title: str
     current: str
     bands: list[str]
     health: str
     source: str
+    provenance: Optional[Provenance] = None
+    spark: Optional[Sparkline] = None  # the KPI's checked-in values, when it has some
+    last: Optional[LastCheckin] = None  # its last check-in, when it has one
 
 
 @dataclass
@@ -408,6 +421,7 @@ class KrDetails:
     direction: str
     weight: Optional[str]
     initiatives: list[Ref]
+    provenance: Optional[Provenance] = None
 
 
 @dataclass
