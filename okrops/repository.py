@@ -175,6 +175,8 @@ class _Loader:
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
             lint=dict(data.get("lint", {})),
             site=dict(data.get("site", {})),
+            checkins=dict(data.get("checkins", {})),
+            rhythm=dict(data.get("rhythm", {})),
             source=Source(rel),
         )
 
@@ -235,6 +237,7 @@ class _Loader:
             kpis=kpis,
             lint_rules=dict(data.get("lint", {}).get("rules", {})),
             lint=dict(data.get("lint", {})),
+            cadence_days=data.get("checkins", {}).get("cadence_days"),
             source=Source(rel),
         )
 

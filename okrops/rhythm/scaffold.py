@@ -209,6 +209,8 @@ objectives:
         result[f"schema/{kind}.json"] = (schemas.schema_dir() / f"{kind}.json").read_text(encoding="utf-8")
     result.update(_site_files())
     result.update(workflow_files(version))
+    from okrops.reports import generated  # the check-in form and the rhythm's workflows (issue 9)
+    result.update(generated.files(version))
     owners = " ".join(maintainers)
     lines = [f"/okrs/okrops.yaml {owners}", f"/okrs/strategy.yaml {owners}",
              f"/{codeowners.CODEOWNERS_PATH} {owners}", f"/okrs/{unit}/ {owners}"] if maintainers else []

@@ -252,7 +252,16 @@ class Site:
             row.path = f"{objective.id}/{kr.id}"
         else:
             row.anchor, row.kr_id = anchor_id(objective.id, kr.id), kr.id
+            row.checkin_href = self.checkin_href(kr)
         return row
+
+    def checkin_href(self, kr) -> Optional[str]:
+        """The prefilled check-in form of a (public) key result; None without the repository's address."""
+        from okrops.record.issueform import Settings, form_url
+
+        if not self.repo_url:
+            return None
+        return form_url(self.repo_url, kr, Settings.of(self.org).label)
 
     def checkin_rows(self, here: str, checkins: list[CheckIn], show_kr: bool = False) -> list[vm.CheckinRow]:
         rows = []

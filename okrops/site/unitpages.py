@@ -136,5 +136,5 @@ class UnitPages:
             crumbs, f"{objective.id}/{kr.id}", kr.title, vm.Ref(objective.title, objective_href), unit.name, cycle.label,
             vm.Bar(info.score.progress, info.score.expected), info.score.status, site.kr_numbers(info), vm.confidence(kr.confidence),
             site.last_checkin(info), charts.history_chart(site.chart_spec(info)), details,
-            site.checkin_rows(here, list(reversed(info.history))))
+            site.checkin_rows(here, list(reversed(info.history))), site.checkin_href(kr))
         return site.page(here, kr.title, "kr", "kr.html", page=page)

@@ -145,6 +145,7 @@ class KrRow:
     kr_id: Optional[str] = None
     unit: Optional[Ref] = None  # rows from all over the organisation: where they belong
     path: str = ""  # "O1/KR1", with ``unit``
+    checkin_href: Optional[str] = None  # the prefilled check-in form (rows of a unit page, with a repository address)
 
 
 @dataclass
@@ -391,3 +392,4 @@ class KrPage:
     chart: HistoryChart
     details: KrDetails
     checkins: list[CheckinRow]
+    checkin_href: Optional[str] = None  # the prefilled check-in form, when the site knows the repository
