@@ -43,7 +43,8 @@ def run(args: list[str], input: Optional[str] = None, check: bool = True) -> sub
         raise GhError(f"gh {args[0] if args else ''} did not answer within {TIMEOUT} seconds") from None
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise GhError(f"gh {' '.join(args[:2])} failed: {detail[-1] if detail else f'exit {proc.returncode}'}")
+        what = " ".join(a for a in args[:5] if not a.startswith("-") and a not in ("GET", "POST", "PATCH"))
+        raise GhError(f"gh {what} failed: {detail[-1] if detail else f'exit {proc.returncode}'}")
     return proc
 
 

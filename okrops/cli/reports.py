@@ -1,0 +1,139 @@
+"""Commands of the weekly rhythm: ``remind`` and ``report`` (``week``, ``review``).
+
+The work is done in :mod:`okrops.reports`; here options are parsed and results printed,
+posted or written as issues.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+import click
+
+from okrops.cli.options import CONTEXT_SETTINGS, emit, repo_option, today_option
+
+FORMATS = ("slack", "teams")
+
+
+def _load(path: Optional[str]):
+    from okrops.errors import LoadError
+    from okrops.repository import load
+
+    result = load(path)
+    if result.organisation is None:
+        raise LoadError("okrs/okrops.yaml has errors: run okrops validate, fix them, then try again")
+    return result.organisation
+
+
+def _not_now(org, scheduled: bool) -> bool:
+    """With --scheduled: True (and say so) unless it is the rhythm's day and hour."""
+    from okrops.reports import schedule
+
+    if not scheduled or schedule.is_due(org):
+        return False
+    day, hour = schedule.slot(org)
+    click.echo(f"Not the rhythm's hour ({day.capitalize()} {hour:02d}:00 UTC, rhythm: in okrs/okrops.yaml): nothing to do.",
+               err=True)
+    return True
+
+
+def _github_repo(given: Optional[str]) -> str:
+    from okrops.errors import UsageError
+
+    repo = given or os.environ.get("GITHUB_REPOSITORY", "")
+    if not repo or repo.count("/") != 1:
+        raise UsageError("--issues needs the GitHub repository: --github-repo OWNER/NAME (in a workflow, "
+                         "GITHUB_REPOSITORY is set)")
+    return repo
+
+
+def _post(message, fmt: str, env_name: str) -> None:
+    from okrops.reports import message as msg
+    from okrops.reports import webhook
+
+    url = webhook.url_from_env(env_name)
+    status = webhook.post(url, msg.payload(message, fmt))
+    click.echo(f"Posted to the {fmt} webhook (HTTP {status}).", err=True)
+
+
+webhook_options = [
+    click.option("--webhook", "webhook_format", type=click.Choice(FORMATS),
+                 help="Post to a chat incoming webhook in this format; the address comes from --webhook-env."),
+    click.option("--webhook-env", default="OKROPS_WEBHOOK_URL", show_default=True, metavar="NAME",
+                 help="The environment variable holding the webhook's address (never a file: it is a secret)."),
+    click.option("--scheduled", is_flag=True,
+                 help="Act only at the day and hour of rhythm: in okrs/okrops.yaml (UTC); for the hourly workflow."),
+]
+
+
+def _with(options):
+    def decorate(function):
+        for option in reversed(options):
+            function = option(function)
+        return function
+    return decorate
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--per", type=click.Choice(["unit", "organisation"]),
+              help="One reminder per unit, or one for the organisation (default: rhythm.reminders in okrops.yaml).")
+@click.option("--issues", is_flag=True,
+              help="Keep one open GitHub issue per reminder (label okrops-reminder): edited, not opened again; "
+                   "closed when nothing is due. Uses gh.")
+@click.option("--github-repo", metavar="OWNER/NAME", help="With --issues: the repository (default: GITHUB_REPOSITORY).")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="What to print when not writing issues or posting.")
+@click.option("--show-private", is_flag=True,
+              help="Include private key results (by reference only, without titles).")
+@_with(webhook_options)
+@repo_option
+@today_option
+def remind(per, issues, github_repo, output_format, show_private, webhook_format, webhook_env, scheduled, path,
+           today) -> None:
+    """Remind the people of each unit to check in on the key results that are due.
+
+    A key result is due when it has had no check-in within its unit's cadence (checkins.cadence_days in
+    okrops.yaml or the unit's unit.yaml) in a running cycle: the same as stale in okrops status. It is
+    grouped with its unit, and the people to nudge are the unit's maintainers, or those of the nearest
+    unit above with any. Each line links to the prefilled check-in form when site.repo_url is set.
+    Private key results are left out unless --show-private.
+
+    Exit status: 0 done (also when nothing is due), 1 the webhook or GitHub failed, 2 usage.
+
+    \b
+    Example:
+        okrops remind
+        okrops remind --issues --scheduled
+        OKROPS_WEBHOOK_URL=https://hooks.slack.com/... okrops remind --webhook slack
+    """
+    from okrops import clock
+    from okrops.reports import message as msg
+    from okrops.reports import remind as core
+    from okrops.safetext import json_dumps
+
+    org = _load(path)
+    if _not_now(org, scheduled):
+        return
+    day = clock.today(today)
+    reminders = core.due(org, day, include_private=show_private)
+    per = per or ("organisation" if org.config.rhythm.get("reminders") == "organisation" else "unit")
+    if issues:
+        for action in core.sync_issues(_github_repo(github_repo), reminders, per):
+            click.echo(f"{action.action} reminder issue #{action.number} ({action.key})")
+    if webhook_format:
+        _post(core.organisation_message(reminders), webhook_format, webhook_env)
+    if issues or webhook_format:
+        return
+    if output_format == "json":
+        emit(json_dumps({"today": day.isoformat(), "units": [
+            {"unit": u.slug, "name": u.name, "people": u.people, "people_from": u.people_from,
+             "key_results": [{"ref": k.ref, "title": k.title, "last_checkin": k.last.isoformat() if k.last else None,
+                              "days": k.days, "cadence_days": k.cadence, "form": k.form} for k in u.krs]}
+            for u in reminders.units]}, indent=2))
+        return
+    texts = [msg.markdown(m) for _key, m in core.messages(reminders, per)]
+    emit("\n---\n\n".join(texts) if texts else f"Nothing is due on {day}: every key result has a check-in within its cadence.")
+
+
+COMMANDS = [remind]
