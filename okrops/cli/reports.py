@@ -136,4 +136,70 @@ def remind(per, issues, github_repo, output_format, show_private, webhook_format
     emit("\n---\n\n".join(texts) if texts else f"Nothing is due on {day}: every key result has a check-in within its cadence.")
 
 
-COMMANDS = [remind]
+def _as_of(value: Optional[str]):
+    from okrops import clock
+
+    return clock.today(value)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+def report() -> None:
+    """Reports rebuilt from git for any date: the weekly digest and the review of a cycle.
+
+    \b
+    Example:
+        okrops report week
+        okrops report week --as-of 2026-11-20 --webhook slack
+        okrops report review --cycle 2026-Q4
+    """
+
+
+@report.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--as-of", "as_of", metavar="DATE", envvar="OKROPS_TODAY",
+              help="The week up to this date (YYYY-MM-DD; default: today), read from git as it was then.")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True, help="markdown: for an issue, a discussion or a run summary; json: for tools.")
+@click.option("--show-private", is_flag=True, help="Include private OKRs (the digest is shared widely: off by default).")
+@_with(webhook_options)
+@repo_option
+def week(as_of, output_format, show_private, webhook_format, webhook_env, scheduled, path) -> None:
+    """The weekly digest: what moved, what turned red, what went stale, milestones, KPIs, OKR changes.
+
+    For the seven days up to --as-of: the check-ins with their notes by unit, the key results that
+    turned at risk or off track (with their latest notes), those that went stale, initiatives'
+    milestones done, slipped or due next week, KPIs whose health changed, and the OKR changes
+    merged. Both ends of the week are read from git as they were (nothing is checked out), so the
+    digest of any past week can be rebuilt; the numbers are those of okrops status.
+
+    \b
+    Example:
+        okrops report week >> "$GITHUB_STEP_SUMMARY"
+        okrops report week --as-of 2026-11-13 --format json
+        OKROPS_WEBHOOK_URL=https://hooks.slack.com/... okrops report week --webhook slack
+    """
+    from dataclasses import asdict
+
+    from okrops.record import history
+    from okrops.reports import message as msg
+    from okrops.reports import weekly
+    from okrops.reports.snapshot import Snapshots
+    from okrops.safetext import json_dumps
+
+    org = _load(path)
+    if _not_now(org, scheduled):
+        return
+    day = _as_of(as_of)
+    checkins = history.read_history(org)
+    with Snapshots(org.root, org.okrs_dir) as snapshots:
+        digest = weekly.build(snapshots, checkins, day, include_private=show_private)
+    message = weekly.message(digest)
+    if webhook_format:
+        _post(message, webhook_format, webhook_env)
+        return
+    if output_format == "json":
+        emit(json_dumps(asdict(digest), indent=2, default=str))
+        return
+    emit(msg.markdown(message))
+
+
+COMMANDS = [remind, report]
