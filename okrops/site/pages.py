@@ -66,6 +66,7 @@ class Site:
                     self.initiatives_of.setdefault(ref, []).append(initiative)
         self._subtree_cache: dict[tuple[str, str], dict[str, int]] = {}
         self._chart_specs: dict[str, charts.ChartSpec] = {}
+        self.weeks = 0  # weekly digest pages (the plugin's weeks option); 0: only the "This week" page saying so
         self.unit_cycles, self.home = self._unit_homes()
 
     def _unit_homes(self) -> tuple[dict[str, list[Cycle]], dict[str, Cycle]]:
@@ -160,6 +161,9 @@ class Site:
         yield self.strategy_page()
         yield self.alignment_page()
         yield self.activity_page()
+        from okrops.site import weekpages
+
+        yield from weekpages.pages(self, self.weeks)
         yield self.cycles_page()
         for cycle in self.v.cycles:
             yield self.cycle_page(cycle)

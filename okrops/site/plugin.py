@@ -42,6 +42,7 @@ TOP_PAGES = [
     ("Home", "index.md"),
     ("Strategy", "strategy/index.md"),
     ("Alignment", "alignment/index.md"),
+    ("This week", "week/index.md"),
     ("Activity", "activity/index.md"),
     ("Cycles", "cycles/index.md"),
 ]
@@ -54,6 +55,7 @@ class OkropsPluginConfig(base.Config):
     today = c.Optional(c.Type(str))
     history = c.Type(bool, default=True)
     partial = c.Type(bool, default=False)
+    weeks = c.Type(int, default=8)  # the weekly digest pages: this week and the weeks before it (0: none)
 
 
 class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
@@ -93,6 +95,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         site_settings = org.config.site
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""),
                          Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
+        self.site.weeks = self.config.weeks if self.config.history else 0
         # Header text comes from okrs/okrops.yaml; the theme inserts it unescaped, so escape it here.
         config.site_name = html.escape(site_settings.get("title") or f"{org.config.organisation} OKRs")
         if site_settings.get("description") and not config.site_description:

@@ -393,3 +393,30 @@ class KrPage:
     details: KrDetails
     checkins: list[CheckinRow]
     checkin_href: Optional[str] = None  # the prefilled check-in form, when the site knows the repository
+
+
+@dataclass
+class WeekItem:
+    text: str
+    ref: str  # a key result reference, or ""
+    detail: str
+    href: Optional[str] = None  # the key result's page
+
+
+@dataclass
+class WeekSection:
+    heading: str
+    lead: str
+    items: list[WeekItem]
+    sub: list["WeekSection"]
+
+
+@dataclass
+class WeekPage:
+    """The weekly digest (okrops report week) of one week, with links to the other weeks."""
+
+    heading: str
+    intro: str
+    sections: list[WeekSection]
+    weeks: list[Ref]  # this week and the ones before it, newest first; the shown one has no href
+    empty: str
