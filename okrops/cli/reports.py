@@ -202,4 +202,86 @@ def week(as_of, output_format, show_private, webhook_format, webhook_env, schedu
     emit(msg.markdown(message))
 
 
+@report.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--cycle", "cycle_id", required=True, metavar="CYCLE", help="The cycle to review, e.g. 2026-Q4.")
+@click.option("--unit", metavar="UNIT", help="One unit and the units below it (default: the organisation).")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Review as of this date (YYYY-MM-DD), the OKRs read from git as they were then (default: today, "
+                   "the files as they are).")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json", "html"]), default="markdown",
+              show_default=True, help="markdown: for an issue or a discussion; json: for tools; html: a print-ready page.")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write a PDF (needs WeasyPrint: pip install 'okrops[pdf]').")
+@click.option("--show-private", is_flag=True, help="Include private OKRs.")
+@_with(webhook_options)
+@repo_option
+def review(cycle_id, unit, as_of, output_format, pdf, show_private, webhook_format, webhook_env, scheduled, path) -> None:
+    """The review of a cycle: scores against expected progress, red key results with their notes, confidence, decisions.
+
+    For the organisation, or one unit and the units below it: each unit's score against the
+    expected progress, its objectives, the key results that are off track or at risk with their
+    latest notes (red is a learning signal: the notes say what was learned), how confidence moved
+    since the cycle's first check-in, and, once the cycle is closed, the reflections and decisions.
+    The site has the same review as a print-ready page (one unit per printed page).
+
+    \b
+    Example:
+        okrops report review --cycle 2026-Q4
+        okrops report review --cycle 2026-Q4 --unit engineering --as-of 2026-10-31
+        okrops report review --cycle 2026-Q4 --pdf review.pdf
+    """
+    from dataclasses import asdict
+
+    from okrops import clock
+    from okrops.record import history
+    from okrops.reports import message as msg
+    from okrops.reports import review as core
+    from okrops.safetext import json_dumps
+
+    org = _load(path)
+    if _not_now(org, scheduled):
+        return
+    day = clock.today(as_of)
+    checkins = history.read_history(org)
+    if as_of:
+        from okrops.errors import UsageError
+        from okrops.reports.snapshot import Snapshots
+
+        with Snapshots(org.root, org.okrs_dir) as snapshots:
+            then = snapshots.at(day).org
+            if then is None:
+                raise UsageError(f"there is no commit by {day} (or okrs/okrops.yaml did not load then)")
+            result = core.build(then, checkins, cycle_id, day, unit, include_private=show_private)
+    else:
+        result = core.build(org, checkins, cycle_id, day, unit, include_private=show_private)
+    message = core.message(result)
+    if pdf:
+        _write_pdf(msg.html(message), pdf)
+        click.echo(f"Wrote {pdf}.", err=True)
+        return
+    if webhook_format:
+        _post(message, webhook_format, webhook_env)
+        return
+    if output_format == "json":
+        emit(json_dumps(asdict(result), indent=2, default=str))
+    elif output_format == "html":
+        emit(msg.html(message))
+    else:
+        emit(msg.markdown(message))
+
+
+def _write_pdf(html_text: str, target: str) -> None:
+    from okrops.errors import UsageError
+
+    try:
+        import weasyprint  # type: ignore[import-not-found]
+    except ImportError:
+        raise UsageError("--pdf needs WeasyPrint, an optional extra: pip install 'okrops[pdf]' (or print the site's "
+                         "review page to PDF from the browser)") from None
+    try:
+        weasyprint.HTML(string=html_text).write_pdf(target)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
 COMMANDS = [remind, report]

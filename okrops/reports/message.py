@@ -1,4 +1,4 @@
-"""One message, three media: Markdown (issues, discussions, run summaries), Slack and Microsoft Teams.
+"""One message, four media: Markdown (issues, discussions, run summaries), Slack, Microsoft Teams and HTML (a PDF).
 
 Reminders and digests are built once as a :class:`Message` of plain data (sections of items,
 each with its text, an optional link and details) and rendered for each medium here, so
@@ -177,3 +177,40 @@ def teams(message: Message) -> dict:
 
 def payload(message: Message, fmt: str) -> dict:
     return slack(message) if fmt == "slack" else teams(message)
+
+
+# --- HTML (for a PDF) ---------------------------------------------------------------------------
+
+PRINT_CSS = """body { font: 11pt/1.4 sans-serif; margin: 0; } h1 { font-size: 18pt; } h2 { font-size: 14pt; }
+h3 { font-size: 12pt; } .ref { font-family: monospace; color: #555; } .detail { color: #444; }
+section.top { break-before: page; } section.top:first-of-type { break-before: auto; } li { break-inside: avoid; }
+@page { size: A4; margin: 18mm 15mm; }"""
+
+
+def html(message: Message) -> str:
+    """A standalone, print-ready HTML page: each top-level section starts a new printed page."""
+    from html import escape
+
+    def item(i: Item) -> str:
+        text = escape(i.text)
+        if i.url and re.match(r"^https?://", i.url):
+            text = f'<a href="{escape(i.url)}">{text}</a>'
+        code = f'<span class="ref">{escape(i.code)}</span> ' if i.code else ""
+        detail = f' <span class="detail">— {escape(i.detail)}</span>' if i.detail else ""
+        return f"<li>{code}{text}{detail}</li>"
+
+    def section(s: Section, level: int) -> str:
+        parts = [f"<h{level}>{escape(s.heading)}</h{level}>"]
+        lead = " ".join(p for p in (escape(_mentions(s.mentions)), escape(s.lead)) if p)
+        if lead:
+            parts.append(f"<p>{lead}</p>")
+        if s.items:
+            parts.append("<ul>" + "".join(item(i) for i in s.items) + "</ul>")
+        parts += [section(sub, min(level + 1, 6)) for sub in s.sub]
+        body = "".join(parts)
+        return f'<section class="top">{body}</section>' if level == 2 else body
+
+    body = "".join(section(s, 2) for s in message.sections) or f"<p>{escape(message.empty)}</p>"
+    intro = f"<p>{escape(message.intro)}</p>" if message.intro else ""
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(message.title)}</title>'
+            f"<style>{PRINT_CSS}</style></head><body><h1>{escape(message.title)}</h1>{intro}{body}</body></html>")

@@ -164,6 +164,9 @@ class Site:
         from okrops.site import weekpages
 
         yield from weekpages.pages(self, self.weeks)
+        from okrops.site import reviewpages
+
+        yield from reviewpages.pages(self)
         yield self.cycles_page()
         for cycle in self.v.cycles:
             yield self.cycle_page(cycle)
@@ -439,4 +442,6 @@ class Site:
                 depths[unit.slug] = depth
         page = vm.CyclePage(cycle.label, self.cycle_line(cycle), self.v.org_score(cycle),
                             self.unit_rows(here, slugs, cycle, depths))
+        if any(c == cycle.id for _u, c in self.org.cycle_files):
+            page.review_href = self.link.rel(here, f"review/{cycle.id}")
         return self.page(here, cycle.label, "cycle", "cycle.html", page=page)

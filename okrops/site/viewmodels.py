@@ -330,6 +330,7 @@ class CyclePage:
     line: CycleLine
     score: Optional[float]
     units: list[UnitRow]
+    review_href: Optional[str] = None  # the print-ready review of the cycle
 
 
 @dataclass
@@ -420,3 +421,59 @@ class WeekPage:
     sections: list[WeekSection]
     weeks: list[Ref]  # this week and the ones before it, newest first; the shown one has no href
     empty: str
+
+
+@dataclass
+class ReviewNote:
+    day: str
+    author: str
+    note: str
+
+
+@dataclass
+class ReviewKr:
+    ref: Ref
+    path: str  # the key result's reference
+    status: str
+    bar: Bar
+    notes: list[ReviewNote]
+    chart: HistoryChart
+
+
+@dataclass
+class ReviewObjective:
+    ref: Ref
+    path: str
+    bar: Bar
+    status: str
+    decision: str
+    learnings: str
+
+
+@dataclass
+class ReviewConfidence:
+    ref: Ref
+    path: str
+    first: float
+    now: float
+
+
+@dataclass
+class ReviewUnit:
+    unit: Ref
+    bar: Bar  # score against expected
+    rollup: Optional[float]
+    statuses: list[tuple[str, int]]
+    objectives: list[ReviewObjective]
+    red: list[ReviewKr]
+    confidence: list[ReviewConfidence]
+
+
+@dataclass
+class ReviewPage:
+    """okrops report review of one cycle, print-ready: one unit per printed page."""
+
+    cycle_label: str
+    as_of: str
+    closed: bool
+    units: list[ReviewUnit]
