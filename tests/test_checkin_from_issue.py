@@ -176,7 +176,10 @@ def test_bots_and_unlabelled_issues_are_ignored(tmp_path, gh):
     bot = event_file(tmp_path, "issue_comment-created-checkin.json",
                      comment__user={"login": "github-actions[bot]", "id": 41898282, "type": "Bot"})
     unlabelled = event_file(tmp_path, "issues-opened-checkin.json", issue__labels=[])
-    for event, name in ((bot, "issue_comment"), (unlabelled, "issues")):
+    # GitHub sends 'labeled' as well as 'opened' for an issue the form creates: only 'opened' counts
+    labeled = event_file(tmp_path, "issues-opened-checkin.json", action="labeled")
+    closed = event_file(tmp_path, "issues-opened-checkin.json", action="edited", issue__state="closed")
+    for event, name in ((bot, "issue_comment"), (unlabelled, "issues"), (labeled, "issues"), (closed, "issues")):
         proc, outputs, _ = run_workflow(tmp_path, work, gh, event, name)
         assert proc.returncode == 0 and outputs["outcome"] == "ignored"
     assert remote_log(remote) == before and gh.calls() == []

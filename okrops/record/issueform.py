@@ -232,7 +232,8 @@ def request_of(event: Event, settings: Settings) -> Optional[core.Request]:
         if event.action != "created":
             return None
         return parse_command(event.body)
-    if event.action not in ("opened", "edited", "labeled", "reopened") or event.issue_state == "closed":
+    # Not "labeled": GitHub sends it too when the form creates a labelled issue (the check-in would be recorded twice).
+    if event.action not in ("opened", "edited") or event.issue_state == "closed":
         return None
     if settings.label not in event.labels:
         return None

@@ -85,8 +85,9 @@ def checkin_workflow(install: str) -> str:
 name: OKR check-in
 
 on:
+  # Not 'labeled': GitHub sends it too for a new issue the form labels, which would record it twice.
   issues:
-    types: [opened, edited, labeled]
+    types: [opened, edited]
   issue_comment:
     types: [created]
 
