@@ -104,12 +104,19 @@ def test_a_unit_without_maintainers_falls_back_to_the_unit_above(repo):
 def test_the_cadence_can_differ_per_unit_and_status_agrees(repo):
     before = json.loads(okrops(repo, "remind", "--format", "json").stdout)
     assert any(u["unit"] == "deployment" for u in before["units"])
+
+    def status_stale() -> int:
+        report = json.loads(okrops(repo, "status", "deployment", "--format", "json").stdout)
+        return next(u["stale"] for u in report["units"] if u["unit"] == "deployment")
+
+    assert status_stale() > 0
     unit_file = repo / "okrs/kestrel/commercial/deployment/unit.yaml"
     unit_file.write_text(unit_file.read_text() + "checkins:\n  cadence_days: 30\n")
     assert okrops(repo, "validate").returncode == 0
     after = json.loads(okrops(repo, "remind", "--format", "json").stdout)
     assert not any(u["unit"] == "deployment" for u in after["units"])
     assert {k["ref"] for u in after["units"] for k in u["key_results"]} == stale_public(repo)
+    assert status_stale() == 0
     lint = okrops(repo, "lint", "--rule", "stale", "--format", "json")
     assert "okrs/kestrel/commercial/deployment/" not in lint.stdout
 
