@@ -35,6 +35,7 @@ BASE = {
                    {"id": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31"},
                    {"id": "FY2026", "start": "2026-01-01", "end": "2026-12-31"}],
         "checkins": {"cadence_days": 7},
+        "rhythm": {"day": "monday", "hour": 8},
         "scoring": {"aspirational_target": 0.7, "at_risk_gap": 0.1, "off_track_gap": 0.25, "low_confidence": 0.5,
                     "very_low_confidence": 0.3},
         "lint": {"rules": {"objectives-per-unit": {"max": 5, "min": 1}}},
@@ -46,6 +47,7 @@ BASE = {
     }),
     "unit": ("okrs/acme/eng/platform/unit.yaml", {
         "name": "Platform", "kind": "team",
+        "checkins": {"cadence_days": 14},
         "lint": {"rules": {"objectives-per-unit": {"max": 5}}},
         "kpis": [{"id": "uptime", "title": "Uptime", "current": 99.9, "healthy": {"min": 99.5, "max": 100},
                   "warning": {"min": 99, "max": 100}}],
