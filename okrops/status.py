@@ -138,7 +138,7 @@ def is_stale(org: Organisation, kr_ref: str, cycle: Cycle, today: date, last_che
     if last_checkins is None or not (cycle.start <= today <= cycle.end):
         return False
     since = last_checkins.get(kr_ref) or cycle.start
-    return (today - since).days > org.config.cadence_days
+    return (today - since).days > org.cadence_days(kr_ref.split("/")[0])
 
 
 def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_private) -> UnitRow:

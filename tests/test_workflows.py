@@ -79,7 +79,14 @@ def test_least_privilege_on_every_job(tmp_path):
             permissions = job.get("permissions")
             assert isinstance(permissions, dict), f"{path.name}: job {name} must declare its permissions"
             writes = {k for k, v in permissions.items() if v == "write"}
-            if writes:
+            # Jobs that write, by what they need: issue comments (rhythm), the check-in commit with its reply and
+            # pull request (check-ins from issues, which run on issue events only, never on pull-request code).
+            if writes == {"issues"}:
+                assert (path.name, name) == ("okrops-rhythm.yml", "rhythm"), (path.name, name)
+            elif writes == {"contents", "issues", "pull-requests"}:
+                assert (path.name, name) == ("okrops-checkin.yml", "checkin"), (path.name, name)
+                assert set(data.get("on") or data.get(True)) == {"issues", "issue_comment"}, "check-ins run on issue events only"
+            elif writes:
                 assert writes in ({"pull-requests"}, {"pages", "id-token"}, {"id-token"}, {"contents"}), \
                     (path.name, name, writes)
             if writes == {"contents"} and path.name == "collect.yml":  # collect commits its values

@@ -16,13 +16,14 @@ def stale(ctx, kr, objective, options):
     if ctx.last_checkins is None or not ctx.running(objective.cycle):
         return
     cycle = ctx.org.config.cycles[objective.cycle]
-    limit = ctx.org.config.cadence_days + options["grace_days"]
+    cadence = ctx.org.cadence_days(objective.unit)
+    limit = cadence + options["grace_days"]
     last = ctx.last_checkins.get(kr.ref)
     since = last if last is not None else cycle.start
     age = (ctx.today - since).days
     if age > limit:
         when = f"last check-in {last} ({age} days ago)" if last else f"no check-in since the cycle started {age} days ago"
-        yield Issue(kr.source, f"key result {kr.id} is stale: {when}; the cadence is {ctx.org.config.cadence_days} days",
+        yield Issue(kr.source, f"key result {kr.id} is stale: {when}; the cadence is {cadence} days",
                     kr.ref, objective.unit)
 
 

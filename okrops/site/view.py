@@ -243,13 +243,12 @@ class SiteView:
         """Key results of a running cycle with no check-in for longer than the cadence; empty without history."""
         if not self.known_history or not (cycle.start <= self.today <= cycle.end):
             return []
-        cadence = self.config.cadence_days
         result = []
         for k in self.krs.values():
             if k.objective.cycle != cycle.id:
                 continue
             since = k.last.day if k.last else cycle.start
-            if (self.today - since).days > cadence:
+            if (self.today - since).days > self.org.cadence_days(k.objective.unit):
                 result.append(k)
         result.sort(key=lambda k: (k.last.day if k.last else cycle.start, k.kr.ref))
         return result
@@ -259,7 +258,7 @@ class SiteView:
         if not self.known_history or not (cycle.start <= self.today <= cycle.end):
             return False
         since = info.last.day if info.last else cycle.start
-        return (self.today - since).days > self.config.cadence_days
+        return (self.today - since).days > self.org.cadence_days(info.objective.unit)
 
     def collected(self, ref: str, last: Optional[CheckIn]):
         """How the current value of a public key result or KPI was collected, when its last verified check-in
