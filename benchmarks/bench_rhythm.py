@@ -56,7 +56,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--modes", default="cold,warm", help="cold, warm or both (default: cold,warm)")
     args = parser.parse_args(argv)
+    modes = [m for m in args.modes.split(",") if m in ("cold", "warm")]
     import bench_site
 
     started = time.perf_counter()
@@ -67,14 +69,15 @@ def main(argv=None) -> int:
     results: dict[str, dict[str, float]] = {}
     for name, command in COMMANDS.items():
         results[name] = {}
-        for mode in ("cold", "warm"):
+        for mode in modes:
             if mode == "warm":
                 run(root, command, cold=False)  # fill the cache
             times = [run(root, command, cold=(mode == "cold")) for _ in range(args.runs)]
             results[name][mode] = statistics.median(times)
-    print(f"\n{'command':<16} {'cold s':>8} {'warm s':>8} {'warm / status':>14}")
+            print(f"  {name} ({mode}): {results[name][mode]:.2f} s", flush=True)
+    print(f"\n{'command':<16} " + " ".join(f"{m + ' s':>8} {m + ' / status':>14}" for m in modes))
     for name, r in results.items():
-        print(f"{name:<16} {r['cold']:8.2f} {r['warm']:8.2f} {r['warm'] / results['status']['warm']:14.2f}")
+        print(f"{name:<16} " + " ".join(f"{r[m]:8.2f} {r[m] / results['status'][m]:14.2f}" for m in modes))
     print(json.dumps({"units": args.units, "commits": int(commits), "runs": args.runs, "median_seconds": results}))
     return 0
 
