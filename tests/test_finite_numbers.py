@@ -52,7 +52,9 @@ BASE = {
     }),
     "okrs": ("okrs/acme/eng/platform/2026-Q4.yaml", {
         "objectives": [{
-            "id": "O1", "title": "New customers succeed on their own", "aligns_to": {"strategies": ["growth"]},
+            "id": "O1", "title": "New customers succeed on their own",
+            "aligns_to": {"strategies": ["growth"], "parent": [{"ref": "eng/2026-Q4/O1", "weight": 0.5},
+                                                               {"ref": "eng/2026-Q4/O2", "weight": 0.5}]},
             "key_results": [
                 {"id": "KR1", "title": "Weekly active users from 100 to 200", "baseline": 100, "target": 200,
                  "current": 150, "confidence": 0.7, "weight": 2},
@@ -60,13 +62,20 @@ BASE = {
                  "range": {"min": 100, "max": 250}, "current": 180},
             ],
             "reflection": {"score": 0.7, "decision": "done"},
+        }, {
+            "id": "O2", "title": "Old customers stay", "aligns_to": {"parents": [{"ref": "eng/2026-Q4/O3", "weight": 1}]},
+            "key_results": [{"id": "KR1", "title": "Weekly active users from 100 to 200", "baseline": 100, "target": 200,
+                             "commit": 150, "stretch": 250}],
         }],
     }),
 }
 # Where a schema path's "first item" lands in the documents above; every lint rule option is one field here.
 LINT_OPTION = ("lint", "rules", "objectives-per-unit", "max")
 _CONCRETE = {("objectives", 0, "key_results", 0, "range", "min"): ("objectives", 0, "key_results", 1, "range", "min"),
-             ("objectives", 0, "key_results", 0, "range", "max"): ("objectives", 0, "key_results", 1, "range", "max")}
+             ("objectives", 0, "key_results", 0, "range", "max"): ("objectives", 0, "key_results", 1, "range", "max"),
+             ("objectives", 0, "aligns_to", "parents", 0, "weight"): ("objectives", 1, "aligns_to", "parents", 0, "weight"),
+             ("objectives", 0, "key_results", 0, "commit"): ("objectives", 1, "key_results", 0, "commit"),
+             ("objectives", 0, "key_results", 0, "stretch"): ("objectives", 1, "key_results", 0, "stretch")}
 
 
 def _concrete(path: tuple) -> tuple:
@@ -173,10 +182,10 @@ def test_the_largest_finite_numbers_are_valid(numbers_org):
 
 
 def test_a_number_too_long_to_read_is_a_located_error(numbers_org):
-    numbers_org.write("okrs/acme/eng/platform/2026-Q4.yaml", _with("okrs", ("objectives", 0, "key_results", 0,
-                                                                             "current"), "1" * 5000)[0])
+    text, line = _with("okrs", ("objectives", 0, "key_results", 0, "current"), "1" * 5000)
+    numbers_org.write("okrs/acme/eng/platform/2026-Q4.yaml", text)
     [finding] = validate(numbers_org.root).findings
-    assert finding.line == 12 and "5000 digits" in finding.message and "write a number like 42" in finding.message
+    assert finding.line == line == 17 and "5000 digits" in finding.message and "write a number like 42" in finding.message
 
 
 # --- check-in refuses them as input ------------------------------------------------------
