@@ -38,7 +38,7 @@ def make(units: int) -> tuple[Path, Path]:
     if not (single / "okrs" / "okrops.yaml").is_file():
         generate_org.generate(single, units=units)
     if (split / "main" / "okrs" / "okrops.yaml").is_file():
-        return single, split
+        return single, split / "main"
     if split.exists():
         shutil.rmtree(split)
     main_okrs = split / "main" / "okrs"
