@@ -330,3 +330,11 @@ def test_pull_request_job_runs_for_real(tmp_path, workflow):
     assert text.startswith("<!-- okrops-diff -->")
     assert "target lowered" in text and "acme/2026-Q4/O2/KR1" in text
     assert (work / "okrops-diff.md").read_text() == text
+
+
+def test_this_repository_installs_okrops_with_its_own_action():
+    """okrops' own workflows use the composite action from their checkout (uses: ./), as users do with a tag."""
+    for name in ("okrs.yml", "pages.yml"):
+        steps = [s for job in load(ROOT / ".github/workflows" / name)["jobs"].values() for s in job["steps"]]
+        assert "./" in [s.get("uses") for s in steps], name
+        assert not any("pip install" in s.get("run", "") for s in steps), name
