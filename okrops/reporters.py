@@ -13,6 +13,7 @@ import io
 from typing import Optional
 
 from okrops.findings import Finding, Severity
+from okrops.scoring import format_score
 from okrops.safetext import csv_text, json_dumps, markdown, terminal_line, workflow_data, workflow_property
 from okrops.status import StatusReport, UnitRow
 
@@ -122,15 +123,17 @@ _FLAG_WORDS = {"off-track": "off", "at-risk": "risk", "no-data": "no data"}
 
 def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
     name = _fit("  " * row.depth + terminal_line(row.unit), name_width)
-    text = f"{name:<{name_width}} {_num(row.score):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
+    text = f"{name:<{name_width}} {format_score(row.score, row.style):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
     text += f"{row.key_results:>3}" if row.key_results else "  -"
     flags = [f"{_FLAG_WORDS[s]} {row.statuses[s]}" for s in ("off-track", "at-risk", "no-data") if row.statuses.get(s)]
     if row.stale:
         flags.append(f"stale {row.stale}")
     if row.visibility == "private":
         flags.append("private")
+    if row.zone:
+        flags.append(f"zone {row.zone}")
     if not row.key_results and row.rollup is not None:
-        flags.append(f"below: {row.rollup:.2f}")
+        flags.append(f"below: {format_score(row.rollup, row.style)}")
     return _fit(text + ("  " + ", ".join(flags) if flags else ""), width)
 
 
@@ -139,16 +142,19 @@ def _detail_lines(row: UnitRow, width: int) -> list[str]:
     indent = "  " * row.depth + "  "
     for objective in row.objective_rows:
         oid = terminal_line(objective.ref.rsplit("/", 1)[-1])
-        tail = f" {_num(objective.score):>5} {objective.status}" + (" private" if objective.visibility == "private" else "")
+        tail = f" {format_score(objective.score, row.style):>5} {objective.status}" + (f" {objective.zone}" if objective.zone else "") \
+            + (" private" if objective.visibility == "private" else "")
         room = max(10, width - len(indent) - len(oid) - 1 - len(tail))
         lines.append(f"{indent}{oid} {_fit(terminal_line(objective.title), room):<{room}}{tail}")
         for kr in objective.key_results:
             kid = terminal_line(kr.ref.rsplit("/", 1)[-1])
             measure = terminal_line(kr.measure_unit or "")
             unit = f" {measure}" if measure and len(measure) <= 6 else ""
-            figures = f"{_value(kr.baseline)}→{_value(kr.current)}→{_value(kr.target)}{unit}"
+            figures = f"{_value(kr.baseline)}→{_value(kr.current)}→{_value(kr.target)}{unit}" if kr.level is None \
+                else f"level {terminal_line(kr.level)}"
             conf = f" c{_num(kr.confidence, 1)}" if kr.confidence is not None else ""
-            tail = f" {bar(kr.score, 6)} {figures}{conf} {kr.status}" + (" stale" if kr.stale else "")
+            tail = f" {bar(kr.score, 6)} {figures}{conf} {kr.status}" + (f" {kr.zone}" if kr.zone else "") \
+                + (" stale" if kr.stale else "")
             room = max(10, width - len(indent) - 2 - len(kid) - 1 - len(tail))
             lines.append(f"{indent}  {kid} {_fit(terminal_line(kr.title), room):<{room}}{tail}")
     return lines

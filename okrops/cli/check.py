@@ -7,11 +7,12 @@ The work is done in :mod:`okrops.validate`, :mod:`okrops.lint`, :mod:`okrops.sta
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, emit, path_argument, today_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, emit, path_argument, today_option
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -62,7 +63,8 @@ def _report_findings(findings, files: int, output_format: str, failed: bool, hin
 @click.option("--no-hints", is_flag=True, help="Leave out the fix hints in text output.")
 @click.option("--list-rules", is_flag=True, help="List every rule with its severity, options and rationale, then exit.")
 @today_option
-def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> None:
+@as_of_option
+def lint(path, output_format, fail_on, only, no_hints, list_rules, today, as_of) -> None:
     """Check that the OKRs are good OKRs.
 
     Rules from OKR practice: focus (how many objectives and key results), key results that
@@ -79,12 +81,11 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> Non
         okrops lint
         okrops lint --rule kr-is-task --format json
         okrops lint --list-rules
+        okrops lint --as-of 2026-08-01
     """
-    from okrops import clock
     from okrops.findings import Severity
     from okrops.lint import LintContext, all_rules
     from okrops.lint import lint as run_lint
-    from okrops.validate import validate as run_validate
 
     rules = all_rules()
     if list_rules:
@@ -93,14 +94,15 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> Non
     unknown = [r for r in only if r not in rules]
     if unknown:
         raise click.BadParameter(f"unknown rule {unknown[0]!r}; see okrops lint --list-rules", param_hint="--rule")
-    result = run_validate(path)
-    findings = list(result.findings)
-    if result.organisation is not None:
-        from okrops.record import history
+    with validated_at(path, as_of, today) as (result, when):
+        findings = list(result.findings)
+        if result.organisation is not None:
+            from okrops.record.includes import last_checkins_across
+            from okrops.review.approvals import approved_dependencies
 
-        org = result.organisation
-        ctx = LintContext(org, clock.today(today), history.last_checkins(org))
-        findings += run_lint(ctx, only)
+            org = result.organisation
+            ctx = LintContext(org, when, last_checkins_across(org), approved_dependencies(org))
+            findings += run_lint(ctx, only)
     threshold = Severity.parse(fail_on)
     failed = any(f.severity >= threshold for f in findings)
     _report_findings(findings, result.files_read, output_format, failed, hints=not no_hints)
@@ -130,7 +132,8 @@ def _rules_text(rules) -> str:
 @click.option("--repo", "path", type=click.Path(exists=True, file_okay=False), help="The OKR repository (default: here).")
 @click.option("--width", type=click.IntRange(60, 400), default=None, help="Table width (default: the terminal's, at most 100).")
 @today_option
-def status(unit, cycle, output_format, detail, path, width, today) -> None:
+@as_of_option
+def status(unit, cycle, output_format, detail, path, width, today, as_of) -> None:
     """Show where the organisation stands this cycle.
 
     The organisation tree with each unit's score, progress bar, expected progress (the elapsed
@@ -142,16 +145,17 @@ def status(unit, cycle, output_format, detail, path, width, today) -> None:
         okrops status
         okrops status platform --cycle 2026-Q3
         okrops status --format csv > status.csv
+        okrops status --as-of 2026-10-12
     """
-    from okrops import clock, reporters
-    from okrops.record import history
+    from okrops import reporters
+    from okrops.record.includes import last_checkins_across
     from okrops import status as status_module
 
-    org = _load_clean(path)
-    when = clock.today(today)
     if detail is None:
         detail = unit is not None or output_format in ("json", "csv")
-    report = status_module.build(org, when, unit, cycle, detail, history.last_checkins(org))
+    with validated_at(path, as_of, today) as (result, when):
+        org = _clean(result)
+        report = status_module.build(org, when, unit, cycle, detail, last_checkins_across(org))
     if output_format == "json":
         emit(reporters.status_json(report))
     elif output_format == "csv":
@@ -169,14 +173,37 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def _load_clean(path):
-    """Load a repository for a reporting command; refuse (exit 1) when it does not validate."""
+@contextmanager
+def validated_at(path, as_of: Optional[str], today: Optional[str]):
+    """``with validated_at(path, as_of, today) as (result, day)``: the validated repository and the day to judge it on.
+
+    Without ``as_of``: the working tree, and today (``--today``, ``OKROPS_TODAY``). With it: the
+    OKRs as they stood then (:mod:`okrops.record.snapshot`), judged on that day unless
+    ``--today`` is given on the command line.
+    """
+    from okrops import clock
+    from okrops.validate import validate as run_validate
+
+    if not as_of:
+        yield run_validate(path), clock.today(today)
+        return
+    from click.core import ParameterSource
+
+    from okrops.cli.options import as_of_note
+    from okrops.record import snapshot
+
+    given = click.get_current_context().get_parameter_source("today") == ParameterSource.COMMANDLINE
+    with snapshot.validated(path, as_of) as (result, then):
+        as_of_note(then)
+        yield result, clock.today(today) if given else then.day
+
+
+def _clean(result):
+    """The organisation of a validated repository; refuse (exit 1) when it has errors."""
     from okrops import reporters
     from okrops.errors import LoadError
     from okrops.findings import Severity
-    from okrops.validate import validate as run_validate
 
-    result = run_validate(path)
     errors = [f for f in result.findings if f.severity == Severity.ERROR]
     if errors or result.organisation is None:
         click.echo(reporters.findings_text(errors, result.files_read), err=True)

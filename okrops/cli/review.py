@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, repo_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, repo_option
 
 
 # --- diff ------------------------------------------------------------------------------
@@ -29,7 +29,9 @@ from okrops.cli.options import CONTEXT_SETTINGS, repo_option
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY",
               help="Judge 'mid-cycle' as of this date (also OKROPS_TODAY).")
-def diff(base, head, output_format, output, fail_on_flags, show_private, path, today) -> None:
+@as_of_option(help="Compare the OKRs as they stood on this date (the last commit on the main line on or before it) "
+                   "or at this ref, instead of BASE: what changed since then.")
+def diff(base, head, output_format, output, fail_on_flags, show_private, path, today, as_of) -> None:
     """Show what changed in the OKRs between two git refs, in OKR terms.
 
     Objectives and key results added, removed or reworded; targets, baselines, owners,
@@ -51,12 +53,15 @@ def diff(base, head, output_format, output, fail_on_flags, show_private, path, t
         okrops diff
         okrops diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
         okrops diff v2026-Q3 v2026-Q4 --format json
+        okrops diff --as-of 2026-10-01
     """
     from okrops import clock
     from okrops.review.diff import diff_refs
     from okrops.review.diffreport import render
 
-    result = diff_refs(path, base, head, clock.today(today))
+    if as_of and base and not head:  # okrops diff --as-of DATE HEAD: --as-of is the base
+        base, head = None, base
+    result = diff_refs(path, base, head, clock.today(today), as_of)
     text = render(result, output_format, show_private)
     if output:
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
@@ -119,4 +124,36 @@ def codeowners(path, check, output) -> None:
 # --- init ----------------------------------------------------------------------------------
 
 
-COMMANDS = [diff, codeowners]
+# --- fetch ----------------------------------------------------------------------------------
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@repo_option
+def fetch(path) -> None:
+    """Fetch the repositories okrs/okrops.yaml includes by git URL into the cache folder.
+
+    Each include: with a git URL is cloned (or updated) into .okrops/cache/ and its ref checked
+    out; validate, lint, status, history and the site then read it from there. The included
+    repositories are only read, never changed; includes by path are read in place.
+
+    \b
+    Example:
+        okrops fetch
+    """
+    from okrops.errors import LoadError
+    from okrops.record.includes import fetch as fetch_all
+    from okrops.repository import find_okrs_dir, load
+    from okrops.safetext import terminal_line
+
+    _root, okrs_dir = find_okrs_dir(path)
+    result = load(okrs_dir)
+    if result.organisation is None:
+        raise LoadError("okrs/okrops.yaml has errors; run okrops validate and fix them first")
+    fetched = fetch_all(result.organisation)
+    if not fetched:
+        click.echo("nothing to fetch: okrs/okrops.yaml includes no repository by git URL")
+    for item in fetched:
+        click.echo(f"fetched {terminal_line(item.source)} at {item.commit[:12]} into {terminal_line(str(item.folder))}")
+
+
+COMMANDS = [diff, codeowners, fetch]

@@ -97,6 +97,17 @@ def _short(text: str, limit: int) -> str:
 # --- reading -----------------------------------------------------------------------
 
 
+def record_source(org: Organisation) -> tuple[str, str, str]:
+    """(repository root, okrs folder, revision) whose history is ``org``'s record.
+
+    The working tree's organisation has HEAD's history; one read as it stood at a commit
+    (:mod:`okrops.record.snapshot`) has the history up to that commit.
+    """
+    if org.record_at is not None:
+        return org.record_at
+    return org.root, org.okrs_dir, "HEAD"
+
+
 def read(org: Organisation, since: Optional[date] = None, unverified: bool = True) -> Optional[History]:
     """Verified check-ins, unverified ones (unless ``unverified`` is False) and warnings, oldest first.
 
@@ -104,7 +115,7 @@ def read(org: Organisation, since: Optional[date] = None, unverified: bool = Tru
     """
     from okrops.record import historycache
 
-    rows = historycache.read_rows(org.root, org.okrs_dir)
+    rows = historycache.read_rows(*record_source(org))
     if rows is None:
         return None
     return History(_build(rows.checkins, since), _build(rows.unverified, since) if unverified else [],
@@ -171,8 +182,8 @@ def last_checkins(org: Organisation, warn: Optional[Sink] = None) -> Optional[di
     """
     from okrops.record import historycache
 
-    rows = historycache.read_rows(org.root, org.okrs_dir)
-    if rows is None or (not rows.checkins and not gitlog.has_commits(org.root)):
+    rows = historycache.read_rows(*record_source(org))
+    if rows is None or (not rows.checkins and not gitlog.has_commits(record_source(org)[0])):
         return None
     report([Skipped(*w) for w in rows.warnings], warn, org.root)
     newest: dict[str, str] = {}

@@ -19,13 +19,13 @@ texts or values.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
+from okrops import dependencies
 from okrops.model import UNKNOWN, KeyResult, Objective, Organisation, is_public
 
 MARKER = "<!-- okrops-diff -->"
@@ -33,6 +33,7 @@ FORMATS = ("markdown", "json", "text")
 
 # flag id -> (level, short label)
 FLAG_LABELS = {
+    "new-dependency": "new dependency",
     "target-lowered": "target lowered",
     "baseline-moved": "baseline moved",
     "range-widened": "range widened",
@@ -135,28 +136,30 @@ class Diff:
 
 
 def diff_refs(path: Optional[str] = None, base: Optional[str] = None, head: Optional[str] = None,
-              today: Optional[date] = None) -> Diff:
+              today: Optional[date] = None, as_of: Optional[str] = None) -> Diff:
     """Diff the OKRs at ``base`` against ``head`` (None: the working tree).
 
-    Without ``base``: the merge base of HEAD with the default branch.
+    Without ``base``: the merge base of HEAD with the default branch; with ``as_of`` (a date
+    or a ref, see :mod:`okrops.record.snapshot`) instead, the OKRs as they stood then.
     """
     from okrops import clock
-    from okrops.record import gitrefs
-    from okrops.repository import find_okrs_dir
+    from okrops.errors import UsageError
+    from okrops.record import gitrefs, snapshot
 
-    root, okrs_dir = find_okrs_dir(path)
-    top = gitrefs.toplevel(okrs_dir)
-    if top is None:
-        raise gitrefs.GitError(f"{okrs_dir} is not in a git repository; okrops diff compares git refs")
-    subdir = okrs_dir.resolve().relative_to(top).as_posix()
-    if base is None:
+    _root, okrs_dir, top, subdir = snapshot.repository_paths(path)
+    if as_of is not None:
+        if base is not None:
+            raise UsageError("give either a BASE ref or --as-of, not both (--as-of is the base)")
+        then = snapshot.resolve(top, as_of)
+        base_commit, base_name = then.commit, then.label
+    elif base is None:
         base_label = gitrefs.default_branch(top)
         base_commit = gitrefs.merge_base(top, base_label, "HEAD")
         base_name = f"merge base with {base_label} ({base_commit[:8]})"
     else:
         base_commit = gitrefs.verify(top, base)
         base_name = _label(base, base_commit)
-    with tempfile.TemporaryDirectory(prefix="okrops-diff-") as tmp:
+    with snapshot.scratch("okrops-diff-") as tmp:
         old, old_notes = _load_at(top, base_commit, subdir, Path(tmp) / "base")
         if head is None:
             new, new_notes = _load_dir(okrs_dir, "the working tree")
@@ -175,12 +178,10 @@ def _label(ref: str, commit: str) -> str:
 
 
 def _load_at(top: Path, commit: str, subdir: str, dest: Path) -> tuple[Optional[Organisation], list[str]]:
-    from okrops.record import gitrefs
+    from okrops.record.snapshot import load_at
 
-    dest.mkdir(parents=True)
-    if not gitrefs.extract(top, commit, subdir, dest):
-        return None, []
-    return _load_dir(dest / subdir, f"commit {commit[:8]}")
+    result = load_at(top, commit, subdir, dest)
+    return (None, []) if result is None else _loaded(result, f"commit {commit[:8]}")
 
 
 def _load_dir(okrs_dir: Path, label: str) -> tuple[Optional[Organisation], list[str]]:
@@ -190,9 +191,14 @@ def _load_dir(okrs_dir: Path, label: str) -> tuple[Optional[Organisation], list[
     if not (okrs_dir / CONFIG_FILE).is_file():
         return None, []
     try:
-        result = load(okrs_dir)
+        return _loaded(load(okrs_dir), label)
     except RepositoryNotFound:
         return None, []
+
+
+def _loaded(result, label: str) -> tuple[Optional[Organisation], list[str]]:
+    from okrops.repository import CONFIG_FILE
+
     notes = []
     if result.organisation is None:
         notes.append(f"okrs/{CONFIG_FILE} does not load in {label}; run okrops validate there to see why")
@@ -263,8 +269,9 @@ def compare(old: Optional[Organisation], new: Optional[Organisation], today: dat
         elif before is not None and after is not None:
             _compare_objective(before, after, started(after.cycle), running(after.cycle), changes)
     _compare_initiatives(old, new, broken, changes)
+    _compare_dependencies(old, new, broken, changes)
     for change in changes:
-        change.private = any(_private_in(org, change) for org in (old, new) if org is not None)
+        change.private = change.private or any(_private_in(org, change) for org in (old, new) if org is not None)
     return result
 
 
@@ -345,6 +352,31 @@ def _compare_units(old, new, broken, changes) -> None:
                                              "the units below it, will appear on the site"))
                 changes.append(change)
         _compare_kpis(a, b, changes)
+
+
+def _compare_dependencies(old, new, broken, changes) -> None:
+    """Each dependency new at the head, naming the providing unit's maintainers (who confirm it by approving)."""
+    if new is None:
+        return
+    before = {e.key for e in dependencies.edges(old)} if old is not None else set()
+    for edge in dependencies.edges(new):
+        if edge.key in before or edge.source.file in broken:
+            continue
+        objective = new.objectives.get("/".join(edge.dependent.split("/")[:3]))
+        provider = new.units.get(edge.provider_unit)
+        who = ", ".join(provider.maintainers) if provider is not None and provider.maintainers else "none listed"
+        agreed = dependencies.accepted_in_file(new, edge)
+        message = (f"new dependency on {edge.provider} ({edge.provider_unit}; maintainers: {who})"
+                   + (f": {edge.note}" if edge.note else "")
+                   + ("; accepted in its provides:" if agreed else "; an approval from one of them confirms it"))
+        change = Change("changed", "key_result" if edge.dependent in new.key_results else "objective", edge.dependent,
+                        field="depends_on", new=edge.provider, file=edge.source.file, unit=edge.dependent_unit,
+                        cycle=objective.cycle if objective else "")
+        change.flags.append(Flag("new-dependency", "notice", message))
+        if new.is_private_key_result(edge.provider) and edge.provider not in new.objectives or \
+                edge.provider in new.objectives and new.is_private_objective(new.objectives[edge.provider]):
+            change.private = True
+        changes.append(change)
 
 
 def _band_text(band) -> Optional[str]:
@@ -463,6 +495,11 @@ def _compare_objective(a: Objective, b: Objective, started: bool, running: bool,
             flags.append(Flag("no-longer-aligned", "warning", f"objective {b.ref} is now linked to no strategy and "
                               "no parent: nobody can see why it matters"))
         add(name, x, y, flags)
+    before = [(link.ref, link.weight) for link in a.parents]
+    after = [(link.ref, link.weight) for link in b.parents]
+    if before != after and (len(before) > 1 or len(after) > 1):
+        add("parents", ", ".join(_parent_text(r, w) for r, w in before) or None,
+            ", ".join(_parent_text(r, w) for r, w in after) or None)
     ra, rb = a.reflection, b.reflection
     if (ra and (ra.decision, ra.score, ra.learnings)) != (rb and (rb.decision, rb.score, rb.learnings)):
         add("reflection", _reflection_text(ra), _reflection_text(rb))
@@ -482,6 +519,10 @@ def _compare_objective(a: Objective, b: Objective, started: bool, running: bool,
             changes.append(change)
         else:
             _compare_kr(x, y, b, started, changes)
+
+
+def _parent_text(ref: str, weight) -> str:
+    return ref if weight is None else f"{ref} ({weight:g})"
 
 
 def _reflection_text(reflection) -> Optional[str]:

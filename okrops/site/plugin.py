@@ -11,6 +11,7 @@ as ``okrops site build``::
           today: 2026-11-25 # evaluate as of this date; default: OKROPS_TODAY or today
           history: true     # read check-in history from git
           partial: false    # true: build even when some OKR files cannot be read (they stay out)
+          search: material  # pagefind: a sharded index that loads only what a query needs (okrops.site.search)
 
 Nothing is written into the docs folder: pages are added with ``File.generated``.
 
@@ -43,6 +44,7 @@ TOP_PAGES = [
     ("Strategy", "strategy/index.md"),
     ("Alignment", "alignment/index.md"),
     ("Activity", "activity/index.md"),
+    ("Health", "health/index.md"),
     ("Cycles", "cycles/index.md"),
 ]
 TOP_SOURCES = {path for _title, path in TOP_PAGES}
@@ -54,6 +56,9 @@ class OkropsPluginConfig(base.Config):
     today = c.Optional(c.Type(str))
     history = c.Type(bool, default=True)
     partial = c.Type(bool, default=False)
+    search = c.Choice(("material", "pagefind"), default="material")
+    as_of = c.Optional(c.Type(str))  # a date or a ref: the organisation as it stood then (okrops.record.snapshot)
+    tags = c.Type(bool, default=True)  # past cycles from their okrs/<cycle> tags when present
 
 
 class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
@@ -62,6 +67,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.okrs_dir: Optional[Path] = None
         self.nav_from_plugin = False
         self.generated: set[str] = set()
+        self.pagefind: Optional[str] = None  # the Pagefind binary when it writes the search index
 
     # -- configuration ------------------------------------------------------------
     def repo_path(self, config) -> Path:
@@ -83,13 +89,19 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         try:
             root, okrs_dir = find_okrs_dir(self.repo_path(config))
             self.check_output(config, root, okrs_dir)
-            result = self.load(root)
-            today = clock.today(self.config.today)
+            if self.config.as_of:
+                org, today = self.load_as_of(root, okrs_dir)
+            else:
+                org, today = self.load(root).organisation, clock.today(self.config.today)
+            history = self.checkins(org)
+            if self.config.tags:
+                from okrops.site.pastcycles import from_tags
+
+                org, history = from_tags(org, today, history, log.info)
         except OkropsError as error:
             raise PluginError(f"okrops: {error.message}") from None
-        org = result.organisation
-        self.okrs_dir = Path(org.okrs_dir)
-        view = SiteView(org, today, self.checkins(org))
+        self.okrs_dir = Path(okrs_dir)
+        view = SiteView(org, today, history, *self.collected(org))
         site_settings = org.config.site
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""),
                          Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
@@ -99,15 +111,33 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             config.site_description = html.escape(site_settings["description"])
         config.extra_css.append(CSS_PATH)
         self.nav_from_plugin = config.nav is None
+        from okrops.site import search
+
+        self.pagefind = search.choose(self.config.search, config, log)
         return config
+
+    def load_as_of(self, root: Path, okrs_dir: Path):
+        """The organisation as it stood at ``as_of``, and the day to show it on."""
+        from okrops import clock
+        from okrops.record import snapshot
+
+        with snapshot.validated(str(okrs_dir), self.config.as_of) as (result, then):
+            org = self.checked(result).organisation
+            org.root, org.okrs_dir = str(root), str(okrs_dir)  # the copy is gone after this block
+        log.info("okrops: building the site %s", then.label)
+        return org, clock.today(self.config.today) if self.config.today else then.day
 
     def load(self, repo: Path):
         """Validate the repository; refuse to build when parts of it cannot be read, unless partial."""
-        from okrops.findings import Severity
-        from okrops.site.view import explain_withheld, withheld
         from okrops.validate import validate
 
-        result = validate(repo)
+        return self.checked(validate(repo))
+
+    def checked(self, result):
+        """``result`` when the site may be built from it; refuse when parts cannot be read, unless partial."""
+        from okrops.findings import Severity
+        from okrops.site.view import explain_withheld, withheld
+
         org = result.organisation
         if org is None:
             raise PluginError("okrops: the OKR repository could not be loaded: "
@@ -144,16 +174,31 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             sources.append(Path(custom_dir))
         check_output_dir(config.site_dir, repo, okrs_dir, sources)
 
+    def collected(self, org) -> tuple[dict, dict]:
+        """KPI check-ins (verified) and the provenance of collected values, from git; empty without history."""
+        if not self.config.history:
+            return {}, {}
+        from okrops.collect import provenance
+        from okrops.record import kpihistory
+        from okrops.record.gitlog import GitError
+
+        try:
+            return kpihistory.read(org), provenance.read(org.root, org.okrs_dir)
+        except GitError as error:
+            log.warning("okrops: could not read KPI check-ins and provenance from git: %s", error)
+            return {}, {}
+
     def checkins(self, org) -> list:
         if not self.config.history:
             return []
-        from okrops.record import history
         from okrops.record.gitlog import GitError
 
         try:
             # A skipped commit is reported at info level, not as a MkDocs warning: history cannot be
             # changed, so one odd commit would otherwise fail every --strict build from then on.
-            return history.read_history(org, warn=lambda text: log.info("okrops: skipped in history: %s", text))
+            from okrops.record.includes import read_history_across
+
+            return read_history_across(org, warn=lambda text: log.info("okrops: skipped in history: %s", text))
         except GitError as error:
             log.warning("okrops: could not read the check-in history from git: %s", error)
             return []
@@ -179,6 +224,10 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             self.generated.add(page.src_uri)
         css = resources.files("okrops.site").joinpath("assets/okrops.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_PATH, content=css))
+        if self.pagefind:
+            from okrops.site import search
+
+            files.append(File.generated(config, search.SCRIPT_PATH, content=search.MOUNT_SCRIPT))
         if self.nav_from_plugin:
             config.nav = self.navigation(handwritten)
         self.site = None  # the model is not needed any more: free it before MkDocs renders thousands of pages
@@ -187,6 +236,12 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     # MkDocs keeps every page's source and HTML in memory until the whole site is written. For
     # the generated pages, drop each copy as soon as nothing needs it any more, so peak memory
     # stays about one copy of the site's HTML.
+    def on_nav(self, nav, /, *, config, files):
+        from okrops import progress
+
+        progress.current().stage("rendering the site's pages", total=len(files.documentation_pages()), unit="pages")
+        return nav
+
     def on_page_markdown(self, markdown, /, *, page, config, files):
         if page.file.src_uri in self.generated:
             page.file.content_string = ""  # the page holds its own copy of the source now
@@ -200,6 +255,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def on_post_page(self, output, /, *, page, config):
         if page.file.src_uri in self.generated:
             page.content = None  # written (and indexed by search in on_page_context)
+        from okrops import progress
+
+        progress.current().advance()
         return output
 
     @staticmethod
@@ -223,6 +281,18 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             else:
                 nav.extend(paths)
         return nav
+
+    def on_post_build(self, *, config) -> None:
+        from okrops import progress
+
+        work = progress.current()
+        work.done()
+        if self.pagefind:
+            from okrops.site import search
+
+            work.stage("indexing the pages for search (Pagefind)")
+            search.index(self.pagefind, config.site_dir, log)
+            work.done()
 
     def on_serve(self, server, config, builder):
         if self.okrs_dir is not None:

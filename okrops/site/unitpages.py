@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from okrops import scoring
 from okrops.lint.objectives import looks_like_person
 from okrops.model import Cycle, Initiative, Kpi, Objective, Unit
 from okrops.scoring import ObjectiveScore
@@ -18,6 +19,10 @@ from okrops.site.view import KrInfo
 
 if TYPE_CHECKING:
     from okrops.site.pages import GeneratedPage, Site
+
+
+def _overlap(one: Optional[Cycle], other: Cycle) -> bool:
+    return one is not None and one.start <= other.end and other.start <= one.end
 
 
 def _band_text(low: Optional[float], high: Optional[float], measure: str) -> str:
@@ -72,23 +77,72 @@ class UnitPages:
             [self.objective_view(here, objective, scored) for objective, scored in uc.objectives],
             [self.initiative_view(here, i) for i in (cycle_file.initiatives if cycle_file else [])],
             [self.kpi_row(kpi) for kpi in unit.kpis],
-            site.unit_rows(here, children, cycle), source)
+            site.unit_rows(here, children, cycle), source,
+            [site.kr_row(here, v.krs[ref], show_unit=True) for ref in v.shared_with.get(unit.slug, [])
+             if ref in v.krs and _overlap(self.org.config.cycles.get(v.krs[ref].objective.cycle), cycle)],
+            self.dependency_rows(here, unit, cycle))
         return site.page(here, f"{unit.name} · {cycle.label}", "unit", "unit.html", page=page)
 
-    @staticmethod
-    def kpi_row(kpi: Kpi) -> vm.KpiRow:
+    def dependency_rows(self, here: str, unit: Unit, cycle: Cycle) -> list[vm.DependencyRow]:
+        site, rows = self.site, []
+        for edge, confirmed in self.v.dependencies:
+            for needs, own, other in ((True, edge.dependent, edge.provider), (False, edge.provider, edge.dependent)):
+                owner = own.split("/", 1)[0]
+                own_cycle = self.org.config.cycles.get(own.split("/")[1])
+                if owner == unit.slug and _overlap(own_cycle, cycle):
+                    rows.append(vm.DependencyRow(needs, site.ref(here, own) or vm.PRIVATE, site.ref(here, other) or vm.PRIVATE,
+                                                 edge.note, confirmed))
+        return rows
+
+    def kpi_row(self, kpi: Kpi) -> vm.KpiRow:
         bands = []
         if kpi.healthy:
             bands.append("healthy " + _band_text(kpi.healthy.min, kpi.healthy.max, kpi.measure_unit))
         if kpi.warning:
             bands.append("warning " + _band_text(kpi.warning.min, kpi.warning.max, kpi.measure_unit))
-        return vm.KpiRow(kpi.title, number(kpi.current, kpi.measure_unit), bands, kpi.health, kpi.data_source or "")
+        row = vm.KpiRow(kpi.title, number(kpi.current, kpi.measure_unit), bands, kpi.health, kpi.data_source or "")
+        checkins = self.v.kpi_history.get(kpi.ref, [])
+        if checkins:
+            last = checkins[-1]
+            row.last = vm.LastCheckin(last.day.isoformat(), last.author, self.v.kpi_stale(kpi.ref))
+            row.spark = charts.sparkline(self.kpi_chart(kpi, checkins))
+        row.provenance = self.provenance(kpi.metric_source, kpi.ref, checkins[-1] if checkins else None)
+        return row
+
+    def kpi_chart(self, kpi: Kpi, checkins: list) -> charts.ChartSpec:
+        from datetime import timedelta
+
+        start = min(checkins[0].day, self.v.today - timedelta(days=28))
+        points = [charts.Point(c.day, c.value, f"{c.day.isoformat()}: {charts._fmt(c.value)}") for c in checkins
+                  if c.value is not None]
+        healthy = kpi.healthy.min if kpi.healthy and kpi.healthy.min is not None else kpi.healthy.max if kpi.healthy else None
+        return charts.ChartSpec(start=start, end=max(self.v.today, checkins[-1].day), baseline=None, target=healthy,
+                                points=points, today=self.v.today, measure=kpi.measure_unit, title=kpi.title)
+
+    def provenance(self, spec: Optional[dict], ref: str, last) -> Optional[vm.Provenance]:
+        """Where the number of a key result or KPI comes from, and how its current value was collected."""
+        if spec is None:
+            return None
+        from okrops.collect.sources import describe
+
+        view = vm.Provenance(describe(spec))
+        collected = self.v.collected(ref, last)
+        if collected is not None:
+            fetched = collected.provenance.fetched.replace("T", " ").replace("Z", " UTC")
+            view.collected = f"collected by {collected.provenance.kind} at {fetched}"
+            view.commit = collected.commit[:8]
+            if self.site.repo_url:
+                view.commit_href = f"{self.site.repo_url}/commit/{collected.commit}"
+        return view
 
     def objective_view(self, here: str, objective: Objective, scored: ObjectiveScore) -> vm.ObjectiveView:
         site, v = self.site, self.v
         view = vm.ObjectiveView(anchor_id(objective.id), objective.id, objective.title, objective.type,
                                 objective.aspirational, scored.status, vm.Bar(scored.score, scored.expected, "score"),
                                 objective.why or "", site.ref(here, objective.parent))
+        view.parents = [site.ref(here, ref) or vm.PRIVATE for ref in objective.parent_refs]
+        if scoring.style_of(self.org, objective.unit) == "commit-target-stretch":
+            view.zone = scored.zone
         strategies = self.org.strategy.strategies
         view.strategies = [vm.StrategyLink(vm.Ref(strategies[sid].title, site.link.rel(here, "strategy", anchor_id("s", sid))), direct)
                            for sid, direct in v.effective_strategies(objective) if sid in strategies]
@@ -116,7 +170,7 @@ class UnitPages:
         moves = [self.site.ref(here, ref) or vm.PRIVATE for ref in initiative.key_results]
         links = [vm.ExternalLink(url, safe_url(url)) for url in initiative.links]
         return vm.InitiativeView(anchor_id(initiative.id), initiative.id, initiative.title, initiative.description or "",
-                                 moves, milestones, links)
+                                 moves, milestones, links, self.site.record.evidence_rows(initiative.ref))
 
     # -- units/<slug>/<cycle>/<objective>/<kr>/ -----------------------------------------------------------
     def kr_page(self, info: KrInfo) -> "GeneratedPage":
@@ -131,10 +185,13 @@ class UnitPages:
         moved_by = [vm.Ref(i.title, site.link.rel(here, site.unit_dir(*i.ref.split("/")[:2]), anchor_id(i.id)))
                     for i in site.initiatives_of.get(kr.ref, [])]
         details = vm.KrDetails(kr.metric or "", kr.data_source or "", kr.direction,
-                               number(kr.weight) if kr.weight != 1.0 else None, moved_by)
+                               number(kr.weight) if kr.weight != 1.0 else None, moved_by,
+                               self.provenance(kr.metric_source, kr.ref, info.last))
         page = vm.KrPage(
             crumbs, f"{objective.id}/{kr.id}", kr.title, vm.Ref(objective.title, objective_href), unit.name, cycle.label,
             vm.Bar(info.score.progress, info.score.expected), info.score.status, site.kr_numbers(info), vm.confidence(kr.confidence),
             site.last_checkin(info), charts.history_chart(site.chart_spec(info)), details,
-            site.checkin_rows(here, list(reversed(info.history))))
+            site.checkin_rows(here, list(reversed(info.history))), site.record.change_rows(info),
+            site.record.confidence_chart(info, cycle), site.record.forecast_text(info, cycle),
+            site.record.evidence_rows(kr.ref))
         return site.page(here, kr.title, "kr", "kr.html", page=page)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from okrops.site.charts import HistoryChart, Sparkline
+from okrops.site.charts import HistoryChart, Sparkline, Trend
 
 STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "not-started")
 
@@ -145,6 +145,8 @@ class KrRow:
     kr_id: Optional[str] = None
     unit: Optional[Ref] = None  # rows from all over the organisation: where they belong
     path: str = ""  # "O1/KR1", with ``unit``
+    shared_with: list[Ref] = field(default_factory=list)  # a shared key result: its public contributors
+    zone: Optional[str] = None  # commit-target-stretch units: fail, commit, target or stretch
 
 
 @dataclass
@@ -171,12 +173,25 @@ class UnitRow:
 
 
 @dataclass
+class Provenance:
+    """Where a number comes from (its source:) and, for a collected value, by what, when and in which commit."""
+
+    source: str  # "http: GET https://status.example.com/api $.uptime"
+    collected: str = ""  # "collected by http at 2026-11-30 21:40 UTC", when the current value was collected
+    commit: str = ""  # abbreviated
+    commit_href: Optional[str] = None
+
+
+@dataclass
 class KpiRow:
     title: str
     current: str
     bands: list[str]
     health: str
     source: str
+    provenance: Optional[Provenance] = None
+    spark: Optional[Sparkline] = None  # the KPI's checked-in values, when it has some
+    last: Optional[LastCheckin] = None  # its last check-in, when it has one
 
 
 @dataclass
@@ -217,6 +232,8 @@ class ObjectiveView:
     children: list[ScoredRef] = field(default_factory=list)
     krs: list[KrRow] = field(default_factory=list)
     reflection: Optional[Reflection] = None
+    parents: list[Ref] = field(default_factory=list)  # every parent (``parent`` is the first)
+    zone: Optional[str] = None  # commit-target-stretch units: the objective's zone
 
 
 @dataclass
@@ -233,6 +250,19 @@ class ExternalLink:
 
 
 @dataclass
+class EvidenceRow:
+    """A commit or merged pull request that names a key result or initiative."""
+
+    day: str
+    title: str
+    author: str
+    repository: str
+    commit: str  # abbreviated
+    href: Optional[str] = None
+    pull_request: str = ""  # "#12"
+
+
+@dataclass
 class InitiativeView:
     anchor: str
     id: str
@@ -241,6 +271,7 @@ class InitiativeView:
     moves: list[Ref]
     milestones: list[Milestone]
     links: list[ExternalLink]
+    evidence: list[EvidenceRow] = field(default_factory=list)
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -301,6 +332,8 @@ class TreeObjective:
     ref: Ref
     score: Optional[float]
     parent: Optional[Ref] = None  # "↑ Unit O1", or private
+    parents: list[Ref] = field(default_factory=list)  # every parent, when there are several
+    home: Optional[Ref] = None  # listed under a parent outside its own unit: the unit it lives in
 
 
 @dataclass
@@ -314,6 +347,8 @@ class TreeNode:
     unit_count: int
     open: bool
     children: list["TreeNode"] = field(default_factory=list)
+    # Objectives of units elsewhere in the tree that align to this unit's objectives (a second parent).
+    aligned_here: list[TreeObjective] = field(default_factory=list)
 
 
 @dataclass
@@ -355,6 +390,19 @@ class UnitPage:
     kpis: list[KpiRow]
     units_below: list[UnitRow]
     source: Optional[ExternalLink] = None
+    shared: list[KrRow] = field(default_factory=list)  # other units' key results this unit contributes to
+    dependencies: list["DependencyRow"] = field(default_factory=list)  # both ways, public ends only
+
+
+@dataclass
+class DependencyRow:
+    """A dependency on a unit page: this unit's side, the other unit's side, and whether it is agreed."""
+
+    needs: bool  # True: this unit depends on ``other``; False: ``other`` depends on this unit
+    own: Ref
+    other: Ref
+    note: str
+    confirmed: bool
 
 
 @dataclass
@@ -373,6 +421,23 @@ class KrDetails:
     direction: str
     weight: Optional[str]
     initiatives: list[Ref]
+    provenance: Optional[Provenance] = None
+
+
+@dataclass
+class TargetChangeRow:
+    """A target, baseline or range bound that changed: when it reached the main line, and who."""
+
+    day: str
+    field: str  # target, baseline, range min, range max
+    old: str
+    new: str
+    commit: str  # abbreviated
+    commit_href: Optional[str]
+    author: str
+    merged_by: str = ""
+    pull_request: str = ""  # "#7"
+    pull_href: Optional[str] = None
 
 
 @dataclass
@@ -391,3 +456,39 @@ class KrPage:
     chart: HistoryChart
     details: KrDetails
     checkins: list[CheckinRow]
+    target_changes: list[TargetChangeRow] = field(default_factory=list)
+    confidence_chart: Optional[HistoryChart] = None
+    forecast: str = ""  # the forecast in words, labelled as one
+    evidence: list[EvidenceRow] = field(default_factory=list)
+
+
+@dataclass
+class HealthRow:
+    label: str
+    cells: list[str]  # one per cycle
+    trend: Optional[Trend]
+
+
+@dataclass
+class HealthGroup:
+    title: str  # System, Behaviour, Outcome
+    anchor: str
+    rows: list[HealthRow]
+
+
+@dataclass
+class HealthUnitRow:
+    unit: Ref
+    cycle: str  # the latest cycle measured
+    cells: list[str]
+    trends: list[Optional[Trend]]
+    signals: list[str]
+
+
+@dataclass
+class HealthPage:
+    cycles: list[str]  # labels, oldest first
+    groups: list[HealthGroup]
+    signals: list[str]
+    unit_columns: list[str]
+    units: list[HealthUnitRow]
