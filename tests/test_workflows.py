@@ -342,6 +342,14 @@ def test_pull_request_job_runs_for_real(tmp_path, workflow):
     assert (work / "okrops-diff.md").read_text() == text
 
 
+def test_this_repository_installs_okrops_with_its_own_action():
+    """okrops' own workflows use the composite action from their checkout (uses: ./), as users do with a tag."""
+    for name in ("okrs.yml", "pages.yml"):
+        steps = [s for job in load(ROOT / ".github/workflows" / name)["jobs"].values() for s in job["steps"]]
+        assert "./" in [s.get("uses") for s in steps], name
+        assert not any("pip install" in s.get("run", "") for s in steps), name
+
+
 def test_collect_runs_on_the_default_branch_only_and_never_on_pull_requests(tmp_path):
     """Sources run code and read secrets: only the collect workflow runs them, never for a pull request."""
     workflows = {p.name: load(p) for p in all_workflows(tmp_path)}
