@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable, Optional
 
-from okrops import scoring
+from okrops import references, scoring
 from okrops.errors import UnknownReference
 from okrops.model import Cycle, Organisation
 
@@ -86,8 +86,7 @@ class StatusReport:
 def select_cycles(org: Organisation, today: date, cycle: Optional[str]) -> list[Cycle]:
     if cycle:
         if cycle not in org.config.cycles:
-            known = ", ".join(sorted(org.config.cycles))
-            raise UnknownReference(f"unknown cycle {cycle!r}; known cycles: {known}")
+            raise UnknownReference(references.unknown_cycle(org, cycle))
         return [org.config.cycles[cycle]]
     running = [c for c in org.cycles_in_use() if c.start <= today <= c.end]
     if running:
@@ -106,7 +105,7 @@ def build(
     include_private: bool = True,
 ) -> StatusReport:
     if unit is not None and unit not in org.units:
-        raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+        raise UnknownReference(references.unknown_unit(org, unit))
     cycles = select_cycles(org, today, cycle)
     rows: list[UnitRow] = []
     for member, depth in org.walk(unit):

@@ -116,10 +116,11 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
     from okrops import clock
     from okrops.record import gitlog
     from okrops.record import history
+    from okrops import references
     from okrops.errors import UnknownReference
 
     if unit not in org.units:
-        raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+        raise UnknownReference(references.unknown_unit(org, unit))
     if cycle_id is None:
         cycle = org.current_cycle(clock.today(today))
         cycle_id = cycle.id if cycle else None

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from okrops import numbers
+from okrops import numbers, references
 from okrops.record import gitcommit
 from okrops.record import gitlog
 from okrops.record import gitrepo
@@ -201,7 +201,7 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
         prefix = f"{request.where}: " if request.where else ""
         kr = org.key_results.get(request.ref)
         if kr is None:
-            raise UnknownReference(prefix + unknown_reference_message(org, request.ref))
+            raise UnknownReference(prefix + references.unknown_reference(org, request.ref))
         if kr.ref in seen:
             raise UsageError(f"{prefix}{kr.ref} is checked in twice; give each key result once")
         seen.add(kr.ref)
@@ -242,29 +242,6 @@ def changes_file(kr: KeyResult, value: Any, confidence: Any = None) -> bool:
 def _same_number(a: Any, b: Any) -> bool:
     """Equal as okrops would write them (42 and 42.0 are the same text in the file)."""
     return b is not None and gitlog.format_number(a) == gitlog.format_number(b)
-
-
-def unknown_reference_message(org: Organisation, ref: str) -> str:
-    import difflib
-
-    parts = ref.split("/")
-    hints = []
-    if len(parts) != 4:
-        hints.append("a key result reference has four parts: <unit>/<cycle>/<objective>/<key result>, "
-                     "e.g. platform/2026-Q4/O1/KR2")
-    elif parts[0] not in org.units:
-        hints.append(f"there is no unit {parts[0]!r}")
-    elif (parts[0], parts[1]) not in org.cycle_files:
-        hints.append(f"unit {parts[0]!r} has no OKRs for cycle {parts[1]!r}")
-    elif "/".join(parts[:3]) not in org.objectives:
-        hints.append(f"{parts[0]} has no objective {parts[2]!r} in {parts[1]}")
-    broken = [f for f in sorted(org.broken_files) if len(parts) >= 2 and f.endswith(f"/{parts[0]}/{parts[1]}.yaml")]
-    if broken:
-        hints.append(f"{broken[0]} has errors (run okrops validate)")
-    close = difflib.get_close_matches(ref, list(org.key_results), n=3, cutoff=0.6)
-    if close:
-        hints.append(f"did you mean {', '.join(close)}?")
-    return f"unknown key result {ref!r}" + (": " + "; ".join(hints) if hints else "")
 
 
 def load_for(refs: Iterable[str], start: Optional[str] = None) -> Optional[Organisation]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Optional
 
+from okrops import references
 from okrops.record import gitlog
 from okrops.errors import UnknownReference
 from okrops.model import Organisation
@@ -199,15 +200,15 @@ def select(org: Organisation, history: list[CheckIn], target: Optional[str]) -> 
     parts = target.split("/")
     if len(parts) == 1:
         if target not in org.units:
-            raise UnknownReference(f"unknown unit {target!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+            raise UnknownReference(references.unknown_unit(org, target))
         units = {u.slug for u, _depth in org.walk(target)}
         return [c for c in history if c.ref.split("/", 1)[0] in units]
     known = (target in org.key_results or target in org.objectives or
              (parts[0] in org.units and len(parts) == 2) or any(c.ref == target for c in history))
     if not known:
-        raise UnknownReference(
-            f"unknown reference {target!r}: give a key result (unit/cycle/objective/kr), an objective "
-            "(unit/cycle/objective), a unit and cycle (unit/cycle) or a unit")
+        raise UnknownReference(references.unknown_reference(org, target, "reference") +
+                               "; give a key result (unit/cycle/objective/kr), an objective (unit/cycle/objective), "
+                               "a unit and cycle (unit/cycle) or a unit")
     prefix = target + "/"
     return [c for c in history if c.ref == target or c.ref.startswith(prefix)]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from okrops import yamlio
+from okrops import references, yamlio
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.safetext import check_text, yaml_text
 
@@ -247,7 +247,7 @@ def new_unit(slug: str, name: str, parent: Optional[str] = None, kind: Optional[
                              "across the organisation")
     if parent is not None:
         if parent not in org.units:
-            raise UnknownReference(f"parent unit {parent!r} does not exist; known: {', '.join(sorted(org.units)) or 'none'}")
+            raise UnknownReference(references.unknown_unit(org, parent, "parent unit"))
         folder = okrs_dir / org.units[parent].folder / slug
     else:
         folder = okrs_dir / slug
@@ -300,11 +300,9 @@ def new_cycle(cycle_id: str, start: str, end: str, name: Optional[str] = None, p
 
 def _cycle_file(okrs_dir: Path, org, unit: str, cycle: str) -> Path:
     if unit not in org.units:
-        raise UnknownReference(f"unit {unit!r} does not exist; known: {', '.join(sorted(org.units)) or 'none'} "
-                               "(create it with okrops new unit)")
+        raise UnknownReference(references.unknown_unit(org, unit) + " (create it with okrops new unit)")
     if cycle not in org.config.cycles:
-        raise UnknownReference(f"cycle {cycle!r} is not in okrs/okrops.yaml; known: "
-                               f"{', '.join(sorted(org.config.cycles))} (add it with okrops new cycle)")
+        raise UnknownReference(references.unknown_cycle(org, cycle) + " (add it with okrops new cycle)")
     return okrs_dir / org.units[unit].folder / f"{cycle}.yaml"
 
 
@@ -345,9 +343,9 @@ def new_objective(unit: str, cycle: str, title: str, objective_id: Optional[str]
     strategies = list(strategies)
     unknown = [s for s in strategies if s not in org.strategy.strategies]
     if unknown:
-        raise UnknownReference(f"unknown strategy {unknown[0]!r}; known: {', '.join(sorted(org.strategy.strategies)) or 'none'}")
+        raise UnknownReference(references.unknown_strategy(org, unknown[0]))
     if parent and parent not in org.objectives and parent not in org.key_results:
-        raise UnknownReference(f"parent {parent!r} is not an objective or key result")
+        raise UnknownReference(references.unknown_reference(org, parent, "parent"))
     created = not target.exists()
     if not created:
         _text, document = load_for_edit(target)
@@ -384,10 +382,12 @@ def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: 
     file = _cycle_file(okrs_dir, org, unit, cycle)
     if not file.exists():
         raise UnknownReference(f"{unit} has no OKRs for {cycle} yet ({file} is missing); add an objective first")
+    if objective_ref not in org.objectives and not any(f.endswith(f"/{unit}/{cycle}.yaml") for f in org.broken_files):
+        raise UnknownReference(references.unknown_reference(org, objective_ref, "objective"))
     _text, document = load_for_edit(file)
     matches = [o for o in (document.get("objectives") or []) if hasattr(o, "get") and str(o.get("id")) == objective_id]
     if not matches:
-        raise UnknownReference(f"objective {objective_ref} does not exist in {file}")
+        raise UnknownReference(references.unknown_reference(org, objective_ref, "objective") + f" (in {file})")
     objective = matches[0]
     krs = objective.get("key_results")
     if krs is None:

@@ -36,6 +36,7 @@ from okrops.rhythm.authoring import (
     next_id,
     objective_entry,
 )
+from okrops import references
 from okrops.errors import UnknownReference, UsageError
 from okrops.model import Objective, Organisation
 from okrops.safetext import check_text, yaml_comment, yaml_text
@@ -108,7 +109,8 @@ def _refuse_broken(org: Organisation, cycle: str) -> None:
 def _check_refs(given: dict[str, str], known: set[str], what: str) -> None:
     unknown = [r for r in given if r not in known]
     if unknown:
-        raise UnknownReference(f"{what} for {unknown[0]!r}, which is not an objective of this cycle")
+        raise UnknownReference(f"{what} for {unknown[0]!r}, which is not an objective of this cycle"
+                               + references.did_you_mean(unknown[0], known))
 
 
 def close_cycle(cycle: str, path: Optional[str] = None, decisions: Optional[dict[str, str]] = None,
@@ -123,10 +125,10 @@ def close_cycle(cycle: str, path: Optional[str] = None, decisions: Optional[dict
     decisions, learnings = dict(decisions or {}), dict(learnings or {})
     root, okrs_dir, org = _context(path)
     if cycle not in org.config.cycles:
-        raise UnknownReference(f"cycle {cycle!r} is not in okrs/okrops.yaml")
+        raise UnknownReference(references.unknown_cycle(org, cycle))
     for unit in units or []:
         if unit not in org.units:
-            raise UnknownReference(f"unit {unit!r} does not exist")
+            raise UnknownReference(references.unknown_unit(org, unit))
     for ref, decision in decisions.items():
         if decision not in DECISIONS:
             raise UsageError(f"decision {decision!r} for {ref} is not one of: {', '.join(DECISIONS)}")
@@ -231,13 +233,13 @@ def open_cycle(cycle: str, path: Optional[str] = None, source: Optional[str] = N
 
     root, okrs_dir, org = _context(path)
     if cycle not in org.config.cycles:
-        raise UnknownReference(f"cycle {cycle!r} is not in okrs/okrops.yaml; add it first: "
+        raise UnknownReference(references.unknown_cycle(org, cycle) + "; to add it: "
                                f"okrops new cycle {cycle} --start YYYY-MM-DD --end YYYY-MM-DD")
     source = source or previous_cycle(org, cycle)
     if source is None:
         raise UsageError(f"no cycle with OKRs ends before {cycle} starts; name the cycle to continue from with --from")
     if source not in org.config.cycles:
-        raise UnknownReference(f"cycle {source!r} is not in okrs/okrops.yaml")
+        raise UnknownReference(references.unknown_cycle(org, source))
     if source == cycle:
         raise UsageError("a cycle cannot continue from itself")
     _refuse_broken(org, source)
