@@ -104,12 +104,30 @@ def parse_value(raw: Any, what: str = "value") -> float:
         if number is None:
             number = _float_or_none(text)
             if number is None or numbers.is_finite(number):
-                raise UsageError(f"{what} {raw!r} is not a number: write it like 42 or 0.75")
+                raise UsageError(f"{what} {raw!r} is not a number: {_value_hint(text, what)}")
     if not numbers.is_finite(number):
         shown = numbers.describe(number) if numbers.is_number(raw) else repr(_shortened(str(raw)))
         kind = "not a number" if number != number else "not a finite number"
         raise UsageError(f"{what} {shown} is {kind}: {numbers.NOT_FINITE_HINT}")
     return number
+
+
+def _value_hint(text: str, what: str) -> str:
+    """What to write instead of ``text``, with valid examples for the field."""
+    if what == "confidence":
+        return CONFIDENCE_EXAMPLES
+    if re.fullmatch(r"[-+]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?", text):
+        plain = re.sub(r"[,.' ]", "", text)
+        decimal = f" (or {text.replace(',', '.')}, with a point for decimals)" if re.fullmatch(r"[-+]?\d+,\d+", text) else ""
+        return f"write it without thousands separators, e.g. {plain}{decimal}"
+    if re.fullmatch(r"[-+]?\d+,\d+", text):
+        return f"use a point for decimals, e.g. {text.replace(',', '.')}"
+    if re.fullmatch(r"[-+]?[\d.]+\s*%", text):
+        return f"write the number without the % sign, e.g. {text.rstrip('% ')}"
+    return "write it like 42, -3 or 0.75"
+
+
+CONFIDENCE_EXAMPLES = "write a confidence from 0 to 1 like 0.7, or as a percentage like 70%"
 
 
 def _float_or_none(text: str) -> Optional[float]:
@@ -125,11 +143,19 @@ def _shortened(text: str) -> str:
 
 
 def parse_confidence(raw: Any) -> Optional[float]:
+    """A confidence as typed, anywhere one is read (option, --from file, prompt): ``0.7``, or ``70%`` read as 0.7."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    percent = re.fullmatch(r"\s*([-+]?\d+(?:\.\d+)?)\s*%\s*", raw) if isinstance(raw, str) else None
+    if percent:
+        number = parse_value(percent.group(1), "confidence")
+        if not 0 <= number <= 100:
+            raise UsageError(f"confidence {raw!r} is outside 0% to 100%: {CONFIDENCE_EXAMPLES}")
+        return round(number / 100, 6)
     number = parse_value(raw, "confidence")
     if not 0 <= number <= 1:
-        raise UsageError(f"confidence {raw!r} is outside 0 to 1: 0 is 'no chance', 1 is 'certain', e.g. 0.7")
+        raise UsageError(f"confidence {raw!r} is outside 0 to 1 (0 is 'no chance', 1 is 'certain'): "
+                         f"{CONFIDENCE_EXAMPLES}")
     return number
 
 
@@ -155,16 +181,39 @@ def read_requests(path: str | os.PathLike) -> list[Request]:
     raise UsageError(f"{path.name}: use a .yaml, .yml, .json or .csv file")
 
 
+CSV_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def csv_delimiter(header: str, name: str) -> str:
+    """The delimiter of a check-in CSV file, sniffed from its header line (which names ref and value)."""
+    for delimiter in CSV_DELIMITERS:
+        fields = [f.strip().lower() for f in next(csv.reader([header], delimiter=delimiter), [])]
+        if "ref" in fields and "value" in fields:
+            return delimiter
+    between = re.search(r"ref(.*?)value|value(.*?)ref", header, re.IGNORECASE)
+    if between:
+        separator = (between.group(1) if between.group(1) is not None else between.group(2)).strip() or " "
+        from okrops.safetext import terminal_line
+
+        raise UsageError(f"{name}: the columns of the header line are separated by {terminal_line(repr(separator))}; "
+                         "okrops reads columns separated by commas, semicolons, tabs or vertical bars, "
+                         "e.g. ref,value,confidence,note")
+    raise UsageError(f"{name}: the first line must be a header with at least ref,value (and confidence,note), "
+                     "separated by commas, semicolons, tabs or vertical bars")
+
+
 def _requests_from_csv(text: str, name: str) -> list[Request]:
-    reader = csv.DictReader(io.StringIO(text))
+    header = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    reader = csv.DictReader(io.StringIO(text), delimiter=csv_delimiter(header, name))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-    if "ref" not in fields or "value" not in fields:
-        raise UsageError(f"{name}: the first line must be a header with at least ref,value (and confidence,note)")
     reader.fieldnames = fields
     requests = []
     for row in reader:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
+        if None in row:  # more cells than the header has columns
+            raise UsageError(f"{name} line {reader.line_num}: {len(fields) + len(row[None])} cells for "
+                             f"{len(fields)} columns ({', '.join(fields)}); quote a note that holds the delimiter")
         requests.append(Request((row.get("ref") or "").strip(), row.get("value"), row.get("confidence"),
                                 (row.get("note") or "").strip(), f"{name} line {reader.line_num}"))
     return requests
@@ -181,43 +230,80 @@ def _requests_from_yaml(text: str, name: str) -> list[Request]:
         data = data["checkins"]
     if not isinstance(data, list):
         raise UsageError(f"{name}: expected a list of check-ins (ref, value, confidence, note)")
-    requests = []
+    requests, problems = [], []
     for index, item in enumerate(data, 1):
         if not isinstance(item, dict) or "ref" not in item or "value" not in item:
-            raise UsageError(f"{name}: check-in {index} needs at least ref and value")
+            problems.append(f"{name} check-in {index}: needs at least ref and value")
+            continue
         unknown = set(item) - {"ref", "value", "confidence", "note"}
         if unknown:
-            raise UsageError(f"{name}: check-in {index} has unknown field(s) {', '.join(sorted(unknown))}")
+            problems.append(f"{name} check-in {index}: unknown field(s) {', '.join(sorted(map(str, unknown)))} "
+                            "(the fields are ref, value, confidence, note)")
+            continue
         requests.append(Request(str(item["ref"]), item["value"], item.get("confidence"),
                                 str(item.get("note") or ""), f"{name} check-in {index}"))
+    _refuse_problems(problems, len(data))
     return requests
 
 
 def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
-    """Check every request; raise on the first problem, before anything is written."""
+    """Check every request and report every problem at once (row, column, what is wrong), before anything is
+    written."""
+    requests = list(requests)
     changes: list[Change] = []
-    seen: set[str] = set()
+    problems: list[str] = []
+    seen: dict[str, str] = {}
     for request in requests:
-        prefix = f"{request.where}: " if request.where else ""
-        kr = org.key_results.get(request.ref)
-        if kr is None:
-            raise UnknownReference(prefix + references.unknown_reference(org, request.ref))
-        if kr.ref in seen:
-            raise UsageError(f"{prefix}{kr.ref} is checked in twice; give each key result once")
-        seen.add(kr.ref)
-        try:
-            value = parse_value(request.value)
-            confidence = parse_confidence(request.confidence)
-        except UsageError as exc:
-            raise UsageError(f"{prefix}{kr.ref}: {exc.message}") from None
-        note = str(request.note or "").strip()
-        if "\x00" in note:
-            raise UsageError(f"{prefix}{kr.ref}: the note contains a NUL character, which git cannot store")
-        changes.append(Change(kr, value, confidence, note, kr.current, kr.confidence))
+        change, wrong = _resolve_one(org, request, seen)
+        problems.extend(f"{request.where}, {column}: {what}" if request.where else what for column, what in wrong)
+        if change is not None:
+            changes.append(change)
+    if len(problems) == 1 and not requests[0].where:
+        error = UnknownReference if org.key_results.get(requests[0].ref) is None else UsageError
+        raise error(problems[0])
+    _refuse_problems(problems, len(requests))
     if not changes:
         raise UsageError("nothing to check in")
     _refuse_unchanged(changes)
     return changes
+
+
+def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
+    """(the change, or None) and the problems of one request as (column, message) pairs."""
+    wrong: list[tuple[str, str]] = []
+    kr = org.key_results.get(request.ref)
+    if kr is None:
+        wrong.append(("ref", references.unknown_reference(org, request.ref)))
+    elif kr.ref in seen:
+        wrong.append(("ref", f"{kr.ref} is checked in twice (first at {seen[kr.ref]}); give each key result once"))
+    else:
+        seen[kr.ref] = request.where or "the command line"
+    value = confidence = None
+    try:
+        value = parse_value(request.value)
+    except UsageError as exc:
+        wrong.append(("value", exc.message))
+    try:
+        confidence = parse_confidence(request.confidence)
+    except UsageError as exc:
+        wrong.append(("confidence", exc.message))
+    note = str(request.note or "").strip()
+    if "\x00" in note:
+        wrong.append(("note", "the note contains a NUL character, which git cannot store"))
+    if wrong or kr is None:
+        return None, wrong
+    return Change(kr, value, confidence, note, kr.current, kr.confidence), wrong
+
+
+def _refuse_problems(problems: list[str], rows: int) -> None:
+    """One refusal naming every bad row, so a file is fixed in one go."""
+    if not problems:
+        return
+    if len(problems) == 1:
+        raise UsageError(f"{problems[0]}; nothing was checked in")
+    listed = "\n  ".join(problems)
+    raise UsageError(f"{len(problems)} problems in {rows} check-in{'s' if rows != 1 else ''}, nothing was checked "
+                     f"in:\n  {listed}")
 
 
 def _refuse_unchanged(changes: list[Change]) -> None:
