@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 
 from okrops import references, scoring
 from okrops.errors import UnknownReference
-from okrops.model import Cycle, Organisation
+from okrops.model import Activity, Cycle, Organisation
 
 
 @dataclass
@@ -129,10 +129,11 @@ def _has_below(org: Organisation, slug: str, cycle: str) -> bool:
 
 
 def is_stale(org: Organisation, kr_ref: str, cycle: Cycle, today: date, last_checkins: Optional[dict[str, date]]) -> bool:
-    if last_checkins is None or not (cycle.start <= today <= cycle.end):
+    """No check-in within the cadence, counted from the last check-in, else from when the key result appeared
+    or the cycle started, whichever is later (okrops.model.Activity)."""
+    if last_checkins is None:
         return False
-    since = last_checkins.get(kr_ref) or cycle.start
-    return (today - since).days > org.config.cadence_days
+    return Activity.of(org, last_checkins).is_stale(kr_ref, cycle, today, org.config.cadence_days)
 
 
 def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_private) -> UnitRow:

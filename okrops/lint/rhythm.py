@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from okrops import scoring
+from okrops.model import Activity
 from okrops.lint.registry import Issue, rule
 
 
@@ -18,10 +19,11 @@ def stale(ctx, kr, objective, options):
     cycle = ctx.org.config.cycles[objective.cycle]
     limit = ctx.org.config.cadence_days + options["grace_days"]
     last = ctx.last_checkins.get(kr.ref)
-    since = last if last is not None else cycle.start
+    since = Activity.of(ctx.org, ctx.last_checkins).since(kr.ref, cycle)
     age = (ctx.today - since).days
     if age > limit:
-        when = f"last check-in {last} ({age} days ago)" if last else f"no check-in since the cycle started {age} days ago"
+        started = "the cycle started" if since == cycle.start else "it was added"
+        when = f"last check-in {last} ({age} days ago)" if last else f"no check-in since {started} {age} days ago"
         yield Issue(kr.source, f"key result {kr.id} is stale: {when}; the cadence is {ctx.org.config.cadence_days} days",
                     kr.ref, objective.unit)
 

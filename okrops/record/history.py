@@ -21,7 +21,7 @@ from typing import Callable, Optional
 from okrops import references
 from okrops.record import gitlog
 from okrops.errors import UnknownReference
-from okrops.model import Organisation
+from okrops.model import Activity, Organisation
 
 
 @dataclass(slots=True)
@@ -168,17 +168,31 @@ def last_checkins(org: Organisation, warn: Optional[Sink] = None) -> Optional[di
     """Key result reference -> date of its last verified check-in; None when there is no history to read.
 
     A repository without a single commit (say, just made by ``okrops init``) has no history
-    yet: its OKRs are brand new, not stale.
+    yet: its OKRs are brand new, not stale. Also records :func:`activity` on ``org``.
     """
+    found = activity(org, warn)
+    return None if found is None else found.last
+
+
+def activity(org: Organisation, warn: Optional[Sink] = None) -> Optional[Activity]:
+    """The day of each key result's last check-in and of the commit that added it, set on ``org.activity`` (so
+    scores and staleness count from when each key result appeared); None when there is no history to read."""
     from okrops.record import historycache
 
     rows = historycache.read_rows(org.root, org.okrs_dir)
     if rows is None or (not rows.checkins and not gitlog.has_commits(org.root)):
+        org.activity = None
         return None
     report([Skipped(*w) for w in rows.warnings], warn, org.root)
+    org.activity = Activity(_newest(rows.checkins, 0, 6), _newest(rows.appeared, 0, 1))
+    return org.activity
+
+
+def _newest(rows: list, ref_field: int, when_field: int) -> dict[str, date]:
+    """ref -> the day of its newest row (rows come newest commit first, nearly always in date order)."""
     newest: dict[str, str] = {}
-    for row in rows.checkins:
-        ref, when = row[0], row[6]
+    for row in rows:
+        ref, when = row[ref_field], row[when_field]
         known = newest.get(ref)
         if known is None:
             newest[ref] = when  # newest commit first: the first one seen is the newest, nearly always

@@ -153,7 +153,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         try:
             # A skipped commit is reported at info level, not as a MkDocs warning: history cannot be
             # changed, so one odd commit would otherwise fail every --strict build from then on.
-            return history.read_history(org, warn=lambda text: log.info("okrops: skipped in history: %s", text))
+            warn = lambda text: log.info("okrops: skipped in history: %s", text)  # noqa: E731
+            history.activity(org, warn=lambda _text: None)  # when each key result appeared (read_history warns)
+            return history.read_history(org, warn=warn)
         except GitError as error:
             log.warning("okrops: could not read the check-in history from git: %s", error)
             return []

@@ -16,7 +16,7 @@ from typing import Optional
 
 from okrops.site.charts import HistoryChart, Sparkline
 
-STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "not-started")
+STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "no-data-yet", "not-started")
 
 
 # -- pieces ------------------------------------------------------------------------------------
