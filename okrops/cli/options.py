@@ -32,6 +32,50 @@ def today_option(function=None, *, help: str = "Evaluate as of this date instead
     return decorate(function) if function is not None else decorate
 
 
+class _Parsed(click.ParamType):
+    """A value read by okrops' one parser for it (numbers, confidences), with the parser's message on failure."""
+
+    def __init__(self, name: str, parse):
+        self.name, self._parse = name, parse
+
+    def convert(self, value, param, ctx):
+        from okrops.errors import OkropsError
+
+        if value is None or not isinstance(value, str):
+            return value
+        try:
+            return self._parse(value)
+        except OkropsError as error:
+            self.fail(error.message, param, ctx)
+
+
+def _number(text: str):
+    from okrops.record.checkin import parse_value
+
+    return parse_value(text)
+
+
+def _confidence(text: str):
+    from okrops.record.checkin import parse_confidence
+
+    return parse_confidence(text)
+
+
+def _range(text: str):
+    from okrops.errors import UsageError
+    from okrops.record.checkin import parse_value
+
+    low, sep, high = text.partition("..")
+    if not sep:
+        raise UsageError(f"{text!r} is not a range: write MIN..MAX, e.g. 95..99")
+    return parse_value(low, "the range's minimum"), parse_value(high, "the range's maximum")
+
+
+NUMBER = _Parsed("number", _number)  # 42, -3, 0.75; examples for what was typed when it is not one
+CONFIDENCE = _Parsed("confidence", _confidence)  # 0.7 or 70%, as check-ins read it
+RANGE = _Parsed("range", _range)  # MIN..MAX
+
+
 def repo_root(path: Optional[str]) -> Path:
     """The root folder of the OKR repository at or above ``path`` (default: here)."""
     from okrops.repository import find_okrs_dir

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, repo_option, repo_root
+from okrops.cli.options import CONFIDENCE, CONTEXT_SETTINGS, NUMBER, RANGE, repo_option, repo_root
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -144,26 +144,42 @@ def new_objective(unit, cycle, title, objective_id, why, aspirational, strategie
 @click.option("--id", "kr_id", help="Key result id (default: the next KR<n>).")
 @click.option("--metric", help="What is measured.")
 @click.option("--unit", "measure_unit", help="Unit of measure, e.g. %, ms, customers.")
-@click.option("--baseline", type=float, help="The value at the start of the cycle.")
-@click.option("--target", type=float, help="The value that means full success.")
+@click.option("--baseline", type=NUMBER, help="The value at the start of the cycle.")
+@click.option("--target", type=NUMBER, help="The value that means full success.")
+@click.option("--range", "band", type=RANGE, metavar="MIN..MAX",
+              help="Instead of a target: the band the value should stay in, e.g. 95..99.")
 @click.option("--direction", type=click.Choice(["increase", "decrease"]),
               help="Default: decrease when the target is below the baseline.")
+@click.option("--current", type=NUMBER, help="The value today, when it is already measured.")
+@click.option("--confidence", type=CONFIDENCE, metavar="0..1",
+              help="How likely the target will be reached: 0 to 1, or a percentage (70%).")
 @click.option("--data-source", help="Where the number comes from.")
 @click.option("--weight", type=click.FloatRange(min=0, min_open=True), help="Relative weight (default 1).")
+@click.option("--draft", is_flag=True, help="Write it without a target or range (okrops lint reports it until it has one).")
 @repo_option
-def new_kr(objective_ref, title, kr_id, metric, measure_unit, baseline, target, direction, data_source, weight,
-           path) -> None:
+def new_kr(objective_ref, title, kr_id, metric, measure_unit, baseline, target, band, direction, current, confidence,
+           data_source, weight, draft, path) -> None:
     """Add a key result to OBJECTIVE (<unit>/<cycle>/<objective>).
+
+    A key result needs a target (or a range) unless --draft is given. A title that reads as
+    a task rather than a result gets the kr-is-task warning right away.
 
     \b
     Example:
         okrops new kr payments/2027-Q1/O1 "Checkout conversion from 61% to 70%" --baseline 61 --target 70 --unit %
+        okrops new kr payments/2027-Q1/O1 "p95 latency from 480 ms to 250 ms" --baseline 480 --target 250 --current 470 --confidence 60%
     """
     from okrops.rhythm import authoring
 
     written = authoring.new_kr(objective_ref, title, kr_id, metric, measure_unit, direction, baseline, target,
-                               data_source, weight, path)
+                               data_source, weight, path, current=current, confidence=confidence, band=band,
+                               draft=draft)
     _echo_written(written, path)
+    for finding in authoring.lint_new(path, written.ref):
+        click.echo(f"warning: {finding.message} [{finding.rule}]" + (f"; {finding.hint}" if finding.hint else ""),
+                   err=True)
+    if draft and target is None and band is None:
+        click.echo(f"draft: add a target before merging, e.g. edit {written.ref} and set target: <number>", err=True)
 
 
 # --- cycle ------------------------------------------------------------------------------------

@@ -366,10 +366,52 @@ def new_objective(unit: str, cycle: str, title: str, objective_id: Optional[str]
     return Written(target, f"{unit}/{cycle}/{objective_id}", created)
 
 
+def _check_measure(target, band, direction, draft: bool) -> None:
+    if band is not None and target is not None:
+        raise UsageError("give either --target or --range, not both")
+    if band is not None and band[0] > band[1]:
+        raise UsageError(f"the range {band[0]:g}..{band[1]:g} ends below where it starts: write MIN..MAX, e.g. 95..99")
+    if target is None and band is None and not draft:
+        raise UsageError("a key result needs a target (--target 70) or a range (--range 95..99) to be measurable; "
+                         "to write it down before the number is known, add --draft (okrops lint reports it until "
+                         "it has one)")
+
+
+def _measured(band, current, confidence) -> list:
+    """The range, current value and confidence of a new key result, in okrops' key order."""
+    from ruamel.yaml.comments import CommentedMap
+
+    extra = []
+    if band is not None:
+        value = CommentedMap([("min", _number(band[0])), ("max", _number(band[1]))])
+        value.fa.set_flow_style()
+        extra.append(("range", value))
+    if current is not None:
+        extra.append(("current", _number(current)))
+    if confidence is not None:
+        extra.append(("confidence", _number(confidence)))
+    return extra
+
+
+def lint_new(path: Optional[str], ref: str, rules: Iterable[str] = ("kr-is-task",)) -> list:
+    """Findings of the given lint rules about the entry ``ref`` just written (e.g. a title that reads as a task)."""
+    from okrops import clock
+    from okrops.lint import LintContext, lint
+    from okrops.repository import load
+
+    result = load(path)
+    if result.organisation is None:
+        return []
+    return [f for f in lint(LintContext(result.organisation, clock.today()), only=rules) if f.ref == ref]
+
+
 def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: Optional[str] = None,
            measure_unit: Optional[str] = None, direction: Optional[str] = None, baseline: Optional[float] = None,
            target: Optional[float] = None, data_source: Optional[str] = None, weight: Optional[float] = None,
-           path: Optional[str] = None) -> Written:
+           path: Optional[str] = None, current: Optional[float] = None, confidence: Optional[float] = None,
+           band: Optional[tuple[float, float]] = None, draft: bool = False) -> Written:
+    """Append a key result to an objective. Without a target (or a range ``band``) it is refused unless ``draft``:
+    a key result that cannot be measured is not one yet."""
     from okrops.yamlio import dump_roundtrip
 
     check_texts(key_result_title=title, metric=metric, unit_of_measure=measure_unit, data_source=data_source)
@@ -404,7 +446,14 @@ def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: 
             direction = "decrease" if target < baseline else None
         elif (direction == "increase" and target < baseline) or (direction == "decrease" and target > baseline):
             raise UsageError(f"direction {direction} does not fit a target of {target:g} from a baseline of {baseline:g}")
-    _append(krs, kr_entry(kr_id, title, metric, measure_unit, direction, baseline, target, data_source, weight))
+    _check_measure(target, band, direction, draft)
+    entry = kr_entry(kr_id, title, metric, measure_unit, "range" if band else direction, baseline, target,
+                     data_source, weight)
+    keys = list(entry.keys())
+    position = next((keys.index(k) for k in ("data_source", "weight") if k in keys), len(keys))
+    for offset, (key, value) in enumerate(_measured(band, current, confidence)):
+        entry.insert(position + offset, key, value)
+    _append(krs, entry)
     check_schema("okrs", document, file)
     _write(file, dump_roundtrip(document))
     return Written(file, f"{objective_ref}/{kr_id}", False)
