@@ -214,14 +214,16 @@ def _pairs(values, what: str) -> dict[str, str]:
               help="done, carry-over, rewrite or drop for one objective (repeatable; default: suggested from the score).")
 @click.option("--learnings", "learnings", multiple=True, metavar="REF=TEXT", help="What was learned (repeatable).")
 @click.option("--unit", "units", multiple=True, help="Only these units (repeatable).")
+@click.option("--early", is_flag=True, help="Close CYCLE before it has ended without asking.")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="Score as of this date.")
-def cycle_close(cycle_id, decisions, learnings, units, path, today) -> None:
+def cycle_close(cycle_id, decisions, learnings, units, early, path, today) -> None:
     """Add a reflection (score, learnings, decision) to every objective of CYCLE that has none.
 
     The final score comes from the key results. Without --decision, okrops suggests one:
     done when achieved, rewrite when far off, carry-over otherwise. Review and edit the
-    reflections in a pull request, then run okrops cycle open for the next cycle.
+    reflections in a pull request, then run okrops cycle open for the next cycle. Before
+    CYCLE has ended, okrops says when it ends and asks first (--early: do not ask).
 
     \b
     Example:
@@ -231,8 +233,18 @@ def cycle_close(cycle_id, decisions, learnings, units, path, today) -> None:
     from okrops import clock
     from okrops.rhythm import cycles as rhythm
 
+    def confirm(found, days_left: int) -> bool:
+        if early:
+            return True
+        left = "today is its last day" if days_left == 0 else f"{days_left} day{'s' if days_left != 1 else ''} left"
+        try:
+            return click.confirm(f"{found.id} ends on {found.end} ({left}). Close it early?", default=False, err=True)
+        except click.Abort:  # no answer (end of input)
+            click.echo("", err=True)
+            return False
+
     result = rhythm.close_cycle(cycle_id, path, _pairs(decisions, "--decision"), _pairs(learnings, "--learnings"),
-                                list(units) or None, clock.today(today))
+                                list(units) or None, clock.today(today), confirm_early=confirm)
     for item in result.reflected:
         score = "no score" if item.score is None else f"{item.score:.2f}"
         click.echo(f"{item.ref}: {score} -> {item.decision}{' (suggested)' if item.suggested else ''}")
@@ -243,6 +255,9 @@ def cycle_close(cycle_id, decisions, learnings, units, path, today) -> None:
         click.echo(f"updated {file.relative_to(root).as_posix()}")
     if not result.reflected:
         click.echo(f"nothing to do: every objective of {cycle_id} has a reflection")
+    opening = f"okrops cycle open {result.next}" if result.next else \
+        "okrops new cycle <id> --start YYYY-MM-DD --end YYYY-MM-DD, then okrops cycle open <id>"
+    click.echo(f"\nNext: write the learnings and check the decisions in a pull request; once it is merged: {opening}")
 
 
 @cycle.command("open", context_settings=CONTEXT_SETTINGS)
@@ -265,11 +280,13 @@ def cycle_open(cycle_id, source, units, path) -> None:
     """
     from okrops.rhythm import cycles as rhythm
 
+    from okrops.safetext import terminal_line
+
     result = rhythm.open_cycle(cycle_id, path, source, list(units) or None)
-    for item in result.carried:
-        click.echo(f"{item.old_ref} -> {item.new_ref} ({item.decision})")
-    for item in result.initiatives:
-        click.echo(f"{item.old_ref} -> {item.new_ref} (initiative, open milestones only)")
+    for unit, lines in result.units.items():
+        click.echo(f"{terminal_line(unit)}:")
+        for line in lines:
+            click.echo(f"  {terminal_line(line)}")
     for ref, decision in result.ended:
         click.echo(f"{ref}: {decision}, not continued")
     root = repo_root(path)
@@ -281,6 +298,10 @@ def cycle_open(cycle_id, source, units, path) -> None:
         click.echo(f"note: {note}")
     if not result.carried:
         click.echo(f"nothing continues from {result.source} into {cycle_id}")
+    elif any(item.retitle for item in result.carried + result.initiatives) or \
+            any(item.decision == "rewrite" for item in result.carried):
+        click.echo("Next: rewrite what is marked REWRITE or MOVE in the new files (okrops lint lists each one), "
+                   "then open a pull request")
 
 
 COMMANDS = [init, new, cycle]
