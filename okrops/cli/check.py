@@ -14,7 +14,7 @@ import click
 from okrops.cli.options import CONTEXT_SETTINGS, emit, path_argument, today_option
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Check OKR files against the schemas and each other.")
 @path_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text: file:line:col lines; json: one document; github: workflow annotations.")
@@ -52,7 +52,7 @@ def _report_findings(findings, files: int, output_format: str, failed: bool, hin
         emit(reporters.findings_text(findings, files, hints))
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Check that the OKRs are good OKRs.")
 @path_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Output format.")
@@ -120,7 +120,7 @@ def _rules_text(rules) -> str:
     return "\n".join(lines)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Show where the organisation stands this cycle.")
 @click.argument("unit", required=False)
 @click.option("--cycle", "cycle", metavar="CYCLE", help="Cycle id (default: the cycles running today).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",

@@ -25,7 +25,7 @@ def _load(path: Optional[str]):
     return result.organisation
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Record new key result values in one commit.")
 @click.argument("ref", required=False)
 @click.argument("value", required=False)
 @click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached, 0 to 1.")
@@ -164,7 +164,7 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
     return requests
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Show the check-in history of key results.")
 @click.argument("target", required=False)
 @click.option("--since", metavar="YYYY-MM-DD", help="Only check-ins on or after this date.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",

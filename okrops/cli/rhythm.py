@@ -12,7 +12,7 @@ import click
 from okrops.cli.options import CONFIDENCE, CONTEXT_SETTINGS, NUMBER, RANGE, repo_option, repo_root
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Create a new OKR repository with CI and a site.")
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
 @click.option("--organisation", "--org", "organisation", help="The organisation's name (default: from the folder name).")
 @click.option("--unit", help="Folder name of the first unit (default: from the organisation's name).")
@@ -51,7 +51,7 @@ def init(directory, organisation, unit, maintainers, today, git) -> None:
 # --- new -------------------------------------------------------------------------------------
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(context_settings=CONTEXT_SETTINGS, short_help="Add a unit, cycle, objective or key result.")
 def new() -> None:
     """Add a unit, cycle, objective or key result, leaving the rest of each file untouched.
 
@@ -68,7 +68,7 @@ def _echo_written(written, path) -> None:
     click.echo(written.describe(repo_root(path)))
 
 
-@new.command("unit", context_settings=CONTEXT_SETTINGS)
+@new.command("unit", context_settings=CONTEXT_SETTINGS, short_help="Create a unit: a folder with a unit.yaml.")
 @click.argument("slug")
 @click.option("--name", help="Display name (default: from SLUG).")
 @click.option("--parent", help="The unit this one belongs to (its folder name).")
@@ -93,7 +93,7 @@ def new_unit(slug, name, parent, kind, description, maintainers, private, path) 
         click.echo("run okrops codeowners to update .github/CODEOWNERS")
 
 
-@new.command("cycle", context_settings=CONTEXT_SETTINGS)
+@new.command("cycle", context_settings=CONTEXT_SETTINGS, short_help="Add a cycle to okrs/okrops.yaml.")
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--start", required=True, metavar="YYYY-MM-DD", help="First day.")
 @click.option("--end", required=True, metavar="YYYY-MM-DD", help="Last day.")
@@ -111,7 +111,7 @@ def new_cycle(cycle_id, start, end, name, path) -> None:
     _echo_written(authoring.new_cycle(cycle_id, start, end, name, path), path)
 
 
-@new.command("objective", context_settings=CONTEXT_SETTINGS)
+@new.command("objective", context_settings=CONTEXT_SETTINGS, short_help="Add an objective to a unit's OKRs for a cycle.")
 @click.argument("unit")
 @click.argument("cycle")
 @click.argument("title")
@@ -138,7 +138,7 @@ def new_objective(unit, cycle, title, objective_id, why, aspirational, strategie
     click.echo(f"add key results with: okrops new kr {written.ref} \"<metric> from X to Y\" --baseline X --target Y")
 
 
-@new.command("kr", context_settings=CONTEXT_SETTINGS)
+@new.command("kr", context_settings=CONTEXT_SETTINGS, short_help="Add a key result to an objective.")
 @click.argument("objective_ref", metavar="OBJECTIVE")
 @click.argument("title")
 @click.option("--id", "kr_id", help="Key result id (default: the next KR<n>).")
@@ -185,7 +185,7 @@ def new_kr(objective_ref, title, kr_id, metric, measure_unit, baseline, target, 
 # --- cycle ------------------------------------------------------------------------------------
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(context_settings=CONTEXT_SETTINGS, short_help="Close a cycle, then open the next from its decisions.")
 def cycle() -> None:
     """Close a cycle with a reflection on every objective, and open the next from its decisions.
 
@@ -208,7 +208,7 @@ def _pairs(values, what: str) -> dict[str, str]:
     return result
 
 
-@cycle.command("close", context_settings=CONTEXT_SETTINGS)
+@cycle.command("close", context_settings=CONTEXT_SETTINGS, short_help="Add a reflection to every objective of a cycle.")
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--decision", "decisions", multiple=True, metavar="REF=DECISION",
               help="done, carry-over, rewrite or drop for one objective (repeatable; default: suggested from the score).")
@@ -260,7 +260,7 @@ def cycle_close(cycle_id, decisions, learnings, units, early, path, today) -> No
     click.echo(f"\nNext: write the learnings and check the decisions in a pull request; once it is merged: {opening}")
 
 
-@cycle.command("open", context_settings=CONTEXT_SETTINGS)
+@cycle.command("open", context_settings=CONTEXT_SETTINGS, short_help="Create a cycle's OKR files from the last one's decisions.")
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--from", "source", metavar="CYCLE", help="The cycle to continue from (default: the one before).")
 @click.option("--unit", "units", multiple=True, help="Only these units (repeatable).")
