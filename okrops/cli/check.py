@@ -11,7 +11,7 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, emit, path_argument, today_option
+from okrops.cli.options import CONTEXT_SETTINGS, complete_cycles, complete_units, emit, path_argument, today_option
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Check OKR files against the schemas and each other.")
@@ -121,8 +121,8 @@ def _rules_text(rules) -> str:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Show where the organisation stands this cycle.")
-@click.argument("unit", required=False)
-@click.option("--cycle", "cycle", metavar="CYCLE", help="Cycle id (default: the cycles running today).")
+@click.argument("unit", required=False, shell_complete=complete_units)
+@click.option("--cycle", "cycle", metavar="CYCLE", shell_complete=complete_cycles, help="Cycle id (default: the cycles running today).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
               show_default=True, help="table for people; json and csv for other tools; markdown for reports.")
 @click.option("--detail/--no-detail", default=None,

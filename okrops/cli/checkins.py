@@ -11,7 +11,7 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, repo_option
+from okrops.cli.options import CONTEXT_SETTINGS, complete_cycles, complete_refs, repo_option
 
 
 def _load(path: Optional[str]):
@@ -26,7 +26,7 @@ def _load(path: Optional[str]):
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Record new key result values in one commit.")
-@click.argument("ref", required=False)
+@click.argument("ref", required=False, shell_complete=complete_refs("key-result", "unit"))
 @click.argument("value", required=False)
 @click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached, 0 to 1.")
 @click.option("-m", "--message", "note", default="", help="A note for the people reading the history.")
@@ -34,7 +34,7 @@ def _load(path: Optional[str]):
               help="Check in many key results from a YAML or CSV file (ref, value, confidence, note).")
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
-@click.option("--cycle", metavar="CYCLE", help="With --interactive: the cycle (default: the one running today).")
+@click.option("--cycle", metavar="CYCLE", shell_complete=complete_cycles, help="With --interactive: the cycle (default: the one running today).")
 @click.option("--date", "when", metavar="DATE",
               help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time); not in the future, "
                    "not before the key result's cycle starts.")
@@ -165,7 +165,7 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Show the check-in history of key results.")
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=complete_refs("unit", "unit-cycle", "objective", "key-result"))
 @click.option("--since", metavar="YYYY-MM-DD", help="Only check-ins on or after this date.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for people; json and csv for other tools.")

@@ -87,3 +87,59 @@ def emit(text: str) -> None:
     """Print a report; nothing at all when it is empty."""
     if text:
         click.echo(text)
+
+
+# --- shell completion ------------------------------------------------------------------------
+# Arguments and options that name a unit, cycle or reference complete from the repository given
+# with --repo (or the one here). Completion never prints or fails: a repository that cannot be
+# read completes nothing.
+
+
+def _completion_org(ctx: click.Context):
+    from okrops.repository import load
+
+    try:
+        return load(ctx.params.get("path")).organisation
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return None
+
+
+def _items(names, incomplete: str):
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(name) for name in sorted(set(names)) if name.startswith(incomplete)]
+
+
+def complete_units(ctx: click.Context, param, incomplete: str):
+    org = _completion_org(ctx)
+    return _items(org.units, incomplete) if org else []
+
+
+def complete_cycles(ctx: click.Context, param, incomplete: str):
+    org = _completion_org(ctx)
+    return _items(org.config.cycles, incomplete) if org else []
+
+
+def complete_strategies(ctx: click.Context, param, incomplete: str):
+    org = _completion_org(ctx)
+    return _items(org.strategy.strategies, incomplete) if org else []
+
+
+def complete_refs(*kinds: str):
+    """Completion of references of ``kinds``: unit, unit-cycle, objective, key-result."""
+    def complete(ctx: click.Context, param, incomplete: str):
+        org = _completion_org(ctx)
+        if org is None:
+            return []
+        names: list[str] = []
+        if "unit" in kinds:
+            names += org.units
+        if "unit-cycle" in kinds:
+            names += [f"{unit}/{cycle}" for unit, cycle in org.cycle_files]
+        if "objective" in kinds:
+            names += org.objectives
+        if "key-result" in kinds:
+            names += org.key_results
+        return _items(names, incomplete)
+
+    return complete

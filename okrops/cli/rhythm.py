@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import click
 
-from okrops.cli.options import CONFIDENCE, CONTEXT_SETTINGS, NUMBER, RANGE, repo_option, repo_root
+from okrops.cli.options import (CONFIDENCE, CONTEXT_SETTINGS, NUMBER, RANGE, complete_cycles, complete_refs,
+                                complete_strategies, complete_units, repo_option, repo_root)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Create a new OKR repository with CI and a site.")
@@ -71,7 +72,7 @@ def _echo_written(written, path) -> None:
 @new.command("unit", context_settings=CONTEXT_SETTINGS, short_help="Create a unit: a folder with a unit.yaml.")
 @click.argument("slug")
 @click.option("--name", help="Display name (default: from SLUG).")
-@click.option("--parent", help="The unit this one belongs to (its folder name).")
+@click.option("--parent", shell_complete=complete_units, help="The unit this one belongs to (its folder name).")
 @click.option("--kind", help="company, department, team, ...")
 @click.option("--description", help="What the unit is for.")
 @click.option("--maintainer", "maintainers", multiple=True, metavar="@HANDLE", help="Reviewer handle (repeatable).")
@@ -112,14 +113,16 @@ def new_cycle(cycle_id, start, end, name, path) -> None:
 
 
 @new.command("objective", context_settings=CONTEXT_SETTINGS, short_help="Add an objective to a unit's OKRs for a cycle.")
-@click.argument("unit")
-@click.argument("cycle")
+@click.argument("unit", shell_complete=complete_units)
+@click.argument("cycle", shell_complete=complete_cycles)
 @click.argument("title")
 @click.option("--id", "objective_id", help="Objective id (default: the next O<n>).")
 @click.option("--why", help="Why it matters now.")
 @click.option("--aspirational", is_flag=True, help="A stretch goal: about 0.7 is a good result.")
-@click.option("--strategy", "strategies", multiple=True, help="Strategy id it serves (repeatable).")
-@click.option("--parent", help="The objective or key result one level up, e.g. company/FY2027/O1/KR2.")
+@click.option("--strategy", "strategies", multiple=True, shell_complete=complete_strategies,
+              help="Strategy id it serves (repeatable).")
+@click.option("--parent", shell_complete=complete_refs("objective", "key-result"),
+              help="The objective or key result one level up, e.g. company/FY2027/O1/KR2.")
 @click.option("--owner", help="Owning unit when not UNIT.")
 @click.option("--private", is_flag=True, help="Keep it off the site.")
 @repo_option
@@ -139,7 +142,7 @@ def new_objective(unit, cycle, title, objective_id, why, aspirational, strategie
 
 
 @new.command("kr", context_settings=CONTEXT_SETTINGS, short_help="Add a key result to an objective.")
-@click.argument("objective_ref", metavar="OBJECTIVE")
+@click.argument("objective_ref", metavar="OBJECTIVE", shell_complete=complete_refs("objective"))
 @click.argument("title")
 @click.option("--id", "kr_id", help="Key result id (default: the next KR<n>).")
 @click.option("--metric", help="What is measured.")
@@ -209,11 +212,11 @@ def _pairs(values, what: str) -> dict[str, str]:
 
 
 @cycle.command("close", context_settings=CONTEXT_SETTINGS, short_help="Add a reflection to every objective of a cycle.")
-@click.argument("cycle_id", metavar="CYCLE")
+@click.argument("cycle_id", metavar="CYCLE", shell_complete=complete_cycles)
 @click.option("--decision", "decisions", multiple=True, metavar="REF=DECISION",
               help="done, carry-over, rewrite or drop for one objective (repeatable; default: suggested from the score).")
 @click.option("--learnings", "learnings", multiple=True, metavar="REF=TEXT", help="What was learned (repeatable).")
-@click.option("--unit", "units", multiple=True, help="Only these units (repeatable).")
+@click.option("--unit", "units", multiple=True, shell_complete=complete_units, help="Only these units (repeatable).")
 @click.option("--early", is_flag=True, help="Close CYCLE before it has ended without asking.")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="Score as of this date.")
@@ -261,9 +264,10 @@ def cycle_close(cycle_id, decisions, learnings, units, early, path, today) -> No
 
 
 @cycle.command("open", context_settings=CONTEXT_SETTINGS, short_help="Create a cycle's OKR files from the last one's decisions.")
-@click.argument("cycle_id", metavar="CYCLE")
-@click.option("--from", "source", metavar="CYCLE", help="The cycle to continue from (default: the one before).")
-@click.option("--unit", "units", multiple=True, help="Only these units (repeatable).")
+@click.argument("cycle_id", metavar="CYCLE", shell_complete=complete_cycles)
+@click.option("--from", "source", metavar="CYCLE", shell_complete=complete_cycles,
+              help="The cycle to continue from (default: the one before).")
+@click.option("--unit", "units", multiple=True, shell_complete=complete_units, help="Only these units (repeatable).")
 @repo_option
 def cycle_open(cycle_id, source, units, path) -> None:
     """Create CYCLE's OKR files from the decisions of the cycle before it.
