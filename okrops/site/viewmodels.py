@@ -180,6 +180,14 @@ class KpiRow:
 
 
 @dataclass
+class UnitListRow:
+    unit: Ref  # links to units/<slug>/ when the unit has OKRs on the site
+    kind: str
+    parent: Optional[Ref]  # the unit above, None at the top
+    depth: int
+
+
+@dataclass
 class CycleRow:
     cycle: Ref
     dates: str
