@@ -129,7 +129,8 @@ def status_table(report: StatusReport, width: int = 80) -> str:
     if not report.units:
         lines.append("no OKRs in the selected cycle")
         return "\n".join(lines)
-    name_width = max(16, width - 57)
+    longest = max(display_width("  " * r.depth + terminal_line(r.unit)) for r in report.units)
+    name_width = max(16, min(width - 57, longest + 2))  # what is left goes to the flags
     for cycle in report.cycles:
         rows = [r for r in report.units if r.cycle == cycle["id"]]
         if not rows:
@@ -155,8 +156,11 @@ def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
         flags.append(f"stale {row.stale}")
     if row.visibility == "private":
         flags.append("private")
+    elif row.private_objectives:  # what the score counts: the site leaves private objectives out
+        flags.append(f"incl. {row.private_objectives} private")
     if not row.key_results and row.rollup is not None:
-        flags.append(f"below: {row.rollup:.2f}")
+        private = f" incl. {row.private_in_rollup} private" if row.private_in_rollup and row.visibility != "private" else ""
+        flags.append(f"below: {row.rollup:.2f}{private}")
     return _fit(text + ("  " + ", ".join(flags) if flags else ""), width)
 
 

@@ -55,6 +55,8 @@ class UnitRow:
     statuses: dict[str, int]
     stale: int = 0
     objective_rows: list[ObjectiveRow] = field(default_factory=list)
+    private_objectives: int = 0  # private objectives counted in ``score`` (the site leaves them out)
+    private_in_rollup: int = 0  # private objectives (and those of private units) counted in ``rollup``
 
     @property
     def flags(self) -> list[str]:
@@ -66,6 +68,8 @@ class UnitRow:
             flags.append(f"{self.stale} stale")
         if self.visibility == "private":
             flags.append("private")
+        elif self.private_objectives:
+            flags.append(f"incl. {self.private_objectives} private")
         return flags
 
 
@@ -157,6 +161,8 @@ def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_pri
         key_results=len(krs),
         statuses={k: v for k, v in unit_score.status_counts.items() if v},
         stale=stale,
+        private_objectives=sum(1 for o in objectives if o.visibility == "private"),
+        private_in_rollup=_private_in_rollup(org, slug, cycle.id) if include_private else 0,
     )
     if detail:
         for objective, scored in zip(objectives, unit_score.objectives):
@@ -170,6 +176,12 @@ def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_pri
                     last.isoformat() if last else None, is_stale(org, kr.ref, cycle, today, last_checkins)))
             row.objective_rows.append(orow)
     return row
+
+
+def _private_in_rollup(org: Organisation, slug: str, cycle: str) -> int:
+    """Objectives the site leaves out of a unit's roll-up: private ones, and all of private units below."""
+    return sum(1 for member, _depth in org.walk(slug) for o in org.objectives_of(member.slug, cycle)
+               if o.visibility == "private" or org.is_private_unit(member.slug))
 
 
 def flatten_key_results(report: StatusReport) -> Iterable[tuple[UnitRow, ObjectiveRow, KeyResultRow]]:

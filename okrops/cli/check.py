@@ -129,13 +129,19 @@ def _rules_text(rules) -> str:
               help="Show objectives and key results (default: on when a UNIT is given, and for json and csv).")
 @click.option("--repo", "path", type=click.Path(exists=True, file_okay=False), help="The OKR repository (default: here).")
 @click.option("--width", type=click.IntRange(60, 400), default=None, help="Table width (default: the terminal's, at most 100).")
+@click.option("--public", "public_only", is_flag=True,
+              help="Only what the site shows: public units and objectives, scored as the site scores them.")
 @today_option
-def status(unit, cycle, output_format, detail, path, width, today) -> None:
+def status(unit, cycle, output_format, detail, path, width, public_only, today) -> None:
     """Show where the organisation stands this cycle.
 
     The organisation tree with each unit's score, progress bar, expected progress (the elapsed
     share of the cycle), mean confidence and flags (off track, at risk, no data, stale). With
     a UNIT, that unit and the units below it, with every objective and key result.
+
+    Scores count private objectives and units too (flagged 'incl. N private' and 'private');
+    the site shows only public ones. With --public, status counts what the site counts, and
+    the two agree.
 
     \b
     Example:
@@ -151,7 +157,12 @@ def status(unit, cycle, output_format, detail, path, width, today) -> None:
     when = clock.today(today)
     if detail is None:
         detail = unit is not None or output_format in ("json", "csv")
-    report = status_module.build(org, when, unit, cycle, detail, history.last_checkins(org))
+    if public_only and unit is not None and org.is_private_unit(unit):
+        from okrops.errors import UsageError
+
+        raise UsageError(f"{unit} is private (or below a private unit): --public leaves it out")
+    report = status_module.build(org, when, unit, cycle, detail, history.last_checkins(org),
+                                 include_private=not public_only)
     if output_format == "json":
         emit(reporters.status_json(report))
     elif output_format == "csv":
