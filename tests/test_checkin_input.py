@@ -128,3 +128,25 @@ def test_interactive_reads_a_percentage_and_explains_a_bad_confidence(org_repo):
     assert result.exit_code == 0, result.output
     assert "outside 0% to 100%" in result.output
     assert "current: 390    # measured weekly\n        confidence: 0.6\n" in (org_repo / PLATFORM).read_text()
+
+
+# --- the same examples in the OKR files themselves (validate) -------------------------------------
+
+
+@pytest.mark.parametrize("key, raw, message", [
+    ("confidence", "70%", 'expected a number, got text "70%": a confidence is a number from 0 to 1: write 0.7 for 70%'),
+    ("confidence", "40", "40 is out of range: must be at most 1; a confidence is a number from 0 to 1: write 0.4 for 40%"),
+    ("confidence", "high", "a confidence is a number from 0 to 1, e.g. 0.7"),
+    ("current", "1,200", "write it without thousands separators, e.g. 1200"),
+    ("target", "45%", "write the number without the % sign, e.g. 45"),
+    ("baseline", "3,5", "use a point for decimals, e.g. 3.5"),
+])
+def test_validate_gives_examples_for_the_field(standard_org, key, raw, message):
+    from okrops.validate import validate
+    from tests.conftest import good_kr, good_objective
+
+    kr = good_kr("KR1")
+    kr[key] = raw if not raw.isdigit() else int(raw)
+    standard_org.okrs_file("acme/eng/platform", "2026-Q4", [good_objective("O1", key_results=[kr])])
+    messages = [f.message for f in validate(standard_org.root).findings]
+    assert any(message in m for m in messages), messages

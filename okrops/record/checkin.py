@@ -104,30 +104,12 @@ def parse_value(raw: Any, what: str = "value") -> float:
         if number is None:
             number = _float_or_none(text)
             if number is None or numbers.is_finite(number):
-                raise UsageError(f"{what} {raw!r} is not a number: {_value_hint(text, what)}")
+                raise UsageError(f"{what} {raw!r} is not a number: {numbers.value_hint(text, what)}")
     if not numbers.is_finite(number):
         shown = numbers.describe(number) if numbers.is_number(raw) else repr(_shortened(str(raw)))
         kind = "not a number" if number != number else "not a finite number"
         raise UsageError(f"{what} {shown} is {kind}: {numbers.NOT_FINITE_HINT}")
     return number
-
-
-def _value_hint(text: str, what: str) -> str:
-    """What to write instead of ``text``, with valid examples for the field."""
-    if what == "confidence":
-        return CONFIDENCE_EXAMPLES
-    if re.fullmatch(r"[-+]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?", text):
-        plain = re.sub(r"[,.' ]", "", text)
-        decimal = f" (or {text.replace(',', '.')}, with a point for decimals)" if re.fullmatch(r"[-+]?\d+,\d+", text) else ""
-        return f"write it without thousands separators, e.g. {plain}{decimal}"
-    if re.fullmatch(r"[-+]?\d+,\d+", text):
-        return f"use a point for decimals, e.g. {text.replace(',', '.')}"
-    if re.fullmatch(r"[-+]?[\d.]+\s*%", text):
-        return f"write the number without the % sign, e.g. {text.rstrip('% ')}"
-    return "write it like 42, -3 or 0.75"
-
-
-CONFIDENCE_EXAMPLES = "write a confidence from 0 to 1 like 0.7, or as a percentage like 70%"
 
 
 def _float_or_none(text: str) -> Optional[float]:
@@ -150,12 +132,12 @@ def parse_confidence(raw: Any) -> Optional[float]:
     if percent:
         number = parse_value(percent.group(1), "confidence")
         if not 0 <= number <= 100:
-            raise UsageError(f"confidence {raw!r} is outside 0% to 100%: {CONFIDENCE_EXAMPLES}")
+            raise UsageError(f"confidence {raw!r} is outside 0% to 100%: {numbers.CONFIDENCE_EXAMPLES}")
         return round(number / 100, 6)
     number = parse_value(raw, "confidence")
     if not 0 <= number <= 1:
         raise UsageError(f"confidence {raw!r} is outside 0 to 1 (0 is 'no chance', 1 is 'certain'): "
-                         f"{CONFIDENCE_EXAMPLES}")
+                         f"{numbers.CONFIDENCE_EXAMPLES}")
     return number
 
 
