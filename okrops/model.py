@@ -66,6 +66,7 @@ class Cycle:
 
 @dataclass
 class ScoringSettings:
+    style: str = "fraction"  # fraction, percent or commit-target-stretch (see okrops.scoring)
     aspirational_target: float = 0.7
     at_risk_gap: float = 0.1
     off_track_gap: float = 0.25
@@ -83,6 +84,18 @@ class Config:
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     site: dict = field(default_factory=dict)
     source: Source = Source("okrs/okrops.yaml")
+    includes: list["Include"] = field(default_factory=list)
+
+
+@dataclass
+class Include:
+    """Another OKR repository whose units belong to this organisation (``include:`` in okrops.yaml)."""
+
+    path: Optional[str] = None  # a local folder, relative to the repository root
+    git: Optional[str] = None  # a git URL, fetched into the cache by okrops fetch
+    ref: Optional[str] = None
+    under: Optional[str] = None  # the unit its top units attach under
+    index: int = 0  # position in include:, for findings
 
 
 @dataclass
@@ -166,6 +179,8 @@ class Unit:
     lint_rules: dict = field(default_factory=dict)
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     source: Source = Source("")
+    scoring_style: Optional[str] = None  # this unit's and those below it; None: as the unit above
+    provides: list[str] = field(default_factory=list)  # accepted dependencies: the dependents' references
 
     @property
     def depth(self) -> int:
@@ -196,17 +211,62 @@ class KeyResult:
     weight: float = 1.0
     extensions: dict = field(default_factory=dict)  # x- keys, kept for tools and lint
     source: Source = Source("")
+    # Units that move this key result with its owner; it counts once, in its owner's objective.
+    contributors: list[str] = field(default_factory=list)
+    commit: Optional[float] = None  # commit-target-stretch: the committed value, between baseline and target
+    stretch: Optional[float] = None  # commit-target-stretch: beyond the target
+    ordinal: Optional["Ordinal"] = None  # named levels instead of numbers
+    depends_on: list["Dependency"] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        _finite_fields(self, "baseline", "target", "range_min", "range_max", "current", "confidence")
+        _finite_fields(self, "baseline", "target", "range_min", "range_max", "current", "confidence", "commit", "stretch")
         if finite_or_none(self.weight) is None:
             self.weight = 1.0
 
     @property
     def measurable(self) -> bool:
+        if self.ordinal is not None:
+            return True
         if self.direction == "range":
             return self.range_min is not None and self.range_max is not None
         return self.target is not None
+
+
+@dataclass
+class Ordinal:
+    """An ordinal key result: ordered named levels, the one reached, and the ones that matter."""
+
+    levels: list[str]
+    reached: Optional[str] = None
+    baseline: Optional[str] = None  # default: the first level
+    target: Optional[str] = None  # default: the last level
+    commit: Optional[str] = None
+    stretch: Optional[str] = None
+
+    def index(self, name: Optional[str], default: Optional[int] = None) -> Optional[int]:
+        return self.levels.index(name) if name in self.levels else default
+
+
+@dataclass
+class Dependency:
+    """An objective or key result of another unit that this one depends on (``depends_on``)."""
+
+    ref: str
+    note: str = ""
+    path: DocPath = ()  # key path of the reference, from the depending entity
+
+
+@dataclass
+class ParentLink:
+    """One parent an objective aligns to: a reference, its share of the objective's progress, and why."""
+
+    ref: str
+    weight: Optional[float] = None  # None: an equal share of what the weighted parents leave
+    reason: str = ""
+    path: DocPath = ()  # key path of the reference in its file (for findings)
+
+    def __post_init__(self) -> None:
+        _finite_fields(self, "weight")
 
 
 @dataclass
@@ -236,6 +296,19 @@ class Objective:
     reflection: Optional[Reflection] = None
     extensions: dict = field(default_factory=dict)  # x- keys, kept for tools and lint
     source: Source = Source("")
+    # Every parent, in the order written; ``parent`` is the first one's reference (one-parent code).
+    parents: list[ParentLink] = field(default_factory=list)
+    depends_on: list["Dependency"] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.parent and not self.parents:
+            self.parents = [ParentLink(self.parent, path=("aligns_to", "parent"))]
+        elif self.parents and not self.parent:
+            self.parent = self.parents[0].ref
+
+    @property
+    def parent_refs(self) -> list[str]:
+        return [link.ref for link in self.parents]
 
     @property
     def aspirational(self) -> bool:
@@ -339,6 +412,8 @@ class Organisation:
     unreadable: list["Unreadable"] = field(default_factory=list)
     # Check-in dates and appearances from git, when a command read them (okrops.record.history.activity).
     activity: Optional[Activity] = None
+    # Included repositories that were read: their root folder (absolute) -> the Include.
+    included: dict[str, "Include"] = field(default_factory=dict)
 
     # -- navigation ---------------------------------------------------------
     def roots(self) -> list[Unit]:

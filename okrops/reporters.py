@@ -13,6 +13,7 @@ import io
 from typing import Optional
 
 from okrops.findings import Finding, Severity
+from okrops.scoring import format_score
 from okrops.safetext import csv_text, json_dumps, markdown, terminal_line, workflow_data, workflow_property
 from okrops.status import StatusReport, UnitRow
 
@@ -149,7 +150,7 @@ _FLAG_WORDS = {"off-track": "off", "at-risk": "risk", "no-data": "no data"}
 
 def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
     name = _pad("  " * row.depth + terminal_line(row.unit), name_width)
-    text = f"{name} {_num(row.score):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
+    text = f"{name} {format_score(row.score, row.style):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
     text += f"{row.key_results:>3}" if row.key_results else "  -"
     flags = [f"{_FLAG_WORDS[s]} {row.statuses[s]}" for s in ("off-track", "at-risk", "no-data") if row.statuses.get(s)]
     if row.stale:
@@ -158,9 +159,11 @@ def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
         flags.append("private")
     elif row.private_objectives:  # what the score counts: the site leaves private objectives out
         flags.append(f"incl. {row.private_objectives} private")
+    if row.zone:
+        flags.append(f"zone {row.zone}")
     if not row.key_results and row.rollup is not None:
         private = f" incl. {row.private_in_rollup} private" if row.private_in_rollup and row.visibility != "private" else ""
-        flags.append(f"below: {row.rollup:.2f}{private}")
+        flags.append(f"below: {format_score(row.rollup, row.style)}{private}")
     return _fit(text + ("  " + ", ".join(flags) if flags else ""), width)
 
 
@@ -176,7 +179,8 @@ def _detail_lines(row: UnitRow, width: int) -> list[str]:
     room = max(10, width - len(indent) - 2 - id_width - 1 - 1 - 6 - 1 - longest)
     for objective in row.objective_rows:
         oid = terminal_line(objective.ref.rsplit("/", 1)[-1])
-        tail = f" {_num(objective.score):>5} {objective.status}" + (" private" if objective.visibility == "private" else "")
+        tail = f" {format_score(objective.score, row.style):>5} {objective.status}" + (f" {objective.zone}" if objective.zone else "") \
+            + (" private" if objective.visibility == "private" else "")
         title_room = max(10, width - len(indent) - display_width(oid) - 1 - len(tail))
         lines.append(f"{indent}{oid} {_pad(terminal_line(objective.title), title_room)}{tail}")
         for kr in objective.key_results:
@@ -189,9 +193,10 @@ def _kr_tail(kr) -> str:
     """What follows a key result's bar: baseline→current→target, confidence, status."""
     measure = terminal_line(kr.measure_unit or "")
     unit = f" {measure}" if measure and display_width(measure) <= 6 else ""
-    figures = f"{_value(kr.baseline)}→{_value(kr.current)}→{_value(kr.target)}{unit}"
+    figures = f"{_value(kr.baseline)}→{_value(kr.current)}→{_value(kr.target)}{unit}" if kr.level is None \
+        else f"level {terminal_line(kr.level)}"
     conf = f" c{_num(kr.confidence, 1)}" if kr.confidence is not None else ""
-    return f"{figures}{conf} {kr.status}" + (" stale" if kr.stale else "")
+    return f"{figures}{conf} {kr.status}" + (f" {kr.zone}" if kr.zone else "") + (" stale" if kr.stale else "")
 
 
 def status_json(report: StatusReport) -> str:

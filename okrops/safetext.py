@@ -225,7 +225,18 @@ def json_dumps(data: Any, **options: Any) -> str:
     the document is ASCII), so ``\\uXXXX`` escapes keep the decoded data exactly the same.
     """
     options.setdefault("ensure_ascii", False)
-    text = json.dumps(data, **options)
+    return json_safe(json.dumps(data, **options))
+
+
+def json_safe(text: str) -> str:
+    """JSON text from ``json.dumps`` with the characters :func:`json_dumps` escapes escaped.
+
+    In ASCII text json has escaped every control character but DEL already: a quick
+    scan in C answers for most documents (a regular expression pass costs about
+    7 ns a character).
+    """
+    if text.isascii():
+        return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -10,6 +10,17 @@
 * **Expected progress** is the elapsed share of the cycle; for aspirational
   objectives it is scaled by ``scoring.aspirational_target`` (0.7), since
   about 0.7 is a good result for a stretch goal.
+* An **ordinal** key result (named ``levels``) progresses by levels: how many it has climbed
+  from ``baseline_level`` (default the first) towards ``target_level`` (default the last).
+* **Scoring styles** (``scoring.style`` in okrops.yaml, overridable per unit in unit.yaml for it
+  and the units below): ``fraction`` shows scores as 0.0 .. 1.0 (the default, and what files
+  written before styles existed mean), ``percent`` as 0 % .. 100 %; ``commit-target-stretch``
+  adds a **zone** to each key result: ``fail`` below its ``commit`` value, ``commit`` from there,
+  ``target`` from the target, ``stretch`` from its ``stretch`` value (without a commit or stretch
+  value those zones are skipped). The score behind every style is the same progress towards the
+  target, so roll-ups do not change with the style: unit and organisation scores are means of
+  the same numbers. An objective's zone is the weighted mean of its key results' zones counted
+  fail 0, commit 1, target 2, stretch 3, rounded down; a unit's is the same over its objectives.
 * **Status** compares progress with expected progress and confidence:
   ``on-track``, ``at-risk``, ``off-track``; ``done`` once the target is reached,
   ``no-data`` without a current value or a target, ``not-started`` before the
@@ -38,6 +49,8 @@ def progress(kr: KeyResult) -> Optional[float]:
     overflow (1.7e308 - -1.7e308), half of it cannot, and the ratio is the same.
     A result that is still not a finite number counts as no data.
     """
+    if kr.ordinal is not None:
+        return _ordinal_progress(kr)
     if not numbers.is_finite(kr.current):
         return None
     current = kr.current / 2
@@ -59,6 +72,80 @@ def progress(kr: KeyResult) -> Optional[float]:
         reached = current >= target if kr.direction != "decrease" else current <= target
         return 1.0 if reached else 0.0
     return numbers.finite_or_none((current - baseline) / span)
+
+
+def _ordinal_progress(kr: KeyResult) -> Optional[float]:
+    ordinal = kr.ordinal
+    assert ordinal is not None
+    reached = ordinal.index(ordinal.reached)
+    if reached is None:
+        return None
+    start = ordinal.index(ordinal.baseline, 0)
+    end = ordinal.index(ordinal.target, len(ordinal.levels) - 1)
+    if end == start:
+        return 1.0 if reached >= end else 0.0
+    return (reached - start) / (end - start)
+
+
+ZONES = ("fail", "commit", "target", "stretch")
+STYLES = ("fraction", "percent", "commit-target-stretch")
+
+
+def _threshold(kr: KeyResult, value: Optional[float]) -> Optional[float]:
+    """The progress at which ``value`` (commit or stretch) is reached."""
+    if value is None or not numbers.is_finite(kr.target):
+        return None
+    baseline = kr.baseline / 2 if numbers.is_finite(kr.baseline) else 0.0
+    span = kr.target / 2 - baseline
+    return numbers.finite_or_none((value / 2 - baseline) / span) if span else None
+
+
+def zone(kr: KeyResult) -> Optional[str]:
+    """fail, commit, target or stretch; None without a measured value (or for a range)."""
+    raw = progress(kr)
+    if raw is None or kr.direction == "range":
+        return None
+    if kr.ordinal is not None:
+        ordinal = kr.ordinal
+        reached = ordinal.index(ordinal.reached)
+        commit, stretch = ordinal.index(ordinal.commit), ordinal.index(ordinal.stretch)
+        target = ordinal.index(ordinal.target, len(ordinal.levels) - 1)
+        if stretch is not None and reached >= stretch:
+            return "stretch"
+        if reached >= target:
+            return "target"
+        return "commit" if commit is not None and reached >= commit else "fail"
+    stretch, commit = _threshold(kr, kr.stretch), _threshold(kr, kr.commit)
+    if stretch is not None and raw >= stretch:
+        return "stretch"
+    if raw >= 1.0:
+        return "target"
+    return "commit" if commit is not None and raw >= commit else "fail"
+
+
+def mean_zone(zones: list[tuple[Optional[str], float]]) -> Optional[str]:
+    """The weighted mean of zones (fail 0 .. stretch 3), rounded down; None without any."""
+    known = [(ZONES.index(z), w) for z, w in zones if z is not None and w > 0]
+    total = sum(w for _z, w in known)
+    if not total:
+        return None
+    return ZONES[int(sum(z * w for z, w in known) / total + 1e-9)]
+
+
+def style_of(org: Organisation, unit: str) -> str:
+    """The scoring style of ``unit``: its own, else the nearest unit above's, else the organisation's."""
+    for slug in [unit, *org.ancestors(unit)]:
+        found = org.units.get(slug)
+        if found is not None and found.scoring_style:
+            return found.scoring_style
+    return org.config.scoring.style
+
+
+def format_score(value: Optional[float], style: str) -> str:
+    """A score as its style writes it: 0.70 (fraction, commit-target-stretch) or 70% (percent)."""
+    if value is None:
+        return "-"
+    return f"{value * 100:.0f}%" if style == "percent" else f"{value:.2f}"
 
 
 def clamp(value: float) -> float:
@@ -116,6 +203,7 @@ class KeyResultScore:
     expected: float
     status: str
     confidence: Optional[float]
+    zone: Optional[str] = None  # fail, commit, target or stretch (see the module's rule)
 
 
 @dataclass
@@ -125,6 +213,7 @@ class ObjectiveScore:
     expected: float
     status: str
     key_results: list[KeyResultScore] = field(default_factory=list)
+    zone: Optional[str] = None
 
 
 @dataclass
@@ -150,7 +239,7 @@ def score_objective(org: Organisation, objective: Objective, today: date) -> Obj
     krs = []
     for kr in objective.key_results:
         krs.append(KeyResultScore(kr.ref, None if progress(kr) is None else round(progress(kr), 3), score(kr), expected,
-                                  _status(org, kr, objective, cycle, today), kr.confidence))
+                                  _status(org, kr, objective, cycle, today), kr.confidence, zone(kr)))
     weighted = [(s.score, kr.weight) for s, kr in zip(krs, objective.key_results)
                 if s.score is not None and numbers.is_finite(kr.weight) and kr.weight > 0]
     heaviest = max((w for _, w in weighted), default=0)
@@ -158,7 +247,8 @@ def score_objective(org: Organisation, objective: Objective, today: date) -> Obj
     weighted = [(s, w / heaviest) for s, w in weighted] if heaviest else []
     total = sum(w for _, w in weighted)
     value = round(sum(s * w for s, w in weighted) / total, 2) if total else None
-    return ObjectiveScore(objective.ref, value, expected, worst([k.status for k in krs]) if krs else "no-data", krs)
+    return ObjectiveScore(objective.ref, value, expected, worst([k.status for k in krs]) if krs else "no-data", krs,
+                          mean_zone([(s.zone, kr.weight) for s, kr in zip(krs, objective.key_results)]))
 
 
 def score_unit(org: Organisation, unit: str, cycle: str, today: date, include_private: bool = True) -> UnitScore:

@@ -26,6 +26,8 @@ class KeyResultRow:
     status: str
     last_checkin: Optional[str] = None
     stale: bool = False
+    zone: Optional[str] = None  # commit-target-stretch: fail, commit, target or stretch
+    level: Optional[str] = None  # an ordinal key result: the level reached
 
 
 @dataclass
@@ -37,6 +39,7 @@ class ObjectiveRow:
     score: Optional[float]
     status: str
     key_results: list[KeyResultRow] = field(default_factory=list)
+    zone: Optional[str] = None
 
 
 @dataclass
@@ -57,6 +60,8 @@ class UnitRow:
     objective_rows: list[ObjectiveRow] = field(default_factory=list)
     private_objectives: int = 0  # private objectives counted in ``score`` (the site leaves them out)
     private_in_rollup: int = 0  # private objectives (and those of private units) counted in ``rollup``
+    style: str = "fraction"  # how its scores read: fraction, percent or commit-target-stretch
+    zone: Optional[str] = None  # commit-target-stretch: the zone of its objectives
 
     @property
     def flags(self) -> list[str]:
@@ -163,17 +168,23 @@ def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_pri
         stale=stale,
         private_objectives=sum(1 for o in objectives if o.visibility == "private"),
         private_in_rollup=_private_in_rollup(org, slug, cycle.id) if include_private else 0,
+        style=scoring.style_of(org, slug),
     )
+    if row.style == "commit-target-stretch":
+        row.zone = scoring.mean_zone([(o.zone, 1.0) for o in unit_score.objectives])
     if detail:
         for objective, scored in zip(objectives, unit_score.objectives):
-            orow = ObjectiveRow(objective.ref, objective.title, objective.type, objective.visibility, scored.score, scored.status)
+            orow = ObjectiveRow(objective.ref, objective.title, objective.type, objective.visibility, scored.score, scored.status,
+                                zone=scored.zone if row.style == "commit-target-stretch" else None)
             for kr, kscore in zip(objective.key_results, scored.key_results):
                 last = last_checkins.get(kr.ref) if last_checkins else None
                 orow.key_results.append(KeyResultRow(
                     kr.ref, kr.title, kr.baseline if kr.direction != "range" else kr.range_min,
                     kr.target if kr.direction != "range" else kr.range_max, kr.current, kr.measure_unit,
                     kscore.progress, kscore.score, kscore.expected, kr.confidence, kscore.status,
-                    last.isoformat() if last else None, is_stale(org, kr.ref, cycle, today, last_checkins)))
+                    last.isoformat() if last else None, is_stale(org, kr.ref, cycle, today, last_checkins),
+                    kscore.zone if row.style == "commit-target-stretch" else None,
+                    kr.ordinal.reached if kr.ordinal is not None else None))
             row.objective_rows.append(orow)
     return row
 

@@ -7,9 +7,7 @@ organisation. It returns findings and never prints.
 
 from __future__ import annotations
 
-from typing import Optional
-
-from okrops import references
+from okrops import alignment, dependencies, references
 from okrops.findings import Finding, Severity
 from okrops.lint.owners import explained_by_lint
 from okrops.model import Objective, Organisation
@@ -36,6 +34,7 @@ def check(org: Organisation) -> list[Finding]:
     for objective in org.objectives.values():
         findings.extend(_check_objective(org, objective))
     findings.extend(_check_alignment_cycles(org))
+    findings.extend(_check_dependencies(org))
     for cycle_file in org.cycle_files.values():
         for initiative in cycle_file.initiatives:
             for index, kr_ref in enumerate(initiative.key_results):
@@ -60,63 +59,87 @@ def _check_objective(org: Organisation, objective: Objective) -> list[Finding]:
         if strategy not in org.strategy.strategies and not strategy_file_broken:
             findings.append(_finding(src, references.unknown_strategy(org, strategy), "unknown-ref",
                                      "aligns_to", "strategies", index, ref=objective.ref))
-    parent_ref = objective.parent
-    if parent_ref:
-        target = _resolve_parent(org, parent_ref)
+    findings.extend(_check_parents(org, objective))
+    findings.extend(_check_contributors(org, objective))
+    return findings
+
+
+def _check_parents(org: Organisation, objective: Objective) -> list[Finding]:
+    findings = []
+    src = objective.source
+    seen: set[str] = set()
+    for link in objective.parents:
+        target = alignment.resolve(org, link.ref)
+        if link.ref in seen:
+            findings.append(_finding(src, f"parent {link.ref!r} is named twice", "duplicate-id", *link.path,
+                                     hint="name each parent once", ref=objective.ref))
+            continue
+        seen.add(link.ref)
         if target is None:
-            if not _in_broken_file(org, parent_ref):
-                findings.append(_finding(src, f"parent {parent_ref!r} is not an objective or key result"
-                                         + _why(org, parent_ref, "parent"),
-                                         "unknown-ref", "aligns_to", "parent",
+            if not _in_broken_file(org, link.ref):
+                findings.append(_finding(src, f"parent {link.ref!r} is not an objective or key result"
+                                         + _why(org, link.ref, "parent"),
+                                         "unknown-ref", *link.path,
                                          hint="write <unit>/<cycle>/<objective> or <unit>/<cycle>/<objective>/<kr>",
                                          ref=objective.ref))
         elif target.ref == objective.ref:
             findings.append(_finding(src, "an objective cannot be its own parent", "alignment-cycle",
-                                     "aligns_to", "parent", ref=objective.ref))
+                                     *link.path, ref=objective.ref))
         else:
             mine = org.config.cycles.get(objective.cycle)
             theirs = org.config.cycles.get(target.cycle)
             if mine and theirs and not theirs.contains(mine):
                 findings.append(_finding(
                     src, f"cycle {mine.id} ({mine.start} to {mine.end}) does not lie within the parent's cycle "
-                    f"{theirs.id} ({theirs.start} to {theirs.end})", "cycle-nesting", "aligns_to", "parent",
+                    f"{theirs.id} ({theirs.start} to {theirs.end})", "cycle-nesting", *link.path,
                     hint="align to an objective of a cycle that contains this one", ref=objective.ref))
     return findings
 
 
-def _resolve_parent(org: Organisation, ref: str) -> Optional[Objective]:
-    """The objective a parent reference points at (for a key result, its objective)."""
-    if ref in org.objectives:
-        return org.objectives[ref]
-    if ref in org.key_results:
-        return org.objectives[org.key_results[ref].objective_ref]
-    return None
+def _check_contributors(org: Organisation, objective: Objective) -> list[Finding]:
+    findings = []
+    for kr in objective.key_results:
+        for index, unit in enumerate(kr.contributors):
+            if unit == objective.unit:
+                findings.append(_finding(kr.source, f"unit {unit!r} owns key result {kr.id} and cannot also be a "
+                                         "contributor", "unknown-ref", "contributors", index,
+                                         hint="list only the other units that move it", ref=kr.ref))
+            elif unit not in org.units and not explained_by_lint(org, unit):
+                findings.append(_finding(kr.source, f"contributor {unit!r} is not a unit", "unknown-ref",
+                                         "contributors", index, hint="use unit folder names", ref=kr.ref))
+    return findings
+
+
+def _check_dependencies(org: Organisation) -> list[Finding]:
+    findings = []
+    for edge in dependencies.edges(org):
+        if not dependencies.exists(org, edge.provider) and not _in_broken_file(org, edge.provider):
+            findings.append(Finding(edge.source.file, Severity.ERROR, f"depends_on {edge.provider!r} is not an objective "
+                                    "or key result", "unknown-ref", edge.source.path, ref=edge.dependent,
+                                    hint="write <unit>/<cycle>/<objective> or <unit>/<cycle>/<objective>/<kr>"))
+        elif edge.provider_unit == edge.dependent_unit:
+            findings.append(Finding(edge.source.file, Severity.ERROR, f"depends_on {edge.provider!r} is in the same unit; "
+                                    "dependencies are between units", "unknown-ref", edge.source.path, ref=edge.dependent))
+    for unit in org.units.values():
+        for index, ref in enumerate(unit.provides):
+            if not dependencies.exists(org, ref) and not _in_broken_file(org, ref):
+                findings.append(_finding(unit.source, f"provides {ref!r} is not an objective or key result",
+                                         "unknown-ref", "provides", index,
+                                         hint="list the objectives or key results of other units that depend on this one"))
+    return findings
 
 
 def _check_alignment_cycles(org: Organisation) -> list[Finding]:
     findings = []
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for start in org.objectives:
-        if state.get(start):
-            continue
-        path: list[str] = []
-        current: Optional[str] = start
-        while current is not None and not state.get(current):
-            state[current] = 1
-            path.append(current)
-            parent = org.objectives[current].parent
-            target = _resolve_parent(org, parent) if parent else None
-            current = target.ref if target else None
-        if current is not None and state.get(current) == 1 and current in path:
-            loop = path[path.index(current):]
-            if len(loop) > 1:
-                first = org.objectives[loop[0]]
-                chain = " -> ".join(loop + [loop[0]])
-                findings.append(_finding(first.source, f"alignment cycle: {chain}", "alignment-cycle",
-                                         "aligns_to", "parent", hint="parents must point upwards; break the loop",
-                                         ref=first.ref))
-        for ref in path:
-            state[ref] = 2
+    for loop in alignment.cycles(org):
+        first = org.objectives[loop[0]]
+        chain = " -> ".join(loop + [loop[0]])
+        nxt = loop[1]
+        link = next((p for p in first.parents if (t := alignment.resolve(org, p.ref)) is not None and t.ref == nxt),
+                    None)
+        findings.append(_finding(first.source, f"alignment cycle: {chain}", "alignment-cycle",
+                                 *(link.path if link else ("aligns_to", "parent")),
+                                 hint="parents must point upwards; break the loop", ref=first.ref))
     return findings
 
 

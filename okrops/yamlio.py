@@ -179,13 +179,17 @@ def decode(raw: bytes) -> str:
 
 def read_text(path: Path) -> str:
     """The text of an OKR file; a symbolic link is refused (rule ``unsafe-path``), never followed."""
+    return decode(read_raw(path))
+
+
+def read_raw(path: Path) -> bytes:
+    """The bytes of an OKR file; a symbolic link is refused (rule ``unsafe-path``), never followed."""
     if os.path.islink(path):
         raise YamlProblem(f"{SYMLINK_REFUSED} file", rule="unsafe-path")
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise YamlProblem(f"cannot read file: {exc.strerror}", rule="io-error") from None
-    return decode(raw)
 
 
 def load_fast(text: str) -> Any:

@@ -33,6 +33,7 @@ def test_example_lint_reports_only_the_deliberate_examples():
     org = validate(ROOT).organisation
     found = lint(LintContext(org, date(2026, 11, 25), last_checkins=None))
     assert sorted((f.rule, f.ref) for f in found) == [
+        ("dependency-unconfirmed", "marketing/2026-Q4/O2"),
         ("kr-is-kpi", "fleet-platform/2026-Q4/O3/KR1"),
         ("kr-is-task", "fleet-platform/2026-Q3/O3/KR2"),
         ("kr-is-task", "robot-hardware/2026-Q4/O3/KR2"),
@@ -59,3 +60,19 @@ def test_every_file_names_its_schema_and_check_jsonschema_agrees():
         result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", f"schema/{kind}.json",
                                  *map(str, files)], cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_example_shows_the_shapes_organisations_have():
+    """Issue 15: a shared key result, two parents, a confirmed and an unconfirmed dependency, a
+    unit scoring in commit-target-stretch."""
+    from okrops import dependencies, scoring
+
+    org = validate(ROOT).organisation
+    assert any(kr.contributors for kr in org.key_results.values())
+    assert any(len(o.parents) == 2 for o in org.objectives.values())
+    states = {dependencies.confirmed(org, e) for e in dependencies.edges(org)}
+    assert states == {True, False}
+    styles = {scoring.style_of(org, slug) for slug in org.units}
+    assert styles == {"fraction", "commit-target-stretch"}
+    zones = {scoring.zone(kr) for o in org.objectives_of("deployment", "2026-Q4") for kr in o.key_results}
+    assert zones >= {"fail", "commit"}

@@ -149,3 +149,30 @@ def test_init_makes_a_git_repository_only_when_outside_one(tmp_path):
     plain = tmp_path / "plain"
     assert "git repository" not in run_init(plain, "--no-git").output
     assert not (plain / ".git").exists()
+
+
+def test_every_template_is_generated_or_a_partial():
+    """Each file in okrops/rhythm/templates/ is in TEMPLATES (or an included partial, named _*)."""
+    from okrops.rhythm import scaffold
+
+    folder = Path(scaffold.__file__).parent / "templates"
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    partials = {name for name in on_disk if Path(name).name.startswith("_")}
+    assert set(scaffold.TEMPLATES.values()) == on_disk - partials
+    for partial in partials:
+        assert any(f'include "{partial}"' in (folder / name).read_text() for name in on_disk), partial
+
+
+def test_templates_keep_user_text_in_its_medium(tmp_path):
+    """An organisation name with quotes, a hash, a colon and Markdown stays text in YAML, comments and README."""
+    import yaml as pyyaml
+
+    name = 'Acme "Q": #1 *bold* <b>'
+    result = run_init(tmp_path / "r", "--org", name, "--unit", "acme")
+    assert result.exit_code == 0, result.output
+    assert pyyaml.safe_load((tmp_path / "r/okrs/okrops.yaml").read_text())["organisation"] == name
+    assert pyyaml.safe_load((tmp_path / "r/okrs/acme/unit.yaml").read_text())["name"] == name
+    first_comment = (tmp_path / "r/okrs/acme/2026-Q4.yaml").read_text().splitlines()[2]
+    assert first_comment.startswith("# Acme") and "\n" not in first_comment
+    readme = (tmp_path / "r/README.md").read_text()
+    assert "*bold*" not in readme and "<b>" not in readme

@@ -110,7 +110,29 @@ CASES = [
     ("kr-no-unit", objectives({"key_results": [{k: v for k, v in kr().items() if k not in ("metric", "unit")}]}),
      objectives({"key_results": [{k: v for k, v in kr().items() if k != "metric"}]})),
     ("parent-skips-level", objectives({"aligns_to": {"parent": "acme/FY2026/O1"}}), objectives()),
+    ("parent-skips-level", objectives({"aligns_to": {"parents": ["eng/2026-Q4/O1", "acme/FY2026/O2"]}}),
+     objectives({"aligns_to": {"parents": ["eng/2026-Q4/O1", {"ref": "acme/FY2026/O2",
+                                                              "reason": "the company owns this number directly"}]}})),
+    ("parent-weights", objectives({"aligns_to": {"parent": [{"ref": "eng/2026-Q4/O1", "weight": 0.6},
+                                                            {"ref": "eng/2026-Q4/O2", "weight": 0.6}]}}),
+     objectives({"aligns_to": {"parent": [{"ref": "eng/2026-Q4/O1", "weight": 0.6},
+                                          {"ref": "eng/2026-Q4/O2", "weight": 0.4}]}})),
+    ("parent-weights", objectives({"aligns_to": {"parent": [{"ref": "eng/2026-Q4/O1", "weight": 1},
+                                                            "eng/2026-Q4/O2"]}}),
+     objectives({"aligns_to": {"parent": [{"ref": "eng/2026-Q4/O1", "weight": 0.7}, "eng/2026-Q4/O2"]}})),
 ]
+
+
+def test_kr_many_contributors_fires_past_the_maximum(standard_org):
+    for team in ("sales", "ops", "data"):
+        standard_org.unit(f"acme/{team}")
+    standard_org.okrs_file(PLATFORM, "2026-Q4", objectives({"key_results": [
+        kr(contributors=["eng", "sales", "ops", "data"]), good_kr("KR2")]}))
+    found = [m for r, m in lint_rules(standard_org) if r == "kr-many-contributors"]
+    assert found == ["key result KR1 has 4 contributors besides its owner platform; with more than 3 nobody clearly owns it"]
+    standard_org.okrs_file(PLATFORM, "2026-Q4", objectives({"key_results": [
+        kr(contributors=["eng", "sales", "ops"]), good_kr("KR2")]}))
+    assert "kr-many-contributors" not in fired(standard_org)
 
 
 @pytest.mark.parametrize("rule,bad,good", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -126,7 +148,7 @@ def test_rule_fires_on_bad_and_stays_quiet_on_good(standard_org, rule, bad, good
 
 def test_every_rule_has_a_case_or_a_dedicated_test():
     covered = {case[0] for case in CASES} | {"objectives-in-flight", "stale", "sandbagging"}
-    covered |= {"initiative-no-kr", "parent-kr-crowded", "kr-shared-no-owner", "kr-copies-parent", "aspirational-always-met",
+    covered |= {"initiative-no-kr", "parent-kr-crowded", "kr-many-contributors", "dependency-unconfirmed", "kr-shared-no-owner", "kr-copies-parent", "aspirational-always-met",
                 "cycle-not-reflected", "milestone-overdue", "committed-low-confidence", "kpi-no-thresholds",
                 "kr-title-outdated", "rewrite-unchanged", "milestone-before-cycle"}  # tests/test_cycle_rhythm.py
     assert covered == set(all_rules())

@@ -6,7 +6,8 @@ hook exactly as declared (id, entry, files, pass_filenames, require_serial) into
 configuration with ``language: system``, so the ``okrops`` under test (installed in this
 environment, as it would be in the hook's virtualenv) runs. What is checked is what a user gets:
 the entry, the file filter and the exit codes, through pre-commit and a real ``git commit``.
-``pre-commit validate-manifest`` checks the manifest itself.
+``pre-commit validate-manifest`` checks the manifest itself. tests/test_dayone.py lets pre-commit
+install the hooks for real, from a local git repository of okrops, as ``language: python``.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def test_manifest_is_valid_for_pre_commit():
     result = subprocess.run([*pre_commit(), "validate-manifest", str(MANIFEST)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     ids = [h["id"] for h in hooks()]
-    assert ids == ["okrops-validate", "okrops-lint"]
+    assert ids == ["okrops-validate", "okrops-lint", "okrops-codeowners"]
     for hook in hooks():
         assert hook["entry"].startswith("okrops ")
         assert hook["language"] == "python"
@@ -118,14 +119,30 @@ def test_hooks_pass_then_block_a_bad_commit(repo):
     assert "Skipped" in skipped.stdout + skipped.stderr
 
 
-def test_config_written_by_init_is_valid_and_matches_the_manifest(tmp_path):
+def test_config_written_by_init_uses_okrops_repository_and_tag(tmp_path):
+    from okrops import __version__
     from okrops.rhythm.scaffold import precommit_config
+    from okrops.rhythm.source import canonical_repository
 
     path = tmp_path / ".pre-commit-config.yaml"
-    path.write_text(precommit_config("9.9.9"))
+    path.write_text(precommit_config())
+    result = subprocess.run([*pre_commit(), "validate-config", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (repo,) = yaml.safe_load(path.read_text())["repos"]
+    assert repo["repo"] == canonical_repository() == "https://github.com/okrops/okrops"
+    assert repo["rev"] == f"v{__version__}"
+    assert [h["id"] for h in repo["hooks"]] == [h["id"] for h in hooks()]
+
+
+def test_config_for_a_registry_source_matches_the_manifest(tmp_path):
+    from okrops.rhythm.scaffold import precommit_config
+    from okrops.rhythm.source import parse
+
+    path = tmp_path / ".pre-commit-config.yaml"
+    path.write_text(precommit_config(parse("okrops==9.9.9")))
     result = subprocess.run([*pre_commit(), "validate-config", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     written = yaml.safe_load(path.read_text())["repos"][0]["hooks"]
-    assert [(h["id"], h["entry"], h["pass_filenames"]) for h in written] == \
-        [(h["id"], h["entry"], h["pass_filenames"]) for h in hooks()]
+    assert [(h["id"], h["entry"], h["files"], h["pass_filenames"]) for h in written] == \
+        [(h["id"], h["entry"], h["files"], h["pass_filenames"]) for h in hooks()]
     assert all(h["additional_dependencies"] == ["okrops==9.9.9"] for h in written)

@@ -85,7 +85,8 @@ def write_repo(root: Path) -> Path:
          "aligns_to": {"strategies": ["growth"]},
          "key_results": [kr("KR1", "Self-serve signups grow from 100 to 400", 100, 400, 260)]},
     ]})
-    put("okrs/acme/engineering/unit.yaml", {"name": "Engineering", "kind": "department"})
+    put("okrs/acme/engineering/unit.yaml", {"name": "Engineering", "kind": "department",
+                                            "provides": ["sales/2026-Q4/O1"]})
     put("okrs/acme/engineering/2026-Q4.yaml", {"objectives": [
         {"id": "O1", "title": "The fleet dashboard answers customers' questions", "why": "Fewer support calls",
          "aligns_to": {"parent": "acme/FY2026/O1/KR1", "strategies": ["quality"]},
@@ -98,14 +99,18 @@ def write_repo(root: Path) -> Path:
     ]})
     put("okrs/acme/engineering/platform/unit.yaml", {
         "name": "Platform", "kind": "team", "maintainers": ["@acme/platform"],
+        "scoring": {"style": "commit-target-stretch"},
         "kpis": [{"id": "uptime", "title": "API uptime", "unit": "%", "current": 99.2,
                   "healthy": {"min": 99.5}, "warning": {"min": 99.0}}]})
     put("okrs/acme/engineering/platform/2026-Q4.yaml", {
         "objectives": [
             {"id": "O1", "title": NASTY_OBJECTIVE, "why": "Because **markdown** <u>html</u> {{ 1+1 }}",
-             "type": "aspirational", "aligns_to": {"parent": "engineering/2026-Q4/O1"},
+             "type": "aspirational",
+             "aligns_to": {"parent": [{"ref": "engineering/2026-Q4/O1", "weight": 0.7},
+                                      {"ref": "sales/2026-Q4/O1", "weight": 0.3, "reason": "Sales sells what we build"}]},
              "key_results": [
-                 kr("KR1", "API p95 latency falls from 480 to 250 ms", 480, 250, 330, 0.8, unit="ms"),
+                 kr("KR1", "API p95 latency falls from 480 to 250 ms", 480, 250, 330, 0.8, unit="ms", commit=350,
+                    stretch=200, depends_on=[{"ref": "sales/2026-Q4/O1", "note": "Load numbers from <i>sales</i>"}]),
                  kr("KR2", NASTY_KR, 10, 50, 12, 0.3),
              ]},
             {"id": "O2", "title": "SECRET-OBJECTIVE-TITLE", "why": "SECRET-WHY", "visibility": "private",
@@ -138,7 +143,9 @@ def write_repo(root: Path) -> Path:
     put("okrs/acme/sales/unit.yaml", {"name": "Sales", "kind": "department"})
     put("okrs/acme/sales/2026-Q4.yaml", {"objectives": [
         {"id": "O1", "title": "Close the first robot-hour contracts", "aligns_to": {"strategies": ["growth"]},
-         "key_results": [kr("KR1", "Robot-hour contracts signed from 0 to 12", 0, 12, 1, 0.2, unit="contracts")]},
+         "depends_on": ["engineering/2026-Q4/O1"],
+         "key_results": [kr("KR1", "Robot-hour contracts signed from 0 to 12", 0, 12, 1, 0.2, unit="contracts",
+                            contributors=["platform", "stealthops"])]},
     ]})
     for rel, text in scaffold_files().items():
         put(rel, text)

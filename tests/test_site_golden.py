@@ -28,6 +28,7 @@ PAGES = {
     "home": "index.md",
     "strategy": "strategy/index.md",
     "alignment": "alignment/index.md",
+    "map": "map/index.md",
     "activity": "activity/index.md",
     "cycles": "cycles/index.md",
     "cycle": "cycles/2026-Q4/index.md",

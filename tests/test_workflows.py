@@ -80,7 +80,14 @@ def test_least_privilege_on_every_job(tmp_path):
             assert isinstance(permissions, dict), f"{path.name}: job {name} must declare its permissions"
             writes = {k for k, v in permissions.items() if v == "write"}
             if writes:
-                assert writes in ({"pull-requests"}, {"pages", "id-token"}), (path.name, name, writes)
+                assert writes in ({"pull-requests"}, {"pages", "id-token"}, {"id-token"}, {"contents"}), \
+                    (path.name, name, writes)
+            if writes in ({"id-token"}, {"contents"}):  # the release: publishing and the GitHub release
+                assert path.name == "release.yml", (path.name, name)
+                assert not any("actions/checkout" in s.get("uses", "") for s in job["steps"])
+            if writes == {"id-token"}:  # trusted publishing: the files built and tested before, nothing else
+                assert [s.get("uses", "").split("@")[0] for s in job["steps"]] == \
+                    ["actions/download-artifact", "pypa/gh-action-pypi-publish"]
             if writes == {"pull-requests"}:
                 steps = job["steps"]
                 assert not any("actions/checkout" in s.get("uses", "") for s in steps), \
@@ -123,6 +130,77 @@ def test_pages_workflow_uses_the_official_actions(tmp_path):
         assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
 
 
+def test_release_workflow_builds_checks_tests_publishes_and_attaches():
+    data = load(ROOT / ".github/workflows/release.yml")
+    assert data["on"] == {"push": {"tags": ["v*"]}}
+    jobs = data["jobs"]
+    assert jobs["test-wheel"]["needs"] == "build" and jobs["publish"]["needs"] == "test-wheel"
+    assert jobs["github-release"]["needs"] == "publish"
+    scripts = {name: "\n".join(s.get("run", "") for s in job["steps"]) for name, job in jobs.items()}
+    assert "python -m build" in scripts["build"] and "twine check --strict dist/*" in scripts["build"]
+    assert ".github/release-notes.sh" in scripts["build"]
+    assert "python -m venv" in scripts["test-wheel"] and "dist/*.whl" in scripts["test-wheel"]
+    assert "okrops validate" in scripts["test-wheel"]
+    assert jobs["publish"]["environment"]["name"] == "pypi"
+    assert "gh release create" in scripts["github-release"] and "--notes-file release-notes.md" in scripts["github-release"]
+
+
+def release_tree(tmp_path: Path, changelog: str) -> Path:
+    (tmp_path / ".github").mkdir()
+    shutil.copy(ROOT / ".github/release-notes.sh", tmp_path / ".github/release-notes.sh")
+    (tmp_path / "okrops").mkdir()
+    (tmp_path / "okrops/__init__.py").write_text('__version__ = "1.2.0"\n')
+    (tmp_path / "CHANGELOG.md").write_text(changelog)
+    return tmp_path / ".github/release-notes.sh"
+
+
+CHANGELOG = """# Changelog
+
+## [1.2.0] - {date}
+
+### Added
+
+- a thing (`code`) with [brackets]
+
+## [1.1.0] - 2026-01-01
+
+- older
+
+[1.2.0]: https://example.com/v1.2.0
+"""
+
+
+def test_release_notes_check_the_tag_and_the_changelog(tmp_path):
+    script = release_tree(tmp_path, CHANGELOG.format(date="2026-12-01"))
+    notes = subprocess.run(["bash", str(script), "v1.2.0"], capture_output=True, text=True)
+    assert notes.returncode == 0, notes.stderr
+    assert notes.stdout.strip().splitlines() == ["### Added", "", "- a thing (`code`) with [brackets]"]
+    wrong_tag = subprocess.run(["bash", str(script), "v1.1.0"], capture_output=True, text=True)
+    assert wrong_tag.returncode == 1 and "does not name okrops' version 1.2.0" in wrong_tag.stderr
+    (tmp_path / "CHANGELOG.md").write_text(CHANGELOG.format(date="unreleased"))
+    undated = subprocess.run(["bash", str(script), "v1.2.0"], capture_output=True, text=True)
+    assert undated.returncode == 1 and "date the section of 1.2.0" in undated.stderr
+    (tmp_path / "CHANGELOG.md").write_text(CHANGELOG.replace("## [1.2.0] - {date}", "## [1.2.1] - 2026-12-01"))
+    missing = subprocess.run(["bash", str(script), "v1.2.0"], capture_output=True, text=True)
+    assert missing.returncode == 1 and "no section '## [1.2.0]" in missing.stderr
+
+
+def test_changelog_has_a_section_for_this_version():
+    from okrops import __version__
+
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert re.search(rf"^## \[{re.escape(__version__)}\] - (unreleased|\d{{4}}-\d{{2}}-\d{{2}})$", text, re.MULTILINE)
+    assert "### Added" in text
+
+
+def test_release_notes_script_passes_shellcheck():
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed")
+    result = subprocess.run([shellcheck, str(ROOT / ".github/release-notes.sh")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
 def test_tests_workflow_runs_ci():
     data = load(ROOT / ".github/workflows/tests.yml")
     scripts = [s.get("run", "") for s in data["jobs"]["test"]["steps"]]
@@ -144,12 +222,42 @@ def test_action_is_a_safe_composite():
             assert step.get("shell") == "bash", step.get("name")
             # values reach scripts through env, never pasted into the script (no injection)
             assert "${{" not in step["run"], step.get("name")
-    uses = [s.get("uses", "").split("@")[0] for s in action["runs"]["steps"]]
-    assert "actions/upload-pages-artifact" in uses
     runs = "\n".join(s.get("run", "") for s in action["runs"]["steps"])
-    for command in ("okrops validate --format github", "okrops lint --format github", "okrops diff",
-                    "okrops site build"):
-        assert command in runs
+    # okrops comes from the action's own checkout (the tag or commit in 'uses:'), into a venv on PATH
+    assert '"${OKROPS_INSTALL:-$GITHUB_ACTION_PATH}"' in runs and "python3 -m venv" in runs
+    assert '>> "$GITHUB_PATH"' in runs
+    assert not re.search(r"\beval\b", runs)  # the command input is split by shlex and exec'd, never run by a shell
+
+
+def test_generated_workflows_install_okrops_with_the_action(tmp_path):
+    """init's workflows use okrops' composite action at this version's tag: no package-index release needed."""
+    from okrops import __version__
+    from okrops.rhythm.source import default_source
+
+    action = default_source().action
+    assert action == f"okrops/okrops@v{__version__}"
+    for path in scaffold_workflows(tmp_path):
+        steps = [s for job in load(path)["jobs"].values() for s in job["steps"]]
+        if any("okrops " in s.get("run", "") for s in steps):
+            assert action in [s.get("uses") for s in steps], path.name
+            assert not any("pip install" in s.get("run", "") for s in steps), path.name
+
+
+@pytest.mark.parametrize("source", ["okrops==0.2.0", "https://gitlab.example.com/acme/okrops.git@3f9c2e1",
+                                    "acme/okrops@main"])
+def test_actionlint_passes_on_the_workflows_of_every_source(tmp_path, source):
+    from okrops.rhythm.scaffold import workflow_files
+    from okrops.rhythm.source import parse
+
+    paths = []
+    for rel, text in workflow_files(parse(source)).items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        paths.append(path)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = subprocess.run([actionlint(), "-no-color", *map(str, paths)], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_action_scripts_pass_shellcheck():

@@ -96,10 +96,12 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> Non
     result = run_validate(path)
     findings = list(result.findings)
     if result.organisation is not None:
-        from okrops.record import history
-
         org = result.organisation
-        ctx = LintContext(org, clock.today(today), history.last_checkins(org))
+        from okrops.review.approvals import approved_dependencies
+
+        from okrops.record.includes import last_checkins_across
+
+        ctx = LintContext(org, clock.today(today), last_checkins_across(org), approved_dependencies(org))
         findings += run_lint(ctx, only)
     threshold = Severity.parse(fail_on)
     failed = any(f.severity >= threshold for f in findings)
@@ -150,7 +152,6 @@ def status(unit, cycle, output_format, detail, path, width, public_only, today) 
         okrops status --format csv > status.csv
     """
     from okrops import clock, reporters
-    from okrops.record import history
     from okrops import status as status_module
 
     org = _load_clean(path)
@@ -161,7 +162,9 @@ def status(unit, cycle, output_format, detail, path, width, public_only, today) 
         from okrops.errors import UsageError
 
         raise UsageError(f"{unit} is private (or below a private unit): --public leaves it out")
-    report = status_module.build(org, when, unit, cycle, detail, history.last_checkins(org),
+    from okrops.record.includes import last_checkins_across
+
+    report = status_module.build(org, when, unit, cycle, detail, last_checkins_across(org),
                                  include_private=not public_only)
     if output_format == "json":
         emit(reporters.status_json(report))

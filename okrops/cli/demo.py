@@ -371,7 +371,11 @@ def demo(directory, force, no_site) -> None:
         okrops demo
         cd okrops-demo && OKROPS_TODAY=2026-11-25 okrops status
     """
-    result = build(directory, force=force, site=not no_site, echo=click.echo)
+    from okrops import progress
+    from okrops.cli.progress import terminal
+
+    with progress.showing(terminal()):
+        result = build(directory, force=force, site=not no_site, echo=click.echo)
     click.echo(hints(result))
 
 

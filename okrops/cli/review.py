@@ -119,4 +119,36 @@ def codeowners(path, check, output) -> None:
 # --- init ----------------------------------------------------------------------------------
 
 
-COMMANDS = [diff, codeowners]
+# --- fetch ----------------------------------------------------------------------------------
+
+
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Fetch the repositories that okrops.yaml includes.")
+@repo_option
+def fetch(path) -> None:
+    """Fetch the repositories okrs/okrops.yaml includes by git URL into the cache folder.
+
+    Each include: with a git URL is cloned (or updated) into .okrops/cache/ and its ref checked
+    out; validate, lint, status, history and the site then read it from there. The included
+    repositories are only read, never changed; includes by path are read in place.
+
+    \b
+    Example:
+        okrops fetch
+    """
+    from okrops.errors import LoadError
+    from okrops.record.includes import fetch as fetch_all
+    from okrops.repository import find_okrs_dir, load
+    from okrops.safetext import terminal_line
+
+    _root, okrs_dir = find_okrs_dir(path)
+    result = load(okrs_dir)
+    if result.organisation is None:
+        raise LoadError("okrs/okrops.yaml has errors; run okrops validate and fix them first")
+    fetched = fetch_all(result.organisation)
+    if not fetched:
+        click.echo("nothing to fetch: okrs/okrops.yaml includes no repository by git URL")
+    for item in fetched:
+        click.echo(f"fetched {terminal_line(item.source)} at {item.commit[:12]} into {terminal_line(str(item.folder))}")
+
+
+COMMANDS = [diff, codeowners, fetch]

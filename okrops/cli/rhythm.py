@@ -22,7 +22,11 @@ from okrops.cli.options import (CONFIDENCE, CONTEXT_SETTINGS, NUMBER, RANGE, com
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="Start the cycles from this date's quarter.")
 @click.option("--git/--no-git", "git", default=True, show_default=True,
               help="Run git init when DIRECTORY is not inside a git repository (nothing is committed).")
-def init(directory, organisation, unit, maintainers, today, git) -> None:
+@click.option("--okrops-source", metavar="SOURCE",
+              help="Where the workflows and pre-commit get okrops (default: okrops' repository at this version's "
+                   "tag): a fork or pinned commit (owner/okrops@3f9c2e1, URL@REF, PATH@REF) or a requirement "
+                   "(okrops==0.2.0).")
+def init(directory, organisation, unit, maintainers, today, git, okrops_source) -> None:
     """Create a new OKR repository: OKRs, schemas, site, CI workflows, CODEOWNERS, pre-commit, README.
 
     Writes into DIRECTORY (default: here) the root configuration with this quarter and the
@@ -31,15 +35,20 @@ def init(directory, organisation, unit, maintainers, today, git) -> None:
     CODEOWNERS, a pre-commit configuration and a README. Existing files are never
     overwritten. The result passes okrops validate and okrops lint.
 
+    The workflows use okrops' composite action and the pre-commit configuration its hooks,
+    both from okrops' repository at the tag of this version; --okrops-source names another.
+
     \b
     Example:
         okrops init acme-okrs --org "Acme Inc" --maintainer @acme/leads
         cd acme-okrs && git add . && git commit -m "OKRs as code"
+        okrops init --okrops-source acme/okrops-fork@3f9c2e1
     """
     from okrops import clock
-    from okrops.rhythm import scaffold
+    from okrops.rhythm import scaffold, source
 
-    result = scaffold.init(directory, organisation, unit, maintainers, clock.today(today), git=git)
+    result = scaffold.init(directory, organisation, unit, maintainers, clock.today(today), git=git,
+                           source=source.parse(okrops_source))
     for rel in result.created:
         click.echo(f"created {rel}")
     for rel in result.kept:
@@ -308,4 +317,58 @@ def cycle_open(cycle_id, source, units, path) -> None:
                    "then open a pull request")
 
 
-COMMANDS = [init, new, cycle]
+# --- import --------------------------------------------------------------------------------
+
+
+@click.command("import", context_settings=CONTEXT_SETTINGS, short_help="Turn a spreadsheet of OKRs into units and cycle files.")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--mapping", type=click.Path(dir_okay=False), metavar="MAP.yaml",
+              help="Which column holds what (YAML: columns, sheet, parent, units); default: found by column names.")
+@click.option("--partial", is_flag=True, help="Write the rows that can be placed and report the others.")
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@repo_option
+def import_(file, mapping, partial, dry_run, path) -> None:
+    """Turn a spreadsheet of OKRs (CSV or xlsx, one row per key result) into units and cycle files.
+
+    Each row names a unit, a cycle, an objective and a key result, with baseline, target, current,
+    confidence and owner. Columns are found by their names (Team, Quarter, Objective, Key result,
+    Baseline, Target, Current, Confidence, Owner, ...) or named in a mapping file. Blank unit,
+    cycle and objective cells repeat the row above; 1,200, 12 500, 0,7 and 45% are numbers.
+
+    New units are created below their parent unit (a Parent unit column, the mapping's parent, or
+    the one top-level unit); quarters like 2027-Q1 are added as cycles. An existing cycle file is
+    never written into: the import is refused, as it is when any row cannot be placed, naming
+    every such row with its number and column, and nothing is written.
+
+    \b
+    Example:
+        okrops import okrs-2027.xlsx
+        okrops import okrs.csv --mapping columns.yaml --dry-run
+
+    \b
+    A mapping file:
+        columns: {unit: Team, cycle: Quarter, objective: Goal, key_result: Measure}
+        sheet: OKRs
+        parent: engineering
+        units: {"Platform Team": platform}
+    """
+    from okrops.rhythm import importer
+
+    plan, written = importer.run_import(file, mapping, path, partial=partial, dry_run=dry_run)
+    for note in plan.notes:
+        click.echo(f"note: {note}")
+    for problem in plan.problems:
+        click.echo(f"skipped: {problem.describe(plan.sheet.path)}", err=True)
+    for line in written:
+        click.echo(line)
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {plan.key_results()} key results in {sum(len(o) for o in plan.files.values())} objectives "
+               f"from {plan.sheet.path} ({plan.sheet.dialect}): {len(plan.files)} cycle files, "
+               f"{len(plan.units)} new units, {len(plan.cycles)} new cycles")
+    if plan.problems:
+        raise SystemExit(1)
+    if not dry_run:
+        click.echo("next: okrops validate && okrops lint, then review and commit")
+
+
+COMMANDS = [init, new, cycle, import_]

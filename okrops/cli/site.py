@@ -47,11 +47,14 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
         okrops site build
         okrops site build --out /tmp/okr-site --strict
     """
+    from okrops import progress
+    from okrops.cli.progress import terminal
     from okrops.site import build_site, setup_logging
 
     setup_logging(verbose)
     root = repo_root(repo)
-    output = build_site(root, out_dir, strict=strict, partial=partial)
+    with progress.showing(terminal()):  # a bar on a terminal; MkDocs' own log lines with --verbose
+        output = build_site(root, out_dir, strict=strict, partial=partial)
     click.echo(f"site built in {output}", err=True)
 
 

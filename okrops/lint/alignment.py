@@ -20,17 +20,19 @@ def objective_floating(ctx, objective, options):
 @rule(
     "parent-not-ancestor", "objective", "info",
     rationale="A parent one level up keeps the alignment tree readable; aligning across the tree is allowed but worth a look.",
-    hint="align to an objective or key result of a unit above this one, or link the strategy directly",
+    hint="align to an objective or key result of a unit above this one, link the strategy directly, or say why in "
+         "the parent's reason",
 )
 def parent_not_ancestor(ctx, objective, options):
     org = ctx.org
-    if not objective.parent:
-        return
-    parent_unit = objective.parent.split("/", 1)[0]
-    if parent_unit in org.units and objective.unit in org.units and parent_unit not in org.ancestors(objective.unit):
-        yield Issue(objective.source.child("aligns_to", "parent"), f"objective {objective.id} aligns to "
-                    f"{objective.parent}, which belongs to {parent_unit!r}, not to a unit above {objective.unit!r}",
-                    objective.ref, objective.unit)
+    for link in objective.parents:
+        parent_unit = link.ref.split("/", 1)[0]
+        if link.reason or objective.unit not in org.units:
+            continue
+        if parent_unit in org.units and parent_unit not in org.ancestors(objective.unit):
+            yield Issue(objective.source.child(*link.path), f"objective {objective.id} aligns to "
+                        f"{link.ref}, which belongs to {parent_unit!r}, not to a unit above {objective.unit!r}",
+                        objective.ref, objective.unit)
 
 
 @rule(
@@ -56,32 +58,90 @@ def alignment_coverage(ctx, cycle_file, options):
     "parent-skips-level", "objective", "info",
     rationale="Aligning past the unit directly above hides the level in between: its objectives no longer "
               "show how the work below serves them. Cascade one level at a time where that level has OKRs.",
-    hint="align to an objective or key result of the unit directly above, which aligns further up",
+    hint="align to an objective or key result of the unit directly above, which aligns further up, or say why "
+         "in the parent's reason",
 )
 def parent_skips_level(ctx, objective, options):
     org = ctx.org
-    if not objective.parent or objective.unit not in org.units:
+    if not objective.parents or objective.unit not in org.units:
         return
-    parent_unit = objective.parent.split("/", 1)[0]
     direct = org.units[objective.unit].parent
-    if direct is None or parent_unit == direct or parent_unit not in org.ancestors(objective.unit):
+    if direct is None:
         return
     own_cycle = org.config.cycles.get(objective.cycle)
     cycles = [f.cycle for f in ctx.cycle_files_of(direct) if f.objectives]
     overlapping = [c for c in cycles if own_cycle and c in org.config.cycles
                    and org.config.cycles[c].start <= own_cycle.end and own_cycle.start <= org.config.cycles[c].end]
-    if overlapping:
-        yield Issue(objective.source.child("aligns_to", "parent"), f"objective {objective.id} aligns to "
-                    f"{objective.parent}, past {direct!r}, which has OKRs in {sorted(overlapping)[0]}",
-                    objective.ref, objective.unit)
+    for link in objective.parents:
+        parent_unit = link.ref.split("/", 1)[0]
+        if link.reason or parent_unit == direct or parent_unit not in org.ancestors(objective.unit):
+            continue
+        if overlapping:
+            yield Issue(objective.source.child(*link.path), f"objective {objective.id} aligns to "
+                        f"{link.ref}, past {direct!r}, which has OKRs in {sorted(overlapping)[0]}, "
+                        "and gives no reason", objective.ref, objective.unit)
+
+
+@rule(
+    "parent-weights", "objective", "warning",
+    rationale="The weights on an objective's parents say how its progress divides among them; when they do not "
+              "add up to 1, the roll-up has to guess (okrops scales them so the progress still counts once).",
+    hint="give every parent a weight and make them add up to 1, or give none for equal shares",
+)
+def parent_weights(ctx, objective, options):
+    weighted = [link for link in objective.parents if link.weight is not None]
+    if not weighted:
+        return
+    total = sum(link.weight for link in weighted)
+    unweighted = len(objective.parents) - len(weighted)
+    if unweighted and total < 1 - 1e-6:
+        return  # the unweighted parents share what is left
+    if abs(total - 1) > 1e-6 or unweighted:
+        what = f"add up to {total:g}" if not unweighted else f"already add up to {total:g}, leaving nothing for " \
+            f"{unweighted} parent{'s' if unweighted > 1 else ''} without a weight"
+        yield Issue(objective.source.child("aligns_to"), f"the weights of objective {objective.id}'s parents {what}; "
+                    "they must add up to 1", objective.ref, objective.unit)
+
+
+@rule(
+    "kr-many-contributors", "key_result", "warning",
+    rationale="A key result that many units move has no clear owner: everyone's number is no one's. The owning "
+              "unit answers for it; a few contributors help; many mean the number should be split.",
+    hint="keep the number with one owner and a few contributors, or give each unit its own key result for its part",
+    max=3,
+)
+def kr_many_contributors(ctx, kr, objective, options):
+    if len(kr.contributors) > options["max"]:
+        yield Issue(kr.source.child("contributors"), f"key result {kr.id} has {len(kr.contributors)} contributors "
+                    f"besides its owner {objective.unit}; with more than {options['max']} nobody clearly owns it",
+                    kr.ref, objective.unit)
+
+
+@rule(
+    "dependency-unconfirmed", "organisation", "warning",
+    rationale="A dependency the providing unit has not agreed to is a hope, not a plan: the other team may "
+              "never know its OKRs carry yours.",
+    hint="ask a maintainer of the providing unit to approve the pull request, or to list this objective or key "
+         "result under provides: in its unit.yaml",
+)
+def dependency_unconfirmed(ctx, options):
+    from okrops import dependencies
+
+    org = ctx.org
+    for edge in dependencies.unconfirmed(org, ctx.approved_dependencies):
+        provider = org.units.get(edge.provider_unit)
+        who = ", ".join(provider.maintainers) if provider and provider.maintainers else f"the maintainers of {edge.provider_unit}"
+        yield Issue(edge.source, f"{edge.dependent} depends on {edge.provider}, which {edge.provider_unit} has not "
+                    f"confirmed (ask {who})", edge.dependent, edge.dependent_unit)
 
 
 def _aligned_units(org) -> dict[str, set[str]]:
     """Parent key result reference -> the units whose objectives align to it."""
     result: dict[str, set[str]] = {}
     for objective in org.objectives.values():
-        if objective.parent and objective.parent in org.key_results:
-            result.setdefault(objective.parent, set()).add(objective.unit)
+        for ref in objective.parent_refs:
+            if ref in org.key_results:
+                result.setdefault(ref, set()).add(objective.unit)
     return result
 
 
@@ -130,8 +190,8 @@ def kr_shared_no_owner(ctx, options):
     org = ctx.org
     children: dict[str, list] = {}
     for objective in org.objectives.values():
-        if objective.parent:
-            children.setdefault(objective.parent, []).append(objective)
+        for ref in objective.parent_refs:
+            children.setdefault(ref, []).append(objective)
     for parent_ref, objectives in sorted(children.items()):
         by_metric: dict[str, list] = {}
         for objective in objectives:
@@ -172,14 +232,12 @@ def _parent_measures(org, parent_ref: str, metric: str) -> bool:
 )
 def kr_copies_parent(ctx, kr, objective, options):
     org = ctx.org
-    if not objective.parent:
-        return
-    if objective.parent in org.key_results:
-        parents = [org.key_results[objective.parent]]
-    elif objective.parent in org.objectives:
-        parents = org.objectives[objective.parent].key_results
-    else:
-        return
+    parents = []
+    for ref in objective.parent_refs:
+        if ref in org.key_results:
+            parents.append(org.key_results[ref])
+        elif ref in org.objectives:
+            parents.extend(org.objectives[ref].key_results)
     for parent in parents:
         same_title = " ".join(Text.of(parent.title).words) == " ".join(Text.of(kr.title).words)
         same_number = bool(parent.metric.strip()) and " ".join(Text.of(parent.metric).words) == " ".join(

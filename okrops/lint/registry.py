@@ -53,6 +53,8 @@ class LintContext:
     org: Organisation
     today: date
     last_checkins: Optional[dict[str, date]] = None  # key result ref -> date of its last check-in
+    # (dependent, provider) pairs a providing unit's maintainer approved in review (okrops.review.approvals)
+    approved_dependencies: Optional[set] = None
     _settings_cache: dict = field(default_factory=dict)
     _cache: dict = field(default_factory=dict)
 

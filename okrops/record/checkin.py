@@ -157,6 +157,10 @@ def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
     kr = org.key_results.get(request.ref)
     if kr is None:
         wrong.append(("ref", references.unknown_reference(org, request.ref)))
+    elif kr.source.file.startswith(("../", ".okrops/")):
+        wrong.append(("ref", f"{kr.ref} belongs to an included repository ({kr.source.file}): check it in "
+                             "there, in the repository that owns the file"))
+        kr = None
     elif kr.ref in seen:
         wrong.append(("ref", f"{kr.ref} is checked in twice (first at {seen[kr.ref]}); give each key result once"))
     else:

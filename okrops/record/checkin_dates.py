@@ -95,7 +95,7 @@ def check_date(org: Organisation, changes: "list[Change]", when: Optional[str], 
 def _cycles(org: Organisation) -> dict:
     if org.config.cycles:
         return org.config.cycles
-    from okrops.repository import _Loader  # a partial organisation (load_for) has no cycles: read them
+    from okrops.repository import read_config  # a partial organisation (load_for) has no cycles: read them
 
-    config = _Loader(Path(org.root), Path(org.okrs_dir)).load_config()
+    config = read_config(Path(org.root), Path(org.okrs_dir))
     return config.cycles if config is not None else {}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from okrops.record import gitlog
-from okrops.record.historyread import Rows, read_rows as read_range
+from okrops.record.historyread import Rows, read_rows as _read_range
 
 CACHE_VERSION = 3  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances
 CACHE_FILE = "okrops/history.cache"
@@ -43,6 +43,18 @@ def read_rows(repo_root, okrs_dir, rev: str = "HEAD") -> Optional[Rows]:
     finally:
         if collecting:
             gc.enable()
+
+
+def read_range(toplevel: str, revisions: list[str], prefix: str) -> Rows:
+    """:func:`okrops.record.historyread.read_rows`, reported as a stage of :mod:`okrops.progress`."""
+    from okrops import progress
+
+    work = progress.current()
+    work.stage("reading the check-in history from git", unit="commits")
+    try:
+        return _read_range(toplevel, revisions, prefix, work.advance)
+    finally:
+        work.done()
 
 
 def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:

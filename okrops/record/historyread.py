@@ -96,7 +96,7 @@ class Paths:
 
 
 class Recent:
-    """The file versions held, by blob id, the least recently used dropped first.
+    """The file versions held, by blob id: at least the ``capacity`` most recently used.
 
     A commit's old version is usually the new version of the next commit walked
     that touched the file, but with branches (a check-in on a branch, then its
@@ -104,26 +104,33 @@ class Recent:
     keeps every version read once. The planner keeps the ids only, the walk the
     parsed versions; both make the same calls in the same order, so they always
     agree on what must be read (and the reader checks every id it is given).
+
+    Two generations of plain dicts rather than a least-recently-used list: when the
+    young one is full it becomes the old one, and a version found in the old one
+    moves back to the young one. The same guarantee for a fraction of the cost.
     """
 
-    def __init__(self, capacity: int = 1024):
-        from collections import OrderedDict
+    __slots__ = ("capacity", "young", "old")
 
+    def __init__(self, capacity: int = 1024):
         self.capacity = capacity
-        self.held: OrderedDict = OrderedDict()
+        self.young: dict = {}
+        self.old: dict = {}
 
     def get(self, blob: str):
         """The version held for ``blob`` (marked as used), or None."""
-        value = self.held.get(blob)
-        if value is not None:
-            self.held.move_to_end(blob)
+        value = self.young.get(blob)
+        if value is None:
+            value = self.old.get(blob)
+            if value is not None:
+                self.put(blob, value)
         return value
 
     def put(self, blob: str, value) -> None:
-        self.held[blob] = value
-        self.held.move_to_end(blob)
-        if len(self.held) > self.capacity:
-            self.held.popitem(last=False)
+        young = self.young
+        young[blob] = value
+        if len(young) > self.capacity:
+            self.old, self.young = young, {}
 
 
 def plan_reads(changes: list, recent: Recent) -> list[str]:
@@ -149,7 +156,10 @@ def plan_reads(changes: list, recent: Recent) -> list[str]:
 BATCH = 256  # blob requests written to git cat-file at a time
 
 
-def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
+PROGRESS_STEP = 4096  # commits between two progress reports
+
+
+def read_rows(toplevel: str, revisions: list[str], prefix: str, advance=None) -> Rows:
     """Check-ins, unverified entries and warnings of the commits in ``revisions`` (e.g. ``[tip]``, ``[a..b]``).
 
     One pass in history order: the raw log is read, the file versions each commit
@@ -162,13 +172,13 @@ def read_rows(toplevel: str, revisions: list[str], prefix: str) -> Rows:
     collecting = gc.isenabled()
     gc.disable()  # 100,000s of small objects and no cycles: collection passes would only cost time
     try:
-        return _read_rows(toplevel, revisions, Paths(prefix))
+        return _read_rows(toplevel, revisions, Paths(prefix), advance)
     finally:
         if collecting:
             gc.enable()
 
 
-def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
+def _read_rows(toplevel: str, revisions: list[str], paths: Paths, advance=None) -> Rows:
     with gitlog.GitProcess(toplevel, gitlog.raw_log_command(revisions)) as raw, \
             gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
             gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
@@ -179,8 +189,12 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
         waiting: deque = deque()
         walked = 0  # blob requests of the commits walked
         later = 0  # when cat-file was behind: look again after this many more commits
+        planned_count = 0
         for planned in planner.commits(raw):
             waiting.append(planned)
+            planned_count += 1
+            if advance is not None and not planned_count % PROGRESS_STEP:
+                advance(PROGRESS_STEP)
             if later:
                 later -= 1
                 continue
@@ -191,6 +205,8 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths) -> Rows:
                 _walk(walk, commits, waiting.popleft())
             if waiting:
                 later = 64
+        if advance is not None:
+            advance(planned_count % PROGRESS_STEP)
         units = UnitStates(toplevel, planner.tree, paths)
         writer.put(units.blobs_to_read())
         writer.close()  # cat-file has every request now, and writes out everything

@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
+from okrops import dependencies
 from okrops.model import UNKNOWN, KeyResult, Objective, Organisation, is_public
 
 MARKER = "<!-- okrops-diff -->"
@@ -33,6 +34,7 @@ FORMATS = ("markdown", "json", "text")
 
 # flag id -> (level, short label)
 FLAG_LABELS = {
+    "new-dependency": "new dependency",
     "target-lowered": "target lowered",
     "baseline-moved": "baseline moved",
     "range-widened": "range widened",
@@ -263,8 +265,9 @@ def compare(old: Optional[Organisation], new: Optional[Organisation], today: dat
         elif before is not None and after is not None:
             _compare_objective(before, after, started(after.cycle), running(after.cycle), changes)
     _compare_initiatives(old, new, broken, changes)
+    _compare_dependencies(old, new, broken, changes)
     for change in changes:
-        change.private = any(_private_in(org, change) for org in (old, new) if org is not None)
+        change.private = change.private or any(_private_in(org, change) for org in (old, new) if org is not None)
     return result
 
 
@@ -345,6 +348,31 @@ def _compare_units(old, new, broken, changes) -> None:
                                              "the units below it, will appear on the site"))
                 changes.append(change)
         _compare_kpis(a, b, changes)
+
+
+def _compare_dependencies(old, new, broken, changes) -> None:
+    """Each dependency new at the head, naming the providing unit's maintainers (who confirm it by approving)."""
+    if new is None:
+        return
+    before = {e.key for e in dependencies.edges(old)} if old is not None else set()
+    for edge in dependencies.edges(new):
+        if edge.key in before or edge.source.file in broken:
+            continue
+        objective = new.objectives.get("/".join(edge.dependent.split("/")[:3]))
+        provider = new.units.get(edge.provider_unit)
+        who = ", ".join(provider.maintainers) if provider is not None and provider.maintainers else "none listed"
+        agreed = dependencies.accepted_in_file(new, edge)
+        message = (f"new dependency on {edge.provider} ({edge.provider_unit}; maintainers: {who})"
+                   + (f": {edge.note}" if edge.note else "")
+                   + ("; accepted in its provides:" if agreed else "; an approval from one of them confirms it"))
+        change = Change("changed", "key_result" if edge.dependent in new.key_results else "objective", edge.dependent,
+                        field="depends_on", new=edge.provider, file=edge.source.file, unit=edge.dependent_unit,
+                        cycle=objective.cycle if objective else "")
+        change.flags.append(Flag("new-dependency", "notice", message))
+        if new.is_private_key_result(edge.provider) and edge.provider not in new.objectives or \
+                edge.provider in new.objectives and new.is_private_objective(new.objectives[edge.provider]):
+            change.private = True
+        changes.append(change)
 
 
 def _band_text(band) -> Optional[str]:
@@ -463,6 +491,11 @@ def _compare_objective(a: Objective, b: Objective, started: bool, running: bool,
             flags.append(Flag("no-longer-aligned", "warning", f"objective {b.ref} is now linked to no strategy and "
                               "no parent: nobody can see why it matters"))
         add(name, x, y, flags)
+    before = [(link.ref, link.weight) for link in a.parents]
+    after = [(link.ref, link.weight) for link in b.parents]
+    if before != after and (len(before) > 1 or len(after) > 1):
+        add("parents", ", ".join(_parent_text(r, w) for r, w in before) or None,
+            ", ".join(_parent_text(r, w) for r, w in after) or None)
     ra, rb = a.reflection, b.reflection
     if (ra and (ra.decision, ra.score, ra.learnings)) != (rb and (rb.decision, rb.score, rb.learnings)):
         add("reflection", _reflection_text(ra), _reflection_text(rb))
@@ -482,6 +515,10 @@ def _compare_objective(a: Objective, b: Objective, started: bool, running: bool,
             changes.append(change)
         else:
             _compare_kr(x, y, b, started, changes)
+
+
+def _parent_text(ref: str, weight) -> str:
+    return ref if weight is None else f"{ref} ({weight:g})"
 
 
 def _reflection_text(reflection) -> Optional[str]:

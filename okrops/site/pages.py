@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Optional
 
+from okrops import alignment, scoring
 from okrops.record.history import CheckIn
 from okrops.model import Cycle, Initiative, Objective, Unit
 from okrops.site import charts
@@ -159,6 +160,9 @@ class Site:
         yield self.home_page()
         yield self.strategy_page()
         yield self.alignment_page()
+        from okrops.site.alignmap import map_pages
+
+        yield from map_pages(self)
         yield self.activity_page()
         yield self.cycles_page()
         yield self.units_page()
@@ -238,6 +242,9 @@ class Site:
     def kr_numbers(info: KrInfo) -> vm.KrNumbers:
         kr = info.kr
         m = kr.measure_unit
+        if kr.ordinal is not None:
+            o = kr.ordinal
+            return vm.KrNumbers("increase", o.reached or "–", o.baseline or o.levels[0], o.target or o.levels[-1])
         if kr.direction == "range":
             return vm.KrNumbers(kr.direction, number(kr.current, m), range_min=number(kr.range_min, m),
                                 range_max=number(kr.range_max, m))
@@ -248,6 +255,9 @@ class Site:
         row = vm.KrRow(kr.title, self.kr_href(here, kr.ref), self.kr_numbers(info),
                        vm.Bar(info.score.progress, info.score.expected), charts.sparkline(self.chart_spec(info)),
                        vm.confidence(kr.confidence), info.score.status, self.last_checkin(info))
+        row.shared_with = [self.unit_ref(here, u, objective.cycle) for u in kr.contributors if u in self.org.units]
+        if scoring.style_of(self.org, objective.unit) == "commit-target-stretch":
+            row.zone = info.score.zone
         if show_unit:
             row.unit = self.unit_ref(here, objective.unit, objective.cycle)
             row.path = f"{objective.id}/{kr.id}"
@@ -375,7 +385,7 @@ class Site:
                 (stack[-1][1].children if stack else roots).append(node)
                 stack.append((depth, node))
         return self.page(here, "Alignment", "alignment", "alignment.html", roots=roots,
-                         has_cycle=v.current is not None)
+                         has_cycle=v.current is not None, map_href=self.link.rel(here, "map"))
 
     def tree_node(self, here: str, unit: Unit, depth: int) -> vm.TreeNode:
         v = self.v
@@ -386,12 +396,27 @@ class Site:
         for objective, scored in uc.objectives:
             item = vm.TreeObjective(vm.Ref(objective.title, self.objective_href(here, objective)), scored.score)
             if objective.parent:
-                p = v.parent_objective(objective)
-                item.parent = vm.Ref(f"{self.org.units[p.unit].name} {p.id}") if p else vm.PRIVATE
+                item.parent = self.tree_parent(objective.parent)
+            if len(objective.parents) > 1:
+                item.parents = [self.tree_parent(ref) for ref in objective.parent_refs]
             objectives.append(item)
-        return vm.TreeNode(anchor_id("u", unit.slug), self.unit_ref(here, unit.slug, cycle.id), unit.kind or "",
+        node = vm.TreeNode(anchor_id("u", unit.slug), self.unit_ref(here, unit.slug, cycle.id), unit.kind or "",
                            cycle.label if cycle.id != v.current.id else "", vm.Bar(uc.rollup, self.expected(cycle), "score"),
                            objectives, len(unit.children), depth < 1)
+        # A child listed under each of its parents: those living elsewhere in the tree are listed here too,
+        # one level only (no recursion, so alignment loops cannot make the tree endless).
+        for objective, _scored in uc.objectives:
+            for child in v.children_of.get(objective.ref, []):
+                if len(child.parents) > 1 and self.org.units[child.unit].parent != unit.slug and child.unit != unit.slug:
+                    item = vm.TreeObjective(vm.Ref(child.title, self.objective_href(here, child)),
+                                            v.objective_scores[child.ref].score, self.tree_parent(objective.ref),
+                                            home=self.unit_ref(here, child.unit, child.cycle))
+                    node.aligned_here.append(item)
+        return node
+
+    def tree_parent(self, ref: str) -> vm.Ref:
+        p = alignment.resolve(self.org, ref)
+        return vm.Ref(f"{self.org.units[p.unit].name} {p.id}") if p else vm.PRIVATE
 
     # -- activity ----------------------------------------------------------------------------------
     def activity_page(self) -> GeneratedPage:

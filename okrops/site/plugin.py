@@ -11,6 +11,7 @@ as ``okrops site build``::
           today: 2026-11-25 # evaluate as of this date; default: OKROPS_TODAY or today
           history: true     # read check-in history from git
           partial: false    # true: build even when some OKR files cannot be read (they stay out)
+          search: material  # pagefind: a sharded index that loads only what a query needs (okrops.site.search)
 
 Nothing is written into the docs folder: pages are added with ``File.generated``.
 
@@ -54,6 +55,7 @@ class OkropsPluginConfig(base.Config):
     today = c.Optional(c.Type(str))
     history = c.Type(bool, default=True)
     partial = c.Type(bool, default=False)
+    search = c.Choice(("material", "pagefind"), default="material")
 
 
 class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
@@ -62,6 +64,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.okrs_dir: Optional[Path] = None
         self.nav_from_plugin = False
         self.generated: set[str] = set()
+        self.pagefind: Optional[str] = None  # the Pagefind binary when it writes the search index
 
     # -- configuration ------------------------------------------------------------
     def repo_path(self, config) -> Path:
@@ -99,6 +102,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             config.site_description = html.escape(site_settings["description"])
         config.extra_css.append(CSS_PATH)
         self.nav_from_plugin = config.nav is None
+        from okrops.site import search
+
+        self.pagefind = search.choose(self.config.search, config, log)
         return config
 
     def load(self, repo: Path):
@@ -147,15 +153,16 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def checkins(self, org) -> list:
         if not self.config.history:
             return []
-        from okrops.record import history
         from okrops.record.gitlog import GitError
 
         try:
             # A skipped commit is reported at info level, not as a MkDocs warning: history cannot be
             # changed, so one odd commit would otherwise fail every --strict build from then on.
-            warn = lambda text: log.info("okrops: skipped in history: %s", text)  # noqa: E731
+            from okrops.record import history
+            from okrops.record.includes import read_history_across
+
             history.activity(org, warn=lambda _text: None)  # when each key result appeared (read_history warns)
-            return history.read_history(org, warn=warn)
+            return read_history_across(org, warn=lambda text: log.info("okrops: skipped in history: %s", text))
         except GitError as error:
             log.warning("okrops: could not read the check-in history from git: %s", error)
             return []
@@ -181,6 +188,10 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             self.generated.add(page.src_uri)
         css = resources.files("okrops.site").joinpath("assets/okrops.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_PATH, content=css))
+        if self.pagefind:
+            from okrops.site import search
+
+            files.append(File.generated(config, search.SCRIPT_PATH, content=search.MOUNT_SCRIPT))
         if self.nav_from_plugin:
             config.nav = self.navigation(handwritten)
         self.site = None  # the model is not needed any more: free it before MkDocs renders thousands of pages
@@ -189,6 +200,12 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     # MkDocs keeps every page's source and HTML in memory until the whole site is written. For
     # the generated pages, drop each copy as soon as nothing needs it any more, so peak memory
     # stays about one copy of the site's HTML.
+    def on_nav(self, nav, /, *, config, files):
+        from okrops import progress
+
+        progress.current().stage("rendering the site's pages", total=len(files.documentation_pages()), unit="pages")
+        return nav
+
     def on_page_markdown(self, markdown, /, *, page, config, files):
         if page.file.src_uri in self.generated:
             page.file.content_string = ""  # the page holds its own copy of the source now
@@ -202,6 +219,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def on_post_page(self, output, /, *, page, config):
         if page.file.src_uri in self.generated:
             page.content = None  # written (and indexed by search in on_page_context)
+        from okrops import progress
+
+        progress.current().advance()
         return output
 
     @staticmethod
@@ -225,6 +245,18 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             else:
                 nav.extend(paths)
         return nav
+
+    def on_post_build(self, *, config) -> None:
+        from okrops import progress
+
+        work = progress.current()
+        work.done()
+        if self.pagefind:
+            from okrops.site import search
+
+            work.stage("indexing the pages for search (Pagefind)")
+            search.index(self.pagefind, config.site_dir, log)
+            work.done()
 
     def on_serve(self, server, config, builder):
         if self.okrs_dir is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from okrops import scoring
 from okrops.lint.objectives import looks_like_person
 from okrops.model import Cycle, Initiative, Kpi, Objective, Unit
 from okrops.scoring import ObjectiveScore
@@ -18,6 +19,10 @@ from okrops.site.view import KrInfo
 
 if TYPE_CHECKING:
     from okrops.site.pages import GeneratedPage, Site
+
+
+def _overlap(one: Optional[Cycle], other: Cycle) -> bool:
+    return one is not None and one.start <= other.end and other.start <= one.end
 
 
 def _band_text(low: Optional[float], high: Optional[float], measure: str) -> str:
@@ -72,8 +77,22 @@ class UnitPages:
             [self.objective_view(here, objective, scored) for objective, scored in uc.objectives],
             [self.initiative_view(here, i) for i in (cycle_file.initiatives if cycle_file else [])],
             [self.kpi_row(kpi) for kpi in unit.kpis],
-            site.unit_rows(here, children, cycle), source)
+            site.unit_rows(here, children, cycle), source,
+            [site.kr_row(here, v.krs[ref], show_unit=True) for ref in v.shared_with.get(unit.slug, [])
+             if ref in v.krs and _overlap(self.org.config.cycles.get(v.krs[ref].objective.cycle), cycle)],
+            self.dependency_rows(here, unit, cycle))
         return site.page(here, f"{unit.name} · {cycle.label}", "unit", "unit.html", page=page)
+
+    def dependency_rows(self, here: str, unit: Unit, cycle: Cycle) -> list[vm.DependencyRow]:
+        site, rows = self.site, []
+        for edge, confirmed in self.v.dependencies:
+            for needs, own, other in ((True, edge.dependent, edge.provider), (False, edge.provider, edge.dependent)):
+                owner = own.split("/", 1)[0]
+                own_cycle = self.org.config.cycles.get(own.split("/")[1])
+                if owner == unit.slug and _overlap(own_cycle, cycle):
+                    rows.append(vm.DependencyRow(needs, site.ref(here, own) or vm.PRIVATE, site.ref(here, other) or vm.PRIVATE,
+                                                 edge.note, confirmed))
+        return rows
 
     @staticmethod
     def kpi_row(kpi: Kpi) -> vm.KpiRow:
@@ -89,6 +108,9 @@ class UnitPages:
         view = vm.ObjectiveView(anchor_id(objective.id), objective.id, objective.title, objective.type,
                                 objective.aspirational, scored.status, vm.Bar(scored.score, scored.expected, "score"),
                                 objective.why or "", site.ref(here, objective.parent))
+        view.parents = [site.ref(here, ref) or vm.PRIVATE for ref in objective.parent_refs]
+        if scoring.style_of(self.org, objective.unit) == "commit-target-stretch":
+            view.zone = scored.zone
         strategies = self.org.strategy.strategies
         view.strategies = [vm.StrategyLink(vm.Ref(strategies[sid].title, site.link.rel(here, "strategy", anchor_id("s", sid))), direct)
                            for sid, direct in v.effective_strategies(objective) if sid in strategies]

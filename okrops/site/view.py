@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional
 
-from okrops import scoring
+from okrops import alignment, dependencies, scoring
 from okrops.findings import Finding, Severity
 from okrops.record.history import CheckIn
 from okrops.model import Cycle, CycleFile, Initiative, KeyResult, Objective, Organisation, Unit, Unreadable
@@ -165,24 +165,37 @@ class SiteView:
         # Objectives that name each objective (or one of its key results) as their parent.
         self.children_of: dict[str, list[Objective]] = {}
         for objective in self.org.objectives.values():
-            if objective.parent:
-                target = self.parent_objective(objective)
-                if target is not None:
-                    self.children_of.setdefault(target.ref, []).append(objective)
+            for target in self.parent_objectives(objective):
+                self.children_of.setdefault(target.ref, []).append(objective)
+        # Dependencies with both ends public, and which of them the providing unit confirmed.
+        from okrops.review.approvals import approved_dependencies
+
+        approved = approved_dependencies(self.full) if any(o.depends_on or any(k.depends_on for k in o.key_results)
+                                                             for o in self.org.objectives.values()) else set()
+        self.dependencies = [(edge, dependencies.confirmed(self.full, edge, approved))
+                             for edge in dependencies.edges(self.org) if dependencies.exists(self.org, edge.provider)]
+        # Key results shared with each unit (it contributes; another unit owns and checks them in).
+        self.shared_with: dict[str, list[str]] = {}
+        for kr in self.org.key_results.values():
+            for unit in kr.contributors:
+                self.shared_with.setdefault(unit, []).append(kr.ref)
         self._unit_cycles: dict[tuple[str, str], UnitCycle] = {}
         for cycle in self.cycles:
             self._score_cycle(cycle)
 
     # -- lookups -------------------------------------------------------------
     def parent_objective(self, objective: Objective) -> Optional[Objective]:
-        ref = objective.parent
-        if not ref:
-            return None
-        if ref in self.org.objectives:
-            return self.org.objectives[ref]
-        if ref in self.org.key_results:
-            return self.org.objectives[self.org.key_results[ref].objective_ref]
-        return None
+        """The first parent's objective (None when there is none, or it is not public)."""
+        return alignment.resolve(self.org, objective.parent) if objective.parent else None
+
+    def parent_objectives(self, objective: Objective) -> list[Objective]:
+        """Every public parent's objective, each once, in the order written."""
+        found: list[Objective] = []
+        for ref in objective.parent_refs:
+            target = alignment.resolve(self.org, ref)
+            if target is not None and target.ref != objective.ref and target not in found:
+                found.append(target)
+        return found
 
     def unit_cycle(self, slug: str, cycle: str) -> UnitCycle:
         return self._unit_cycles[(slug, cycle)]
@@ -203,12 +216,15 @@ class SiteView:
         """(strategy id, direct?) for the objective's own strategies and those it inherits through parents."""
         result: dict[str, bool] = {s: True for s in objective.strategies}
         seen = {objective.ref}
-        current = self.parent_objective(objective)
-        while current is not None and current.ref not in seen:
+        queue = self.parent_objectives(objective)
+        while queue:  # breadth first through every parent; each objective once, so loops end
+            current = queue.pop(0)
+            if current.ref in seen:
+                continue
             seen.add(current.ref)
             for s in current.strategies:
                 result.setdefault(s, False)
-            current = self.parent_objective(current)
+            queue.extend(self.parent_objectives(current))
         return list(result.items())
 
     def attention(self, cycle: Cycle) -> list[KrInfo]:

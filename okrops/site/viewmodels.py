@@ -145,6 +145,8 @@ class KrRow:
     kr_id: Optional[str] = None
     unit: Optional[Ref] = None  # rows from all over the organisation: where they belong
     path: str = ""  # "O1/KR1", with ``unit``
+    shared_with: list[Ref] = field(default_factory=list)  # a shared key result: its public contributors
+    zone: Optional[str] = None  # commit-target-stretch units: fail, commit, target or stretch
 
 
 @dataclass
@@ -225,6 +227,8 @@ class ObjectiveView:
     children: list[ScoredRef] = field(default_factory=list)
     krs: list[KrRow] = field(default_factory=list)
     reflection: Optional[Reflection] = None
+    parents: list[Ref] = field(default_factory=list)  # every parent (``parent`` is the first)
+    zone: Optional[str] = None  # commit-target-stretch units: the objective's zone
 
 
 @dataclass
@@ -309,6 +313,8 @@ class TreeObjective:
     ref: Ref
     score: Optional[float]
     parent: Optional[Ref] = None  # "↑ Unit O1", or private
+    parents: list[Ref] = field(default_factory=list)  # every parent, when there are several
+    home: Optional[Ref] = None  # listed under a parent outside its own unit: the unit it lives in
 
 
 @dataclass
@@ -322,6 +328,8 @@ class TreeNode:
     unit_count: int
     open: bool
     children: list["TreeNode"] = field(default_factory=list)
+    # Objectives of units elsewhere in the tree that align to this unit's objectives (a second parent).
+    aligned_here: list[TreeObjective] = field(default_factory=list)
 
 
 @dataclass
@@ -363,6 +371,19 @@ class UnitPage:
     kpis: list[KpiRow]
     units_below: list[UnitRow]
     source: Optional[ExternalLink] = None
+    shared: list[KrRow] = field(default_factory=list)  # other units' key results this unit contributes to
+    dependencies: list["DependencyRow"] = field(default_factory=list)  # both ways, public ends only
+
+
+@dataclass
+class DependencyRow:
+    """A dependency on a unit page: this unit's side, the other unit's side, and whether it is agreed."""
+
+    needs: bool  # True: this unit depends on ``other``; False: ``other`` depends on this unit
+    own: Ref
+    other: Ref
+    note: str
+    confirmed: bool
 
 
 @dataclass

@@ -1,0 +1,149 @@
+"""Benchmark: the first search query in headless Chromium, Material's search against Pagefind.
+
+On a synthetic organisation of generate_org.py (default 1,000 units), the site is
+built twice from the same files: with Material's search (the default) and with
+the plugin option ``search: pagefind``. Each is served over HTTP; headless
+Chromium (Debian's chromium through Playwright) opens the home page, types a
+query into the search box and waits for the first result. Reported per variant:
+
+* bytes of search data fetched, from opening the page to the first result
+  (Material: ``search/search_index.json`` and its worker; Pagefind: ``pagefind/*``);
+* time from the first keystroke to the first result shown (median of ``--runs``
+  fresh browser contexts, so nothing is cached between runs);
+* the build's wall time and the size of the search files on disk.
+
+    python benchmarks/bench_search.py [--units 1000] [--runs 3] [--query "metric 7"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+TODAY = "2026-11-25"
+
+
+def build(repo: Path, out: Path, search: str) -> float:
+    from okrops.site import scaffold_files
+
+    for rel, text in scaffold_files().items():
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith("mkdocs.yml"):
+            text = text.replace("  - okrops\n", f"  - okrops:\n      search: {search}\n      history: false\n")
+        path.write_text(text, encoding="utf-8")
+    if out.exists():
+        shutil.rmtree(out)
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "okrops", "site", "build", "--out", str(out), "--repo", str(repo)],
+                   check=True, env=dict(os.environ, OKROPS_TODAY=TODAY), stdout=subprocess.DEVNULL)
+    return time.perf_counter() - began
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def first_query(browser, url: str, search: str, query: str) -> tuple[int, float, int]:
+    """(search bytes fetched, seconds from the first keystroke to the first result, results shown)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    fetched: list[tuple[str, int]] = []
+
+    def finished(request) -> None:
+        try:
+            size = request.sizes()["responseBodySize"]
+        except Exception:  # noqa: BLE001 - a request without a body
+            size = 0
+        fetched.append((request.url, size))
+
+    page.on("requestfinished", finished)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    if search == "pagefind":
+        box = page.locator("header .okr-search input")
+        result = page.locator(".okr-search .pagefind-ui__result-link")
+    else:
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        box = page.locator("input.md-search__input")
+        result = page.locator(".md-search-result__item a")
+    box.wait_for(timeout=60000)
+    began = time.perf_counter()
+    box.press_sequentially(query, delay=20)
+    result.first.wait_for(timeout=600000)
+    took = time.perf_counter() - began
+    shown = result.count()
+    page.wait_for_load_state("networkidle")
+    marker = "/pagefind/" if search == "pagefind" else "/search/"
+    data = sum(size for requested, size in fetched if marker in requested)
+    context.close()
+    return data, took, shown
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--query", default="metric 7")
+    parser.add_argument("--work", type=Path, default=HERE / "out" / "search")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    from generate_org import generate
+    from playwright.sync_api import sync_playwright
+
+    repo = args.work / f"org-{args.units}"
+    if not (repo / "okrs" / "okrops.yaml").is_file():
+        generate(str(repo), units=args.units)
+    results: dict = {}
+    for search in ("material", "pagefind"):
+        out = args.work / f"site-{args.units}-{search}"
+        seconds = build(repo, out, search)
+        folder = out / ("pagefind" if search == "pagefind" else "search")
+        on_disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        pages = sum(1 for _ in out.rglob("index.html"))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                runs = [first_query(browser, f"http://127.0.0.1:{server.server_address[1]}/", search, args.query)
+                        for _ in range(args.runs)]
+                browser.close()
+        finally:
+            server.shutdown()
+            server.server_close()
+        results[search] = {"build_s": round(seconds, 1), "pages": pages, "search_files_bytes": on_disk,
+                           "first_query_bytes": statistics.median(r[0] for r in runs),
+                           "first_result_s": round(statistics.median(r[1] for r in runs), 3),
+                           "results_shown": runs[0][2], "runs": runs}
+    print(f"first search query ({args.query!r}) on {args.units:,} units, headless Chromium, median of {args.runs}")
+    print("| search | pages | build | search files on disk | fetched for the first query | first result after |")
+    print("|---|---|---|---|---|---|")
+    for search, r in results.items():
+        print(f"| {search} | {r['pages']:,} | {r['build_s']} s | {r['search_files_bytes'] / 1e6:.1f} MB | "
+              f"{r['first_query_bytes'] / 1e3:,.0f} KB | {r['first_result_s']:.2f} s |")
+    print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

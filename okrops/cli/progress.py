@@ -1,0 +1,90 @@
+"""Progress on the terminal: a bar (or a count) on a terminal, a few plain lines otherwise.
+
+Install it around long work with ``okrops.progress.showing(terminal())``; the
+library reports through :mod:`okrops.progress`. Everything goes to stderr, so the
+output of a command (JSON, CSV) is never mixed with it. On a terminal the line is
+redrawn at most ten times a second; elsewhere (CI, a pipe, a log file) a stage
+prints one line once it has taken a second and one when it ends, with how long it
+took. Work that ends within a second shows nothing at all.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import IO, Optional
+
+import click
+
+from okrops.progress import Progress
+
+BAR = 24  # characters
+REDRAW = 0.1  # seconds between redraws on a terminal
+QUIET_FOR = 1.0  # seconds: work that ends sooner shows no bar at all
+
+
+class TerminalProgress(Progress):
+    def __init__(self, stream: Optional[IO[str]] = None, interactive: Optional[bool] = None):
+        self.stream = stream or sys.stderr
+        self.interactive = self.stream.isatty() if interactive is None else interactive
+        self.label = ""
+        self.total: Optional[int] = None
+        self.unit = ""
+        self.count = 0
+        self.began = 0.0
+        self.drawn = 0.0
+        self.shown = False
+
+    def stage(self, label: str, total: Optional[int] = None, unit: str = "") -> None:
+        self.done()
+        self.label, self.total, self.unit, self.count = label, total, unit, 0
+        self.began = self.drawn = time.monotonic()
+        self.shown = False
+
+    def advance(self, count: int = 1) -> None:
+        if not self.label:
+            return
+        self.count += count
+        now = time.monotonic()
+        if now - self.drawn < REDRAW or now - self.began < QUIET_FOR:
+            return
+        self.drawn = now
+        if self.interactive:
+            self._draw()
+        elif not self.shown:
+            self.shown = True
+            total = f" ({self.total:,} {self.unit})" if self.total is not None else ""
+            self._line(f"okrops: {self.label}{total} ...")
+
+    def done(self) -> None:
+        if not self.label:
+            return
+        took = time.monotonic() - self.began
+        if self.interactive:
+            if self.shown:
+                self._draw()
+                self.stream.write("\n")
+                self.stream.flush()
+        elif self.shown or took >= QUIET_FOR:
+            counted = f"{self.count:,} {self.unit}, " if self.count else ""
+            self._line(f"okrops: {self.label}: done ({counted}{took:.1f} s)")
+        self.label = ""
+
+    def _draw(self) -> None:
+        self.shown = True
+        if self.total:
+            share = min(self.count / self.total, 1.0)
+            filled = int(share * BAR)
+            text = f"{self.label} [{'#' * filled}{'-' * (BAR - filled)}] {share:4.0%} {self.count:,}/{self.total:,} {self.unit}"
+        else:
+            text = f"{self.label} ... {self.count:,} {self.unit}"
+        self.stream.write("\r\x1b[2K" + text)
+        self.stream.flush()
+
+    def _line(self, text: str) -> None:
+        click.echo(text, file=self.stream)
+
+
+def terminal() -> TerminalProgress:
+    """The reporter for this process's stderr."""
+    return TerminalProgress()

@@ -1,0 +1,108 @@
+"""Search that scales: Pagefind's sharded static index instead of Material's one big index.
+
+Material's search downloads its whole index (about 1.1 KB a page: 46 MB at
+1,000 units) on the first query. Pagefind (``pip install 'pagefind[bin]'``: a
+binary inside the wheel) indexes the built pages after the build and splits the
+index into shards and fragments, so the browser fetches only what a query needs.
+
+With the plugin option ``search: pagefind``, okrops takes Material's search
+plugin out of the build (no ``search_index.json``, no Material search box), runs
+Pagefind over the output folder after the build, and mounts Pagefind's search
+box in the header (``assets/okrops/search.js``). Without the binary the build
+keeps Material's search and warns. Pagefind indexes the pages as written, so it
+indexes exactly what the site shows: private OKRs never reach a page, hence
+never the index. Charts, breadcrumbs and sparklines (``data-search-exclude``)
+are left out of it as they are out of Material's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Optional
+
+from mkdocs.exceptions import PluginError
+
+PAGEFIND = "pagefind"
+MATERIAL = "material"
+CHOICES = (MATERIAL, PAGEFIND)
+SCRIPT_PATH = "assets/okrops/search.js"
+BUNDLE = "pagefind"  # the folder Pagefind writes its index and UI to, in the output folder
+MATERIAL_SEARCH = ("material/search", "search")
+ROOT_SELECTOR = "article"  # the page's content in Material (not the header, navigation or footer)
+EXCLUDED = "[data-search-exclude], .headerlink"
+
+
+def pagefind_executable() -> Optional[str]:
+    """The Pagefind binary: ``OKROPS_PAGEFIND``, else the one of the ``pagefind-bin`` wheel, else on PATH."""
+    chosen = os.environ.get("OKROPS_PAGEFIND")
+    if chosen is not None:
+        return chosen if chosen and os.access(chosen, os.X_OK) else None
+    try:
+        import pagefind_bin
+
+        return str(pagefind_bin.get_executable())
+    except (ImportError, FileNotFoundError, OSError):
+        return shutil.which("pagefind")
+
+
+def choose(wanted: str, config, log: logging.Logger) -> Optional[str]:
+    """The Pagefind binary when ``wanted`` is pagefind and it can be used (Material's search then taken out)."""
+    if wanted != PAGEFIND:
+        return None
+    executable = pagefind_executable()
+    if executable is None:
+        log.warning("okrops: search: pagefind is set but Pagefind is not installed (pip install 'pagefind[bin]'); "
+                    "the site uses Material's search, which downloads its whole index on the first query")
+        return None
+    _without_material_search(config)
+    config.extra_javascript.append(f"{BUNDLE}/pagefind-ui.js")
+    config.extra_javascript.append(SCRIPT_PATH)
+    config.extra_css.append(f"{BUNDLE}/pagefind-ui.css")
+    return executable
+
+
+def _without_material_search(config) -> None:
+    """Take Material's search plugin out: its index is not written and its search box not shown."""
+    plugins = config.plugins
+    for name in MATERIAL_SEARCH:
+        plugin = plugins.get(name)
+        if plugin is None:
+            continue
+        dict.pop(plugins, name)
+        for methods in plugins.events.values():  # the plugin's event handlers, registered when it was added
+            methods[:] = [method for method in methods if getattr(method, "__self__", None) is not plugin]
+
+
+def index(executable: str, site_dir: str, log: logging.Logger) -> None:
+    """Run Pagefind over the built site; a failure fails the build (a site without its search is broken)."""
+    command = [executable, "--site", site_dir, "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
+               "--exclude-selectors", EXCLUDED, "--quiet"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
+    except OSError as error:
+        raise PluginError(f"okrops: could not run Pagefind ({executable}): {error.strerror}") from None
+    if done.returncode != 0:
+        raise PluginError(f"okrops: Pagefind could not index the site: {(done.stderr or done.stdout).strip()[-800:]}")
+    log.info("okrops: search index written by Pagefind to %s", Path(site_dir) / BUNDLE)
+
+
+MOUNT_SCRIPT = """// okrops: Pagefind's search box in the header, where Material's search box is.
+document.addEventListener("DOMContentLoaded", function () {
+  if (typeof PagefindUI === "undefined") { return; }
+  var header = document.querySelector(".md-header__inner");
+  if (!header) { return; }
+  var box = document.createElement("div");
+  box.className = "okr-search";
+  box.setAttribute("role", "search");
+  box.setAttribute("aria-label", "Search the OKRs");
+  header.insertBefore(box, header.querySelector(".md-header__source"));
+  new PagefindUI({ element: box, showImages: false, showSubResults: false, resetStyles: false,
+                   translations: { placeholder: "Search OKRs" } });
+  var input = box.querySelector("input");  // a name screen readers announce (axe: label-title-only)
+  if (input) { input.setAttribute("aria-label", "Search OKRs"); }
+});
+"""
