@@ -28,10 +28,11 @@ def _load(path: Optional[str]):
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Record new key result values in one commit.")
 @click.argument("ref", required=False, shell_complete=complete_refs("key-result", "unit"))
 @click.argument("value", required=False)
-@click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached, 0 to 1.")
+@click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached: 0 to 1, or a percentage (70%).")
 @click.option("-m", "--message", "note", default="", help="A note for the people reading the history.")
 @click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
-              help="Check in many key results from a YAML or CSV file (ref, value, confidence, note).")
+              help="Check in many key results from a YAML or CSV file (ref, value, confidence, note; the CSV "
+                   "delimiter is read from the header). Every bad row is reported at once; nothing is written.")
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
 @click.option("--cycle", metavar="CYCLE", shell_complete=complete_cycles, help="With --interactive: the cycle (default: the one running today).")
