@@ -156,6 +156,7 @@ def build_key_result(reader: FileReader, rel: str, raw: dict, where, objective_r
         stretch=raw.get("stretch"),
         ordinal=_ordinal(reader, rel, raw, where),
         depends_on=dependencies(raw),
+        metric_source=raw.get("source"),
     )
 
 

@@ -83,7 +83,9 @@ class Config:
     lint_rules: dict = field(default_factory=dict)
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     site: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)  # where evidence is read from (okrops.record.evidence)
     source: Source = Source("okrs/okrops.yaml")
+    collect: dict = field(default_factory=dict)  # okrops collect settings (commands, jobs)
     includes: list["Include"] = field(default_factory=list)
 
 
@@ -136,6 +138,19 @@ class Band:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
+KPI_MARK = "kpi"  # the middle part of a KPI reference, <unit>/kpi/<id>
+
+
+def kpi_ref(unit: str, kpi_id: str) -> str:
+    return f"{unit}/{KPI_MARK}/{kpi_id}"
+
+
+def is_kpi_ref(ref: str) -> bool:
+    """``platform/kpi/uptime`` (three parts, the middle one ``kpi``); a key result's has four."""
+    parts = ref.split("/")
+    return len(parts) == 3 and parts[1] == KPI_MARK and all(parts)
+
+
 @dataclass
 class Kpi:
     id: str
@@ -146,9 +161,16 @@ class Kpi:
     warning: Optional[Band] = None
     data_source: str = ""
     source: Source = Source("")
+    unit: str = ""  # the unit's slug
+    metric_source: Optional[dict] = None  # source: as written (where okrops collect fetches the value)
 
     def __post_init__(self) -> None:
         _finite_fields(self, "current")
+
+    @property
+    def ref(self) -> str:
+        """Its reference in check-ins: ``<unit>/kpi/<id>``, e.g. ``platform/kpi/uptime``."""
+        return kpi_ref(self.unit, self.id)
 
     @property
     def health(self) -> str:
@@ -217,6 +239,7 @@ class KeyResult:
     stretch: Optional[float] = None  # commit-target-stretch: beyond the target
     ordinal: Optional["Ordinal"] = None  # named levels instead of numbers
     depends_on: list["Dependency"] = field(default_factory=list)
+    metric_source: Optional[dict] = None  # source: as written (where okrops collect fetches the value)
 
     def __post_init__(self) -> None:
         _finite_fields(self, "baseline", "target", "range_min", "range_max", "current", "confidence", "commit", "stretch")
@@ -414,6 +437,10 @@ class Organisation:
     activity: Optional[Activity] = None
     # Included repositories that were read: their root folder (absolute) -> the Include.
     included: dict[str, "Include"] = field(default_factory=dict)
+    # Set when the files were read as they stood at a commit (okrops.record.snapshot): the
+    # repository root and okrs/ folder whose git history is the record, and that commit.
+    # None: the files are the working tree's and the history is HEAD's.
+    record_at: Optional[tuple[str, str, str]] = None
 
     # -- navigation ---------------------------------------------------------
     def roots(self) -> list[Unit]:

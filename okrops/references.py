@@ -57,6 +57,18 @@ def unknown_cycle(org: Organisation, cycle: str, what: str = "cycle") -> str:
             f"known cycles: {_known(org.config.cycles)}")
 
 
+def unknown_kpi(org: Organisation, ref: str) -> str:
+    """``unknown KPI 'u/kpi/x': ...`` naming the wrong unit or the unit's KPIs, with the closest."""
+    unit_id, _kpi, kpi_id = (str(ref).split("/") + ["", "", ""])[:3]
+    unit = org.units.get(unit_id)
+    if unit is None:
+        broken = " (its unit.yaml may have errors: run okrops validate)" if org.broken_files else ""
+        return f"unknown KPI {ref!r}: there is no unit {unit_id!r}{did_you_mean(unit_id, org.units)}{broken}"
+    ids = [k.ref.rsplit("/", 1)[-1] for k in unit.kpis]
+    known = ", ".join(k.ref for k in unit.kpis) or "none (add one with okrops new kpi)"
+    return f"unknown KPI {ref!r}{did_you_mean(kpi_id, ids)}: {unit_id}'s KPIs are {known}"
+
+
 def unknown_strategy(org: Organisation, strategy: str) -> str:
     known = _known(org.strategy.strategies) if org.strategy.strategies else "none: add okrs/strategy.yaml"
     return f"unknown strategy {strategy!r}{did_you_mean(strategy, org.strategy.strategies)} (known: {known})"

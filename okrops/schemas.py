@@ -161,6 +161,15 @@ def _field(path: DocPath) -> str:
     return keys[-1] if keys else ""
 
 
+def _examples(schema: Any) -> str:
+    """'; write it like {min: 99.9} or ...' for a schema with examples of mappings (a KPI band), else ''."""
+    examples = schema.get("examples") if isinstance(schema, dict) else None
+    if not isinstance(examples, list) or not all(isinstance(e, dict) for e in examples) or not examples:
+        return ""
+    shown = ["{" + ", ".join(f"{k}: {_short(v)}" for k, v in e.items()) + "}" for e in examples]
+    return "; write it like " + " or ".join(shown)
+
+
 def _describe(error) -> tuple[DocPath, str]:
     path: DocPath = tuple(error.absolute_path)
     validator = error.validator
@@ -189,7 +198,7 @@ def _describe(error) -> tuple[DocPath, str]:
             hint = "; put it in quotes"
         elif {"number", "integer"} & set(names) and isinstance(value, str):
             hint = f": {numbers.file_confidence_hint(value) if _field(path) == 'confidence' else numbers.value_hint(value)}"
-        return (path, f"expected {wanted}, got {_what(value)} {_short(value)}{hint}")
+        return (path, f"expected {wanted}, got {_what(value)} {_short(value)}{hint}{_examples(error.schema)}")
     if validator == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
         return (path, f"{_short(value)} is not allowed; use one of: {options}")
@@ -208,7 +217,7 @@ def _describe(error) -> tuple[DocPath, str]:
         hint = f"; {numbers.file_confidence_hint(value)}" if _field(path) == "confidence" else ""
         return (path, f"{_short(value)} is out of range: must be {words} {error.validator_value}{hint}")
     if validator in ("minLength", "minItems", "minProperties"):
-        return (path, "must not be empty")
+        return (path, f"must not be empty{_examples(error.schema)}")
     if validator == "maxLength":
         return (path, f"is too long: at most {error.validator_value} characters")
     if validator == "uniqueItems":

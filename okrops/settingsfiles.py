@@ -41,7 +41,9 @@ def load_config(reader: FileReader) -> Optional[Config]:
         lint_rules=dict(data.get("lint", {}).get("rules", {})),
         lint=dict(data.get("lint", {})),
         site=dict(data.get("site", {})),
+        evidence=dict(data.get("evidence", {})),
         source=Source(rel),
+        collect=dict(data.get("collect", {})),
         includes=[Include(raw.get("path"), raw.get("git"), raw.get("ref"), raw.get("under"), index)
                   for index, raw in enumerate(data.get("include", []))],
     )
@@ -105,7 +107,7 @@ def load_unit(reader: FileReader, folder: Path, parent: Optional[str]) -> Option
         maintainers=list(data.get("maintainers", [])),
         visibility=data.get("visibility", "public"),
         parent=parent,
-        kpis=_kpis(reader, rel, data.get("kpis", [])),
+        kpis=_kpis(reader, rel, data.get("kpis", []), folder.name),
         lint_rules=dict(data.get("lint", {}).get("rules", {})),
         lint=dict(data.get("lint", {})),
         source=Source(rel),
@@ -114,7 +116,7 @@ def load_unit(reader: FileReader, folder: Path, parent: Optional[str]) -> Option
     )
 
 
-def _kpis(reader: FileReader, rel: str, entries: list) -> list[Kpi]:
+def _kpis(reader: FileReader, rel: str, entries: list, unit: str) -> list[Kpi]:
     kpis: list[Kpi] = []
     seen: set[str] = set()
     for index, raw in enumerate(entries):
@@ -130,7 +132,7 @@ def _kpis(reader: FileReader, rel: str, entries: list) -> list[Kpi]:
                 reader.add(rel, f"{name}.min is above {name}.max", "kpi-band", where + (name,))
         kpis.append(
             Kpi(raw["id"], raw["title"], raw.get("unit", ""), raw.get("current"), healthy, warning,
-                raw.get("data_source", ""), Source(rel, where))
+                raw.get("data_source", ""), Source(rel, where), unit, raw.get("source"))
         )
     return kpis
 

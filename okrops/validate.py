@@ -28,9 +28,11 @@ def _in_broken_file(org: Organisation, ref: str) -> bool:
 
 
 def check(org: Organisation) -> list[Finding]:
+    from okrops import sourcecheck
     from okrops.lint import check_settings
 
     findings: list[Finding] = check_settings(org)
+    findings.extend(sourcecheck.check(org))
     for objective in org.objectives.values():
         findings.extend(_check_objective(org, objective))
     findings.extend(_check_alignment_cycles(org))
@@ -145,7 +147,11 @@ def _check_alignment_cycles(org: Organisation) -> list[Finding]:
 
 def validate(start=None) -> LoadResult:
     """Load and check a repository: every finding, with lines and columns resolved."""
-    result = load(start)
+    return checked(load(start))
+
+
+def checked(result: LoadResult) -> LoadResult:
+    """``result`` of :func:`okrops.repository.load` checked: every finding, with lines and columns resolved."""
     if result.organisation is not None:
         result.findings.extend(check(result.organisation))
     resolve_locations(result.findings, result.root)

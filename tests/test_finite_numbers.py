@@ -38,6 +38,7 @@ BASE = {
         "scoring": {"aspirational_target": 0.7, "at_risk_gap": 0.1, "off_track_gap": 0.25, "low_confidence": 0.5,
                     "very_low_confidence": 0.3},
         "lint": {"rules": {"objectives-per-unit": {"max": 5, "min": 1}}},
+        "collect": {"jobs": 8},
     }),
     "strategy": ("okrs/strategy.yaml", {
         "vision": "Robots everywhere",
@@ -48,14 +49,18 @@ BASE = {
         "name": "Platform", "kind": "team",
         "lint": {"rules": {"objectives-per-unit": {"max": 5}}},
         "kpis": [{"id": "uptime", "title": "Uptime", "current": 99.9, "healthy": {"min": 99.5, "max": 100},
-                  "warning": {"min": 99, "max": 100}}],
+                  "warning": {"min": 99, "max": 100},
+                  "source": {"kind": "file", "path": "exports/uptime.csv", "column": "uptime", "row": {"week": 47},
+                             "scale": 100, "round": 2, "timeout": 5}}],
     }),
     "okrs": ("okrs/acme/eng/platform/2026-Q4.yaml", {
         "objectives": [{
             "id": "O1", "title": "New customers succeed on their own", "aligns_to": {"strategies": ["growth"]},
             "key_results": [
                 {"id": "KR1", "title": "Weekly active users from 100 to 200", "baseline": 100, "target": 200,
-                 "current": 150, "confidence": 0.7, "weight": 2},
+                 "current": 150, "confidence": 0.7, "weight": 2,
+                 "source": {"kind": "file", "path": "exports/wau.csv", "column": "wau", "row": {"week": 47},
+                            "scale": 1, "round": 0, "timeout": 5}},
                 {"id": "KR2", "title": "Keep p95 latency in range", "direction": "range",
                  "range": {"min": 100, "max": 250}, "current": 180},
             ],
@@ -70,6 +75,8 @@ _CONCRETE = {("objectives", 0, "key_results", 0, "range", "min"): ("objectives",
 
 
 def _concrete(path: tuple) -> tuple:
+    if path[-2:] == ("row", "*"):  # a CSV source's row selector: {column: value}
+        return path[:-1] + ("week",)
     return LINT_OPTION if path[:2] == ("lint", "rules") else _CONCRETE.get(path, path)
 
 
@@ -98,6 +105,9 @@ def numeric_paths(kind: str) -> list[tuple]:
             walk(node["additionalProperties"], path + ("*",))
         for branch in node.get("anyOf", []) + node.get("oneOf", []):
             walk(branch, path)
+        for branch in node.get("allOf", []):  # a source's fields, chosen by its kind (if/then)
+            if isinstance(branch.get("then"), dict):
+                walk(branch["then"], path)
 
     walk(root, ())
     return sorted({_concrete(p) for p in found}, key=str)

@@ -192,7 +192,7 @@ def serious_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["", "units/platform/2026-Q4/", "units/platform/2026-Q4/O1/KR1/", "alignment/",
-                                  "strategy/", "activity/"])
+                                  "strategy/", "activity/", "health/"])
 def test_no_serious_accessibility_violations(watched, site_url, path):
     serious = serious_violations(watched.goto(site_url + path))
     assert not serious, "\n".join(serious)

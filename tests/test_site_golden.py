@@ -30,6 +30,7 @@ PAGES = {
     "alignment": "alignment/index.md",
     "map": "map/index.md",
     "activity": "activity/index.md",
+    "health": "health/index.md",
     "cycles": "cycles/index.md",
     "cycle": "cycles/2026-Q4/index.md",
     "unit-index": "units/engineering/index.md",

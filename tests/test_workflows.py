@@ -82,7 +82,9 @@ def test_least_privilege_on_every_job(tmp_path):
             if writes:
                 assert writes in ({"pull-requests"}, {"pages", "id-token"}, {"id-token"}, {"contents"}), \
                     (path.name, name, writes)
-            if writes in ({"id-token"}, {"contents"}):  # the release: publishing and the GitHub release
+            if writes == {"contents"} and path.name == "collect.yml":  # collect commits its values
+                assert name == "collect", (path.name, name)
+            elif writes in ({"id-token"}, {"contents"}):  # the release: publishing and the GitHub release
                 assert path.name == "release.yml", (path.name, name)
                 assert not any("actions/checkout" in s.get("uses", "") for s in job["steps"])
             if writes == {"id-token"}:  # trusted publishing: the files built and tested before, nothing else
@@ -119,7 +121,8 @@ def test_pull_request_workflow_runs_the_checks(tmp_path):
 
 
 def test_pages_workflow_uses_the_official_actions(tmp_path):
-    for path in [ROOT / ".github/workflows/pages.yml", *scaffold_workflows(tmp_path)[1:]]:
+    scaffolded = [p for p in scaffold_workflows(tmp_path) if p.name == "publish.yml"]
+    for path in [ROOT / ".github/workflows/pages.yml", *scaffolded]:
         data = load(path)
         assert data["on"]["push"]["branches"] == ["main"]
         uses = [s.get("uses", "").split("@")[0] for job in data["jobs"].values() for s in job["steps"]]
@@ -330,3 +333,16 @@ def test_pull_request_job_runs_for_real(tmp_path, workflow):
     assert text.startswith("<!-- okrops-diff -->")
     assert "target lowered" in text and "acme/2026-Q4/O2/KR1" in text
     assert (work / "okrops-diff.md").read_text() == text
+
+
+def test_collect_runs_on_the_default_branch_only_and_never_on_pull_requests(tmp_path):
+    """Sources run code and read secrets: only the collect workflow runs them, never for a pull request."""
+    workflows = {p.name: load(p) for p in all_workflows(tmp_path)}
+    collect = workflows["collect.yml"]
+    assert set(collect["on"]) == {"workflow_dispatch"}  # the schedule is commented out until a source exists
+    text = (tmp_path / ".github/workflows/collect.yml").read_text()
+    assert '#   - cron: "17 6 * * 1-5"' in text
+    assert collect["jobs"]["collect"]["if"] == "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+    for name, workflow in workflows.items():
+        if "pull_request" in workflow["on"] or "pull_request_target" in workflow["on"]:
+            assert "okrops collect" not in yaml.safe_dump(workflow), name

@@ -7,11 +7,13 @@ The work is done in :mod:`okrops.validate`, :mod:`okrops.lint`, :mod:`okrops.sta
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, complete_cycles, complete_units, emit, path_argument, today_option
+from okrops.cli.options import (CONTEXT_SETTINGS, as_of_option, complete_cycles, complete_units, emit, path_argument,
+                                today_option)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Check OKR files against the schemas and each other.")
@@ -62,7 +64,8 @@ def _report_findings(findings, files: int, output_format: str, failed: bool, hin
 @click.option("--no-hints", is_flag=True, help="Leave out the fix hints in text output.")
 @click.option("--list-rules", is_flag=True, help="List every rule with its severity, options and rationale, then exit.")
 @today_option
-def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> None:
+@as_of_option
+def lint(path, output_format, fail_on, only, no_hints, list_rules, today, as_of) -> None:
     """Check that the OKRs are good OKRs.
 
     Rules from OKR practice: focus (how many objectives and key results), key results that
@@ -79,12 +82,11 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> Non
         okrops lint
         okrops lint --rule kr-is-task --format json
         okrops lint --list-rules
+        okrops lint --as-of 2026-08-01
     """
-    from okrops import clock
     from okrops.findings import Severity
     from okrops.lint import LintContext, all_rules
     from okrops.lint import lint as run_lint
-    from okrops.validate import validate as run_validate
 
     rules = all_rules()
     if list_rules:
@@ -93,16 +95,15 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today) -> Non
     unknown = [r for r in only if r not in rules]
     if unknown:
         raise click.BadParameter(f"unknown rule {unknown[0]!r}; see okrops lint --list-rules", param_hint="--rule")
-    result = run_validate(path)
-    findings = list(result.findings)
-    if result.organisation is not None:
-        org = result.organisation
-        from okrops.review.approvals import approved_dependencies
+    with validated_at(path, as_of, today) as (result, when):
+        findings = list(result.findings)
+        if result.organisation is not None:
+            from okrops.record.includes import last_checkins_across
+            from okrops.review.approvals import approved_dependencies
 
-        from okrops.record.includes import last_checkins_across
-
-        ctx = LintContext(org, clock.today(today), last_checkins_across(org), approved_dependencies(org))
-        findings += run_lint(ctx, only)
+            org = result.organisation
+            ctx = LintContext(org, when, last_checkins_across(org), approved_dependencies(org))
+            findings += run_lint(ctx, only)
     threshold = Severity.parse(fail_on)
     failed = any(f.severity >= threshold for f in findings)
     _report_findings(findings, result.files_read, output_format, failed, hints=not no_hints)
@@ -134,7 +135,8 @@ def _rules_text(rules) -> str:
 @click.option("--public", "public_only", is_flag=True,
               help="Only what the site shows: public units and objectives, scored as the site scores them.")
 @today_option
-def status(unit, cycle, output_format, detail, path, width, public_only, today) -> None:
+@as_of_option
+def status(unit, cycle, output_format, detail, path, width, public_only, today, as_of) -> None:
     """Show where the organisation stands this cycle.
 
     The organisation tree with each unit's score, progress bar, expected progress (the elapsed
@@ -150,22 +152,22 @@ def status(unit, cycle, output_format, detail, path, width, public_only, today) 
         okrops status
         okrops status platform --cycle 2026-Q3
         okrops status --format csv > status.csv
+        okrops status --as-of 2026-10-12
     """
-    from okrops import clock, reporters
+    from okrops import reporters
+    from okrops.record.includes import last_checkins_across
     from okrops import status as status_module
 
-    org = _load_clean(path)
-    when = clock.today(today)
     if detail is None:
         detail = unit is not None or output_format in ("json", "csv")
-    if public_only and unit is not None and org.is_private_unit(unit):
-        from okrops.errors import UsageError
+    with validated_at(path, as_of, today) as (result, when):
+        org = _clean(result)
+        if public_only and unit is not None and org.is_private_unit(unit):
+            from okrops.errors import UsageError
 
-        raise UsageError(f"{unit} is private (or below a private unit): --public leaves it out")
-    from okrops.record.includes import last_checkins_across
-
-    report = status_module.build(org, when, unit, cycle, detail, last_checkins_across(org),
-                                 include_private=not public_only)
+            raise UsageError(f"{unit} is private (or below a private unit): --public leaves it out")
+        report = status_module.build(org, when, unit, cycle, detail, last_checkins_across(org),
+                                     include_private=not public_only)
     if output_format == "json":
         emit(reporters.status_json(report))
     elif output_format == "csv":
@@ -183,14 +185,37 @@ def _terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def _load_clean(path):
-    """Load a repository for a reporting command; refuse (exit 1) when it does not validate."""
+@contextmanager
+def validated_at(path, as_of: Optional[str], today: Optional[str]):
+    """``with validated_at(path, as_of, today) as (result, day)``: the validated repository and the day to judge it on.
+
+    Without ``as_of``: the working tree, and today (``--today``, ``OKROPS_TODAY``). With it: the
+    OKRs as they stood then (:mod:`okrops.record.snapshot`), judged on that day unless
+    ``--today`` is given on the command line.
+    """
+    from okrops import clock
+    from okrops.validate import validate as run_validate
+
+    if not as_of:
+        yield run_validate(path), clock.today(today)
+        return
+    from click.core import ParameterSource
+
+    from okrops.cli.options import as_of_note
+    from okrops.record import snapshot
+
+    given = click.get_current_context().get_parameter_source("today") == ParameterSource.COMMANDLINE
+    with snapshot.validated(path, as_of) as (result, then):
+        as_of_note(then)
+        yield result, clock.today(today) if given else then.day
+
+
+def _clean(result):
+    """The organisation of a validated repository; refuse (exit 1) when it has errors."""
     from okrops import reporters
     from okrops.errors import LoadError
     from okrops.findings import Severity
-    from okrops.validate import validate as run_validate
 
-    result = run_validate(path)
     errors = [f for f in result.findings if f.severity == Severity.ERROR]
     if errors or result.organisation is None:
         click.echo(reporters.findings_text(errors, result.files_read), err=True)

@@ -11,7 +11,8 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, complete_cycles, complete_refs, repo_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_note, as_of_option, complete_cycles, complete_refs, repo_option
+from okrops.model import is_kpi_ref
 
 
 def _load(path: Optional[str]):
@@ -31,8 +32,8 @@ def _load(path: Optional[str]):
 @click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached: 0 to 1, or a percentage (70%).")
 @click.option("-m", "--message", "note", default="", help="A note for the people reading the history.")
 @click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
-              help="Check in many key results from a YAML or CSV file (ref, value, confidence, note; the CSV "
-                   "delimiter is read from the header). Every bad row is reported at once; nothing is written.")
+              help="Check in many key results and KPIs from a YAML or CSV file (ref, value, confidence, note; the "
+                   "CSV delimiter is read from the header). Every bad row is reported at once; nothing is written.")
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
 @click.option("--cycle", metavar="CYCLE", shell_complete=complete_cycles, help="With --interactive: the cycle (default: the one running today).")
@@ -48,7 +49,10 @@ def _load(path: Optional[str]):
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
 def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, allow_before_cycle, branch, push, remote,
             path, today) -> None:
-    """Record new values of key results: edit the YAML and make one commit.
+    """Record new values of key results and KPIs: edit the YAML and make one commit.
+
+    REF is a key result (<unit>/<cycle>/<objective>/<key result>) or a KPI (<unit>/kpi/<id>, in the
+    unit's unit.yaml; a KPI has no confidence).
 
     The value (and confidence) are written into the key result's YAML file, leaving the
     rest of the file byte-for-byte as it was, and committed with a subject for people and
@@ -67,6 +71,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
     \b
     Example:
         okrops checkin platform/2026-Q4/O1/KR2 42 --confidence 0.6 -m "Two big customers migrated"
+        okrops checkin platform/kpi/uptime 99.95
         okrops checkin --from checkins.csv --branch checkin-week-47 --push
         okrops checkin platform --interactive
     """
@@ -173,9 +178,13 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
 @click.option("--stale", is_flag=True, help="List the key results and units with no check-in within the cadence instead.")
 @click.option("--unverified", is_flag=True,
               help="List the check-in trailers that their commits do not bear out instead, with the reason.")
+@click.option("--evidence", is_flag=True,
+              help="List the evidence instead: commits and merged pull requests (here and in the delivery repositories "
+                   "of okrops.yaml) that name the key result or initiative ('Okr-Evidence: REF' or REF in the message).")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --stale: evaluate as of this date.")
-def history(target, since, output_format, stale, unverified, path, today) -> None:
+@as_of_option
+def history(target, since, output_format, stale, unverified, evidence, path, today, as_of) -> None:
     """Show the check-in history of a key result, an objective, a unit or the organisation.
 
     The time series of values and confidence with author, date, note and commit, oldest first,
@@ -185,25 +194,52 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
     check-in trailers) are recovered from the file change and marked 'edit'. Entries that cannot
     be read (a value that is not a number, say) are skipped with a warning on stderr.
 
-    TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, or a unit (with the
-    units below it); without it, the whole organisation.
+    TARGET is a key result (unit/cycle/objective/kr), an objective, unit/cycle, a unit (with the
+    units below it) or a KPI (unit/kpi/id: its check-ins); without it, the whole organisation.
 
     \b
     Example:
         okrops history platform/2026-Q4/O1/KR2
         okrops history platform --since 2026-10-01 --format csv > platform.csv
+        okrops history platform/kpi/uptime
         okrops history --stale
         okrops history --unverified --format json
+        okrops history platform --as-of 2026-11-01
+        okrops history platform/2026-Q4/O1/KR2 --evidence --format json
     """
+    from okrops.errors import UsageError
+
+    if sum((stale, unverified, evidence)) > 1:
+        raise UsageError("--stale, --unverified and --evidence do not go together: pick one")
+    if evidence:
+        stale = "evidence"
+    if not as_of:
+        _history(_load(path), target, since, output_format, stale, unverified, today)
+        return
+    from click.core import ParameterSource
+
+    from okrops.errors import LoadError
+    from okrops.record import snapshot
+
+    with snapshot.validated(path, as_of, check=False) as (result, then):
+        if result.organisation is None:
+            raise LoadError(f"okrs/okrops.yaml has errors {then.label}: run okrops validate there")
+        as_of_note(then)
+        given = click.get_current_context().get_parameter_source("today") == ParameterSource.COMMANDLINE
+        _history(result.organisation, target, since, output_format, stale, unverified,
+                 today if given else then.day.isoformat())
+
+
+def _history(org, target, since, output_format, stale, unverified, today) -> None:
     from datetime import date
 
     from okrops import clock
-    from okrops.record import history as core
     from okrops.errors import UsageError
+    from okrops.record import history as core
 
-    if stale and unverified:
-        raise UsageError("--stale and --unverified do not go together: pick one")
-    org = _load(path)
+    if stale == "evidence":
+        print_evidence(org, target, output_format)
+        return
     if stale:
         _print_stale(org, clock.today(today), output_format)
         return
@@ -215,15 +251,18 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
             raise UsageError(f"invalid date {since!r} for --since: use YYYY-MM-DD") from None
     from okrops.record.gitlog import git_toplevel
 
-    if git_toplevel(org.root) is None:
+    if git_toplevel(core.record_source(org)[0]) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
-    from okrops import progress
-    from okrops.cli.progress import terminal
-    from okrops.record.includes import read_history_across
+    if target and is_kpi_ref(target.strip("/")):
+        rows = _kpi_history(org, target.strip("/"), since_day)
+    else:
+        from okrops import progress
+        from okrops.cli.progress import terminal
+        from okrops.record.includes import read_history_across
 
-    with progress.showing(terminal()):  # reading without the cache takes seconds on a big history
-        found = read_history_across(org, since_day, unverified=unverified)
-    rows = core.select(org, found, target)
+        with progress.showing(terminal()):  # reading without the cache takes seconds on a big history
+            found = read_history_across(org, since_day, unverified=unverified)
+        rows = core.select(org, found, target)
     if output_format == "json":
         # As UTF-8 bytes: click then writes them as they are (a text is searched for terminal
         # escapes first, 0.3 s on a big history; JSON has every control character escaped).
@@ -232,6 +271,16 @@ def history(target, since, output_format, stale, unverified, path, today) -> Non
         click.echo(history_csv(rows).encode("utf-8", "replace"), nl=False)  # control characters escaped already
     else:
         click.echo(history_table(rows, unverified))
+
+
+def _kpi_history(org, ref: str, since):
+    """A KPI's verified check-ins (okrops.record.kpihistory), oldest first."""
+    from okrops.errors import UnknownReference
+    from okrops.record import checkin, kpihistory
+
+    if checkin.target(org, ref) is None:
+        raise UnknownReference(checkin.unknown_reference_message(org, ref))
+    return [c for c in kpihistory.read(org).get(ref, []) if since is None or c.day >= since]
 
 
 _HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note",
@@ -367,6 +416,63 @@ def _print_stale(org, today, output_format: str) -> None:
         click.echo(f"  {terminal_line(ref)}  last check-in {last.isoformat() if last else 'never'}")
     if report.units:
         click.echo(f"Units with every key result stale: {terminal_line(', '.join(report.units))}")
+
+
+# --- history --evidence -----------------------------------------------------------------
+
+
+def _evidence_refs(org, target: Optional[str]) -> list[str]:
+    """The key results and initiatives ``target`` (a key result, initiative, objective, unit/cycle or unit) covers."""
+    from okrops.errors import UnknownReference
+
+    initiatives = {i.ref for f in org.cycle_files.values() for i in f.initiatives}
+    refs = sorted(set(org.key_results) | initiatives)
+    if not target:
+        return refs
+    target = target.strip().strip("/")
+    if target in org.units:
+        units = {u.slug for u, _depth in org.walk(target)}
+        return [r for r in refs if r.split("/", 1)[0] in units]
+    chosen = [r for r in refs if r == target or r.startswith(target + "/")]
+    if not chosen and target not in org.objectives:
+        raise UnknownReference(f"unknown reference {target!r}: give a key result, an initiative (unit/cycle/I1), "
+                               "an objective, unit/cycle or a unit")
+    return chosen
+
+
+def print_evidence(org, target: Optional[str], output_format: str) -> None:
+    from okrops.record import evidence
+    from okrops.safetext import csv_text, json_dumps, terminal_line
+
+    index = evidence.read(org, _evidence_refs(org, target))
+    for problem in index.problems:
+        click.echo(f"okrops: warning: {terminal_line(problem)}", err=True)
+    items = sorted((e for found in index.by_ref.values() for e in found), key=lambda e: (e.day, e.ref), reverse=True)
+    rows = [{"date": e.day.isoformat(), "ref": e.ref, "title": e.title, "author": e.author, "repository": e.repository,
+             "commit": e.commit, "url": e.url, "pull_request": e.pull_request, "how": e.how} for e in items]
+    if output_format == "json":
+        click.echo(json_dumps({"evidence": rows, "count": len(rows)}, indent=2))
+        return
+    if output_format == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.DictWriter(out, list(rows[0]) if rows else ["date", "ref", "title"], lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: csv_text(str(v)) for k, v in row.items()})
+        click.echo(out.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo("No evidence found: name a key result in a commit message, or add a trailer "
+                   "'Okr-Evidence: <ref>'.")
+        return
+    for row in rows:
+        pull = f" (#{row['pull_request']})" if row["pull_request"] else ""
+        click.echo(f"{row['date']}  {terminal_line(row['ref'])}  {terminal_line(row['repository'])} "
+                   f"{row['commit'][:10]}  {terminal_line(row['author'])}: {terminal_line(row['title'][:80])}{pull}")
+    click.echo(f"{len(rows)} piece{'s' if len(rows) != 1 else ''} of evidence")
 
 
 COMMANDS = [checkin, history]

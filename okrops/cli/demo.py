@@ -67,6 +67,7 @@ class DemoResult:
     site: Optional[Path] = None
     site_note: str = ""
     status: str = ""
+    collected: int = 0  # values okrops collect recorded from the demo's local sources
 
 
 @dataclass
@@ -154,35 +155,76 @@ def _value(plan: _Plan, week: int, rng: random.Random):
 def build(directory: str | Path, force: bool = False, site: bool = True,
           echo: Callable[[str], None] = lambda _text: None) -> DemoResult:
     """Create the demo repository in ``directory``; see the module docstring."""
-    import git
-
-    from okrops import examples, schemas
-    from okrops.record import checkin
     from okrops.repository import load
 
-    source = examples.example_okrs_dir()
     root = _prepare(Path(directory), force)
     result = DemoResult(root)
     rng = random.Random(SEED)
     echo(f"Creating the demo OKR repository in {root} ...")
+    repo = _new_repository(root)
+    org, plans = _initial_commit(repo, root, rng, result)
+    units = sorted({org.objective_of(org.key_results[r]).unit for r in plans}, key=lambda s: org.units[s].folder)
+    teams = [u for u in units if not org.units[u].children]
+    result.stale_unit = PREFERRED_STALE if PREFERRED_STALE in teams else (teams[-1] if teams else None)
+    pr_ref = PREFERRED_PR_KR if PREFERRED_PR_KR in plans else next(
+        (r for r in plans if org.key_results[r].direction == "increase" and org.key_results[r].target is not None
+         and org.objective_of(org.key_results[r]).unit != result.stale_unit
+         and org.objective_of(org.key_results[r]).cycle == CYCLE), None)
+    from okrops.cli.demosources import DemoSources
 
-    shutil.copytree(source, root / "okrs", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
+    with DemoSources(root, SEED) as sources:
+        for week, monday in enumerate(WEEKS):
+            if week == 6 and pr_ref:
+                _pull_request(repo, root, org, pr_ref, plans, result)
+                org = _load(load, root)
+            served = _check_in_week(org, units, plans, week, monday, rng, result)
+            org = _collect_week(org, sources, served, week, monday, result) or org
+    result.red = sorted(p.ref for p in plans.values() if p.stall)
+    echo(f"Replayed {result.checkins} check-ins in {result.commits} commits "
+         f"({WEEKS[0]} to {WEEKS[-1]}), {result.collected} of them collected from the demo's local sources.")
+
+    from okrops import reporters, status
+    from okrops.record import history
+
+    org = _load(load, root)
+    report = status.build(org, TODAY, None, None, False, history.last_checkins(org))
+    result.status = reporters.status_table(report, 100)
+    if site:
+        result.site, result.site_note = _build_site(root)
+    return result
+
+
+def _new_repository(root: Path):
+    """The example organisation and the schemas copied into a new git repository (nothing committed yet)."""
+    import git
+
+    from okrops import examples, schemas
+
+    shutil.copytree(examples.example_okrs_dir(), root / "okrs", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
     schema_source = schemas.schema_dir()
     if schema_source.is_dir():
         shutil.copytree(schema_source, root / "schema", ignore=shutil.ignore_patterns("__pycache__", "*.py*"))
-    (root / ".gitignore").write_text("/public/\n", encoding="utf-8")
+    # exports/: what the demo's own systems export for file and sql sources (okrops.cli.demosources)
+    (root / ".gitignore").write_text("/public/\n/exports/\n", encoding="utf-8")
     (root / "README.md").write_text(
         "# Kestrel Robotics OKRs (okrops demo)\n\nMade by `okrops demo`: the example organisation with a quarter "
         "of weekly check-ins.\nTry `OKROPS_TODAY=2026-11-25 okrops status` and `okrops history`.\n", encoding="utf-8")
-
     repo = git.Repo.init(root, initial_branch="main")
     with repo.config_writer() as config:
         config.set_value("user", "name", BOT[0])
         config.set_value("user", "email", BOT[1])
         config.set_value("commit", "gpgsign", "false")
         config.set_value("core", "hooksPath", ".git/hooks")
+    return repo
 
-    # The quarter's starting point: running key results at their starting values.
+
+def _initial_commit(repo, root: Path, rng: random.Random, result: DemoResult):
+    """The quarter's starting point, committed: running key results at their starting values."""
+    import git
+
+    from okrops.record import checkin
+    from okrops.repository import load
+
     org = _load(load, root)
     plans = _plans(org, rng)
     starts: dict[str, list] = {}
@@ -199,56 +241,70 @@ def build(directory: str | Path, force: bool = False, site: bool = True,
     repo.index.commit("Q4 2026 OKRs agreed in the planning week", author=git.Actor(*PEOPLE[0]),
                       committer=git.Actor(*PEOPLE[0]), author_date=stamp, commit_date=stamp, skip_hooks=True)
     result.commits += 1
+    return _load(load, root), plans
 
-    org = _load(load, root)
-    units = sorted({org.objective_of(org.key_results[r]).unit for r in plans},
-                   key=lambda s: org.units[s].folder)
-    teams = [u for u in units if not org.units[u].children]
-    result.stale_unit = PREFERRED_STALE if PREFERRED_STALE in teams else (teams[-1] if teams else None)
-    pr_ref = PREFERRED_PR_KR if PREFERRED_PR_KR in plans else next(
-        (r for r in plans if org.key_results[r].direction == "increase" and org.key_results[r].target is not None
-         and org.objective_of(org.key_results[r]).unit != result.stale_unit
-         and org.objective_of(org.key_results[r]).cycle == CYCLE), None)
 
-    for week, monday in enumerate(WEEKS):
-        if week == 6 and pr_ref:
-            _pull_request(repo, root, org, pr_ref, plans, result)
-            org = _load(load, root)
-        for index, unit in enumerate(units):
-            if unit == result.stale_unit and week >= STALE_AFTER:
+def _check_in_week(org, units: list[str], plans: dict[str, _Plan], week: int, monday: date, rng: random.Random,
+                   result: DemoResult) -> dict[str, float]:
+    """Each team's check-in commit of the week; returns the week's values of key results that have a source
+    (those are collected, not typed)."""
+    from okrops.record import checkin
+
+    served: dict[str, float] = {}
+    for index, unit in enumerate(units):
+        if unit == result.stale_unit and week >= STALE_AFTER:
+            continue
+        requests = []
+        for ref, plan in plans.items():
+            if not ref.startswith(unit + "/"):
                 continue
-            requests = []
-            for ref, plan in plans.items():
-                if not ref.startswith(unit + "/"):
-                    continue
-                value, confidence = _value(plan, week, rng)
-                note = ""
-                if rng.random() < 0.3:
-                    note = rng.choice(NOTES_BAD if plan.stall and week >= 3 else NOTES_GOOD)
-                if not checkin.changes_file(org.key_results[ref], value, confidence):
-                    continue  # a check-in records a change; an unchanged key result is not checked in
-                requests.append(checkin.Request(ref, value, confidence, note))
-            if not requests:
+            value, confidence = _value(plan, week, rng)
+            note = ""
+            if rng.random() < 0.3:
+                note = rng.choice(NOTES_BAD if plan.stall and week >= 3 else NOTES_GOOD)
+            if org.key_results[ref].metric_source is not None:
+                served[ref] = value
                 continue
-            person = PEOPLE[(units.index(unit) * 2 + week % 2) % len(PEOPLE)]
-            offset = timezone(timedelta(hours=1)) if "engineering" in org.units[unit].folder else timezone.utc
-            moment = datetime.combine(monday, time(9, 0), offset) + timedelta(minutes=17 * index)
-            stamp = _stamp(moment)
-            checkin.checkin(org, requests, when=stamp, commit_date=stamp, author=person)
-            result.commits += 1
-            result.checkins += len(requests)
-    result.red = sorted(p.ref for p in plans.values() if p.stall)
-    echo(f"Replayed {result.checkins} check-ins in {result.commits} commits "
-         f"({WEEKS[0]} to {WEEKS[-1]}).")
+            if not checkin.changes_file(org.key_results[ref], value, confidence):
+                continue  # a check-in records a change; an unchanged key result is not checked in
+            requests.append(checkin.Request(ref, value, confidence, note))
+        if not requests:
+            continue
+        person = PEOPLE[(units.index(unit) * 2 + week % 2) % len(PEOPLE)]
+        offset = timezone(timedelta(hours=1)) if "engineering" in org.units[unit].folder else timezone.utc
+        moment = datetime.combine(monday, time(9, 0), offset) + timedelta(minutes=17 * index)
+        stamp = _stamp(moment)
+        checkin.checkin(org, requests, when=stamp, commit_date=stamp, author=person)
+        result.commits += 1
+        result.checkins += len(requests)
+    return served
 
-    from okrops import reporters, status
-    from okrops.record import history
 
-    report = status.build(org, TODAY, None, None, False, history.last_checkins(org))
-    result.status = reporters.status_table(report, 100)
-    if site:
-        result.site, result.site_note = _build_site(root)
-    return result
+def _collect_week(org, sources, served: dict[str, float], week: int, monday: date, result: DemoResult):
+    """okrops collect on Monday evening against the demo's local systems; the reloaded organisation, or None."""
+    from okrops.cli.demosources import sourced
+    from okrops.collect import runner
+    from okrops.repository import load
+
+    items = sourced(org, monday)
+    if not items:
+        return None
+    values = {ref: (item.metric_source, served[ref] if ref in served else sources.kpi_value(item, week, len(WEEKS)))
+              for ref, item in items.items() if ref in served or not hasattr(item, "objective_ref")}
+    sources.serve(week, {ref: pair for ref, pair in values.items() if pair[1] is not None})
+    moment = datetime.combine(monday, time(18, 5), timezone.utc)
+    outcomes = runner.run(org, runner.select(org, list(values), monday), environ=sources.environ(), now=lambda: moment)
+    failed = [f"{o.ref}: {o.reason}" for o in outcomes if o.status == runner.FAILED]
+    if failed:  # pragma: no cover - the demo's sources answer every query of the shipped example
+        raise UsageError("the demo's local sources did not answer: " + "; ".join(failed))
+    stamp = _stamp(moment)
+    recorded = runner.record(org, outcomes, when=stamp, commit_date=stamp, author=BOT)
+    if recorded is None:
+        return None
+    result.commits += 1
+    result.checkins += len(recorded.changes)
+    result.collected += len(recorded.changes)
+    return _load(load, result.root)
 
 
 def _load(load, root: Path):

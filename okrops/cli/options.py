@@ -76,6 +76,23 @@ CONFIDENCE = _Parsed("confidence", _confidence)  # 0.7 or 70%, as check-ins read
 RANGE = _Parsed("range", _range)  # MIN..MAX
 
 
+def as_of_option(function=None, *, help: str = ("The organisation as it stood on this date (the last commit on the main "
+                                               "line on or before it) or at this git ref, with the history up to "
+                                               "then, evaluated for that day.")):
+    """``--as-of DATE|REF``: read the OKRs as they stood then (see :mod:`okrops.record.snapshot`)."""
+    def decorate(command):
+        return click.option("--as-of", "as_of", metavar="DATE|REF", help=help)(command)
+
+    return decorate(function) if function is not None else decorate
+
+
+def as_of_note(snapshot) -> None:
+    """Say on stderr which commit an ``--as-of`` report reads, so that stdout is the report alone."""
+    from okrops.safetext import terminal_line
+
+    click.echo(f"okrops: {terminal_line(snapshot.given)}: the OKRs {snapshot.label}", err=True)
+
+
 def repo_root(path: Optional[str]) -> Path:
     """The root folder of the OKR repository at or above ``path`` (default: here)."""
     from okrops.repository import find_okrs_dir

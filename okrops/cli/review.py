@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, repo_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, repo_option
 
 
 # --- diff ------------------------------------------------------------------------------
@@ -29,7 +29,9 @@ from okrops.cli.options import CONTEXT_SETTINGS, repo_option
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY",
               help="Judge 'mid-cycle' as of this date (also OKROPS_TODAY).")
-def diff(base, head, output_format, output, fail_on_flags, show_private, path, today) -> None:
+@as_of_option(help="Compare the OKRs as they stood on this date (the last commit on the main line on or before it) "
+                   "or at this ref, instead of BASE: what changed since then.")
+def diff(base, head, output_format, output, fail_on_flags, show_private, path, today, as_of) -> None:
     """Show what changed in the OKRs between two git refs, in OKR terms.
 
     Objectives and key results added, removed or reworded; targets, baselines, owners,
@@ -51,12 +53,15 @@ def diff(base, head, output_format, output, fail_on_flags, show_private, path, t
         okrops diff
         okrops diff origin/main HEAD --format markdown >> "$GITHUB_STEP_SUMMARY"
         okrops diff v2026-Q3 v2026-Q4 --format json
+        okrops diff --as-of 2026-10-01
     """
     from okrops import clock
     from okrops.review.diff import diff_refs
     from okrops.review.diffreport import render
 
-    result = diff_refs(path, base, head, clock.today(today))
+    if as_of and base and not head:  # okrops diff --as-of DATE HEAD: --as-of is the base
+        base, head = None, base
+    result = diff_refs(path, base, head, clock.today(today), as_of)
     text = render(result, output_format, show_private)
     if output:
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")

@@ -63,7 +63,7 @@ def init(directory, organisation, unit, maintainers, today, git, okrops_source) 
 
 @click.group(context_settings=CONTEXT_SETTINGS, short_help="Add a unit, cycle, objective or key result.")
 def new() -> None:
-    """Add a unit, cycle, objective or key result, leaving the rest of each file untouched.
+    """Add a unit, cycle, objective, key result or KPI, leaving the rest of each file untouched.
 
     \b
     Example:
@@ -71,6 +71,7 @@ def new() -> None:
         okrops new cycle 2027-Q1 --start 2027-01-01 --end 2027-03-31
         okrops new objective payments 2027-Q1 "Paying is effortless" --strategy self-serve
         okrops new kr payments/2027-Q1/O1 "Checkout conversion from 61% to 70%" --baseline 61 --target 70 --unit %
+        okrops new kpi payments "Payment success rate" --unit % --healthy '>=99.5' --warning '>=99'
     """
 
 
@@ -194,6 +195,33 @@ def new_kr(objective_ref, title, kr_id, metric, measure_unit, baseline, target, 
         click.echo(f"draft: add a target before merging, e.g. edit {written.ref} and set target: <number>", err=True)
 
 
+@new.command("kpi", context_settings=CONTEXT_SETTINGS, short_help="Add a KPI to a unit's unit.yaml.")
+@click.argument("unit")
+@click.argument("title")
+@click.option("--id", "kpi_id", help="KPI id (default: from TITLE, e.g. api-uptime).")
+@click.option("--unit", "measure_unit", help="Unit of measure, e.g. %, ms, tickets.")
+@click.option("--healthy", metavar="BAND", help="Where it is healthy (green): '>=99.9', '<=250' or '10..20'.")
+@click.option("--warning", metavar="BAND", help="The wider band where it needs watching (amber); outside is red.")
+@click.option("--current", type=float, help="The value now (later: okrops checkin UNIT/kpi/ID VALUE).")
+@click.option("--data-source", help="Where the number comes from.")
+@repo_option
+def new_kpi(unit, title, kpi_id, measure_unit, healthy, warning, current, data_source, path) -> None:
+    """Add a KPI (a health metric kept apart from OKRs) to UNIT's unit.yaml.
+
+    Its reference is UNIT/kpi/ID: check in its values with okrops checkin UNIT/kpi/ID VALUE, or give
+    it a source: for okrops collect.
+
+    \b
+    Example:
+        okrops new kpi platform "API uptime" --id uptime --unit % --healthy '>=99.9' --warning '>=99.5'
+        okrops new kpi support "First response time" --unit h --healthy '<=4' --warning '<=8'
+    """
+    from okrops.rhythm import authoring
+
+    written = authoring.new_kpi(unit, title, kpi_id, measure_unit, healthy, warning, current, data_source, path)
+    _echo_written(written, path)
+
+
 # --- cycle ------------------------------------------------------------------------------------
 
 
@@ -229,7 +257,10 @@ def _pairs(values, what: str) -> dict[str, str]:
 @click.option("--early", is_flag=True, help="Close CYCLE before it has ended without asking.")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="Score as of this date.")
-def cycle_close(cycle_id, decisions, learnings, units, early, path, today) -> None:
+@click.option("--tag", "tag", is_flag=True,
+              help="When every objective already has its reflection committed (after the close pull request is "
+                   "merged): tag HEAD okrs/CYCLE, the scored state the site shows for the cycle from then on.")
+def cycle_close(cycle_id, decisions, learnings, units, early, path, today, tag) -> None:
     """Add a reflection (score, learnings, decision) to every objective of CYCLE that has none.
 
     The final score comes from the key results. Without --decision, okrops suggests one:
@@ -241,9 +272,19 @@ def cycle_close(cycle_id, decisions, learnings, units, early, path, today) -> No
     Example:
         okrops cycle close 2026-Q4
         okrops cycle close 2026-Q4 --decision platform/2026-Q4/O3=drop --learnings "platform/2026-Q4/O3=..."
+        okrops cycle close 2026-Q4 --tag && git push origin okrs/2026-Q4   # after the merge
     """
     from okrops import clock
     from okrops.rhythm import cycles as rhythm
+
+    if tag:
+        if decisions or learnings or units:
+            raise click.UsageError("--tag tags the merged reflections: give no --decision, --learnings or --unit")
+        commit, created = rhythm.tag_closed(cycle_id, path)
+        tag_name = f"okrs/{cycle_id}"
+        click.echo(f"tagged {tag_name} at {commit[:10]}; push it: git push origin {tag_name}" if created
+                   else f"{tag_name} already marks HEAD ({commit[:10]})")
+        return
 
     def confirm(found, days_left: int) -> bool:
         if early:

@@ -6,7 +6,7 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, repo_option, repo_root
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, repo_option, repo_root
 
 
 @click.group("site", context_settings=CONTEXT_SETTINGS, short_help="Build or preview the OKR transparency site.")
@@ -28,7 +28,10 @@ def site() -> None:
               help="Build even when OKR files that decide what is public cannot be read; what they hold stays out.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages.")
 @repo_option(dest="repo")
-def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, repo: Optional[str]) -> None:
+@as_of_option(help="Build the site of the organisation as it stood on this date (the last commit on the main line "
+                   "on or before it) or at this ref, with the history up to then.")
+def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, repo: Optional[str],
+          as_of: Optional[str]) -> None:
     """Build the static site.
 
     Private units and objectives never reach the site. When a file that decides what is public
@@ -40,12 +43,17 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
     site sources, and folders holding files okrops did not write are refused. Each build writes a
     .okrops-build marker into its folder so that the next one recognises it.
 
+    A past cycle tagged okrs/CYCLE (okrops cycle close CYCLE --tag) is shown as it was when it
+    closed, whatever later edits did to its files. With --as-of, the whole site shows the
+    organisation as it stood on that day or at that ref.
+
     Exit status: 0 built, 1 the build failed, 2 refused (nothing written).
 
     \b
     Example:
         okrops site build
         okrops site build --out /tmp/okr-site --strict
+        okrops site build --out /tmp/okr-site-july --as-of 2026-07-31
     """
     from okrops import progress
     from okrops.cli.progress import terminal
@@ -54,7 +62,7 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
     setup_logging(verbose)
     root = repo_root(repo)
     with progress.showing(terminal()):  # a bar on a terminal; MkDocs' own log lines with --verbose
-        output = build_site(root, out_dir, strict=strict, partial=partial)
+        output = build_site(root, out_dir, strict=strict, partial=partial, as_of=as_of)
     click.echo(f"site built in {output}", err=True)
 
 

@@ -97,10 +97,10 @@ def kr_is_kpi(ctx, kr, objective, options):
 @rule(
     "kr-no-data-source", "key_result", "info",
     rationale="Instrument key results with real data, not opinion: say where the number comes from.",
-    hint="add data_source: the dashboard, query or report the value is read from",
+    hint="add data_source: the dashboard, query or report the value is read from (or a source: okrops collect reads)",
 )
 def kr_no_data_source(ctx, kr, objective, options):
-    if kr.measurable and not kr.data_source:
+    if kr.measurable and not kr.data_source and kr.metric_source is None:  # a source: says it too
         yield Issue(kr.source, f"key result {kr.id} does not say where its number comes from", kr.ref, objective.unit)
 
 

@@ -11,6 +11,11 @@ signal, a held index.lock or a full disk leaves the repository exactly as it was
 
 The commit message is for people (subject and body) and for tools (one group
 of git trailers per key result, see :mod:`okrops.record.gitlog`).
+
+KPIs are checked in the same way, in their unit.yaml, by the reference
+``<unit>/kpi/<id>`` (e.g. ``platform/kpi/uptime``); a KPI has no confidence.
+A request may carry more trailers for its group (``provenance``: where
+``okrops collect`` fetched the value, see :mod:`okrops.collect.provenance`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Union
 
 from okrops import numbers, references
 from okrops.record import gitcommit
@@ -28,7 +33,7 @@ from okrops.record import gitrepo
 from okrops.record.checkin_dates import check_date, git_date, parse_date  # noqa: F401 - part of this module's API
 from okrops.record.checkinfiles import Request, read_requests, refuse_problems  # noqa: F401 - part of this module's API
 from okrops.errors import OkropsError, UnknownReference, UsageError
-from okrops.model import KeyResult, Organisation, StrategyMap
+from okrops.model import KeyResult, Kpi, Organisation, StrategyMap, is_kpi_ref
 
 # Where a new `current` or `confidence` key goes: after the last of these keys present.
 _CURRENT_AFTER = ("range", "target", "baseline", "direction", "unit", "metric", "title", "id")
@@ -51,14 +56,15 @@ class CommitFailed(CheckinError):
 
 @dataclass
 class Change:
-    """One validated check-in of one key result."""
+    """One validated check-in of one key result or KPI (``kr`` is the one checked in)."""
 
-    kr: KeyResult
+    kr: Union[KeyResult, Kpi]
     value: float
     confidence: Optional[float]
     note: str
     previous: Optional[float]
     previous_confidence: Optional[float]
+    provenance: tuple[tuple[str, str], ...] = ()
 
     @property
     def ref(self) -> str:
@@ -142,7 +148,7 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
         if change is not None:
             changes.append(change)
     if len(problems) == 1 and not requests[0].where:
-        error = UnknownReference if org.key_results.get(requests[0].ref) is None else UsageError
+        error = UnknownReference if target(org, requests[0].ref) is None else UsageError
         raise error(problems[0])
     refuse_problems(problems, len(requests))
     if not changes:
@@ -154,15 +160,17 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
 def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
     """(the change, or None) and the problems of one request as (column, message) pairs."""
     wrong: list[tuple[str, str]] = []
-    kr = org.key_results.get(request.ref)
+    kr = target(org, request.ref)
     if kr is None:
-        wrong.append(("ref", references.unknown_reference(org, request.ref)))
+        wrong.append(("ref", references.unknown_kpi(org, request.ref) if is_kpi_ref(request.ref)
+                      else references.unknown_reference(org, request.ref)))
     elif kr.source.file.startswith(("../", ".okrops/")):
         wrong.append(("ref", f"{kr.ref} belongs to an included repository ({kr.source.file}): check it in "
                              "there, in the repository that owns the file"))
         kr = None
     elif kr.ref in seen:
-        wrong.append(("ref", f"{kr.ref} is checked in twice (first at {seen[kr.ref]}); give each key result once"))
+        wrong.append(("ref", f"{kr.ref} is checked in twice (first at {seen[kr.ref]}); give each key result or KPI "
+                             "once"))
     else:
         seen[kr.ref] = request.where or "the command line"
     value = confidence = None
@@ -174,12 +182,26 @@ def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
         confidence = parse_confidence(request.confidence)
     except UsageError as exc:
         wrong.append(("confidence", exc.message))
+    if confidence is not None and isinstance(kr, Kpi):
+        wrong.append(("confidence", f"{kr.ref} is a KPI, which has a value but no confidence: leave the confidence out"))
     note = str(request.note or "").strip()
     if "\x00" in note:
         wrong.append(("note", "the note contains a NUL character, which git cannot store"))
     if wrong or kr is None:
         return None, wrong
-    return Change(kr, value, confidence, note, kr.current, kr.confidence), wrong
+    return Change(kr, value, confidence, note, kr.current, _confidence(kr), tuple(request.provenance)), wrong
+
+
+def target(org: Organisation, ref: str) -> Optional[Union[KeyResult, Kpi]]:
+    """The key result (``unit/cycle/objective/kr``) or KPI (``unit/kpi/id``) that ``ref`` names, or None."""
+    if is_kpi_ref(ref):
+        unit = org.units.get(ref.split("/")[0])
+        return next((k for k in unit.kpis if k.ref == ref), None) if unit is not None else None
+    return org.key_results.get(ref)
+
+
+def _confidence(kr: Union[KeyResult, Kpi]) -> Optional[float]:
+    return getattr(kr, "confidence", None)
 
 
 def _refuse_unchanged(changes: list[Change]) -> None:
@@ -196,9 +218,9 @@ def _refuse_unchanged(changes: list[Change]) -> None:
                      + ("; remove the unchanged rows from the file" if len(changes) > 1 else ""))
 
 
-def changes_file(kr: KeyResult, value: Any, confidence: Any = None) -> bool:
-    """Would checking in ``value`` (and ``confidence``) change the key result's file?"""
-    return not (_same_number(value, kr.current) and (confidence is None or _same_number(confidence, kr.confidence)))
+def changes_file(kr: Union[KeyResult, Kpi], value: Any, confidence: Any = None) -> bool:
+    """Would checking in ``value`` (and ``confidence``) change the key result's (or KPI's) file?"""
+    return not (_same_number(value, kr.current) and (confidence is None or _same_number(confidence, _confidence(kr))))
 
 
 def _same_number(a: Any, b: Any) -> bool:
@@ -287,9 +309,9 @@ def load_for(refs: Iterable[str], start: Optional[str] = None) -> Optional[Organ
 
 
 def _short(ref: str) -> tuple[str, str]:
-    """('platform', 'O1/KR2') for 'platform/2026-Q4/O1/KR2'."""
+    """('platform', 'O1/KR2') for 'platform/2026-Q4/O1/KR2', ('platform', 'kpi/uptime') for 'platform/kpi/uptime'."""
     parts = ref.split("/")
-    return parts[0], "/".join(parts[2:])
+    return parts[0], "/".join(parts[1 if is_kpi_ref(ref) else 2:])
 
 
 def _change_text(change: Change) -> str:
@@ -308,9 +330,10 @@ def build_message(changes: list[Change]) -> tuple[str, str]:
         unit, short = _short(changes[0].ref)
         subject = f"Check-in {unit} {short}: {_change_text(changes[0])}"
     elif len(units) == 1:
-        subject = f"Check-in {units[0]}: {len(changes)} key results"
+        subject = f"Check-in {units[0]}: {len(changes)} {_what(changes)}"
     else:
-        subject = f"Check-in {len(changes)} key results in {', '.join(units[:3])}" + (" and more" if len(units) > 3 else "")
+        subject = (f"Check-in {len(changes)} {_what(changes)} in {', '.join(units[:3])}"
+                   + (" and more" if len(units) > 3 else ""))
     body: list[str] = []
     for change in changes:
         if len(changes) > 1:
@@ -331,6 +354,7 @@ def build_message(changes: list[Change]) -> tuple[str, str]:
             trailers.append(f"{gitlog.TRAILER_CONFIDENCE}: {gitlog.format_number(change.confidence)}")
         if change.note:
             trailers.append(f"{gitlog.TRAILER_NOTE}: {gitlog.encode_note(change.note)}")
+        trailers += [f"{key}: {value}" for key, value in change.provenance if _trailer_safe(key, value)]
     message = subject + "\n\n"
     # No blank line inside the body: a blank line would make a note's last lines a paragraph of their own.
     body = [line for line in body if line.strip()]
@@ -338,6 +362,20 @@ def build_message(changes: list[Change]) -> tuple[str, str]:
         message += "\n".join(body) + "\n\n"
     message += "\n".join(trailers) + "\n"
     return subject, message
+
+
+def _what(changes: list[Change]) -> str:
+    kpis = sum(isinstance(c.kr, Kpi) for c in changes)
+    return "KPIs" if kpis == len(changes) else "key results" if not kpis else "values"
+
+
+def _trailer_safe(key: str, value: str) -> bool:
+    """A provenance trailer must be one line with an Okr- key, or it could end or forge the trailer block."""
+    if not re.fullmatch(r"Okr-[A-Za-z-]+", key) or key in gitlog.CHECKIN_TRAILERS:
+        raise CheckinError(f"internal: {key!r} is not a provenance trailer")
+    if not value or not value.isprintable() or value != value.strip():
+        raise CheckinError(f"internal: the {key} trailer's value must be one printable line")
+    return True
 
 
 def _safe_note_lines(note: str) -> list[str]:
@@ -484,12 +522,12 @@ def checkin(
                            f"{exc.message}") from None
     changes = []
     for change in session.changes:
-        kr = org.key_results.get(change.ref, change.kr)
+        kr = target(org, change.ref) or change.kr
         kr.current = change.value
         if change.confidence is not None:
             kr.confidence = change.confidence
         changes.append(Change(kr, change.value, change.confidence, change.note, change.previous,
-                              change.previous_confidence))
+                              change.previous_confidence, change.provenance))
     result = Result(outcome.commit, session.subject, session.message, changes, session.files, branch)
     if push:
         pushed = branch or (outcome.head.ref.removeprefix("refs/heads/") if outcome.head.ref else None)
@@ -508,8 +546,9 @@ def _check_new_texts(new_texts: dict[Path, str], root: Path) -> None:
             data = load_fast(text.lstrip("\ufeff"))
         except YamlProblem as problem:  # pragma: no cover - the round trip wrote something unreadable
             raise CheckinError(f"{rel}: the edited file would not parse ({problem.message}); nothing was written")
-        if not schemas.is_valid("okrs", data):
-            problems = "; ".join(m for _p, m in list(schemas.errors("okrs", data))[:3])
+        kind = "unit" if path.name == "unit.yaml" else "okrs"
+        if not schemas.is_valid(kind, data):
+            problems = "; ".join(m for _p, m in list(schemas.errors(kind, data))[:3])
             raise CheckinError(f"{rel}: the edited file would break the schema ({problems}); nothing was written")
 
 

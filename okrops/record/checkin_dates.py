@@ -83,6 +83,8 @@ def check_date(org: Organisation, changes: "list[Change]", when: Optional[str], 
         return
     cycles = _cycles(org)
     for change in changes:
+        if not hasattr(change.kr, "objective_ref"):
+            continue  # a KPI has no cycle
         objective = org.objectives.get(change.kr.objective_ref)
         cycle = cycles.get(objective.cycle if objective else change.ref.split("/")[1])
         if cycle is not None and moment.date() < cycle.start:

@@ -27,6 +27,7 @@ class Request:
     confidence: Any = None
     note: str = ""
     where: str = ""  # e.g. "checkins.csv line 3", for error messages
+    provenance: tuple[tuple[str, str], ...] = ()  # more (trailer, value) pairs for this value's group
 
 
 def read_requests(path: str | os.PathLike) -> list[Request]:

@@ -42,6 +42,7 @@ TRAILER_PREVIOUS = "Okr-Previous"
 TRAILER_CONFIDENCE = "Okr-Confidence"
 TRAILER_NOTE = "Okr-Note"
 TRAILER_PREFIX = "okr-"  # trailers okrops reads: keys starting with this, in any case
+CHECKIN_TRAILERS = (TRAILER_REF, TRAILER_VALUE, TRAILER_PREVIOUS, TRAILER_CONFIDENCE, TRAILER_NOTE)
 
 # Options that keep git's output the same whatever the user's configuration says.
 GIT_CONFIG = ["-c", "core.quotePath=false", "-c", "trailer.separators=:", "-c", "core.commentChar=#"]

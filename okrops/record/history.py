@@ -98,6 +98,17 @@ def _short(text: str, limit: int) -> str:
 # --- reading -----------------------------------------------------------------------
 
 
+def record_source(org: Organisation) -> tuple[str, str, str]:
+    """(repository root, okrs folder, revision) whose history is ``org``'s record.
+
+    The working tree's organisation has HEAD's history; one read as it stood at a commit
+    (:mod:`okrops.record.snapshot`) has the history up to that commit.
+    """
+    if org.record_at is not None:
+        return org.record_at
+    return org.root, org.okrs_dir, "HEAD"
+
+
 def read(org: Organisation, since: Optional[date] = None, unverified: bool = True) -> Optional[History]:
     """Verified check-ins, unverified ones (unless ``unverified`` is False) and warnings, oldest first.
 
@@ -105,7 +116,7 @@ def read(org: Organisation, since: Optional[date] = None, unverified: bool = Tru
     """
     from okrops.record import historycache
 
-    rows = historycache.read_rows(org.root, org.okrs_dir)
+    rows = historycache.read_rows(*record_source(org))
     if rows is None:
         return None
     return History(_build(rows.checkins, since), _build(rows.unverified, since) if unverified else [],
@@ -179,8 +190,8 @@ def activity(org: Organisation, warn: Optional[Sink] = None) -> Optional[Activit
     scores and staleness count from when each key result appeared); None when there is no history to read."""
     from okrops.record import historycache
 
-    rows = historycache.read_rows(org.root, org.okrs_dir)
-    if rows is None or (not rows.checkins and not gitlog.has_commits(org.root)):
+    rows = historycache.read_rows(*record_source(org))
+    if rows is None or (not rows.checkins and not gitlog.has_commits(record_source(org)[0])):
         org.activity = None
         return None
     report([Skipped(*w) for w in rows.warnings], warn, org.root)

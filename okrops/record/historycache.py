@@ -64,6 +64,8 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     tip = gitlog.rev_parse(toplevel, "--verify", "--quiet", f"{rev}^{{commit}}")
     if tip is None:
         return Rows()
+    if rev != "HEAD":
+        return _rows_at(repo_root, okrs_dir, toplevel, tip)
     prefix = okrs_prefix(toplevel, okrs_dir)
     if os.environ.get("OKROPS_NO_CACHE", "") not in ("", "0"):
         return read_range(toplevel, [tip], prefix)
@@ -83,6 +85,26 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     if path:
         _save(path, key, tip, rows)
     return rows
+
+
+def _rows_at(repo_root, okrs_dir, toplevel: str, tip: str) -> Rows:
+    """The rows of the commits reachable from ``tip``, an older commit (time travel).
+
+    When ``tip`` is in HEAD's history, HEAD's rows (from the cache, brought up to date as
+    usual) are cut down to the commits reachable from ``tip``: what was read at a commit
+    stays true. Otherwise, or without the cache, ``tip``'s history is read on its own; the
+    cache stays HEAD's either way.
+    """
+    head = gitlog.rev_parse(toplevel, "--verify", "--quiet", "HEAD^{commit}")
+    cached = os.environ.get("OKROPS_NO_CACHE", "") in ("", "0")
+    if head is None or not cached or not _is_ancestor(toplevel, tip, head):
+        return read_range(toplevel, [tip], okrs_prefix(toplevel, okrs_dir))
+    rows = _read_rows(repo_root, okrs_dir, "HEAD")
+    if head == tip:
+        return rows
+    reachable = set(gitlog.run_git(toplevel, ["rev-list", tip, "--"]).decode().split())
+    return Rows([r for r in rows.checkins if r[7] in reachable], [r for r in rows.unverified if r[7] in reachable],
+                [w for w in rows.warnings if w[0] in reachable])
 
 
 def _is_ancestor(toplevel: str, older: str, newer: str) -> bool:

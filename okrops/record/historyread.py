@@ -33,6 +33,7 @@ from typing import Iterator, Optional
 from okrops.record import filevalues
 from okrops.record import gitlog
 from okrops.record.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
+from okrops.model import is_kpi_ref
 from okrops.numbers import is_finite
 from okrops.record.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UNIT_FILE, UnitStates
 NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
@@ -452,6 +453,8 @@ class Walk:
         seen: set[str] = set()
         parse = gitlog.parse_number
         for ref, value, confidence, previous, note, twice in groups:
+            if is_kpi_ref(ref):
+                continue  # a KPI's check-in, in a unit.yaml: okrops.record.kpihistory reads those
             number = parse(value) if value is not None else None
             sure = parse(confidence) if confidence is not None else None
             if (number is None or twice or ref in seen or len(ref) > MAX_REF or not _REF.fullmatch(ref)

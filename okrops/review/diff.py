@@ -19,7 +19,6 @@ texts or values.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 from datetime import date
@@ -137,28 +136,30 @@ class Diff:
 
 
 def diff_refs(path: Optional[str] = None, base: Optional[str] = None, head: Optional[str] = None,
-              today: Optional[date] = None) -> Diff:
+              today: Optional[date] = None, as_of: Optional[str] = None) -> Diff:
     """Diff the OKRs at ``base`` against ``head`` (None: the working tree).
 
-    Without ``base``: the merge base of HEAD with the default branch.
+    Without ``base``: the merge base of HEAD with the default branch; with ``as_of`` (a date
+    or a ref, see :mod:`okrops.record.snapshot`) instead, the OKRs as they stood then.
     """
     from okrops import clock
-    from okrops.record import gitrefs
-    from okrops.repository import find_okrs_dir
+    from okrops.errors import UsageError
+    from okrops.record import gitrefs, snapshot
 
-    root, okrs_dir = find_okrs_dir(path)
-    top = gitrefs.toplevel(okrs_dir)
-    if top is None:
-        raise gitrefs.GitError(f"{okrs_dir} is not in a git repository; okrops diff compares git refs")
-    subdir = okrs_dir.resolve().relative_to(top).as_posix()
-    if base is None:
+    _root, okrs_dir, top, subdir = snapshot.repository_paths(path)
+    if as_of is not None:
+        if base is not None:
+            raise UsageError("give either a BASE ref or --as-of, not both (--as-of is the base)")
+        then = snapshot.resolve(top, as_of)
+        base_commit, base_name = then.commit, then.label
+    elif base is None:
         base_label = gitrefs.default_branch(top)
         base_commit = gitrefs.merge_base(top, base_label, "HEAD")
         base_name = f"merge base with {base_label} ({base_commit[:8]})"
     else:
         base_commit = gitrefs.verify(top, base)
         base_name = _label(base, base_commit)
-    with tempfile.TemporaryDirectory(prefix="okrops-diff-") as tmp:
+    with snapshot.scratch("okrops-diff-") as tmp:
         old, old_notes = _load_at(top, base_commit, subdir, Path(tmp) / "base")
         if head is None:
             new, new_notes = _load_dir(okrs_dir, "the working tree")
@@ -177,12 +178,10 @@ def _label(ref: str, commit: str) -> str:
 
 
 def _load_at(top: Path, commit: str, subdir: str, dest: Path) -> tuple[Optional[Organisation], list[str]]:
-    from okrops.record import gitrefs
+    from okrops.record.snapshot import load_at
 
-    dest.mkdir(parents=True)
-    if not gitrefs.extract(top, commit, subdir, dest):
-        return None, []
-    return _load_dir(dest / subdir, f"commit {commit[:8]}")
+    result = load_at(top, commit, subdir, dest)
+    return (None, []) if result is None else _loaded(result, f"commit {commit[:8]}")
 
 
 def _load_dir(okrs_dir: Path, label: str) -> tuple[Optional[Organisation], list[str]]:
@@ -192,9 +191,14 @@ def _load_dir(okrs_dir: Path, label: str) -> tuple[Optional[Organisation], list[
     if not (okrs_dir / CONFIG_FILE).is_file():
         return None, []
     try:
-        result = load(okrs_dir)
+        return _loaded(load(okrs_dir), label)
     except RepositoryNotFound:
         return None, []
+
+
+def _loaded(result, label: str) -> tuple[Optional[Organisation], list[str]]:
+    from okrops.repository import CONFIG_FILE
+
     notes = []
     if result.organisation is None:
         notes.append(f"okrs/{CONFIG_FILE} does not load in {label}; run okrops validate there to see why")

@@ -457,3 +457,90 @@ def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: 
     check_schema("okrs", document, file)
     _write(file, dump_roundtrip(document))
     return Written(file, f"{objective_ref}/{kr_id}", False)
+
+
+# --- KPI ------------------------------------------------------------------------------
+
+_BAND = re.compile(r"^\s*(?:(?P<op>>=|<=|≥|≤)\s*(?P<bound>\S+)|(?P<low>[^.\s][^\s]*?)\s*\.\.\s*(?P<high>\S+))\s*$")
+BAND_HELP = "'>=99.9' (99.9 or more), '<=250' (250 or less) or '10..20' (from 10 to 20)"
+
+
+def parse_band(text: str, what: str) -> dict:
+    """A band as typed: ``>=99.9`` -> {min: 99.9}, ``<=250`` -> {max: 250}, ``10..20`` -> {min: 10, max: 20}."""
+    from okrops.record.checkin import parse_value
+
+    match = _BAND.match(text or "")
+    if not match:
+        raise UsageError(f"{what} {text!r} is not a band: write {BAND_HELP}")
+    try:
+        if match.group("op"):
+            bound = _number(parse_value(match.group("bound"), f"{what} bound"))
+            return {"min": bound} if match.group("op") in (">=", "≥") else {"max": bound}
+        low = _number(parse_value(match.group("low"), f"{what} lower bound"))
+        high = _number(parse_value(match.group("high"), f"{what} upper bound"))
+    except UsageError as exc:
+        raise UsageError(f"{exc.message}; a band is written {BAND_HELP}") from None
+    if low > high:
+        raise UsageError(f"{what} {text!r} runs from {low:g} down to {high:g}: write the lower bound first")
+    return {"min": low, "max": high}
+
+
+def _check_bands(healthy: Optional[dict], warning: Optional[dict]) -> None:
+    """The warning band holds the healthy one: it is where the KPI needs watching before it is red."""
+    if not healthy or not warning:
+        return
+    if "min" in healthy and "min" in warning and warning["min"] > healthy["min"]:
+        raise UsageError(f"the warning band starts at {warning['min']:g}, above the healthy band's {healthy['min']:g}: "
+                         "the warning band is the wider one around the healthy band")
+    if "max" in healthy and "max" in warning and warning["max"] < healthy["max"]:
+        raise UsageError(f"the warning band ends at {warning['max']:g}, below the healthy band's {healthy['max']:g}: "
+                         "the warning band is the wider one around the healthy band")
+
+
+def _kpi_id(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-")
+    return slug if slug[:1].isalpha() else f"kpi-{slug}".strip("-")
+
+
+def new_kpi(unit: str, title: str, kpi_id: Optional[str] = None, measure_unit: Optional[str] = None,
+            healthy: Optional[str] = None, warning: Optional[str] = None, current: Optional[float] = None,
+            data_source: Optional[str] = None, path: Optional[str] = None) -> Written:
+    """Add a KPI to UNIT's unit.yaml, with its healthy and warning bands given as ``>=99.9``, ``<=250`` or ``10..20``."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    from okrops.model import kpi_ref
+    from okrops.repository import UNIT_FILE
+    from okrops.yamlio import dump_roundtrip
+
+    check_texts(kpi_title=title, unit_of_measure=measure_unit, data_source=data_source)
+    healthy_band = parse_band(healthy, "--healthy") if healthy is not None else None
+    warning_band = parse_band(warning, "--warning") if warning is not None else None
+    if warning_band and not healthy_band:
+        raise UsageError("--warning needs --healthy: the warning band lies around the healthy one")
+    _check_bands(healthy_band, warning_band)
+    root, okrs_dir, org = _context(path)
+    if unit not in org.units:
+        raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+    file = okrs_dir / org.units[unit].folder / UNIT_FILE
+    _text, document = load_for_edit(file)
+    kpis = document.get("kpis")
+    if kpis is None:
+        kpis = document["kpis"] = CommentedSeq()
+    taken = [str(k.get("id")) for k in kpis if hasattr(k, "get")]
+    kpi_id = kpi_id or _kpi_id(title)
+    if not re.match(r"^[A-Za-z][A-Za-z0-9-]{0,47}$", kpi_id):
+        raise AuthoringError(f"{kpi_id!r} is not a safe KPI id: use letters, digits and dashes, starting with a "
+                             "letter, at most 48 characters (e.g. uptime, p95-latency); give one with --id")
+    if kpi_id in taken:
+        raise AuthoringError(f"KPI {kpi_ref(unit, kpi_id)} already exists in {file}; choose another --id")
+    entry = _cmap([("id", kpi_id), ("title", title), ("unit", measure_unit), ("current", _number(current)),
+                   ("healthy", _cmap(healthy_band.items()) if healthy_band else None),
+                   ("warning", _cmap(warning_band.items()) if warning_band else None),
+                   ("data_source", data_source)])
+    for band in ("healthy", "warning"):
+        if band in entry:
+            entry[band].fa.set_flow_style()
+    _append(kpis, entry)
+    check_schema("unit", document, file)
+    _write(file, dump_roundtrip(document))
+    return Written(file, kpi_ref(unit, kpi_id), False)

@@ -514,3 +514,25 @@ def _carry_initiatives(org: Organisation, unit: str, source: str, cycle: str, do
         _append(existing, item)
         result.initiatives.append(Carried(initiative.ref, f"{prefix}{new_id}", "carry-over",
                                           retitle=[m.title for m in overdue]))
+
+
+
+def tag_closed(cycle: str, path: Optional[str] = None) -> tuple[str, bool]:
+    """Tag HEAD ``okrs/<cycle>`` once every objective of ``cycle`` has its reflection committed; (commit, created).
+
+    Meant for the default branch right after the close pull request is merged: the site then
+    builds the cycle's pages from the tag, as it was when it closed.
+    """
+    from okrops.record import snapshot
+
+    _root, okrs_dir, org = _context(path)
+    if cycle not in org.config.cycles:
+        raise UnknownReference(f"cycle {cycle!r} is not in okrs/okrops.yaml")
+    _refuse_broken(org, cycle)
+    missing = [o.ref for o in _objectives(org, cycle, None) if o.reflection is None]
+    if missing:
+        raise AuthoringError(f"{len(missing)} objective(s) of {cycle} have no reflection yet (first: {missing[0]}); "
+                             "merge the close pull request first")
+    _root, _okrs, top, _subdir = snapshot.repository_paths(str(okrs_dir))
+    count = len(_objectives(org, cycle, None))
+    return snapshot.tag_cycle(top, cycle, f"okrops: {cycle} closed ({count} objectives reflected on)")

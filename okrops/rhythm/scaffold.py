@@ -97,6 +97,7 @@ TEMPLATES: dict[str, str] = {
     "okrs/{unit}/{cycle}.yaml": "okrs/cycle.yaml",
     ".github/workflows/okrs.yml": "github/okrs.yml",
     ".github/workflows/publish.yml": "github/publish.yml",
+    ".github/workflows/collect.yml": "github/collect.yml",  # okrops collect, default branch only (okrops.collect)
     ".github/CODEOWNERS": "github/CODEOWNERS",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     ".gitignore": "gitignore",

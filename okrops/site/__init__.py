@@ -110,7 +110,7 @@ def _config_file(repo: Path) -> tuple[Path, Optional[tempfile.TemporaryDirectory
 
 
 def build_site(repo_path: str | os.PathLike, out_dir: Optional[str | os.PathLike] = None, strict: bool = False,
-               partial: bool = False) -> Path:
+               partial: bool = False, as_of: Optional[str] = None) -> Path:
     """Build the site of the OKR repository at ``repo_path``; returns the output folder.
 
     Uses the repository's ``site/mkdocs.yml`` when there is one, else the default site
@@ -119,7 +119,8 @@ def build_site(repo_path: str | os.PathLike, out_dir: Optional[str | os.PathLike
     refused (:class:`okrops.site.output.OutputRefused`) before anything is deleted. With
     ``strict``, any warning fails the build (:class:`mkdocs.exceptions.Abort`). With
     ``partial``, OKR files that cannot be read are left out (with a warning each) instead
-    of failing the build.
+    of failing the build. With ``as_of`` (a date or a ref), the site shows the organisation as it
+    stood then (:mod:`okrops.record.snapshot`).
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -141,6 +142,8 @@ def build_site(repo_path: str | os.PathLike, out_dir: Optional[str | os.PathLike
         config = load_config(str(config_file), strict=strict, **options)
         if partial:
             _set_plugin_option(config, "partial", True)
+        if as_of:
+            _set_plugin_option(config, "as_of", as_of)
         build(config)
         return Path(config.site_dir)
     finally:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Optional, Sequence
 
@@ -44,6 +44,45 @@ class ChartSpec:
     range_max: Optional[float] = None
     measure: str = ""
     title: str = ""
+    # Target and baseline as they changed: (day it took effect, value), oldest first, the first
+    # from the cycle's start (okrops.record.targets); empty when they never changed.
+    target_steps: Sequence[tuple[date, float]] = ()
+    baseline_steps: Sequence[tuple[date, float]] = ()
+    changes: Sequence[Point] = ()  # one marker per change, on the target line, with what changed
+    forecast: Optional["Forecast"] = None
+    fixed: Optional[tuple[float, float]] = None  # the value axis from .. to (confidence: 0 to 1)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Where a straight line through the recent values lands at the end of the cycle (not a promise)."""
+
+    start: date  # the last value's day
+    start_value: float
+    end: date
+    value: float
+    points: int  # how many values the line was fitted to
+
+
+def forecast(points: Sequence[Point], end: date, today: date, recent: int = 6) -> Optional[Forecast]:
+    """A least-squares line through the last ``recent`` values, extended to ``end``.
+
+    None unless the cycle is still running and there are at least three values on two or
+    more days.
+    """
+    pts = sorted(points, key=lambda p: p.day)[-recent:]
+    if len(pts) < 3 or today >= end or pts[-1].day >= end or len({p.day for p in pts}) < 2:
+        return None
+    xs = [float(p.day.toordinal()) for p in pts]
+    ys = [p.value for p in pts]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+    at_end = my + slope * (end.toordinal() - mx)
+    at_last = my + slope * (xs[-1] - mx)
+    if not (math.isfinite(at_end) and math.isfinite(at_last)):
+        return None
+    return Forecast(pts[-1].day, at_last, end, at_end, len(pts))
 
 
 # -- nice ticks ------------------------------------------------------------------------------
@@ -122,10 +161,15 @@ def _c(value: float) -> str:
 
 
 def _bounds(spec: ChartSpec) -> tuple[float, float]:
+    if spec.fixed is not None:
+        return spec.fixed
     values = [p.value for p in spec.points]
     for v in (spec.baseline, spec.target, spec.range_min, spec.range_max):
         if v is not None:
             values.append(v)
+    values += [v for _d, v in (*spec.target_steps, *spec.baseline_steps)]
+    if spec.forecast is not None:
+        values += [spec.forecast.start_value, spec.forecast.value]
     if not values:
         return 0.0, 1.0
     low, high = min(values), max(values)
@@ -198,6 +242,12 @@ class HistoryChart:
     today_label: Optional[Label] = None
     line: str = ""  # polyline points of the values
     dots: list[Dot] = field(default_factory=list)
+    target_steps: str = ""  # path of the target as it changed (then ``target`` is None)
+    baseline_steps: str = ""  # path of the baseline as it changed
+    changes: list[Dot] = field(default_factory=list)  # a marker where the target, baseline or range changed
+    forecast: Optional[Line] = None
+    forecast_label_y: str = ""
+    kind: str = "value"  # "value" or "confidence"
 
 
 @dataclass
@@ -254,7 +304,89 @@ def history_chart(spec: ChartSpec, width: int = 720, height: int = 260) -> Histo
     pts = sorted(spec.points, key=lambda p: p.day)
     chart.line = " ".join(f"{_c(s.x(p.day))},{_c(s.y(p.value))}" for p in pts)
     chart.dots = [Dot(_c(s.x(p.day)), _c(s.y(p.value)), p.label or f"{p.day.isoformat()}: {_fmt(p.value)}") for p in pts]
+    _steps(chart, spec, s)
+    if spec.forecast is not None:
+        f = spec.forecast
+        chart.forecast = Line(_c(s.x(f.start)), _c(s.y(f.start_value)), _c(s.x(f.end)), _c(s.y(f.value)),
+                              f"forecast: about {_fmt(f.value)} on {f.end.isoformat()} at the current pace")
+        chart.forecast_label_y = _c(s.y(f.value) + 4)
     return chart
+
+
+def confidence_chart(start: date, end: date, points: Sequence[Point], today: Optional[date] = None,
+                     title: str = "Confidence") -> HistoryChart:
+    """A small chart of the confidence at each check-in, on a fixed 0 to 1 axis."""
+    spec = ChartSpec(start, end, None, None, points, today=today, fixed=(0.0, 1.0), title=title)
+    chart = history_chart(spec, height=150)
+    chart.kind = "confidence"
+    return chart
+
+
+@dataclass
+class Trend:
+    """A small chart of one measure cycle over cycle (``partials/record.html``)."""
+
+    width: int
+    height: int
+    description: str
+    line: str = ""
+    dots: list[Dot] = field(default_factory=list)
+
+
+def trend(values: Sequence[Optional[float]], labels: Sequence[str], title: str, share: bool = True,
+          width: int = 140, height: int = 36) -> Optional[Trend]:
+    """Values per cycle, oldest first (None: not measured), on 0 to 1 for shares or 0 to the largest value.
+
+    None when fewer than two cycles have a value.
+    """
+    known = [(i, v) for i, v in enumerate(values) if v is not None and math.isfinite(v)]
+    if len(known) < 2:
+        return None
+    pad = 5
+    top = 1.0 if share else max(max(v for _i, v in known), 1.0)
+    step = (width - 2 * pad) / max(1, len(values) - 1)
+
+    def y(value: float) -> float:
+        return pad + (height - 2 * pad) * (1 - min(max(value / top, 0.0), 1.0))
+
+    shown = [f"{labels[i]}: {v:.0%}" if share else f"{labels[i]}: {_fmt(v)}" for i, v in known]
+    chart = Trend(width, height, f"{title}, cycle over cycle: " + ", ".join(shown))
+    chart.line = " ".join(f"{_c(pad + i * step)},{_c(y(v))}" for i, v in known)
+    chart.dots = [Dot(_c(pad + i * step), _c(y(v)), text) for (i, v), text in zip(known, shown)]
+    return chart
+
+
+def _step_path(steps: Sequence[tuple[date, float]], s: "_Scale", end: date) -> str:
+    """A step line: each value level from the day it took effect to the next change (or the end)."""
+    parts = []
+    for index, (day, value) in enumerate(steps):
+        until = steps[index + 1][0] if index + 1 < len(steps) else end
+        yy = _c(s.y(value))
+        parts.append(f"{'M' if not parts else 'L'}{_c(s.x(day))} {yy}H{_c(s.x(until))}")
+    return "".join(parts)
+
+
+def _steps(chart: HistoryChart, spec: ChartSpec, s: "_Scale") -> None:
+    """Target and baseline changes drawn as steps at the days they took effect, with a marker each."""
+    if len(spec.target_steps) > 1:
+        chart.target_steps = _step_path(spec.target_steps, s, spec.end)
+        chart.target = None
+        target_y = s.y(spec.target_steps[-1][1])
+        if spec.target_steps[-1][1] != spec.target:  # else the label already sits right of the last step
+            chart.target_label_y = _c(target_y + 4)
+        if spec.target_steps[-1][1] != spec.target and chart.expected is not None:  # labels that would overlap move apart
+            expected_y = float(chart.expected_label_y) - 4
+            if abs(target_y - expected_y) < 14:
+                upper, lower = min(target_y, expected_y) - 3, max(target_y, expected_y) + 11
+                target_label, expected_label = (upper, lower) if target_y <= expected_y else (lower, upper)
+                chart.target_label_y, chart.expected_label_y = _c(target_label), _c(expected_label)
+    if len(spec.baseline_steps) > 1:
+        chart.baseline_steps = _step_path(spec.baseline_steps, s, spec.end)
+    level = spec.target_steps[-1][1] if spec.target_steps else spec.target
+    for change in spec.changes:
+        at = next((v for d, v in reversed(spec.target_steps) if d <= change.day), level)
+        yy = s.y(at) if at is not None else s.top
+        chart.changes.append(Dot(_c(s.x(change.day)), _c(yy), change.label))
 
 
 @functools.lru_cache(maxsize=64)
@@ -299,7 +431,7 @@ def _reference_lines(chart: HistoryChart, spec: ChartSpec, s: _Scale) -> None:
 def sparkline(spec: ChartSpec, width: int = 120, height: int = 28) -> Sparkline:
     """A small trend line for tables: values, with the target as a dashed line."""
     pad = 3
-    low, high = _bounds(spec)
+    low, high = _bounds(replace(spec, forecast=None, target_steps=(), baseline_steps=()))  # the values and today's target
     s = _Scale(spec, low, high, pad, pad, width - 2 * pad, height - 2 * pad)
     spark = Sparkline(width, height, _describe(spec, short=True))
     if spec.target is not None:
@@ -329,5 +461,5 @@ def _describe(spec: ChartSpec, short: bool = False) -> str:
     return ("Trend: " if short else (spec.title + ": " if spec.title else "History: ")) + text
 
 
-__all__ = ["ChartSpec", "HistoryChart", "Point", "Sparkline", "expected_points", "history_chart", "nice_ticks",
+__all__ = ["ChartSpec", "Forecast", "HistoryChart", "Trend", "confidence_chart", "forecast", "trend", "Point", "Sparkline", "expected_points", "history_chart", "nice_ticks",
            "sparkline", "tick_label"]

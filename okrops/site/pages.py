@@ -67,6 +67,7 @@ class Site:
                     self.initiatives_of.setdefault(ref, []).append(initiative)
         self._subtree_cache: dict[tuple[str, str], dict[str, int]] = {}
         self._chart_specs: dict[str, charts.ChartSpec] = {}
+        self._record = None
         self.unit_cycles, self.home = self._unit_homes()
 
     def _unit_homes(self) -> tuple[dict[str, list[Cycle]], dict[str, Cycle]]:
@@ -164,6 +165,7 @@ class Site:
 
         yield from map_pages(self)
         yield self.activity_page()
+        yield self.health_page()
         yield self.cycles_page()
         yield self.units_page()
         for cycle in self.v.cycles:
@@ -221,6 +223,15 @@ class Site:
             spec = self._chart_specs[info.kr.ref] = self._chart_spec(info)
         return spec
 
+    @property
+    def record(self):
+        """Target changes and evidence of the public key results (read from git once, when first needed)."""
+        if self._record is None:
+            from okrops.site.krrecord import KrRecord
+
+            self._record = KrRecord(self.org, self.v.today, self.repo_url)
+        return self._record
+
     def _chart_spec(self, info: KrInfo) -> charts.ChartSpec:
         kr, objective = info.kr, info.objective
         cycle = self.org.config.cycles[objective.cycle]
@@ -229,7 +240,7 @@ class Site:
             start=cycle.start, end=cycle.end, baseline=kr.baseline if kr.direction != "range" else None,
             target=kr.target if kr.direction != "range" else None, points=self.kr_points(info, cycle),
             today=self.v.today, expected_share=share, range_min=kr.range_min, range_max=kr.range_max,
-            measure=kr.measure_unit, title=kr.title,
+            measure=kr.measure_unit, title=kr.title, **self.record.chart_extras(info, cycle),
         )
 
     def last_checkin(self, info: KrInfo) -> vm.LastCheckin:
@@ -417,6 +428,11 @@ class Site:
     def tree_parent(self, ref: str) -> vm.Ref:
         p = alignment.resolve(self.org, ref)
         return vm.Ref(f"{self.org.units[p.unit].name} {p.id}") if p else vm.PRIVATE
+
+    def health_page(self) -> GeneratedPage:
+        from okrops.site.healthpage import health_page
+
+        return health_page(self)
 
     # -- activity ----------------------------------------------------------------------------------
     def activity_page(self) -> GeneratedPage:

@@ -44,6 +44,7 @@ TOP_PAGES = [
     ("Strategy", "strategy/index.md"),
     ("Alignment", "alignment/index.md"),
     ("Activity", "activity/index.md"),
+    ("Health", "health/index.md"),
     ("Cycles", "cycles/index.md"),
 ]
 TOP_SOURCES = {path for _title, path in TOP_PAGES}
@@ -56,6 +57,8 @@ class OkropsPluginConfig(base.Config):
     history = c.Type(bool, default=True)
     partial = c.Type(bool, default=False)
     search = c.Choice(("material", "pagefind"), default="material")
+    as_of = c.Optional(c.Type(str))  # a date or a ref: the organisation as it stood then (okrops.record.snapshot)
+    tags = c.Type(bool, default=True)  # past cycles from their okrs/<cycle> tags when present
 
 
 class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
@@ -86,13 +89,19 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         try:
             root, okrs_dir = find_okrs_dir(self.repo_path(config))
             self.check_output(config, root, okrs_dir)
-            result = self.load(root)
-            today = clock.today(self.config.today)
+            if self.config.as_of:
+                org, today = self.load_as_of(root, okrs_dir)
+            else:
+                org, today = self.load(root).organisation, clock.today(self.config.today)
+            history = self.checkins(org)
+            if self.config.tags:
+                from okrops.site.pastcycles import from_tags
+
+                org, history = from_tags(org, today, history, log.info)
         except OkropsError as error:
             raise PluginError(f"okrops: {error.message}") from None
-        org = result.organisation
-        self.okrs_dir = Path(org.okrs_dir)
-        view = SiteView(org, today, self.checkins(org))
+        self.okrs_dir = Path(okrs_dir)
+        view = SiteView(org, today, history, *self.collected(org))
         site_settings = org.config.site
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""),
                          Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
@@ -107,13 +116,28 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.pagefind = search.choose(self.config.search, config, log)
         return config
 
+    def load_as_of(self, root: Path, okrs_dir: Path):
+        """The organisation as it stood at ``as_of``, and the day to show it on."""
+        from okrops import clock
+        from okrops.record import snapshot
+
+        with snapshot.validated(str(okrs_dir), self.config.as_of) as (result, then):
+            org = self.checked(result).organisation
+            org.root, org.okrs_dir = str(root), str(okrs_dir)  # the copy is gone after this block
+        log.info("okrops: building the site %s", then.label)
+        return org, clock.today(self.config.today) if self.config.today else then.day
+
     def load(self, repo: Path):
         """Validate the repository; refuse to build when parts of it cannot be read, unless partial."""
-        from okrops.findings import Severity
-        from okrops.site.view import explain_withheld, withheld
         from okrops.validate import validate
 
-        result = validate(repo)
+        return self.checked(validate(repo))
+
+    def checked(self, result):
+        """``result`` when the site may be built from it; refuse when parts cannot be read, unless partial."""
+        from okrops.findings import Severity
+        from okrops.site.view import explain_withheld, withheld
+
         org = result.organisation
         if org is None:
             raise PluginError("okrops: the OKR repository could not be loaded: "
@@ -149,6 +173,20 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if custom_dir:
             sources.append(Path(custom_dir))
         check_output_dir(config.site_dir, repo, okrs_dir, sources)
+
+    def collected(self, org) -> tuple[dict, dict]:
+        """KPI check-ins (verified) and the provenance of collected values, from git; empty without history."""
+        if not self.config.history:
+            return {}, {}
+        from okrops.collect import provenance
+        from okrops.record import kpihistory
+        from okrops.record.gitlog import GitError
+
+        try:
+            return kpihistory.read(org), provenance.read(org.root, org.okrs_dir)
+        except GitError as error:
+            log.warning("okrops: could not read KPI check-ins and provenance from git: %s", error)
+            return {}, {}
 
     def checkins(self, org) -> list:
         if not self.config.history:

@@ -37,7 +37,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 # partial and page would cost more than rendering many of the pages.
 PARTIALS = ("partials/bar.html", "partials/badges.html", "partials/links.html", "partials/sparkline.html",
             "partials/kr_table.html", "partials/chart.html", "partials/tables.html", "partials/objective.html",
-            "partials/initiative.html")
+            "partials/initiative.html", "partials/record.html")
 OVERRIDES = "okrops"  # the folder in the theme's custom_dir that holds the overrides
 DEFAULT_PREFIX = "default"  # "default/kr.html" is always okrops' own kr.html
 

@@ -94,14 +94,46 @@ class UnitPages:
                                                  edge.note, confirmed))
         return rows
 
-    @staticmethod
-    def kpi_row(kpi: Kpi) -> vm.KpiRow:
+    def kpi_row(self, kpi: Kpi) -> vm.KpiRow:
         bands = []
         if kpi.healthy:
             bands.append("healthy " + _band_text(kpi.healthy.min, kpi.healthy.max, kpi.measure_unit))
         if kpi.warning:
             bands.append("warning " + _band_text(kpi.warning.min, kpi.warning.max, kpi.measure_unit))
-        return vm.KpiRow(kpi.title, number(kpi.current, kpi.measure_unit), bands, kpi.health, kpi.data_source or "")
+        row = vm.KpiRow(kpi.title, number(kpi.current, kpi.measure_unit), bands, kpi.health, kpi.data_source or "")
+        checkins = self.v.kpi_history.get(kpi.ref, [])
+        if checkins:
+            last = checkins[-1]
+            row.last = vm.LastCheckin(last.day.isoformat(), last.author, self.v.kpi_stale(kpi.ref))
+            row.spark = charts.sparkline(self.kpi_chart(kpi, checkins))
+        row.provenance = self.provenance(kpi.metric_source, kpi.ref, checkins[-1] if checkins else None)
+        return row
+
+    def kpi_chart(self, kpi: Kpi, checkins: list) -> charts.ChartSpec:
+        from datetime import timedelta
+
+        start = min(checkins[0].day, self.v.today - timedelta(days=28))
+        points = [charts.Point(c.day, c.value, f"{c.day.isoformat()}: {charts._fmt(c.value)}") for c in checkins
+                  if c.value is not None]
+        healthy = kpi.healthy.min if kpi.healthy and kpi.healthy.min is not None else kpi.healthy.max if kpi.healthy else None
+        return charts.ChartSpec(start=start, end=max(self.v.today, checkins[-1].day), baseline=None, target=healthy,
+                                points=points, today=self.v.today, measure=kpi.measure_unit, title=kpi.title)
+
+    def provenance(self, spec: Optional[dict], ref: str, last) -> Optional[vm.Provenance]:
+        """Where the number of a key result or KPI comes from, and how its current value was collected."""
+        if spec is None:
+            return None
+        from okrops.collect.sources import describe
+
+        view = vm.Provenance(describe(spec))
+        collected = self.v.collected(ref, last)
+        if collected is not None:
+            fetched = collected.provenance.fetched.replace("T", " ").replace("Z", " UTC")
+            view.collected = f"collected by {collected.provenance.kind} at {fetched}"
+            view.commit = collected.commit[:8]
+            if self.site.repo_url:
+                view.commit_href = f"{self.site.repo_url}/commit/{collected.commit}"
+        return view
 
     def objective_view(self, here: str, objective: Objective, scored: ObjectiveScore) -> vm.ObjectiveView:
         site, v = self.site, self.v
@@ -138,7 +170,7 @@ class UnitPages:
         moves = [self.site.ref(here, ref) or vm.PRIVATE for ref in initiative.key_results]
         links = [vm.ExternalLink(url, safe_url(url)) for url in initiative.links]
         return vm.InitiativeView(anchor_id(initiative.id), initiative.id, initiative.title, initiative.description or "",
-                                 moves, milestones, links)
+                                 moves, milestones, links, self.site.record.evidence_rows(initiative.ref))
 
     # -- units/<slug>/<cycle>/<objective>/<kr>/ -----------------------------------------------------------
     def kr_page(self, info: KrInfo) -> "GeneratedPage":
@@ -153,10 +185,13 @@ class UnitPages:
         moved_by = [vm.Ref(i.title, site.link.rel(here, site.unit_dir(*i.ref.split("/")[:2]), anchor_id(i.id)))
                     for i in site.initiatives_of.get(kr.ref, [])]
         details = vm.KrDetails(kr.metric or "", kr.data_source or "", kr.direction,
-                               number(kr.weight) if kr.weight != 1.0 else None, moved_by)
+                               number(kr.weight) if kr.weight != 1.0 else None, moved_by,
+                               self.provenance(kr.metric_source, kr.ref, info.last))
         page = vm.KrPage(
             crumbs, f"{objective.id}/{kr.id}", kr.title, vm.Ref(objective.title, objective_href), unit.name, cycle.label,
             vm.Bar(info.score.progress, info.score.expected), info.score.status, site.kr_numbers(info), vm.confidence(kr.confidence),
             site.last_checkin(info), charts.history_chart(site.chart_spec(info)), details,
-            site.checkin_rows(here, list(reversed(info.history))))
+            site.checkin_rows(here, list(reversed(info.history))), site.record.change_rows(info),
+            site.record.confidence_chart(info, cycle), site.record.forecast_text(info, cycle),
+            site.record.evidence_rows(kr.ref))
         return site.page(here, kr.title, "kr", "kr.html", page=page)

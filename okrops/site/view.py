@@ -67,6 +67,7 @@ def public_view(org: Organisation) -> Organisation:
         key_results=key_results,
         broken_files=set(),
         activity=org.activity,
+        record_at=org.record_at,
     )
 
 
@@ -136,7 +137,8 @@ class UnitCycle:
 class SiteView:
     """The public, scored organisation as of ``today``, with its check-in history."""
 
-    def __init__(self, org: Organisation, today: date, history: list[CheckIn]):
+    def __init__(self, org: Organisation, today: date, history: list[CheckIn],
+                 kpi_history: Optional[dict[str, list[CheckIn]]] = None, collected: Optional[dict] = None):
         self.full = org
         self.org = public_view(org)
         self.today = today
@@ -182,6 +184,11 @@ class SiteView:
         self._unit_cycles: dict[tuple[str, str], UnitCycle] = {}
         for cycle in self.cycles:
             self._score_cycle(cycle)
+        # KPIs of public units only; their notes stay off the site (a unit may have been private when one was written).
+        self.kpi_history: dict[str, list[CheckIn]] = {
+            ref: [replace(c, note="") for c in checkins] for ref, checkins in (kpi_history or {}).items()
+            if ref.split("/")[0] in self.org.units}
+        self._collected = collected or {}  # ref -> okrops.collect.provenance.Collected (claims, checked below)
 
     # -- lookups -------------------------------------------------------------
     def parent_objective(self, objective: Objective) -> Optional[Objective]:
@@ -258,6 +265,20 @@ class SiteView:
         cycle started, whichever is later (see okrops.model.Activity)."""
         appeared = self.org.activity.appeared.get(info.kr.ref) if self.org.activity else None
         return max(d for d in (cycle.start, info.last.day if info.last else None, appeared) if d is not None)
+
+    def collected(self, ref: str, last: Optional[CheckIn]):
+        """How the current value of a public key result or KPI was collected, when its last verified check-in
+        is the collecting commit (a later check-in or edit replaced the collected value otherwise)."""
+        found = self._collected.get(ref)
+        public = ref in self.krs or ref in self.kpi_history
+        if found is None or last is None or not public or last.commit != found.commit or last.kind != "checkin":
+            return None
+        return found
+
+    def kpi_stale(self, ref: str) -> bool:
+        """A KPI checked in before, but not for longer than the cadence."""
+        checkins = self.kpi_history.get(ref)
+        return bool(checkins) and (self.today - checkins[-1].day).days > self.config.cadence_days
 
     def org_score(self, cycle: Cycle) -> Optional[float]:
         values = [s.score for o, s in self._cycle_objectives(cycle) if s.score is not None]

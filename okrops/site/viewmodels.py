@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from okrops.site.charts import HistoryChart, Sparkline
+from okrops.site.charts import HistoryChart, Sparkline, Trend
 
 STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "no-data-yet", "not-started")
 
@@ -173,12 +173,25 @@ class UnitRow:
 
 
 @dataclass
+class Provenance:
+    """Where a number comes from (its source:) and, for a collected value, by what, when and in which commit."""
+
+    source: str  # "http: GET https://status.example.com/api $.uptime"
+    collected: str = ""  # "collected by http at 2026-11-30 21:40 UTC", when the current value was collected
+    commit: str = ""  # abbreviated
+    commit_href: Optional[str] = None
+
+
+@dataclass
 class KpiRow:
     title: str
     current: str
     bands: list[str]
     health: str
     source: str
+    provenance: Optional[Provenance] = None
+    spark: Optional[Sparkline] = None  # the KPI's checked-in values, when it has some
+    last: Optional[LastCheckin] = None  # its last check-in, when it has one
 
 
 @dataclass
@@ -245,6 +258,19 @@ class ExternalLink:
 
 
 @dataclass
+class EvidenceRow:
+    """A commit or merged pull request that names a key result or initiative."""
+
+    day: str
+    title: str
+    author: str
+    repository: str
+    commit: str  # abbreviated
+    href: Optional[str] = None
+    pull_request: str = ""  # "#12"
+
+
+@dataclass
 class InitiativeView:
     anchor: str
     id: str
@@ -253,6 +279,7 @@ class InitiativeView:
     moves: list[Ref]
     milestones: list[Milestone]
     links: list[ExternalLink]
+    evidence: list[EvidenceRow] = field(default_factory=list)
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -402,6 +429,23 @@ class KrDetails:
     direction: str
     weight: Optional[str]
     initiatives: list[Ref]
+    provenance: Optional[Provenance] = None
+
+
+@dataclass
+class TargetChangeRow:
+    """A target, baseline or range bound that changed: when it reached the main line, and who."""
+
+    day: str
+    field: str  # target, baseline, range min, range max
+    old: str
+    new: str
+    commit: str  # abbreviated
+    commit_href: Optional[str]
+    author: str
+    merged_by: str = ""
+    pull_request: str = ""  # "#7"
+    pull_href: Optional[str] = None
 
 
 @dataclass
@@ -420,3 +464,39 @@ class KrPage:
     chart: HistoryChart
     details: KrDetails
     checkins: list[CheckinRow]
+    target_changes: list[TargetChangeRow] = field(default_factory=list)
+    confidence_chart: Optional[HistoryChart] = None
+    forecast: str = ""  # the forecast in words, labelled as one
+    evidence: list[EvidenceRow] = field(default_factory=list)
+
+
+@dataclass
+class HealthRow:
+    label: str
+    cells: list[str]  # one per cycle
+    trend: Optional[Trend]
+
+
+@dataclass
+class HealthGroup:
+    title: str  # System, Behaviour, Outcome
+    anchor: str
+    rows: list[HealthRow]
+
+
+@dataclass
+class HealthUnitRow:
+    unit: Ref
+    cycle: str  # the latest cycle measured
+    cells: list[str]
+    trends: list[Optional[Trend]]
+    signals: list[str]
+
+
+@dataclass
+class HealthPage:
+    cycles: list[str]  # labels, oldest first
+    groups: list[HealthGroup]
+    signals: list[str]
+    unit_columns: list[str]
+    units: list[HealthUnitRow]
