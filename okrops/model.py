@@ -386,6 +386,41 @@ class Unreadable:
 
 
 @dataclass
+class Activity:
+    """What git says about each key result: the day of its last check-in and the day it appeared.
+
+    Filled in by :func:`okrops.record.history.activity`; the core reads it to judge staleness and
+    whether a key result is still waiting for its first check-in.
+    """
+
+    last: dict[str, date] = field(default_factory=dict)  # key result ref -> day of its last check-in
+    appeared: dict[str, date] = field(default_factory=dict)  # ref -> day of the commit that added it (latest)
+
+    @staticmethod
+    def of(org: "Organisation", last_checkins: dict[str, date]) -> "Activity":
+        """The organisation's activity when ``last_checkins`` came from it, else one of the check-ins alone."""
+        if org.activity is not None and org.activity.last is last_checkins:
+            return org.activity
+        return Activity(last_checkins)
+
+    def since(self, ref: str, cycle: "Cycle") -> date:
+        """The day staleness counts from: the last check-in, else when the key result appeared or the cycle
+        started, whichever is later (a new organisation or a key result added mid-cycle starts fresh)."""
+        days = [cycle.start, self.last.get(ref), self.appeared.get(ref)]
+        return max(d for d in days if d is not None)
+
+    def is_stale(self, ref: str, cycle: "Cycle", today: date, cadence_days: int) -> bool:
+        """No check-in within the cadence while the cycle runs."""
+        if not (cycle.start <= today <= cycle.end):
+            return False
+        return (today - self.since(ref, cycle)).days > cadence_days
+
+    def awaiting_first(self, ref: str, cycle: "Cycle", today: date, cadence_days: int) -> bool:
+        """Never checked in, and a cadence has not yet passed since it appeared (or the cycle started)."""
+        return ref not in self.last and (today - self.since(ref, cycle)).days <= cadence_days
+
+
+@dataclass
 class Organisation:
     """A loaded OKR repository."""
 
@@ -401,6 +436,8 @@ class Organisation:
     # Files and folders that hold OKRs okrops could not read for certain: their visibility is
     # unknown, so what they hold is private (see okrops.site.view).
     unreadable: list["Unreadable"] = field(default_factory=list)
+    # Check-in dates and appearances from git, when a command read them (okrops.record.history.activity).
+    activity: Optional[Activity] = None
     # Included repositories that were read: their root folder (absolute) -> the Include.
     included: dict[str, "Include"] = field(default_factory=dict)
     # Set when the files were read as they stood at a commit (okrops.record.snapshot): the

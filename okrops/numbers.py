@@ -82,3 +82,40 @@ def format_number(value: Optional[float]) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
+
+
+CONFIDENCE_EXAMPLES = "write a confidence from 0 to 1 like 0.7, or as a percentage like 70%"
+
+
+def file_confidence_hint(value) -> str:
+    """For a confidence in an OKR file, which holds a number from 0 to 1: what to write instead of ``value``."""
+    import re
+
+    text = str(value).strip()
+    match = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\s*%?", text)
+    if match and 0 <= float(match.group(1)) <= 100 and (text.endswith("%") or float(match.group(1)) > 1):
+        return f"a confidence is a number from 0 to 1: write {format_number(round(float(match.group(1)) / 100, 6))} " \
+               f"for {format_number(float(match.group(1)))}%"
+    return "a confidence is a number from 0 to 1, e.g. 0.7 (0 is 'no chance', 1 is 'certain')"
+
+
+def value_hint(text: str, what: str = "value") -> str:
+    """What to write instead of ``text`` (which is not a number), with valid examples for the field.
+
+    One wording for the CLI, check-in files, prompts and schema messages: thousands separators,
+    decimal commas, a % sign, or plain examples; for a confidence, 0.7 or 70%.
+    """
+    import re
+
+    text = str(text).strip()
+    if what == "confidence":
+        return CONFIDENCE_EXAMPLES
+    if re.fullmatch(r"[-+]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?", text):
+        plain = re.sub(r"[,.' ]", "", text)
+        decimal = f" (or {text.replace(',', '.')}, with a point for decimals)" if re.fullmatch(r"[-+]?\d+,\d+", text) else ""
+        return f"write it without thousands separators, e.g. {plain}{decimal}"
+    if re.fullmatch(r"[-+]?\d+,\d+", text):
+        return f"use a point for decimals, e.g. {text.replace(',', '.')}"
+    if re.fullmatch(r"[-+]?[\d.]+\s*%", text):
+        return f"write the number without the % sign, e.g. {text.rstrip('% ')}"
+    return "write it like 42, -3 or 0.75"

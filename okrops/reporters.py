@@ -94,8 +94,34 @@ def _value(value: Optional[float]) -> str:
     return "-" if value is None else f"{value:g}"
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK, emoji) characters take two, combining marks none."""
+    import wcwidth
+
+    width = wcwidth.wcswidth(text)
+    return width if width >= 0 else sum(max(0, wcwidth.wcwidth(c)) for c in text)
+
+
 def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """``text`` cut to at most ``width`` columns, with an ellipsis when cut."""
+    if display_width(text) <= width:
+        return text
+    import wcwidth
+
+    kept, used = [], 0
+    for char in text:
+        columns = max(0, wcwidth.wcwidth(char))
+        if used + columns > width - 1:
+            break
+        kept.append(char)
+        used += columns
+    return "".join(kept) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` fitted to ``width`` columns and padded with spaces to exactly that many."""
+    text = _fit(text, width)
+    return text + " " * (width - display_width(text))
 
 
 def status_table(report: StatusReport, width: int = 80) -> str:
@@ -104,7 +130,8 @@ def status_table(report: StatusReport, width: int = 80) -> str:
     if not report.units:
         lines.append("no OKRs in the selected cycle")
         return "\n".join(lines)
-    name_width = max(16, width - 57)
+    longest = max(display_width("  " * r.depth + terminal_line(r.unit)) for r in report.units)
+    name_width = max(16, min(width - 57, longest + 2))  # what is left goes to the flags
     for cycle in report.cycles:
         rows = [r for r in report.units if r.cycle == cycle["id"]]
         if not rows:
@@ -122,42 +149,54 @@ _FLAG_WORDS = {"off-track": "off", "at-risk": "risk", "no-data": "no data"}
 
 
 def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
-    name = _fit("  " * row.depth + terminal_line(row.unit), name_width)
-    text = f"{name:<{name_width}} {format_score(row.score, row.style):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
+    name = _pad("  " * row.depth + terminal_line(row.unit), name_width)
+    text = f"{name} {format_score(row.score, row.style):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
     text += f"{row.key_results:>3}" if row.key_results else "  -"
     flags = [f"{_FLAG_WORDS[s]} {row.statuses[s]}" for s in ("off-track", "at-risk", "no-data") if row.statuses.get(s)]
     if row.stale:
         flags.append(f"stale {row.stale}")
     if row.visibility == "private":
         flags.append("private")
+    elif row.private_objectives:  # what the score counts: the site leaves private objectives out
+        flags.append(f"incl. {row.private_objectives} private")
     if row.zone:
         flags.append(f"zone {row.zone}")
     if not row.key_results and row.rollup is not None:
-        flags.append(f"below: {format_score(row.rollup, row.style)}")
+        private = f" incl. {row.private_in_rollup} private" if row.private_in_rollup and row.visibility != "private" else ""
+        flags.append(f"below: {format_score(row.rollup, row.style)}{private}")
     return _fit(text + ("  " + ", ".join(flags) if flags else ""), width)
 
 
 def _detail_lines(row: UnitRow, width: int) -> list[str]:
+    """A unit's objectives and key results; every key result's bar in one column, whatever the titles hold."""
     lines = []
     indent = "  " * row.depth + "  "
+    krs = [kr for objective in row.objective_rows for kr in objective.key_results]
+    ids = {id(kr): terminal_line(kr.ref.rsplit("/", 1)[-1]) for kr in krs}
+    id_width = max((display_width(i) for i in ids.values()), default=0)
+    tails = {id(kr): _kr_tail(kr) for kr in krs}
+    longest = max((display_width(t) for t in tails.values()), default=0)
+    room = max(10, width - len(indent) - 2 - id_width - 1 - 1 - 6 - 1 - longest)
     for objective in row.objective_rows:
         oid = terminal_line(objective.ref.rsplit("/", 1)[-1])
         tail = f" {format_score(objective.score, row.style):>5} {objective.status}" + (f" {objective.zone}" if objective.zone else "") \
             + (" private" if objective.visibility == "private" else "")
-        room = max(10, width - len(indent) - len(oid) - 1 - len(tail))
-        lines.append(f"{indent}{oid} {_fit(terminal_line(objective.title), room):<{room}}{tail}")
+        title_room = max(10, width - len(indent) - display_width(oid) - 1 - len(tail))
+        lines.append(f"{indent}{oid} {_pad(terminal_line(objective.title), title_room)}{tail}")
         for kr in objective.key_results:
-            kid = terminal_line(kr.ref.rsplit("/", 1)[-1])
-            measure = terminal_line(kr.measure_unit or "")
-            unit = f" {measure}" if measure and len(measure) <= 6 else ""
-            figures = f"{_value(kr.baseline)}→{_value(kr.current)}→{_value(kr.target)}{unit}" if kr.level is None \
-                else f"level {terminal_line(kr.level)}"
-            conf = f" c{_num(kr.confidence, 1)}" if kr.confidence is not None else ""
-            tail = f" {bar(kr.score, 6)} {figures}{conf} {kr.status}" + (f" {kr.zone}" if kr.zone else "") \
-                + (" stale" if kr.stale else "")
-            room = max(10, width - len(indent) - 2 - len(kid) - 1 - len(tail))
-            lines.append(f"{indent}  {kid} {_fit(terminal_line(kr.title), room):<{room}}{tail}")
+            kid = _pad(ids[id(kr)], id_width)
+            lines.append(f"{indent}  {kid} {_pad(terminal_line(kr.title), room)} {bar(kr.score, 6)} {tails[id(kr)]}")
     return lines
+
+
+def _kr_tail(kr) -> str:
+    """What follows a key result's bar: baseline→current→target, confidence, status."""
+    measure = terminal_line(kr.measure_unit or "")
+    unit = f" {measure}" if measure and display_width(measure) <= 6 else ""
+    figures = f"{_value(kr.baseline)}→{_value(kr.current)}→{_value(kr.target)}{unit}" if kr.level is None \
+        else f"level {terminal_line(kr.level)}"
+    conf = f" c{_num(kr.confidence, 1)}" if kr.confidence is not None else ""
+    return f"{figures}{conf} {kr.status}" + (f" {kr.zone}" if kr.zone else "") + (" stale" if kr.stale else "")
 
 
 def status_json(report: StatusReport) -> str:

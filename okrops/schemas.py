@@ -155,6 +155,12 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _field(path: DocPath) -> str:
+    """The key a value is under (``confidence``, ``target``, ...), for examples that fit it."""
+    keys = [part for part in path if isinstance(part, str)]
+    return keys[-1] if keys else ""
+
+
 def _examples(schema: Any) -> str:
     """'; write it like {min: 99.9} or ...' for a schema with examples of mappings (a KPI band), else ''."""
     examples = schema.get("examples") if isinstance(schema, dict) else None
@@ -190,6 +196,8 @@ def _describe(error) -> tuple[DocPath, str]:
         hint = ""
         if "string" in names and isinstance(value, (int, float)) and not isinstance(value, bool):
             hint = "; put it in quotes"
+        elif {"number", "integer"} & set(names) and isinstance(value, str):
+            hint = f": {numbers.file_confidence_hint(value) if _field(path) == 'confidence' else numbers.value_hint(value)}"
         return (path, f"expected {wanted}, got {_what(value)} {_short(value)}{hint}{_examples(error.schema)}")
     if validator == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
@@ -206,7 +214,8 @@ def _describe(error) -> tuple[DocPath, str]:
             "exclusiveMinimum": "more than",
             "exclusiveMaximum": "less than",
         }[validator]
-        return (path, f"{_short(value)} is out of range: must be {words} {error.validator_value}")
+        hint = f"; {numbers.file_confidence_hint(value)}" if _field(path) == "confidence" else ""
+        return (path, f"{_short(value)} is out of range: must be {words} {error.validator_value}{hint}")
     if validator in ("minLength", "minItems", "minProperties"):
         return (path, f"must not be empty{_examples(error.schema)}")
     if validator == "maxLength":

@@ -24,7 +24,9 @@
 * **Status** compares progress with expected progress and confidence:
   ``on-track``, ``at-risk``, ``off-track``; ``done`` once the target is reached,
   ``no-data`` without a current value or a target, ``not-started`` before the
-  cycle begins.
+  cycle begins, ``no-data-yet`` for a key result that has had no check-in yet
+  while a cadence has not passed since it appeared (or the cycle started): a
+  new key result is not off track before anyone could check in on it.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ from typing import Optional
 from okrops import numbers
 from okrops.model import Cycle, KeyResult, Objective, Organisation, ScoringSettings
 
-STATUSES = ("done", "on-track", "at-risk", "off-track", "no-data", "not-started")
-_SEVERITY = {"off-track": 3, "at-risk": 2, "no-data": 1, "on-track": 0, "done": 0, "not-started": 0}
+STATUSES = ("done", "on-track", "at-risk", "off-track", "no-data", "no-data-yet", "not-started")
+_SEVERITY = {"off-track": 3, "at-risk": 2, "no-data": 1, "on-track": 0, "done": 0, "not-started": 0, "no-data-yet": 0}
 
 
 def progress(kr: KeyResult) -> Optional[float]:
@@ -177,6 +179,16 @@ def status(kr: KeyResult, objective: Objective, cycle: Cycle, today: date, setti
     return "on-track"
 
 
+def _status(org: Organisation, kr: KeyResult, objective: Objective, cycle: Cycle, today: date) -> str:
+    """:func:`status`, or ``no-data-yet`` while a key result awaits its first check-in (see org.activity)."""
+    found = status(kr, objective, cycle, today, org.config.scoring)
+    if found in ("done", "not-started") or org.activity is None:
+        return found
+    if org.activity.awaiting_first(kr.ref, cycle, today, org.config.cadence_days):
+        return "no-data-yet"
+    return found
+
+
 def worst(statuses: list[str]) -> str:
     if not statuses:
         return "no-data"
@@ -227,7 +239,7 @@ def score_objective(org: Organisation, objective: Objective, today: date) -> Obj
     krs = []
     for kr in objective.key_results:
         krs.append(KeyResultScore(kr.ref, None if progress(kr) is None else round(progress(kr), 3), score(kr), expected,
-                                  status(kr, objective, cycle, today, settings), kr.confidence, zone(kr)))
+                                  _status(org, kr, objective, cycle, today), kr.confidence, zone(kr)))
     weighted = [(s.score, kr.weight) for s, kr in zip(krs, objective.key_results)
                 if s.score is not None and numbers.is_finite(kr.weight) and kr.weight > 0]
     heaviest = max((w for _, w in weighted), default=0)

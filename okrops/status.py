@@ -6,9 +6,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable, Optional
 
-from okrops import scoring
+from okrops import references, scoring
 from okrops.errors import UnknownReference
-from okrops.model import Cycle, Organisation
+from okrops.model import Activity, Cycle, Organisation
 
 
 @dataclass
@@ -58,6 +58,8 @@ class UnitRow:
     statuses: dict[str, int]
     stale: int = 0
     objective_rows: list[ObjectiveRow] = field(default_factory=list)
+    private_objectives: int = 0  # private objectives counted in ``score`` (the site leaves them out)
+    private_in_rollup: int = 0  # private objectives (and those of private units) counted in ``rollup``
     style: str = "fraction"  # how its scores read: fraction, percent or commit-target-stretch
     zone: Optional[str] = None  # commit-target-stretch: the zone of its objectives
 
@@ -71,6 +73,8 @@ class UnitRow:
             flags.append(f"{self.stale} stale")
         if self.visibility == "private":
             flags.append("private")
+        elif self.private_objectives:
+            flags.append(f"incl. {self.private_objectives} private")
         return flags
 
 
@@ -91,8 +95,7 @@ class StatusReport:
 def select_cycles(org: Organisation, today: date, cycle: Optional[str]) -> list[Cycle]:
     if cycle:
         if cycle not in org.config.cycles:
-            known = ", ".join(sorted(org.config.cycles))
-            raise UnknownReference(f"unknown cycle {cycle!r}; known cycles: {known}")
+            raise UnknownReference(references.unknown_cycle(org, cycle))
         return [org.config.cycles[cycle]]
     running = [c for c in org.cycles_in_use() if c.start <= today <= c.end]
     if running:
@@ -111,7 +114,7 @@ def build(
     include_private: bool = True,
 ) -> StatusReport:
     if unit is not None and unit not in org.units:
-        raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+        raise UnknownReference(references.unknown_unit(org, unit))
     cycles = select_cycles(org, today, cycle)
     rows: list[UnitRow] = []
     for member, depth in org.walk(unit):
@@ -135,10 +138,11 @@ def _has_below(org: Organisation, slug: str, cycle: str) -> bool:
 
 
 def is_stale(org: Organisation, kr_ref: str, cycle: Cycle, today: date, last_checkins: Optional[dict[str, date]]) -> bool:
-    if last_checkins is None or not (cycle.start <= today <= cycle.end):
+    """No check-in within the cadence, counted from the last check-in, else from when the key result appeared
+    or the cycle started, whichever is later (okrops.model.Activity)."""
+    if last_checkins is None:
         return False
-    since = last_checkins.get(kr_ref) or cycle.start
-    return (today - since).days > org.cadence_days(kr_ref.split("/")[0])
+    return Activity.of(org, last_checkins).is_stale(kr_ref, cycle, today, org.cadence_days(kr_ref.split("/")[0]))
 
 
 def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_private) -> UnitRow:
@@ -162,6 +166,8 @@ def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_pri
         key_results=len(krs),
         statuses={k: v for k, v in unit_score.status_counts.items() if v},
         stale=stale,
+        private_objectives=sum(1 for o in objectives if o.visibility == "private"),
+        private_in_rollup=_private_in_rollup(org, slug, cycle.id) if include_private else 0,
         style=scoring.style_of(org, slug),
     )
     if row.style == "commit-target-stretch":
@@ -181,6 +187,12 @@ def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_pri
                     kr.ordinal.reached if kr.ordinal is not None else None))
             row.objective_rows.append(orow)
     return row
+
+
+def _private_in_rollup(org: Organisation, slug: str, cycle: str) -> int:
+    """Objectives the site leaves out of a unit's roll-up: private ones, and all of private units below."""
+    return sum(1 for member, _depth in org.walk(slug) for o in org.objectives_of(member.slug, cycle)
+               if o.visibility == "private" or org.is_private_unit(member.slug))
 
 
 def flatten_key_results(report: StatusReport) -> Iterable[tuple[UnitRow, ObjectiveRow, KeyResultRow]]:

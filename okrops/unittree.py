@@ -151,8 +151,10 @@ class UnitTree:
             return
         if cycle not in org.config.cycles:
             known = ", ".join(sorted(org.config.cycles)) or "none"
-            reader.add(rel, f"{path.name!r} is not a known cycle: a unit's OKR file is named after a cycle id in "
-                       f"{OKRS_DIR}/{CONFIG_FILE} (known: {known})", "unknown-cycle",
+            from okrops.references import did_you_mean
+
+            reader.add(rel, f"{path.name!r} is not a known cycle{did_you_mean(cycle, org.config.cycles)}: a unit's "
+                       f"OKR file is named after a cycle id in {OKRS_DIR}/{CONFIG_FILE} (known: {known})", "unknown-cycle",
                        hint=f"add cycle {cycle!r} to {OKRS_DIR}/{CONFIG_FILE} or rename the file")
             return
         cycle_file = load_cycle_file(reader, path, unit, cycle)

@@ -7,7 +7,7 @@ organisation. It returns findings and never prints.
 
 from __future__ import annotations
 
-from okrops import alignment, dependencies
+from okrops import alignment, dependencies, references
 from okrops.findings import Finding, Severity
 from okrops.lint.owners import explained_by_lint
 from okrops.model import Objective, Organisation
@@ -15,6 +15,11 @@ from okrops.repository import LoadResult, load, resolve_locations
 
 def _finding(source, message: str, rule: str, *extra, hint: str = "", ref: str = "") -> Finding:
     return Finding(source.file, Severity.ERROR, message, rule, source.path + tuple(extra), hint=hint, ref=ref)
+
+
+def _why(org: Organisation, ref: str, kind: str) -> str:
+    problem = references.reference_problem(org, ref, kind)
+    return f": {problem}" if problem else ""
 
 
 def _in_broken_file(org: Organisation, ref: str) -> bool:
@@ -37,7 +42,8 @@ def check(org: Organisation) -> list[Finding]:
             for index, kr_ref in enumerate(initiative.key_results):
                 if kr_ref not in org.key_results and not _in_broken_file(org, kr_ref):
                     findings.append(_finding(initiative.source, f"initiative {initiative.id} names key result "
-                                             f"{kr_ref!r}, which does not exist", "unknown-ref", "key_results", index,
+                                             f"{kr_ref!r}, which does not exist" + _why(org, kr_ref, "key result"), "unknown-ref",
+                                             "key_results", index,
                                              hint="use O1/KR2 for this file's key results or <unit>/<cycle>/<objective>/<kr>",
                                              ref=initiative.ref))
     return findings
@@ -47,14 +53,13 @@ def _check_objective(org: Organisation, objective: Objective) -> list[Finding]:
     findings = []
     src = objective.source
     if objective.owner and objective.owner not in org.units and not explained_by_lint(org, objective.owner):
-        findings.append(_finding(src, f"owner {objective.owner!r} is not a unit", "unknown-ref", "owner",
+        findings.append(_finding(src, f"owner {objective.owner!r} is not a unit{references.did_you_mean(objective.owner, org.units)}", "unknown-ref", "owner",
                                  hint="use a unit folder name, or leave owner out to mean this file's unit",
                                  ref=objective.ref))
     strategy_file_broken = org.strategy.source is not None and org.strategy.source.file in org.broken_files
     for index, strategy in enumerate(objective.strategies):
         if strategy not in org.strategy.strategies and not strategy_file_broken:
-            known = ", ".join(sorted(org.strategy.strategies)) or "none: add okrs/strategy.yaml"
-            findings.append(_finding(src, f"unknown strategy {strategy!r} (known: {known})", "unknown-ref",
+            findings.append(_finding(src, references.unknown_strategy(org, strategy), "unknown-ref",
                                      "aligns_to", "strategies", index, ref=objective.ref))
     findings.extend(_check_parents(org, objective))
     findings.extend(_check_contributors(org, objective))
@@ -74,7 +79,8 @@ def _check_parents(org: Organisation, objective: Objective) -> list[Finding]:
         seen.add(link.ref)
         if target is None:
             if not _in_broken_file(org, link.ref):
-                findings.append(_finding(src, f"parent {link.ref!r} is not an objective or key result",
+                findings.append(_finding(src, f"parent {link.ref!r} is not an objective or key result"
+                                         + _why(org, link.ref, "parent"),
                                          "unknown-ref", *link.path,
                                          hint="write <unit>/<cycle>/<objective> or <unit>/<cycle>/<objective>/<kr>",
                                          ref=objective.ref))

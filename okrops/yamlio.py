@@ -213,10 +213,7 @@ def load_fast(text: str) -> Any:
             what = f"{exc.context}, {what}"
         if "expected a single document" in what:
             what = "the file holds more than one YAML document (---); keep one document per file"
-        if mark is not None and (text[mark.index:mark.index + 1] == "\t" or "tab character" in what):
-            what = "a tab character is used for indentation here; YAML indents with spaces only: replace the tab with spaces"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise YamlProblem(f"invalid YAML: {what}", line, column) from None
+        raise _marked_problem(text, mark, what) from None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise YamlProblem(f"invalid YAML: {exc}") from None
     if ("*" in text) and _expanded_size(data) > MAX_EXPANDED_NODES:
@@ -226,6 +223,29 @@ def load_fast(text: str) -> Any:
             rule="alias-bomb",
         )
     return data
+
+
+TAB_INDENT = "a tab character is used for indentation here; YAML indents with spaces only: replace the tab with spaces"
+TAB_SEPARATOR = "a tab character separates the parts of this line; write a space instead"
+
+
+def _marked_problem(text: str, mark: Any, what: str) -> YamlProblem:
+    """The problem at a parser's mark (libyaml or ruamel.yaml: both readers word it the same way).
+
+    A tab in the indentation of the line the parser stopped on, or of the line before it, is
+    the "tab character" message at that tab's line and column, whatever the parser said.
+    """
+    if mark is None:
+        return YamlProblem(f"invalid YAML: {what}")
+    lines = text.splitlines()
+    for number in (mark.line, mark.line - 1):
+        if 0 <= number < len(lines):
+            indent = re.match(r"(?:[ \t]|-(?=[ \t]))*", lines[number]).group(0)  # spaces, tabs, list dashes
+            if "\t" in indent:
+                return YamlProblem(f"invalid YAML: {TAB_INDENT}", number + 1, indent.index("\t") + 1)
+    if text[mark.index:mark.index + 1] == "\t" or "tab character" in str(what):
+        return YamlProblem(f"invalid YAML: {TAB_SEPARATOR}", mark.line + 1, mark.column + 1)
+    return YamlProblem(f"invalid YAML: {what}", mark.line + 1, mark.column + 1)
 
 
 def _expanded_size(data: Any) -> int:
@@ -317,9 +337,7 @@ def load_roundtrip(text: str) -> Any:
     try:
         return roundtrip_yaml().load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise YamlProblem(f"invalid YAML: {exc.problem or exc.context}", line, column) from None
+        raise _marked_problem(text, exc.problem_mark or exc.context_mark, exc.problem or exc.context) from None
     except YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}") from None
 

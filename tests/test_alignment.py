@@ -70,7 +70,7 @@ def test_every_parent_in_a_list_is_checked(standard_org):
     standard_org.okrs_file("acme/eng/platform", "2026-Q4", [good_objective("O1", aligns_to={
         "parent": ["eng/2026-Q4/O1", {"ref": "eng/2026-Q4/O9", "weight": 0.5}, "eng/2026-Q4/O1"]})])
     found = errors(standard_org)
-    assert ("unknown-ref", "parent 'eng/2026-Q4/O9' is not an objective or key result",
+    assert ("unknown-ref", "parent 'eng/2026-Q4/O9' is not an objective or key result: eng has no objective 'O9' in 2026-Q4",
             ("objectives", 0, "aligns_to", "parent", 1, "ref")) in found
     assert ("duplicate-id", "parent 'eng/2026-Q4/O1' is named twice",
             ("objectives", 0, "aligns_to", "parent", 2)) in found

@@ -149,7 +149,8 @@ def test_rule_fires_on_bad_and_stays_quiet_on_good(standard_org, rule, bad, good
 def test_every_rule_has_a_case_or_a_dedicated_test():
     covered = {case[0] for case in CASES} | {"objectives-in-flight", "stale", "sandbagging"}
     covered |= {"initiative-no-kr", "parent-kr-crowded", "kr-many-contributors", "dependency-unconfirmed", "kr-shared-no-owner", "kr-copies-parent", "aspirational-always-met",
-                "cycle-not-reflected", "milestone-overdue", "committed-low-confidence", "kpi-no-thresholds"}
+                "cycle-not-reflected", "milestone-overdue", "committed-low-confidence", "kpi-no-thresholds",
+                "kr-title-outdated", "rewrite-unchanged", "milestone-before-cycle"}  # tests/test_cycle_rhythm.py
     assert covered == set(all_rules())
 
 

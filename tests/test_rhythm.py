@@ -167,8 +167,8 @@ def test_open_carries_over_and_rewrites(tmp_path):
     # the company's FY2026 is not closed: only the platform team's objectives are asked for
     result = run(repo, "open", "2026-Q4", "--unit", "platform")
     assert result.exit_code == 0, result.output
-    assert "platform/2026-Q3/O1 -> platform/2026-Q4/O1 (carry-over)" in result.output
-    assert "platform/2026-Q3/O3 -> platform/2026-Q4/O3 (rewrite)" in result.output
+    assert "platform/2026-Q3/O1 -> platform/2026-Q4/O1 (carry-over, 2 key results; retitle KR1, KR2)" in result.output
+    assert "platform/2026-Q3/O3 -> platform/2026-Q4/O3 (rewrite, 1 key result; retitle KR1)" in result.output
     assert "platform/2026-Q3/O4: drop, not continued" in result.output
     new_file = repo / "okrs/acme/platform/2026-Q4.yaml"
     text = new_file.read_text()
@@ -179,8 +179,9 @@ def test_open_carries_over_and_rewrites(tmp_path):
     o1 = by_id["O1"]
     assert o1["x-carried-from"] == "platform/2026-Q3/O1"
     assert o1["aligns_to"] == {"parent": "acme/FY2026/O1/KR1"}  # FY2026 still runs: kept
-    assert [(kr["id"], kr["baseline"], kr["target"]) for kr in o1["key_results"]] == [("KR1", 250, 250), ("KR2", 70, 70)]
-    assert all("current" not in kr and "confidence" not in kr for kr in o1["key_results"])
+    assert [(kr["id"], kr["baseline"], kr["target"], kr["current"]) for kr in o1["key_results"]] == [
+        ("KR1", 250, 250, 250), ("KR2", 70, 70, 70)]  # current from the last value: ready to check in
+    assert all("confidence" not in kr for kr in o1["key_results"])
     o2 = by_id["O2"]
     assert o2["aligns_to"] == {"parent": "platform/2026-Q4/O1"}  # its parent was carried: follows it
     assert o2["key_results"][0]["baseline"] == 8 and o2["key_results"][0]["direction"] == "decrease"

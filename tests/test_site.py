@@ -242,6 +242,15 @@ def test_unit_landing_page_lists_its_cycles_current_first(built_site):
     assert not (built_site / "units" / "stealthops").exists()  # private units have no pages at all
 
 
+def test_units_is_an_index_of_every_public_unit(built_site):
+    page = read(built_site, "units/index.html")
+    links = re.findall(r'<td class="okr-indent-(\d)"><a href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert [(depth, href) for depth, href, _ in links] == [
+        ("0", "acme/"), ("1", "engineering/"), ("2", "labs/"), ("2", "platform/"), ("1", "sales/")]
+    assert all((built_site / "units" / href / "index.html").is_file() for _d, href, _n in links)
+    assert "STEALTH" not in page and "skunkworks" not in page.lower()
+
+
 def test_output_is_outside_site_sources(built_site):
     repo = _BUILT["repo"]
     assert not (repo / "site" / "public").exists()

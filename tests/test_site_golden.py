@@ -34,6 +34,7 @@ PAGES = {
     "cycles": "cycles/index.md",
     "cycle": "cycles/2026-Q4/index.md",
     "unit-index": "units/engineering/index.md",
+    "units": "units/index.md",
     "unit": "units/platform/2026-Q4/index.md",
     "unit-past-cycle": "units/engineering/2026-Q3/index.md",
     "unit-private-parent": "units/labs/2026-Q4/index.md",

@@ -12,10 +12,11 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, emit, path_argument, today_option
+from okrops.cli.options import (CONTEXT_SETTINGS, as_of_option, complete_cycles, complete_units, emit, path_argument,
+                                today_option)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Check OKR files against the schemas and each other.")
 @path_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text: file:line:col lines; json: one document; github: workflow annotations.")
@@ -53,7 +54,7 @@ def _report_findings(findings, files: int, output_format: str, failed: bool, hin
         emit(reporters.findings_text(findings, files, hints))
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Check that the OKRs are good OKRs.")
 @path_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Output format.")
@@ -122,23 +123,29 @@ def _rules_text(rules) -> str:
     return "\n".join(lines)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("unit", required=False)
-@click.option("--cycle", "cycle", metavar="CYCLE", help="Cycle id (default: the cycles running today).")
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Show where the organisation stands this cycle.")
+@click.argument("unit", required=False, shell_complete=complete_units)
+@click.option("--cycle", "cycle", metavar="CYCLE", shell_complete=complete_cycles, help="Cycle id (default: the cycles running today).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]), default="table",
               show_default=True, help="table for people; json and csv for other tools; markdown for reports.")
 @click.option("--detail/--no-detail", default=None,
               help="Show objectives and key results (default: on when a UNIT is given, and for json and csv).")
 @click.option("--repo", "path", type=click.Path(exists=True, file_okay=False), help="The OKR repository (default: here).")
 @click.option("--width", type=click.IntRange(60, 400), default=None, help="Table width (default: the terminal's, at most 100).")
+@click.option("--public", "public_only", is_flag=True,
+              help="Only what the site shows: public units and objectives, scored as the site scores them.")
 @today_option
 @as_of_option
-def status(unit, cycle, output_format, detail, path, width, today, as_of) -> None:
+def status(unit, cycle, output_format, detail, path, width, public_only, today, as_of) -> None:
     """Show where the organisation stands this cycle.
 
     The organisation tree with each unit's score, progress bar, expected progress (the elapsed
     share of the cycle), mean confidence and flags (off track, at risk, no data, stale). With
     a UNIT, that unit and the units below it, with every objective and key result.
+
+    Scores count private objectives and units too (flagged 'incl. N private' and 'private');
+    the site shows only public ones. With --public, status counts what the site counts, and
+    the two agree.
 
     \b
     Example:
@@ -155,7 +162,12 @@ def status(unit, cycle, output_format, detail, path, width, today, as_of) -> Non
         detail = unit is not None or output_format in ("json", "csv")
     with validated_at(path, as_of, today) as (result, when):
         org = _clean(result)
-        report = status_module.build(org, when, unit, cycle, detail, last_checkins_across(org))
+        if public_only and unit is not None and org.is_private_unit(unit):
+            from okrops.errors import UsageError
+
+            raise UsageError(f"{unit} is private (or below a private unit): --public leaves it out")
+        report = status_module.build(org, when, unit, cycle, detail, last_checkins_across(org),
+                                     include_private=not public_only)
     if output_format == "json":
         emit(reporters.status_json(report))
     elif output_format == "csv":

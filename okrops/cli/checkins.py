@@ -11,7 +11,7 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, as_of_note, as_of_option, repo_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_note, as_of_option, complete_cycles, complete_refs, repo_option
 from okrops.model import is_kpi_ref
 
 
@@ -26,16 +26,17 @@ def _load(path: Optional[str]):
     return result.organisation
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("ref", required=False)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Record new key result values in one commit.")
+@click.argument("ref", required=False, shell_complete=complete_refs("key-result", "unit"))
 @click.argument("value", required=False)
-@click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached, 0 to 1.")
+@click.option("-c", "--confidence", metavar="0..1", help="How likely the target will be reached: 0 to 1, or a percentage (70%).")
 @click.option("-m", "--message", "note", default="", help="A note for the people reading the history.")
 @click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
-              help="Check in many key results and KPIs from a YAML or CSV file (ref, value, confidence, note).")
+              help="Check in many key results and KPIs from a YAML or CSV file (ref, value, confidence, note; the "
+                   "CSV delimiter is read from the header). Every bad row is reported at once; nothing is written.")
 @click.option("-i", "--interactive", is_flag=True,
               help="Walk a unit's key results (REF is the unit), show each last value and ask for the new one.")
-@click.option("--cycle", metavar="CYCLE", help="With --interactive: the cycle (default: the one running today).")
+@click.option("--cycle", metavar="CYCLE", shell_complete=complete_cycles, help="With --interactive: the cycle (default: the one running today).")
 @click.option("--date", "when", metavar="DATE",
               help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time); not in the future, "
                    "not before the key result's cycle starts.")
@@ -148,10 +149,11 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
     from okrops import clock
     from okrops.record import gitlog
     from okrops.record import history
+    from okrops import references
     from okrops.errors import UnknownReference
 
     if unit not in org.units:
-        raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+        raise UnknownReference(references.unknown_unit(org, unit))
     if cycle_id is None:
         cycle = org.current_cycle(clock.today(today))
         cycle_id = cycle.id if cycle else None
@@ -195,8 +197,8 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
     return requests
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("target", required=False)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Show the check-in history of key results.")
+@click.argument("target", required=False, shell_complete=complete_refs("unit", "unit-cycle", "objective", "key-result"))
 @click.option("--since", metavar="YYYY-MM-DD", help="Only check-ins on or after this date.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for people; json and csv for other tools.")

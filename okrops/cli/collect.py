@@ -12,7 +12,7 @@ import click
 from okrops.cli.options import CONTEXT_SETTINGS, repo_option, today_option
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Fetch values from their sources and check them in.")
 @click.argument("names", nargs=-1, metavar="[UNIT|REF]...")
 @click.option("--dry-run", is_flag=True, help="Fetch and show the values; write and commit nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,

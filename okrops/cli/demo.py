@@ -410,7 +410,7 @@ def hints(result: DemoResult) -> str:
     return "\n".join(lines)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Create a demo OKR repository with check-ins.")
 @click.argument("directory", required=False, default="okrops-demo", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Replace DIRECTORY if it already holds a demo repository.")
 @click.option("--no-site", is_flag=True, help="Do not build the site.")

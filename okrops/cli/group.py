@@ -39,7 +39,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(short_help="Print the shell completion script.")
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def completion(shell: str) -> None:
     """Print the shell completion script.

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, emit, today_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, complete_cycles, complete_units, emit, today_option
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("unit", required=False)
-@click.option("--cycle", metavar="CYCLE", help="Only this cycle (default: every cycle with OKRs).")
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Show how well the OKR practice is kept up.")
+@click.argument("unit", required=False, shell_complete=complete_units)
+@click.option("--cycle", metavar="CYCLE", shell_complete=complete_cycles, help="Only this cycle (default: every cycle with OKRs).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="text for people; json for other tools; markdown for reports.")
 @click.option("--repo", "path", type=click.Path(exists=True, file_okay=False), help="The OKR repository (default: here).")

@@ -32,6 +32,50 @@ def today_option(function=None, *, help: str = "Evaluate as of this date instead
     return decorate(function) if function is not None else decorate
 
 
+class _Parsed(click.ParamType):
+    """A value read by okrops' one parser for it (numbers, confidences), with the parser's message on failure."""
+
+    def __init__(self, name: str, parse):
+        self.name, self._parse = name, parse
+
+    def convert(self, value, param, ctx):
+        from okrops.errors import OkropsError
+
+        if value is None or not isinstance(value, str):
+            return value
+        try:
+            return self._parse(value)
+        except OkropsError as error:
+            self.fail(error.message, param, ctx)
+
+
+def _number(text: str):
+    from okrops.record.checkin import parse_value
+
+    return parse_value(text)
+
+
+def _confidence(text: str):
+    from okrops.record.checkin import parse_confidence
+
+    return parse_confidence(text)
+
+
+def _range(text: str):
+    from okrops.errors import UsageError
+    from okrops.record.checkin import parse_value
+
+    low, sep, high = text.partition("..")
+    if not sep:
+        raise UsageError(f"{text!r} is not a range: write MIN..MAX, e.g. 95..99")
+    return parse_value(low, "the range's minimum"), parse_value(high, "the range's maximum")
+
+
+NUMBER = _Parsed("number", _number)  # 42, -3, 0.75; examples for what was typed when it is not one
+CONFIDENCE = _Parsed("confidence", _confidence)  # 0.7 or 70%, as check-ins read it
+RANGE = _Parsed("range", _range)  # MIN..MAX
+
+
 def as_of_option(function=None, *, help: str = ("The organisation as it stood on this date (the last commit on the main "
                                                "line on or before it) or at this git ref, with the history up to "
                                                "then, evaluated for that day.")):
@@ -60,3 +104,59 @@ def emit(text: str) -> None:
     """Print a report; nothing at all when it is empty."""
     if text:
         click.echo(text)
+
+
+# --- shell completion ------------------------------------------------------------------------
+# Arguments and options that name a unit, cycle or reference complete from the repository given
+# with --repo (or the one here). Completion never prints or fails: a repository that cannot be
+# read completes nothing.
+
+
+def _completion_org(ctx: click.Context):
+    from okrops.repository import load
+
+    try:
+        return load(ctx.params.get("path")).organisation
+    except Exception:  # noqa: BLE001 - completion must never break the shell
+        return None
+
+
+def _items(names, incomplete: str):
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(name) for name in sorted(set(names)) if name.startswith(incomplete)]
+
+
+def complete_units(ctx: click.Context, param, incomplete: str):
+    org = _completion_org(ctx)
+    return _items(org.units, incomplete) if org else []
+
+
+def complete_cycles(ctx: click.Context, param, incomplete: str):
+    org = _completion_org(ctx)
+    return _items(org.config.cycles, incomplete) if org else []
+
+
+def complete_strategies(ctx: click.Context, param, incomplete: str):
+    org = _completion_org(ctx)
+    return _items(org.strategy.strategies, incomplete) if org else []
+
+
+def complete_refs(*kinds: str):
+    """Completion of references of ``kinds``: unit, unit-cycle, objective, key-result."""
+    def complete(ctx: click.Context, param, incomplete: str):
+        org = _completion_org(ctx)
+        if org is None:
+            return []
+        names: list[str] = []
+        if "unit" in kinds:
+            names += org.units
+        if "unit-cycle" in kinds:
+            names += [f"{unit}/{cycle}" for unit, cycle in org.cycle_files]
+        if "objective" in kinds:
+            names += org.objectives
+        if "key-result" in kinds:
+            names += org.key_results
+        return _items(names, incomplete)
+
+    return complete

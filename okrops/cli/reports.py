@@ -75,7 +75,7 @@ def _with(options):
     return decorate
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Remind owners of key results that are due.")
 @click.option("--per", type=click.Choice(["unit", "organisation"]),
               help="One reminder per unit, or one for the organisation (default: rhythm.reminders in okrops.yaml).")
 @click.option("--issues", is_flag=True,
@@ -142,7 +142,7 @@ def _as_of(value: Optional[str]):
     return clock.today(value)
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(context_settings=CONTEXT_SETTINGS, short_help="Weekly digests and cycle reviews, for any date.")
 def report() -> None:
     """Reports rebuilt from git for any date: the weekly digest and the review of a cycle.
 
@@ -154,7 +154,7 @@ def report() -> None:
     """
 
 
-@report.command(context_settings=CONTEXT_SETTINGS)
+@report.command(context_settings=CONTEXT_SETTINGS, short_help="The weekly digest: what moved, turned red, went stale.")
 @click.option("--as-of", "as_of", metavar="DATE", envvar="OKROPS_TODAY",
               help="The week up to this date (YYYY-MM-DD; default: today), read from git as it was then.")
 @click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
@@ -202,7 +202,7 @@ def week(as_of, output_format, show_private, webhook_format, webhook_env, schedu
     emit(msg.markdown(message))
 
 
-@report.command(context_settings=CONTEXT_SETTINGS)
+@report.command(context_settings=CONTEXT_SETTINGS, short_help="A cycle's review: scores, red key results, notes.")
 @click.option("--cycle", "cycle_id", required=True, metavar="CYCLE", help="The cycle to review, e.g. 2026-Q4.")
 @click.option("--unit", metavar="UNIT", help="One unit and the units below it (default: the organisation).")
 @click.option("--as-of", "as_of", metavar="DATE",

@@ -16,7 +16,7 @@ from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, repo_option
 # --- diff ------------------------------------------------------------------------------
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Show what changed in the OKRs between two git refs.")
 @click.argument("base", required=False)
 @click.argument("head", required=False)
 @click.option("--format", "output_format", type=click.Choice(["markdown", "json", "text"]), default="text",
@@ -74,7 +74,7 @@ def diff(base, head, output_format, output, fail_on_flags, show_private, path, t
 # --- codeowners ---------------------------------------------------------------------------
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Write .github/CODEOWNERS from unit maintainers.")
 @repo_option
 @click.option("--check", is_flag=True, help="Do not write; exit 1 when the file is out of date (for CI).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of .github/CODEOWNERS.")
@@ -127,7 +127,7 @@ def codeowners(path, check, output) -> None:
 # --- fetch ----------------------------------------------------------------------------------
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Fetch the repositories that okrops.yaml includes.")
 @repo_option
 def fetch(path) -> None:
     """Fetch the repositories okrs/okrops.yaml includes by git URL into the cache folder.

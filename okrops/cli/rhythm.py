@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, repo_option, repo_root
+from okrops.cli.options import (CONFIDENCE, CONTEXT_SETTINGS, NUMBER, RANGE, complete_cycles, complete_refs,
+                                complete_strategies, complete_units, repo_option, repo_root)
 
 
-@click.command(context_settings=CONTEXT_SETTINGS)
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Create a new OKR repository with CI and a site.")
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
 @click.option("--organisation", "--org", "organisation", help="The organisation's name (default: from the folder name).")
 @click.option("--unit", help="Folder name of the first unit (default: from the organisation's name).")
@@ -60,7 +61,7 @@ def init(directory, organisation, unit, maintainers, today, git, okrops_source) 
 # --- new -------------------------------------------------------------------------------------
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(context_settings=CONTEXT_SETTINGS, short_help="Add a unit, cycle, objective or key result.")
 def new() -> None:
     """Add a unit, cycle, objective, key result or KPI, leaving the rest of each file untouched.
 
@@ -78,10 +79,10 @@ def _echo_written(written, path) -> None:
     click.echo(written.describe(repo_root(path)))
 
 
-@new.command("unit", context_settings=CONTEXT_SETTINGS)
+@new.command("unit", context_settings=CONTEXT_SETTINGS, short_help="Create a unit: a folder with a unit.yaml.")
 @click.argument("slug")
 @click.option("--name", help="Display name (default: from SLUG).")
-@click.option("--parent", help="The unit this one belongs to (its folder name).")
+@click.option("--parent", shell_complete=complete_units, help="The unit this one belongs to (its folder name).")
 @click.option("--kind", help="company, department, team, ...")
 @click.option("--description", help="What the unit is for.")
 @click.option("--maintainer", "maintainers", multiple=True, metavar="@HANDLE", help="Reviewer handle (repeatable).")
@@ -103,7 +104,7 @@ def new_unit(slug, name, parent, kind, description, maintainers, private, path) 
         click.echo("run okrops codeowners to update .github/CODEOWNERS")
 
 
-@new.command("cycle", context_settings=CONTEXT_SETTINGS)
+@new.command("cycle", context_settings=CONTEXT_SETTINGS, short_help="Add a cycle to okrs/okrops.yaml.")
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--start", required=True, metavar="YYYY-MM-DD", help="First day.")
 @click.option("--end", required=True, metavar="YYYY-MM-DD", help="Last day.")
@@ -121,15 +122,17 @@ def new_cycle(cycle_id, start, end, name, path) -> None:
     _echo_written(authoring.new_cycle(cycle_id, start, end, name, path), path)
 
 
-@new.command("objective", context_settings=CONTEXT_SETTINGS)
-@click.argument("unit")
-@click.argument("cycle")
+@new.command("objective", context_settings=CONTEXT_SETTINGS, short_help="Add an objective to a unit's OKRs for a cycle.")
+@click.argument("unit", shell_complete=complete_units)
+@click.argument("cycle", shell_complete=complete_cycles)
 @click.argument("title")
 @click.option("--id", "objective_id", help="Objective id (default: the next O<n>).")
 @click.option("--why", help="Why it matters now.")
 @click.option("--aspirational", is_flag=True, help="A stretch goal: about 0.7 is a good result.")
-@click.option("--strategy", "strategies", multiple=True, help="Strategy id it serves (repeatable).")
-@click.option("--parent", help="The objective or key result one level up, e.g. company/FY2027/O1/KR2.")
+@click.option("--strategy", "strategies", multiple=True, shell_complete=complete_strategies,
+              help="Strategy id it serves (repeatable).")
+@click.option("--parent", shell_complete=complete_refs("objective", "key-result"),
+              help="The objective or key result one level up, e.g. company/FY2027/O1/KR2.")
 @click.option("--owner", help="Owning unit when not UNIT.")
 @click.option("--private", is_flag=True, help="Keep it off the site.")
 @repo_option
@@ -148,35 +151,51 @@ def new_objective(unit, cycle, title, objective_id, why, aspirational, strategie
     click.echo(f"add key results with: okrops new kr {written.ref} \"<metric> from X to Y\" --baseline X --target Y")
 
 
-@new.command("kr", context_settings=CONTEXT_SETTINGS)
-@click.argument("objective_ref", metavar="OBJECTIVE")
+@new.command("kr", context_settings=CONTEXT_SETTINGS, short_help="Add a key result to an objective.")
+@click.argument("objective_ref", metavar="OBJECTIVE", shell_complete=complete_refs("objective"))
 @click.argument("title")
 @click.option("--id", "kr_id", help="Key result id (default: the next KR<n>).")
 @click.option("--metric", help="What is measured.")
 @click.option("--unit", "measure_unit", help="Unit of measure, e.g. %, ms, customers.")
-@click.option("--baseline", type=float, help="The value at the start of the cycle.")
-@click.option("--target", type=float, help="The value that means full success.")
+@click.option("--baseline", type=NUMBER, help="The value at the start of the cycle.")
+@click.option("--target", type=NUMBER, help="The value that means full success.")
+@click.option("--range", "band", type=RANGE, metavar="MIN..MAX",
+              help="Instead of a target: the band the value should stay in, e.g. 95..99.")
 @click.option("--direction", type=click.Choice(["increase", "decrease"]),
               help="Default: decrease when the target is below the baseline.")
+@click.option("--current", type=NUMBER, help="The value today, when it is already measured.")
+@click.option("--confidence", type=CONFIDENCE, metavar="0..1",
+              help="How likely the target will be reached: 0 to 1, or a percentage (70%).")
 @click.option("--data-source", help="Where the number comes from.")
 @click.option("--weight", type=click.FloatRange(min=0, min_open=True), help="Relative weight (default 1).")
+@click.option("--draft", is_flag=True, help="Write it without a target or range (okrops lint reports it until it has one).")
 @repo_option
-def new_kr(objective_ref, title, kr_id, metric, measure_unit, baseline, target, direction, data_source, weight,
-           path) -> None:
+def new_kr(objective_ref, title, kr_id, metric, measure_unit, baseline, target, band, direction, current, confidence,
+           data_source, weight, draft, path) -> None:
     """Add a key result to OBJECTIVE (<unit>/<cycle>/<objective>).
+
+    A key result needs a target (or a range) unless --draft is given. A title that reads as
+    a task rather than a result gets the kr-is-task warning right away.
 
     \b
     Example:
         okrops new kr payments/2027-Q1/O1 "Checkout conversion from 61% to 70%" --baseline 61 --target 70 --unit %
+        okrops new kr payments/2027-Q1/O1 "p95 latency from 480 ms to 250 ms" --baseline 480 --target 250 --current 470 --confidence 60%
     """
     from okrops.rhythm import authoring
 
     written = authoring.new_kr(objective_ref, title, kr_id, metric, measure_unit, direction, baseline, target,
-                               data_source, weight, path)
+                               data_source, weight, path, current=current, confidence=confidence, band=band,
+                               draft=draft)
     _echo_written(written, path)
+    for finding in authoring.lint_new(path, written.ref):
+        click.echo(f"warning: {finding.message} [{finding.rule}]" + (f"; {finding.hint}" if finding.hint else ""),
+                   err=True)
+    if draft and target is None and band is None:
+        click.echo(f"draft: add a target before merging, e.g. edit {written.ref} and set target: <number>", err=True)
 
 
-@new.command("kpi", context_settings=CONTEXT_SETTINGS)
+@new.command("kpi", context_settings=CONTEXT_SETTINGS, short_help="Add a KPI to a unit's unit.yaml.")
 @click.argument("unit")
 @click.argument("title")
 @click.option("--id", "kpi_id", help="KPI id (default: from TITLE, e.g. api-uptime).")
@@ -206,7 +225,7 @@ def new_kpi(unit, title, kpi_id, measure_unit, healthy, warning, current, data_s
 # --- cycle ------------------------------------------------------------------------------------
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(context_settings=CONTEXT_SETTINGS, short_help="Close a cycle, then open the next from its decisions.")
 def cycle() -> None:
     """Close a cycle with a reflection on every objective, and open the next from its decisions.
 
@@ -229,23 +248,25 @@ def _pairs(values, what: str) -> dict[str, str]:
     return result
 
 
-@cycle.command("close", context_settings=CONTEXT_SETTINGS)
-@click.argument("cycle_id", metavar="CYCLE")
+@cycle.command("close", context_settings=CONTEXT_SETTINGS, short_help="Add a reflection to every objective of a cycle.")
+@click.argument("cycle_id", metavar="CYCLE", shell_complete=complete_cycles)
 @click.option("--decision", "decisions", multiple=True, metavar="REF=DECISION",
               help="done, carry-over, rewrite or drop for one objective (repeatable; default: suggested from the score).")
 @click.option("--learnings", "learnings", multiple=True, metavar="REF=TEXT", help="What was learned (repeatable).")
-@click.option("--unit", "units", multiple=True, help="Only these units (repeatable).")
+@click.option("--unit", "units", multiple=True, shell_complete=complete_units, help="Only these units (repeatable).")
+@click.option("--early", is_flag=True, help="Close CYCLE before it has ended without asking.")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="Score as of this date.")
 @click.option("--tag", "tag", is_flag=True,
               help="When every objective already has its reflection committed (after the close pull request is "
                    "merged): tag HEAD okrs/CYCLE, the scored state the site shows for the cycle from then on.")
-def cycle_close(cycle_id, decisions, learnings, units, path, today, tag) -> None:
+def cycle_close(cycle_id, decisions, learnings, units, early, path, today, tag) -> None:
     """Add a reflection (score, learnings, decision) to every objective of CYCLE that has none.
 
     The final score comes from the key results. Without --decision, okrops suggests one:
     done when achieved, rewrite when far off, carry-over otherwise. Review and edit the
-    reflections in a pull request, then run okrops cycle open for the next cycle.
+    reflections in a pull request, then run okrops cycle open for the next cycle. Before
+    CYCLE has ended, okrops says when it ends and asks first (--early: do not ask).
 
     \b
     Example:
@@ -264,8 +285,19 @@ def cycle_close(cycle_id, decisions, learnings, units, path, today, tag) -> None
         click.echo(f"tagged {tag_name} at {commit[:10]}; push it: git push origin {tag_name}" if created
                    else f"{tag_name} already marks HEAD ({commit[:10]})")
         return
+
+    def confirm(found, days_left: int) -> bool:
+        if early:
+            return True
+        left = "today is its last day" if days_left == 0 else f"{days_left} day{'s' if days_left != 1 else ''} left"
+        try:
+            return click.confirm(f"{found.id} ends on {found.end} ({left}). Close it early?", default=False, err=True)
+        except click.Abort:  # no answer (end of input)
+            click.echo("", err=True)
+            return False
+
     result = rhythm.close_cycle(cycle_id, path, _pairs(decisions, "--decision"), _pairs(learnings, "--learnings"),
-                                list(units) or None, clock.today(today))
+                                list(units) or None, clock.today(today), confirm_early=confirm)
     for item in result.reflected:
         score = "no score" if item.score is None else f"{item.score:.2f}"
         click.echo(f"{item.ref}: {score} -> {item.decision}{' (suggested)' if item.suggested else ''}")
@@ -276,12 +308,16 @@ def cycle_close(cycle_id, decisions, learnings, units, path, today, tag) -> None
         click.echo(f"updated {file.relative_to(root).as_posix()}")
     if not result.reflected:
         click.echo(f"nothing to do: every objective of {cycle_id} has a reflection")
+    opening = f"okrops cycle open {result.next}" if result.next else \
+        "okrops new cycle <id> --start YYYY-MM-DD --end YYYY-MM-DD, then okrops cycle open <id>"
+    click.echo(f"\nNext: write the learnings and check the decisions in a pull request; once it is merged: {opening}")
 
 
-@cycle.command("open", context_settings=CONTEXT_SETTINGS)
-@click.argument("cycle_id", metavar="CYCLE")
-@click.option("--from", "source", metavar="CYCLE", help="The cycle to continue from (default: the one before).")
-@click.option("--unit", "units", multiple=True, help="Only these units (repeatable).")
+@cycle.command("open", context_settings=CONTEXT_SETTINGS, short_help="Create a cycle's OKR files from the last one's decisions.")
+@click.argument("cycle_id", metavar="CYCLE", shell_complete=complete_cycles)
+@click.option("--from", "source", metavar="CYCLE", shell_complete=complete_cycles,
+              help="The cycle to continue from (default: the one before).")
+@click.option("--unit", "units", multiple=True, shell_complete=complete_units, help="Only these units (repeatable).")
 @repo_option
 def cycle_open(cycle_id, source, units, path) -> None:
     """Create CYCLE's OKR files from the decisions of the cycle before it.
@@ -298,11 +334,13 @@ def cycle_open(cycle_id, source, units, path) -> None:
     """
     from okrops.rhythm import cycles as rhythm
 
+    from okrops.safetext import terminal_line
+
     result = rhythm.open_cycle(cycle_id, path, source, list(units) or None)
-    for item in result.carried:
-        click.echo(f"{item.old_ref} -> {item.new_ref} ({item.decision})")
-    for item in result.initiatives:
-        click.echo(f"{item.old_ref} -> {item.new_ref} (initiative, open milestones only)")
+    for unit, lines in result.units.items():
+        click.echo(f"{terminal_line(unit)}:")
+        for line in lines:
+            click.echo(f"  {terminal_line(line)}")
     for ref, decision in result.ended:
         click.echo(f"{ref}: {decision}, not continued")
     root = repo_root(path)
@@ -314,12 +352,16 @@ def cycle_open(cycle_id, source, units, path) -> None:
         click.echo(f"note: {note}")
     if not result.carried:
         click.echo(f"nothing continues from {result.source} into {cycle_id}")
+    elif any(item.retitle for item in result.carried + result.initiatives) or \
+            any(item.decision == "rewrite" for item in result.carried):
+        click.echo("Next: rewrite what is marked REWRITE or MOVE in the new files (okrops lint lists each one), "
+                   "then open a pull request")
 
 
 # --- import --------------------------------------------------------------------------------
 
 
-@click.command("import", context_settings=CONTEXT_SETTINGS)
+@click.command("import", context_settings=CONTEXT_SETTINGS, short_help="Turn a spreadsheet of OKRs into units and cycle files.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--mapping", type=click.Path(dir_okay=False), metavar="MAP.yaml",
               help="Which column holds what (YAML: columns, sheet, parent, units); default: found by column names.")

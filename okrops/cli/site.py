@@ -9,7 +9,7 @@ import click
 from okrops.cli.options import CONTEXT_SETTINGS, as_of_option, repo_option, repo_root
 
 
-@click.group("site", context_settings=CONTEXT_SETTINGS)
+@click.group("site", context_settings=CONTEXT_SETTINGS, short_help="Build or preview the OKR transparency site.")
 def site() -> None:
     """Build or preview the OKR site that shows every level's OKRs to the whole organisation.
 
@@ -19,7 +19,7 @@ def site() -> None:
     """
 
 
-@site.command("build")
+@site.command("build", short_help="Build the static site.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output folder (default: public/ at the repository root, git-ignored). Every build empties it, so "
                    "it must be new, empty or an earlier okrops build.")
@@ -66,7 +66,7 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
     click.echo(f"site built in {output}", err=True)
 
 
-@site.command("serve")
+@site.command("serve", short_help="Preview the site, rebuilding on every change.")
 @click.option("-a", "--dev-addr", metavar="IP:PORT", default=None,
               help="Address to serve on (default: 127.0.0.1:8000).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")

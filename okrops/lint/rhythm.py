@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from okrops import scoring
+from okrops.model import Activity
+from okrops.numbers import format_number
 from okrops.lint.registry import Issue, rule
 
 
@@ -19,10 +21,11 @@ def stale(ctx, kr, objective, options):
     cadence = ctx.org.cadence_days(objective.unit)
     limit = cadence + options["grace_days"]
     last = ctx.last_checkins.get(kr.ref)
-    since = last if last is not None else cycle.start
+    since = Activity.of(ctx.org, ctx.last_checkins).since(kr.ref, cycle)
     age = (ctx.today - since).days
     if age > limit:
-        when = f"last check-in {last} ({age} days ago)" if last else f"no check-in since the cycle started {age} days ago"
+        started = "the cycle started" if since == cycle.start else "it was added"
+        when = f"last check-in {last} ({age} days ago)" if last else f"no check-in since {started} {age} days ago"
         yield Issue(kr.source, f"key result {kr.id} is stale: {when}; the cadence is {cadence} days",
                     kr.ref, objective.unit)
 
@@ -122,3 +125,51 @@ def milestone_overdue(ctx, cycle_file, options):
                 source = cycle_file.source.child("initiatives", index, "milestones", number)
                 yield Issue(source, f"milestone {milestone.title!r} of initiative {initiative.id} was due on "
                             f"{milestone.due} and is not done", initiative.ref, cycle_file.unit)
+
+
+@rule(
+    "kr-title-outdated", "key_result", "warning",
+    rationale="A key result carried into a new cycle starts where the last one ended: a title that still states "
+              "the old starting number tells readers the wrong story.",
+    hint="rewrite the title with the new numbers (okrops cycle open kept the old one in x-carried-title; "
+         "remove that key once the title is right)",
+)
+def kr_title_outdated(ctx, kr, objective, options):
+    carried = kr.extensions.get("x-carried-title")
+    if carried is not None and str(carried) == kr.title:
+        yield Issue(kr.source, f"key result {kr.id} was carried over with its old title, which states the old numbers: "
+                    f"it now starts at {format_number(kr.baseline)}", kr.ref, objective.unit)
+
+
+@rule(
+    "rewrite-unchanged", "objective", "error",
+    rationale="An objective to be rewritten comes back as a draft: merging it unchanged repeats what did not work.",
+    hint="rewrite the objective and its key results with what was learned, then remove x-rewrite-of",
+)
+def rewrite_unchanged(ctx, objective, options):
+    original = ctx.org.objectives.get(str(objective.extensions.get("x-rewrite-of") or ""))
+    if original is None or original.ref == objective.ref:
+        return
+    if objective.title == original.title and \
+            [kr.title for kr in objective.key_results] == [kr.title for kr in original.key_results]:
+        yield Issue(objective.source, f"objective {objective.id} is to be rewritten from {original.ref} but is still "
+                    "identical to it (title and key results)", objective.ref, objective.unit)
+
+
+@rule(
+    "milestone-before-cycle", "unit_cycle", "warning",
+    rationale="A milestone not done and due before its cycle starts was carried over without a new date: "
+              "the plan no longer says when the work lands.",
+    hint="set a due date inside the cycle, or mark it done",
+)
+def milestone_before_cycle(ctx, cycle_file, options):
+    cycle = ctx.org.config.cycles.get(cycle_file.cycle)
+    if cycle is None:
+        return
+    for index, initiative in enumerate(cycle_file.initiatives):
+        for number, milestone in enumerate(initiative.milestones):
+            if not milestone.done and milestone.due < cycle.start:
+                source = cycle_file.source.child("initiatives", index, "milestones", number)
+                yield Issue(source, f"milestone {milestone.title!r} of initiative {initiative.id} is due on "
+                            f"{milestone.due}, before {cycle.id} starts ({cycle.start})", initiative.ref,
+                            cycle_file.unit)

@@ -20,19 +20,18 @@ A request may carry more trailers for its group (``provenance``: where
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
-from okrops import numbers
+from okrops import numbers, references
 from okrops.record import gitcommit
 from okrops.record import gitlog
 from okrops.record import gitrepo
 from okrops.record.checkin_dates import check_date, git_date, parse_date  # noqa: F401 - part of this module's API
+from okrops.record.checkinfiles import Request, read_requests, refuse_problems  # noqa: F401 - part of this module's API
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.model import KeyResult, Kpi, Organisation, StrategyMap, is_kpi_ref
 
@@ -53,18 +52,6 @@ class CommitFailed(CheckinError):
     """git refused the commit; the files were restored."""
 
     exit_code = 1
-
-
-@dataclass
-class Request:
-    """One key result to check in, as given by a user (strings or numbers)."""
-
-    ref: str
-    value: Any
-    confidence: Any = None
-    note: str = ""
-    where: str = ""  # e.g. "checkins.csv line 3", for error messages
-    provenance: tuple[tuple[str, str], ...] = ()  # more (trailer, value) pairs for this value's group
 
 
 @dataclass
@@ -111,7 +98,7 @@ def parse_value(raw: Any, what: str = "value") -> float:
         if number is None:
             number = _float_or_none(text)
             if number is None or numbers.is_finite(number):
-                raise UsageError(f"{what} {raw!r} is not a number: write it like 42 or 0.75")
+                raise UsageError(f"{what} {raw!r} is not a number: {numbers.value_hint(text, what)}")
     if not numbers.is_finite(number):
         shown = numbers.describe(number) if numbers.is_number(raw) else repr(_shortened(str(raw)))
         kind = "not a number" if number != number else "not a finite number"
@@ -132,104 +119,77 @@ def _shortened(text: str) -> str:
 
 
 def parse_confidence(raw: Any) -> Optional[float]:
+    """A confidence as typed, anywhere one is read (option, --from file, prompt): ``0.7``, or ``70%`` read as 0.7."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    percent = re.fullmatch(r"\s*([-+]?\d+(?:\.\d+)?)\s*%\s*", raw) if isinstance(raw, str) else None
+    if percent:
+        number = parse_value(percent.group(1), "confidence")
+        if not 0 <= number <= 100:
+            raise UsageError(f"confidence {raw!r} is outside 0% to 100%: {numbers.CONFIDENCE_EXAMPLES}")
+        return round(number / 100, 6)
     number = parse_value(raw, "confidence")
     if not 0 <= number <= 1:
-        raise UsageError(f"confidence {raw!r} is outside 0 to 1: 0 is 'no chance', 1 is 'certain', e.g. 0.7")
+        raise UsageError(f"confidence {raw!r} is outside 0 to 1 (0 is 'no chance', 1 is 'certain'): "
+                         f"{numbers.CONFIDENCE_EXAMPLES}")
     return number
 
 
-def read_requests(path: str | os.PathLike) -> list[Request]:
-    """Requests from a YAML file (a list of mappings, or ``{checkins: [...]}``) or a CSV file.
-
-    Both have the fields ``ref``, ``value``, ``confidence`` (optional) and
-    ``note`` (optional). A CSV file starts with that header line.
-    """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text") from None
-    if path.suffix.lower() == ".csv":
-        return _requests_from_csv(text, path.name)
-    if path.suffix.lower() in (".yaml", ".yml", ".json"):
-        return _requests_from_yaml(text, path.name)
-    raise UsageError(f"{path.name}: use a .yaml, .yml, .json or .csv file")
-
-
-def _requests_from_csv(text: str, name: str) -> list[Request]:
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-    if "ref" not in fields or "value" not in fields:
-        raise UsageError(f"{name}: the first line must be a header with at least ref,value (and confidence,note)")
-    reader.fieldnames = fields
-    requests = []
-    for row in reader:
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
-        requests.append(Request((row.get("ref") or "").strip(), row.get("value"), row.get("confidence"),
-                                (row.get("note") or "").strip(), f"{name} line {reader.line_num}"))
-    return requests
-
-
-def _requests_from_yaml(text: str, name: str) -> list[Request]:
-    from okrops.yamlio import YamlProblem, load_fast
-
-    try:
-        data = load_fast(text)
-    except YamlProblem as problem:
-        raise UsageError(f"{name}:{problem.line}: {problem.message}") from None
-    if isinstance(data, dict) and isinstance(data.get("checkins"), list):
-        data = data["checkins"]
-    if not isinstance(data, list):
-        raise UsageError(f"{name}: expected a list of check-ins (ref, value, confidence, note)")
-    requests = []
-    for index, item in enumerate(data, 1):
-        if not isinstance(item, dict) or "ref" not in item or "value" not in item:
-            raise UsageError(f"{name}: check-in {index} needs at least ref and value")
-        unknown = set(item) - {"ref", "value", "confidence", "note"}
-        if unknown:
-            raise UsageError(f"{name}: check-in {index} has unknown field(s) {', '.join(sorted(unknown))}")
-        requests.append(Request(str(item["ref"]), item["value"], item.get("confidence"),
-                                str(item.get("note") or ""), f"{name} check-in {index}"))
-    return requests
-
-
 def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
-    """Check every request; raise on the first problem, before anything is written."""
+    """Check every request and report every problem at once (row, column, what is wrong), before anything is
+    written."""
+    requests = list(requests)
     changes: list[Change] = []
-    seen: set[str] = set()
+    problems: list[str] = []
+    seen: dict[str, str] = {}
     for request in requests:
-        prefix = f"{request.where}: " if request.where else ""
-        kr = target(org, request.ref)
-        if kr is None:
-            raise UnknownReference(prefix + unknown_reference_message(org, request.ref))
-        if kr.source.file.startswith(("../", ".okrops/")):
-            raise UsageError(f"{prefix}{kr.ref} belongs to an included repository ({kr.source.file}): check it in "
-                             "there, in the repository that owns the file")
-        if kr.ref in seen:
-            raise UsageError(f"{prefix}{kr.ref} is checked in twice; give each key result or KPI once")
-        seen.add(kr.ref)
-        try:
-            value = parse_value(request.value)
-            confidence = parse_confidence(request.confidence)
-        except UsageError as exc:
-            raise UsageError(f"{prefix}{kr.ref}: {exc.message}") from None
-        if confidence is not None and isinstance(kr, Kpi):
-            raise UsageError(f"{prefix}{kr.ref} is a KPI, which has a value but no confidence: leave the confidence out")
-        note = str(request.note or "").strip()
-        if "\x00" in note:
-            raise UsageError(f"{prefix}{kr.ref}: the note contains a NUL character, which git cannot store")
-        changes.append(Change(kr, value, confidence, note, kr.current, _confidence(kr), tuple(request.provenance)))
+        change, wrong = _resolve_one(org, request, seen)
+        problems.extend(f"{request.where}, {column}: {what}" if request.where else what for column, what in wrong)
+        if change is not None:
+            changes.append(change)
+    if len(problems) == 1 and not requests[0].where:
+        error = UnknownReference if target(org, requests[0].ref) is None else UsageError
+        raise error(problems[0])
+    refuse_problems(problems, len(requests))
     if not changes:
         raise UsageError("nothing to check in")
     _refuse_unchanged(changes)
     return changes
+
+
+def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
+    """(the change, or None) and the problems of one request as (column, message) pairs."""
+    wrong: list[tuple[str, str]] = []
+    kr = target(org, request.ref)
+    if kr is None:
+        wrong.append(("ref", references.unknown_kpi(org, request.ref) if is_kpi_ref(request.ref)
+                      else references.unknown_reference(org, request.ref)))
+    elif kr.source.file.startswith(("../", ".okrops/")):
+        wrong.append(("ref", f"{kr.ref} belongs to an included repository ({kr.source.file}): check it in "
+                             "there, in the repository that owns the file"))
+        kr = None
+    elif kr.ref in seen:
+        wrong.append(("ref", f"{kr.ref} is checked in twice (first at {seen[kr.ref]}); give each key result or KPI "
+                             "once"))
+    else:
+        seen[kr.ref] = request.where or "the command line"
+    value = confidence = None
+    try:
+        value = parse_value(request.value)
+    except UsageError as exc:
+        wrong.append(("value", exc.message))
+    try:
+        confidence = parse_confidence(request.confidence)
+    except UsageError as exc:
+        wrong.append(("confidence", exc.message))
+    if confidence is not None and isinstance(kr, Kpi):
+        wrong.append(("confidence", f"{kr.ref} is a KPI, which has a value but no confidence: leave the confidence out"))
+    note = str(request.note or "").strip()
+    if "\x00" in note:
+        wrong.append(("note", "the note contains a NUL character, which git cannot store"))
+    if wrong or kr is None:
+        return None, wrong
+    return Change(kr, value, confidence, note, kr.current, _confidence(kr), tuple(request.provenance)), wrong
 
 
 def target(org: Organisation, ref: str) -> Optional[Union[KeyResult, Kpi]]:
@@ -266,41 +226,6 @@ def changes_file(kr: Union[KeyResult, Kpi], value: Any, confidence: Any = None) 
 def _same_number(a: Any, b: Any) -> bool:
     """Equal as okrops would write them (42 and 42.0 are the same text in the file)."""
     return b is not None and gitlog.format_number(a) == gitlog.format_number(b)
-
-
-def unknown_reference_message(org: Organisation, ref: str) -> str:
-    import difflib
-
-    parts = ref.split("/")
-    hints = []
-    if is_kpi_ref(ref):
-        return _unknown_kpi_message(org, ref)
-    if len(parts) != 4:
-        hints.append("a key result reference has four parts: <unit>/<cycle>/<objective>/<key result>, "
-                     "e.g. platform/2026-Q4/O1/KR2; a KPI's is <unit>/kpi/<id>, e.g. platform/kpi/uptime")
-    elif parts[0] not in org.units:
-        hints.append(f"there is no unit {parts[0]!r}")
-    elif (parts[0], parts[1]) not in org.cycle_files:
-        hints.append(f"unit {parts[0]!r} has no OKRs for cycle {parts[1]!r}")
-    elif "/".join(parts[:3]) not in org.objectives:
-        hints.append(f"{parts[0]} has no objective {parts[2]!r} in {parts[1]}")
-    broken = [f for f in sorted(org.broken_files) if len(parts) >= 2 and f.endswith(f"/{parts[0]}/{parts[1]}.yaml")]
-    if broken:
-        hints.append(f"{broken[0]} has errors (run okrops validate)")
-    close = difflib.get_close_matches(ref, list(org.key_results), n=3, cutoff=0.6)
-    if close:
-        hints.append(f"did you mean {', '.join(close)}?")
-    return f"unknown key result {ref!r}" + (": " + "; ".join(hints) if hints else "")
-
-
-def _unknown_kpi_message(org: Organisation, ref: str) -> str:
-    unit_id, _kpi, kpi_id = ref.split("/")
-    unit = org.units.get(unit_id)
-    if unit is None:
-        broken = " (its unit.yaml may have errors: run okrops validate)" if org.broken_files else ""
-        return f"unknown KPI {ref!r}: there is no unit {unit_id!r}{broken}"
-    known = ", ".join(k.ref for k in unit.kpis) or "none (add one with okrops new kpi)"
-    return f"unknown KPI {ref!r}: {unit_id}'s KPIs are {known}"
 
 
 def load_for(refs: Iterable[str], start: Optional[str] = None) -> Optional[Organisation]:

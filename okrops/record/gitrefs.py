@@ -115,8 +115,21 @@ def verify(cwd: str | os.PathLike, ref: str) -> str:
     try:
         return str(git(cwd, "rev-parse", "--verify", "--quiet", revs=[f"{ref}^{{commit}}"])).strip()
     except GitError:
-        raise GitError(f"{terminal_line(repr(ref))} is not a commit in this repository; fetch it (git fetch origin) "
-                       "or check the name (actions/checkout needs fetch-depth: 0)") from None
+        raise GitError(f"{terminal_line(repr(ref))} is not a commit in this repository{_closest_ref(cwd, ref)}; fetch "
+                       "it (git fetch origin) or check the name (actions/checkout needs fetch-depth: 0)") from None
+
+
+def _closest_ref(cwd: str | os.PathLike, ref: str) -> str:
+    """`` (did you mean 'x'?)`` naming the branches and tags nearest to ``ref``, or ""."""
+    from okrops.references import did_you_mean
+    from okrops.safetext import terminal_line
+
+    try:
+        names = str(git(cwd, "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/tags",
+                        "refs/remotes")).split()
+    except GitError:
+        return ""
+    return terminal_line(did_you_mean(ref, names))
 
 
 def check_branch(cwd: str | os.PathLike, name: str) -> str:

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Optional
 
+from okrops import references
 from okrops.record import gitlog
 from okrops.errors import UnknownReference
-from okrops.model import Organisation
+from okrops.model import Activity, Organisation
 
 
 @dataclass(slots=True)
@@ -178,17 +179,31 @@ def last_checkins(org: Organisation, warn: Optional[Sink] = None) -> Optional[di
     """Key result reference -> date of its last verified check-in; None when there is no history to read.
 
     A repository without a single commit (say, just made by ``okrops init``) has no history
-    yet: its OKRs are brand new, not stale.
+    yet: its OKRs are brand new, not stale. Also records :func:`activity` on ``org``.
     """
+    found = activity(org, warn)
+    return None if found is None else found.last
+
+
+def activity(org: Organisation, warn: Optional[Sink] = None) -> Optional[Activity]:
+    """The day of each key result's last check-in and of the commit that added it, set on ``org.activity`` (so
+    scores and staleness count from when each key result appeared); None when there is no history to read."""
     from okrops.record import historycache
 
     rows = historycache.read_rows(*record_source(org))
     if rows is None or (not rows.checkins and not gitlog.has_commits(record_source(org)[0])):
+        org.activity = None
         return None
     report([Skipped(*w) for w in rows.warnings], warn, org.root)
+    org.activity = Activity(_newest(rows.checkins, 0, 6), _newest(rows.appeared, 0, 1))
+    return org.activity
+
+
+def _newest(rows: list, ref_field: int, when_field: int) -> dict[str, date]:
+    """ref -> the day of its newest row (rows come newest commit first, nearly always in date order)."""
     newest: dict[str, str] = {}
-    for row in rows.checkins:
-        ref, when = row[0], row[6]
+    for row in rows:
+        ref, when = row[ref_field], row[when_field]
         known = newest.get(ref)
         if known is None:
             newest[ref] = when  # newest commit first: the first one seen is the newest, nearly always
@@ -210,15 +225,15 @@ def select(org: Organisation, history: list[CheckIn], target: Optional[str]) -> 
     parts = target.split("/")
     if len(parts) == 1:
         if target not in org.units:
-            raise UnknownReference(f"unknown unit {target!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+            raise UnknownReference(references.unknown_unit(org, target))
         units = {u.slug for u, _depth in org.walk(target)}
         return [c for c in history if c.ref.split("/", 1)[0] in units]
     known = (target in org.key_results or target in org.objectives or
              (parts[0] in org.units and len(parts) == 2) or any(c.ref == target for c in history))
     if not known:
-        raise UnknownReference(
-            f"unknown reference {target!r}: give a key result (unit/cycle/objective/kr), an objective "
-            "(unit/cycle/objective), a unit and cycle (unit/cycle) or a unit")
+        raise UnknownReference(references.unknown_reference(org, target, "reference") +
+                               "; give a key result (unit/cycle/objective/kr), an objective (unit/cycle/objective), "
+                               "a unit and cycle (unit/cycle) or a unit")
     prefix = target + "/"
     return [c for c in history if c.ref == target or c.ref.startswith(prefix)]
 

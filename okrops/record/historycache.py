@@ -19,7 +19,7 @@ from typing import Optional
 from okrops.record import gitlog
 from okrops.record.historyread import Rows, read_rows as _read_range
 
-CACHE_VERSION = 2  # 2: verified check-ins, unverified entries, warnings and privacy at the time
+CACHE_VERSION = 3  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances
 CACHE_FILE = "okrops/history.cache"
 
 
@@ -78,7 +78,8 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     if cached is not None and _is_ancestor(toplevel, cached[0], tip):
         newer = read_range(toplevel, [f"{cached[0]}..{tip}"], prefix)
         old = cached[1]
-        rows = Rows(newer.checkins + old.checkins, newer.unverified + old.unverified, newer.warnings + old.warnings)
+        rows = Rows(newer.checkins + old.checkins, newer.unverified + old.unverified, newer.warnings + old.warnings,
+                    newer.appeared + old.appeared)
     else:
         rows = read_range(toplevel, [tip], prefix)
     if path:
@@ -116,11 +117,11 @@ def _load(path: Path, key: tuple) -> Optional[tuple[str, Rows]]:
         data = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 6 or data[0] != CACHE_VERSION or data[1] != key:
+    if not isinstance(data, tuple) or len(data) != 7 or data[0] != CACHE_VERSION or data[1] != key:
         return None
     if not all(isinstance(part, list) for part in data[3:]) or not isinstance(data[2], str):
         return None
-    return data[2], Rows(data[3], data[4], data[5])
+    return data[2], Rows(data[3], data[4], data[5], data[6])
 
 
 def _save(path: Path, key: tuple, tip: str, rows: Rows) -> None:
@@ -129,7 +130,8 @@ def _save(path: Path, key: tuple, tip: str, rows: Rows) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".history.", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps((CACHE_VERSION, key, tip, rows.checkins, rows.unverified, rows.warnings)))
+                handle.write(marshal.dumps((CACHE_VERSION, key, tip, rows.checkins, rows.unverified, rows.warnings,
+                                             rows.appeared)))
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

@@ -57,6 +57,8 @@ class Rows:
     checkins: list = field(default_factory=list)
     unverified: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    # [ref, date as ISO text, sha] of each commit whose file change added a key result (newest first)
+    appeared: list = field(default_factory=list)
 
 
 class Paths:
@@ -371,6 +373,7 @@ class Walk:
             made.append(row)
             self.privacy.append((row, sha, path))
         if not merge:
+            self._appeared(versions, when, sha)
             for unit_cycle, version in versions.items():
                 if version is not None and version[3] and version[2] is not None and version[1] is not EMPTY:
                     if len(versions) > 1 or len(version[3]) > len(claimed):  # else all changes are check-ins
@@ -462,6 +465,16 @@ class Walk:
             unit, cycle, objective, kr = ref.split("/")
             claims.append((ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note))
         return claims
+
+    def _appeared(self, versions: dict, when: str, sha: str) -> None:
+        """Key results a commit's file change created: staleness counts from when each one appeared."""
+        for unit_cycle, version in versions.items():
+            if version is None or not version[3] or version[2] is None:
+                continue
+            older = version[1].values if version[1] is not None else {}
+            for key in version[3]:
+                if key not in older:
+                    self.rows.appeared.append([f"{unit_cycle[0]}/{unit_cycle[1]}/{key}", when, sha])
 
     def _edits(self, sha, subject, author, email, when, unit_cycle, version, claimed, made) -> None:
         """Values changed by hand: changes no verified check-in explains (key results being created are not)."""

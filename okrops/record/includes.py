@@ -96,12 +96,21 @@ def last_checkins_across(org: Organisation) -> Optional[dict[str, date]]:
     """Like :func:`okrops.record.history.last_checkins`, over the included repositories too."""
     from okrops.record import history
 
+    from okrops.model import Activity
+
     result = history.last_checkins(org)
     if not org.included:
         return result
     merged = dict(result or {})
+    appeared = dict(org.activity.appeared) if org.activity else {}
     for other in _included_orgs(org):
         for ref, day in (history.last_checkins(other) or {}).items():
             if ref not in merged or day > merged[ref]:
                 merged[ref] = day
-    return merged if (result is not None or merged) else None
+        for ref, day in (other.activity.appeared.items() if other.activity else ()):
+            if ref not in appeared or day > appeared[ref]:
+                appeared[ref] = day
+    if result is None and not merged:
+        return None
+    org.activity = Activity(merged, appeared)  # staleness counts from when each key result appeared, there too
+    return org.activity.last

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from okrops import yamlio
+from okrops import references, yamlio
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.safetext import check_text, yaml_text
 
@@ -247,7 +247,7 @@ def new_unit(slug: str, name: str, parent: Optional[str] = None, kind: Optional[
                              "across the organisation")
     if parent is not None:
         if parent not in org.units:
-            raise UnknownReference(f"parent unit {parent!r} does not exist; known: {', '.join(sorted(org.units)) or 'none'}")
+            raise UnknownReference(references.unknown_unit(org, parent, "parent unit"))
         folder = okrs_dir / org.units[parent].folder / slug
     else:
         folder = okrs_dir / slug
@@ -300,11 +300,9 @@ def new_cycle(cycle_id: str, start: str, end: str, name: Optional[str] = None, p
 
 def _cycle_file(okrs_dir: Path, org, unit: str, cycle: str) -> Path:
     if unit not in org.units:
-        raise UnknownReference(f"unit {unit!r} does not exist; known: {', '.join(sorted(org.units)) or 'none'} "
-                               "(create it with okrops new unit)")
+        raise UnknownReference(references.unknown_unit(org, unit) + " (create it with okrops new unit)")
     if cycle not in org.config.cycles:
-        raise UnknownReference(f"cycle {cycle!r} is not in okrs/okrops.yaml; known: "
-                               f"{', '.join(sorted(org.config.cycles))} (add it with okrops new cycle)")
+        raise UnknownReference(references.unknown_cycle(org, cycle) + " (add it with okrops new cycle)")
     return okrs_dir / org.units[unit].folder / f"{cycle}.yaml"
 
 
@@ -345,9 +343,9 @@ def new_objective(unit: str, cycle: str, title: str, objective_id: Optional[str]
     strategies = list(strategies)
     unknown = [s for s in strategies if s not in org.strategy.strategies]
     if unknown:
-        raise UnknownReference(f"unknown strategy {unknown[0]!r}; known: {', '.join(sorted(org.strategy.strategies)) or 'none'}")
+        raise UnknownReference(references.unknown_strategy(org, unknown[0]))
     if parent and parent not in org.objectives and parent not in org.key_results:
-        raise UnknownReference(f"parent {parent!r} is not an objective or key result")
+        raise UnknownReference(references.unknown_reference(org, parent, "parent"))
     created = not target.exists()
     if not created:
         _text, document = load_for_edit(target)
@@ -368,10 +366,52 @@ def new_objective(unit: str, cycle: str, title: str, objective_id: Optional[str]
     return Written(target, f"{unit}/{cycle}/{objective_id}", created)
 
 
+def _check_measure(target, band, direction, draft: bool) -> None:
+    if band is not None and target is not None:
+        raise UsageError("give either --target or --range, not both")
+    if band is not None and band[0] > band[1]:
+        raise UsageError(f"the range {band[0]:g}..{band[1]:g} ends below where it starts: write MIN..MAX, e.g. 95..99")
+    if target is None and band is None and not draft:
+        raise UsageError("a key result needs a target (--target 70) or a range (--range 95..99) to be measurable; "
+                         "to write it down before the number is known, add --draft (okrops lint reports it until "
+                         "it has one)")
+
+
+def _measured(band, current, confidence) -> list:
+    """The range, current value and confidence of a new key result, in okrops' key order."""
+    from ruamel.yaml.comments import CommentedMap
+
+    extra = []
+    if band is not None:
+        value = CommentedMap([("min", _number(band[0])), ("max", _number(band[1]))])
+        value.fa.set_flow_style()
+        extra.append(("range", value))
+    if current is not None:
+        extra.append(("current", _number(current)))
+    if confidence is not None:
+        extra.append(("confidence", _number(confidence)))
+    return extra
+
+
+def lint_new(path: Optional[str], ref: str, rules: Iterable[str] = ("kr-is-task",)) -> list:
+    """Findings of the given lint rules about the entry ``ref`` just written (e.g. a title that reads as a task)."""
+    from okrops import clock
+    from okrops.lint import LintContext, lint
+    from okrops.repository import load
+
+    result = load(path)
+    if result.organisation is None:
+        return []
+    return [f for f in lint(LintContext(result.organisation, clock.today()), only=rules) if f.ref == ref]
+
+
 def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: Optional[str] = None,
            measure_unit: Optional[str] = None, direction: Optional[str] = None, baseline: Optional[float] = None,
            target: Optional[float] = None, data_source: Optional[str] = None, weight: Optional[float] = None,
-           path: Optional[str] = None) -> Written:
+           path: Optional[str] = None, current: Optional[float] = None, confidence: Optional[float] = None,
+           band: Optional[tuple[float, float]] = None, draft: bool = False) -> Written:
+    """Append a key result to an objective. Without a target (or a range ``band``) it is refused unless ``draft``:
+    a key result that cannot be measured is not one yet."""
     from okrops.yamlio import dump_roundtrip
 
     check_texts(key_result_title=title, metric=metric, unit_of_measure=measure_unit, data_source=data_source)
@@ -384,10 +424,12 @@ def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: 
     file = _cycle_file(okrs_dir, org, unit, cycle)
     if not file.exists():
         raise UnknownReference(f"{unit} has no OKRs for {cycle} yet ({file} is missing); add an objective first")
+    if objective_ref not in org.objectives and not any(f.endswith(f"/{unit}/{cycle}.yaml") for f in org.broken_files):
+        raise UnknownReference(references.unknown_reference(org, objective_ref, "objective"))
     _text, document = load_for_edit(file)
     matches = [o for o in (document.get("objectives") or []) if hasattr(o, "get") and str(o.get("id")) == objective_id]
     if not matches:
-        raise UnknownReference(f"objective {objective_ref} does not exist in {file}")
+        raise UnknownReference(references.unknown_reference(org, objective_ref, "objective") + f" (in {file})")
     objective = matches[0]
     krs = objective.get("key_results")
     if krs is None:
@@ -404,7 +446,14 @@ def new_kr(objective_ref: str, title: str, kr_id: Optional[str] = None, metric: 
             direction = "decrease" if target < baseline else None
         elif (direction == "increase" and target < baseline) or (direction == "decrease" and target > baseline):
             raise UsageError(f"direction {direction} does not fit a target of {target:g} from a baseline of {baseline:g}")
-    _append(krs, kr_entry(kr_id, title, metric, measure_unit, direction, baseline, target, data_source, weight))
+    _check_measure(target, band, direction, draft)
+    entry = kr_entry(kr_id, title, metric, measure_unit, "range" if band else direction, baseline, target,
+                     data_source, weight)
+    keys = list(entry.keys())
+    position = next((keys.index(k) for k in ("data_source", "weight") if k in keys), len(keys))
+    for offset, (key, value) in enumerate(_measured(band, current, confidence)):
+        entry.insert(position + offset, key, value)
+    _append(krs, entry)
     check_schema("okrs", document, file)
     _write(file, dump_roundtrip(document))
     return Written(file, f"{objective_ref}/{kr_id}", False)

@@ -174,6 +174,7 @@ class Site:
 
         yield from reviewpages.pages(self)
         yield self.cycles_page()
+        yield self.units_page()
         for cycle in self.v.cycles:
             yield self.cycle_page(cycle)
         units = UnitPages(self)
@@ -472,6 +473,20 @@ class Site:
                                     f"{cycle.start.isoformat()} – {cycle.end.isoformat()}", state, count,
                                     vm.Bar(v.org_score(cycle), None, "score")))
         return self.page(here, "Cycles", "cycles", "cycles.html", rows=rows)
+
+    def units_page(self) -> GeneratedPage:
+        """units/: every public unit as the organisation is laid out, each linking to its page."""
+        here = "units"
+        rows = []
+        for unit, depth in self.v.walk():
+            link = self.link.rel(here, f"units/{unit.slug}") if self.unit_cycles.get(unit.slug) else None
+            parent = self.org.units.get(unit.parent) if unit.parent else None
+            parent_link = None
+            if parent is not None:
+                parent_link = vm.Ref(parent.name, self.link.rel(here, f"units/{parent.slug}")
+                                     if self.unit_cycles.get(parent.slug) else None)
+            rows.append(vm.UnitListRow(vm.Ref(unit.name, link), unit.kind or "", parent_link, depth))
+        return self.page(here, "Units", "units", "units.html", rows=rows)
 
     def cycle_page(self, cycle: Cycle) -> GeneratedPage:
         here = f"cycles/{cycle.id}"

@@ -199,8 +199,10 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         try:
             # A skipped commit is reported at info level, not as a MkDocs warning: history cannot be
             # changed, so one odd commit would otherwise fail every --strict build from then on.
+            from okrops.record import history
             from okrops.record.includes import read_history_across
 
+            history.activity(org, warn=lambda _text: None)  # when each key result appeared (read_history warns)
             return read_history_across(org, warn=lambda text: log.info("okrops: skipped in history: %s", text))
         except GitError as error:
             log.warning("okrops: could not read the check-in history from git: %s", error)

@@ -66,6 +66,7 @@ def public_view(org: Organisation) -> Organisation:
         objectives=objectives,
         key_results=key_results,
         broken_files=set(),
+        activity=org.activity,
         record_at=org.record_at,
     )
 
@@ -152,7 +153,7 @@ class SiteView:
         self.history: list[CheckIn] = public_history([replace(c, note="") if c.private else c for c in history],
                                                      self.org.key_results)
         self.history.sort(key=lambda c: c.when)
-        self.known_history = bool(history)
+        self.known_history = bool(history) or org.activity is not None  # commits without check-ins are history
         by_ref: dict[str, list[CheckIn]] = {}
         for checkin in self.history:
             by_ref.setdefault(checkin.ref, []).append(checkin)
@@ -247,18 +248,22 @@ class SiteView:
         for k in self.krs.values():
             if k.objective.cycle != cycle.id:
                 continue
-            since = k.last.day if k.last else cycle.start
-            if (self.today - since).days > self.org.cadence_days(k.objective.unit):
+            if (self.today - self._since(k, cycle)).days > self.org.cadence_days(k.objective.unit):
                 result.append(k)
-        result.sort(key=lambda k: (k.last.day if k.last else cycle.start, k.kr.ref))
+        result.sort(key=lambda k: (self._since(k, cycle), k.kr.ref))
         return result
 
     def is_stale(self, info: KrInfo) -> bool:
         cycle = self.config.cycles[info.objective.cycle]
         if not self.known_history or not (cycle.start <= self.today <= cycle.end):
             return False
-        since = info.last.day if info.last else cycle.start
-        return (self.today - since).days > self.org.cadence_days(info.objective.unit)
+        return (self.today - self._since(info, cycle)).days > self.org.cadence_days(info.objective.unit)
+
+    def _since(self, info: KrInfo, cycle: Cycle) -> date:
+        """The day staleness counts from: the last public check-in, else when the key result appeared or the
+        cycle started, whichever is later (see okrops.model.Activity)."""
+        appeared = self.org.activity.appeared.get(info.kr.ref) if self.org.activity else None
+        return max(d for d in (cycle.start, info.last.day if info.last else None, appeared) if d is not None)
 
     def collected(self, ref: str, last: Optional[CheckIn]):
         """How the current value of a public key result or KPI was collected, when its last verified check-in

@@ -16,7 +16,7 @@ from typing import Optional
 
 from okrops.site.charts import HistoryChart, Sparkline, Trend
 
-STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "not-started")
+STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "no-data", "no-data-yet", "not-started")
 
 
 # -- pieces ------------------------------------------------------------------------------------
@@ -193,6 +193,14 @@ class KpiRow:
     provenance: Optional[Provenance] = None
     spark: Optional[Sparkline] = None  # the KPI's checked-in values, when it has some
     last: Optional[LastCheckin] = None  # its last check-in, when it has one
+
+
+@dataclass
+class UnitListRow:
+    unit: Ref  # links to units/<slug>/ when the unit has OKRs on the site
+    kind: str
+    parent: Optional[Ref]  # the unit above, None at the top
+    depth: int
 
 
 @dataclass
