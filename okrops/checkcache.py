@@ -98,9 +98,18 @@ class CheckCache:
         return answer
 
     def finish(self) -> None:
-        """Drop entries of contents no longer seen, once they outnumber the ones in use."""
+        """Drop entries of contents no longer seen, once they outnumber the ones in use; and the folders of
+        other okrops versions (their answers can never be found again by this one)."""
         if self.folder is None or not self.written:
             return
+        import shutil
+
+        try:
+            for sibling in os.scandir(self.folder.parent):
+                if sibling.is_dir() and sibling.name != self.folder.name and not sibling.name.startswith("."):
+                    shutil.rmtree(sibling.path, ignore_errors=True)
+        except OSError:
+            pass
         try:
             entries = [entry for sub in os.scandir(self.folder) if sub.is_dir() for entry in os.scandir(sub.path)]
         except OSError:

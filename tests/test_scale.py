@@ -287,3 +287,29 @@ def test_short_work_shows_no_progress_at_all(monkeypatch):
         reporter.advance(2)
         reporter.done()
     assert stream.getvalue() == ""
+
+
+def test_the_validate_cache_of_another_okrops_version_is_dropped_and_unused_entries_pruned(tmp_path, monkeypatch):
+    import shutil
+
+    from okrops import checkcache
+    from okrops.examples import example_okrs_dir
+    from okrops.validate import validate
+
+    root = tmp_path / "repo"
+    shutil.copytree(example_okrs_dir(), root / "okrs")
+    (root / ".git").mkdir()
+    monkeypatch.setenv("OKROPS_CACHE_DIR", str(tmp_path / "user-cache"))
+    base = root / ".git" / "okrops" / checkcache.FOLDER
+    (base / "0123456789abcdef01234567" / "ab").mkdir(parents=True)  # an older okrops' answers
+    (base / "0123456789abcdef01234567" / "ab" / "entry").write_bytes(b"x")
+    validate(root)
+    assert [p.name for p in base.iterdir()] == [checkcache.code_key()]
+    files = sorted((root / "okrs").rglob("*.yaml"))
+    used = sum(1 for p in (base / checkcache.code_key()).rglob("*") if p.is_file())
+    for round_ in range(4):  # every file changes, again and again: old answers go once they outnumber the new
+        for path in files:
+            path.write_text(path.read_text(encoding="utf-8") + f"\n# edit {round_}\n", encoding="utf-8")
+        validate(root)
+    held = sum(1 for p in (base / checkcache.code_key()).rglob("*") if p.is_file())
+    assert held <= checkcache.PRUNE_AFTER * used + used
