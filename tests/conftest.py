@@ -137,3 +137,22 @@ def standard_org(org) -> OrgBuilder:
 def _fixed_today(monkeypatch):
     """Evaluate every test on the same day (well inside 2026-Q4) unless it says otherwise."""
     monkeypatch.setenv("OKROPS_TODAY", "2026-11-25")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, driven by Playwright) for every browser test of the session.
+
+    Playwright's sync API allows one instance per thread, so the test modules share this one.
+    """
+    from test_site_browser import ARGS, CHROMIUM
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing: pip install playwright")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

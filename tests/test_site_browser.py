@@ -49,15 +49,8 @@ def site_url(tmp_path_factory):
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing: pip install playwright")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# The ``browser`` fixture (one headless Chromium for the session) is in conftest.py: Playwright's sync API
+# runs one instance per thread, and tests/test_site_search.py drives the same browser.
 
 
 class Watched:
