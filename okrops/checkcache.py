@@ -1,16 +1,24 @@
-"""The validate cache: each OKR file parsed and schema-checked once per content, in ``.git/okrops/checked/``.
+"""The validate cache: each OKR file parsed and schema-checked once per content, in the user's cache folder.
 
 Reading a file (YAML parse, schema check, layout check) is a function of its
 bytes and its kind alone, and it is most of what ``okrops validate`` costs
 (about 85% at 1,000 units). So the answer, the parsed document and the
-findings, is kept per file content: the key is a hash of the kind and the
-bytes, and the folder is named by a hash of what the answer depends on besides
-(okrops' own reading code and schemas, the versions of PyYAML, fastjsonschema
-and jsonschema, Python's). An answer found is therefore the answer a cold read
-would give; delete the folder at any time (``OKROPS_NO_CACHE=1`` turns it off).
+findings (for a cycle file the model objects built from it, which depend on its
+path and unit too), is kept per file content: the key is a hash of the kind,
+those names and the bytes, and the folder is named by a hash of what the answer
+depends on besides (okrops' own reading code and schemas, the versions of
+PyYAML, fastjsonschema and jsonschema, Python's). An answer found is therefore
+the answer a cold read would give; delete the folder at any time
+(``OKROPS_NO_CACHE=1`` turns it off).
 
-Everything built from the files (the model, cross-file checks, line numbers of
-findings) is still done on every run, from these answers.
+The answers depend on file contents only, never on a repository, so they live in
+the user's cache folder (:func:`okrops.cache.user_dir`, ``checked/``) and are
+shared by every repository and clone; nothing is written into the repository
+(a check-in, say, leaves ``.git`` exactly as git leaves it). Entries are written
+atomically; once the folder holds more than :data:`MAX_ENTRIES`, the oldest go.
+
+Everything built from the files (the organisation, cross-file checks, line numbers
+of findings) is still done on every run, from these answers.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ from typing import Any, Callable, Optional
 from okrops import cache
 
 FOLDER = "checked"
-PRUNE_AFTER = 2.0  # prune entries no run used once the folder holds this many times what a run reads
+MAX_ENTRIES = 60_000  # about 20 organisations of 1,000 units; then the oldest half goes
+OLD_VERSION_DAYS = 30  # the answers of another okrops version go once unused this long
 
 
 @lru_cache(maxsize=None)
@@ -64,8 +73,9 @@ class CheckCache:
         self.written = 0
 
     @classmethod
-    def of(cls, root: os.PathLike | str) -> "CheckCache":
-        base = cache.repository_dir(root)
+    def of(cls, root: os.PathLike | str = "") -> "CheckCache":
+        """The cache (``root`` is not used: answers depend on file contents only)."""
+        base = cache.user_dir()
         return cls(base / FOLDER / code_key() if base is not None else None)
 
     def answer(self, what: tuple, raw: bytes, compute: Callable[[], Any], objects: bool = False) -> Any:
@@ -98,18 +108,34 @@ class CheckCache:
         return answer
 
     def finish(self) -> None:
-        """Drop entries of contents no longer seen, once they outnumber the ones in use."""
+        """After writing: the oldest entries go once there are too many, and the folders of other okrops
+        versions once unused for a while (their answers can never be found by this one)."""
         if self.folder is None or not self.written:
             return
+        import shutil
+        import time
+
         try:
+            for sibling in os.scandir(self.folder.parent):
+                if (sibling.is_dir() and sibling.name != self.folder.name and not sibling.name.startswith(".")
+                        and time.time() - sibling.stat().st_mtime > OLD_VERSION_DAYS * 86400):
+                    shutil.rmtree(sibling.path, ignore_errors=True)
             entries = [entry for sub in os.scandir(self.folder) if sub.is_dir() for entry in os.scandir(sub.path)]
         except OSError:
             return
-        if len(entries) <= PRUNE_AFTER * max(len(self.used), 1):
+        if len(entries) <= MAX_ENTRIES:
             return
-        for entry in entries:
-            if entry.name not in self.used and not entry.name.startswith("."):
+        entries.sort(key=_modified)
+        for entry in entries[: len(entries) - MAX_ENTRIES // 2]:
+            if entry.name not in self.used:
                 try:
                     os.unlink(entry.path)
                 except OSError:
                     pass
+
+
+def _modified(entry: os.DirEntry) -> float:
+    try:
+        return entry.stat().st_mtime
+    except OSError:
+        return 0.0

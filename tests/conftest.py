@@ -141,14 +141,18 @@ def _fixed_today(monkeypatch):
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless chromium (Playwright) for every browser test of the session: Playwright's sync API runs one
-    instance per thread, so the browser tests of several modules share this one."""
+    """One headless Chromium (Debian's, driven by Playwright) for every browser test of the session.
+
+    Playwright's sync API allows one instance per thread, so the test modules share this one.
+    """
     from test_site_browser import ARGS, CHROMIUM
 
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing: pip install playwright")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            yield browser
+            yield launched
         finally:
-            browser.close()
+            launched.close()

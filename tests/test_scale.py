@@ -168,7 +168,8 @@ def test_validate_with_the_cache_finds_exactly_what_a_cold_run_finds_after_rando
         cold = validate(root)
         assert _findings(filling) == _findings(warm) == _findings(cold), (round_, name, path)
         assert _model(filling) == _model(warm) == _model(cold), (round_, name, path)
-    assert any((root / ".git" / "okrops" / "checked").rglob("*")), "the cache lives in .git/okrops/"
+    assert any((tmp_path / "user-cache" / "checked").rglob("*")), "the cache lives in the user's cache folder"
+    assert not (root / ".git" / "okrops").exists(), "nothing written into the repository"
     assert not list(root.joinpath("okrs").rglob(".*")), "nothing written next to the OKR files"
 
 
@@ -183,13 +184,13 @@ def test_a_deleted_or_damaged_validate_cache_costs_time_only(tmp_path, monkeypat
     (root / ".git").mkdir()
     monkeypatch.setenv("OKROPS_CACHE_DIR", str(tmp_path / "user-cache"))
     cold = _findings(validate(root))
-    entries = [p for p in (root / ".git" / "okrops" / "checked").rglob("*") if p.is_file()]
+    entries = [p for p in (tmp_path / "user-cache" / "checked").rglob("*") if p.is_file()]
     assert entries
     for number, entry in enumerate(entries):
         data = entry.read_bytes()
         entry.write_bytes(data[: len(data) // 2] if number % 2 else data[:40] + b"x" + data[41:])
     assert _findings(validate(root)) == cold
-    shutil.rmtree(root / ".git" / "okrops")
+    shutil.rmtree(tmp_path / "user-cache" / "checked")
     assert _findings(validate(root)) == cold
 
 
@@ -287,3 +288,33 @@ def test_short_work_shows_no_progress_at_all(monkeypatch):
         reporter.advance(2)
         reporter.done()
     assert stream.getvalue() == ""
+
+
+def test_the_validate_cache_drops_long_unused_versions_and_its_oldest_entries(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from okrops import checkcache
+    from okrops.examples import example_okrs_dir
+    from okrops.validate import validate
+
+    root = tmp_path / "repo"
+    shutil.copytree(example_okrs_dir(), root / "okrs")
+    monkeypatch.setenv("OKROPS_CACHE_DIR", str(tmp_path / "user-cache"))
+    base = tmp_path / "user-cache" / checkcache.FOLDER
+    for name, days in (("0123456789abcdef01234567", 40), ("76543210fedcba9876543210", 1)):  # other versions
+        (base / name / "ab").mkdir(parents=True)
+        (base / name / "ab" / "entry").write_bytes(b"x")
+        old = os.path.getmtime(base / name) - days * 86400
+        os.utime(base / name, (old, old))
+    validate(root)
+    assert sorted(p.name for p in base.iterdir()) == sorted([checkcache.code_key(), "76543210fedcba9876543210"])
+    monkeypatch.setattr(checkcache, "MAX_ENTRIES", 30)
+    files = sorted((root / "okrs").rglob("*.yaml"))
+    for round_ in range(3):  # every file changes, again and again: the oldest answers go
+        for path in files:
+            path.write_text(path.read_text(encoding="utf-8") + f"\n# edit {round_}\n", encoding="utf-8")
+        cold = _findings(validate(root))
+        held = sum(1 for p in (base / checkcache.code_key()).rglob("*") if p.is_file())
+        assert held <= max(30, len(files) * 2), held
+        assert _findings(validate(root)) == cold

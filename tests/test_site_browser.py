@@ -49,6 +49,10 @@ def site_url(tmp_path_factory):
         server.server_close()
 
 
+# The ``browser`` fixture (one headless Chromium for the session) is in conftest.py: Playwright's sync API
+# runs one instance per thread, and tests/test_site_search.py drives the same browser.
+
+
 class Watched:
     """A page that records console errors, page errors, failed requests and dialogs (alert() from injected script)."""
 
