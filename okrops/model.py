@@ -84,6 +84,8 @@ class Config:
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
     site: dict = field(default_factory=dict)
     evidence: dict = field(default_factory=dict)  # where evidence is read from (okrops.record.evidence)
+    checkins: dict = field(default_factory=dict)  # the whole checkins: mapping (cadence_days, from_issues)
+    rhythm: dict = field(default_factory=dict)  # when reminders and the digest go out
     source: Source = Source("okrs/okrops.yaml")
     collect: dict = field(default_factory=dict)  # okrops collect settings (commands, jobs)
     includes: list["Include"] = field(default_factory=list)
@@ -200,6 +202,7 @@ class Unit:
     kpis: list[Kpi] = field(default_factory=list)
     lint_rules: dict = field(default_factory=dict)
     lint: dict = field(default_factory=dict)  # the whole lint: mapping (language, profile, rules)
+    cadence_days: Optional[int] = None  # checkins.cadence_days of unit.yaml, when set
     source: Source = Source("")
     scoring_style: Optional[str] = None  # this unit's and those below it; None: as the unit above
     provides: list[str] = field(default_factory=list)  # accepted dependencies: the dependents' references
@@ -463,6 +466,14 @@ class Organisation:
             result.append(current)
             current = self.units[current].parent
         return result
+
+    def cadence_days(self, slug: str) -> int:
+        """Days between expected check-ins in unit ``slug``: its own, the nearest unit above's, or the organisation's."""
+        for name in [slug, *self.ancestors(slug)]:
+            unit = self.units.get(name)
+            if unit is not None and unit.cadence_days is not None:
+                return unit.cadence_days
+        return self.config.cadence_days
 
     def is_private_unit(self, slug: str) -> bool:
         """True if the unit or any unit above it is private or of unknown visibility, or is not known at all."""

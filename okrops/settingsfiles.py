@@ -44,6 +44,8 @@ def load_config(reader: FileReader) -> Optional[Config]:
         evidence=dict(data.get("evidence", {})),
         source=Source(rel),
         collect=dict(data.get("collect", {})),
+        checkins=dict(data.get("checkins", {})),
+        rhythm=dict(data.get("rhythm", {})),
         includes=[Include(raw.get("path"), raw.get("git"), raw.get("ref"), raw.get("under"), index)
                   for index, raw in enumerate(data.get("include", []))],
     )
@@ -110,6 +112,7 @@ def load_unit(reader: FileReader, folder: Path, parent: Optional[str]) -> Option
         kpis=_kpis(reader, rel, data.get("kpis", []), folder.name),
         lint_rules=dict(data.get("lint", {}).get("rules", {})),
         lint=dict(data.get("lint", {})),
+        cadence_days=data.get("checkins", {}).get("cadence_days"),
         source=Source(rel),
         scoring_style=data.get("scoring", {}).get("style"),
         provides=list(data.get("provides", [])),

@@ -142,7 +142,7 @@ def is_stale(org: Organisation, kr_ref: str, cycle: Cycle, today: date, last_che
     or the cycle started, whichever is later (okrops.model.Activity)."""
     if last_checkins is None:
         return False
-    return Activity.of(org, last_checkins).is_stale(kr_ref, cycle, today, org.config.cadence_days)
+    return Activity.of(org, last_checkins).is_stale(kr_ref, cycle, today, org.cadence_days(kr_ref.split("/")[0]))
 
 
 def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_private) -> UnitRow:

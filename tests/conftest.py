@@ -137,3 +137,18 @@ def standard_org(org) -> OrgBuilder:
 def _fixed_today(monkeypatch):
     """Evaluate every test on the same day (well inside 2026-Q4) unless it says otherwise."""
     monkeypatch.setenv("OKROPS_TODAY", "2026-11-25")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium (Playwright) for every browser test of the session: Playwright's sync API runs one
+    instance per thread, so the browser tests of several modules share this one."""
+    from test_site_browser import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing: pip install playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -286,6 +286,10 @@ def test_file_csv_and_json(tmp_path):
     assert fetched.value == 33.5 and fetched.raw == (tmp_path / "exports/summary.json").read_bytes()
     with pytest.raises(SourceFailed, match="cannot read exports/missing.json"):
         fetch({"kind": "file", "path": "exports/missing.json", "json_path": "$.a"}, tmp_path)
+    for outside in ("../outside.json", str(tmp_path.parent / "outside.json"), "exports/../../outside.json"):
+        (tmp_path.parent / "outside.json").write_text('{"a": 1}')
+        with pytest.raises(SourceFailed, match="is outside the repository"):
+            fetch({"kind": "file", "path": outside, "json_path": "$.a"}, tmp_path)
 
 
 def _sqlite(tmp_path: Path) -> str:

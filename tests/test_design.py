@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "okrops"
-WINGS = ("cli", "record", "review", "rhythm", "site")
+WINGS = ("cli", "record", "review", "rhythm", "site", "reports")
 
 
 def design_rows() -> list[tuple[str, str]]:

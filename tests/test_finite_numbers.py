@@ -35,6 +35,7 @@ BASE = {
                    {"id": "2026-Q4", "start": "2026-10-01", "end": "2026-12-31"},
                    {"id": "FY2026", "start": "2026-01-01", "end": "2026-12-31"}],
         "checkins": {"cadence_days": 7},
+        "rhythm": {"day": "monday", "hour": 8},
         "scoring": {"aspirational_target": 0.7, "at_risk_gap": 0.1, "off_track_gap": 0.25, "low_confidence": 0.5,
                     "very_low_confidence": 0.3},
         "lint": {"rules": {"objectives-per-unit": {"max": 5, "min": 1}}},
@@ -47,6 +48,7 @@ BASE = {
     }),
     "unit": ("okrs/acme/eng/platform/unit.yaml", {
         "name": "Platform", "kind": "team",
+        "checkins": {"cadence_days": 14},
         "lint": {"rules": {"objectives-per-unit": {"max": 5}}},
         "kpis": [{"id": "uptime", "title": "Uptime", "current": 99.9, "healthy": {"min": 99.5, "max": 100},
                   "warning": {"min": 99, "max": 100},
@@ -55,10 +57,10 @@ BASE = {
     }),
     "okrs": ("okrs/acme/eng/platform/2026-Q4.yaml", {
         "objectives": [{
-            "id": "O1", "title": "New customers succeed on their own", "aligns_to": {"strategies": ["growth"]},
+            "id": "O1", "title": "New customers succeed on their own", "aligns_to": {"strategies": ["growth"], "parents": [{"ref": "acme/FY2026/O1", "weight": 1}]},
             "key_results": [
                 {"id": "KR1", "title": "Weekly active users from 100 to 200", "baseline": 100, "target": 200,
-                 "current": 150, "confidence": 0.7, "weight": 2,
+                 "current": 150, "confidence": 0.7, "weight": 2, "commit": 150, "stretch": 250,
                  "source": {"kind": "file", "path": "exports/wau.csv", "column": "wau", "row": {"week": 47},
                             "scale": 1, "round": 0, "timeout": 5}},
                 {"id": "KR2", "title": "Keep p95 latency in range", "direction": "range",
@@ -70,7 +72,8 @@ BASE = {
 }
 # Where a schema path's "first item" lands in the documents above; every lint rule option is one field here.
 LINT_OPTION = ("lint", "rules", "objectives-per-unit", "max")
-_CONCRETE = {("objectives", 0, "key_results", 0, "range", "min"): ("objectives", 0, "key_results", 1, "range", "min"),
+_CONCRETE = {("objectives", 0, "aligns_to", "parent", 0, "weight"): ("objectives", 0, "aligns_to", "parents", 0, "weight"),
+             ("objectives", 0, "key_results", 0, "range", "min"): ("objectives", 0, "key_results", 1, "range", "min"),
              ("objectives", 0, "key_results", 0, "range", "max"): ("objectives", 0, "key_results", 1, "range", "max")}
 
 
@@ -177,16 +180,16 @@ def test_the_largest_finite_numbers_are_valid(numbers_org):
     rel, data = BASE["okrs"]
     data = copy.deepcopy(data)
     data["objectives"][0]["key_results"][0].update(baseline=-1.7976931348623157e308, target=1.7976931348623157e308,
-                                                   current=5e-324, weight=1e308)
+                                                   current=5e-324, weight=1e308, commit=1e308, stretch=1.7976931348623157e308)
     numbers_org.write(rel, yaml.safe_dump(data))
     assert validate(numbers_org.root).findings == []
 
 
 def test_a_number_too_long_to_read_is_a_located_error(numbers_org):
-    numbers_org.write("okrs/acme/eng/platform/2026-Q4.yaml", _with("okrs", ("objectives", 0, "key_results", 0,
-                                                                             "current"), "1" * 5000)[0])
+    text, line = _with("okrs", ("objectives", 0, "key_results", 0, "current"), "1" * 5000)
+    numbers_org.write("okrs/acme/eng/platform/2026-Q4.yaml", text)
     [finding] = validate(numbers_org.root).findings
-    assert finding.line == 12 and "5000 digits" in finding.message and "write a number like 42" in finding.message
+    assert finding.line == line and "5000 digits" in finding.message and "write a number like 42" in finding.message
 
 
 # --- check-in refuses them as input ------------------------------------------------------

@@ -12,10 +12,7 @@ from pathlib import Path
 import pytest
 
 from record_repo import COMMERCIAL, example_repo, git, merge_branch, okrops, replace
-import test_site_browser
 from test_site_browser import CHROMIUM
-
-browser = test_site_browser.browser  # the session's chromium (a fixture)
 
 KR = "commercial/2026-Q4/O2/KR2"
 KR_PAGE = "units/commercial/2026-Q4/O2/KR2/index.html"

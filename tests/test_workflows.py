@@ -79,7 +79,14 @@ def test_least_privilege_on_every_job(tmp_path):
             permissions = job.get("permissions")
             assert isinstance(permissions, dict), f"{path.name}: job {name} must declare its permissions"
             writes = {k for k, v in permissions.items() if v == "write"}
-            if writes:
+            # Jobs that write, by what they need: issue comments (rhythm), the check-in commit with its reply and
+            # pull request (check-ins from issues, which run on issue events only, never on pull-request code).
+            if writes == {"issues"}:
+                assert (path.name, name) == ("okrops-rhythm.yml", "rhythm"), (path.name, name)
+            elif writes == {"contents", "issues", "pull-requests"}:
+                assert (path.name, name) == ("okrops-checkin.yml", "checkin"), (path.name, name)
+                assert set(data.get("on") or data.get(True)) == {"issues", "issue_comment"}, "check-ins run on issue events only"
+            elif writes:
                 assert writes in ({"pull-requests"}, {"pages", "id-token"}, {"id-token"}, {"contents"}), \
                     (path.name, name, writes)
             if writes == {"contents"} and path.name == "collect.yml":  # collect commits its values
@@ -333,6 +340,14 @@ def test_pull_request_job_runs_for_real(tmp_path, workflow):
     assert text.startswith("<!-- okrops-diff -->")
     assert "target lowered" in text and "acme/2026-Q4/O2/KR1" in text
     assert (work / "okrops-diff.md").read_text() == text
+
+
+def test_this_repository_installs_okrops_with_its_own_action():
+    """okrops' own workflows use the composite action from their checkout (uses: ./), as users do with a tag."""
+    for name in ("okrs.yml", "pages.yml"):
+        steps = [s for job in load(ROOT / ".github/workflows" / name)["jobs"].values() for s in job["steps"]]
+        assert "./" in [s.get("uses") for s in steps], name
+        assert not any("pip install" in s.get("run", "") for s in steps), name
 
 
 def test_collect_runs_on_the_default_branch_only_and_never_on_pull_requests(tmp_path):

@@ -45,10 +45,13 @@ def _load(path: Optional[str]):
 @click.option("--branch", metavar="NAME", help="Commit on a new branch NAME (for a pull request) and switch to it.")
 @click.option("--push", is_flag=True, help="Push the commit's branch to --remote after committing.")
 @click.option("--remote", default="origin", show_default=True, help="The remote for --push.")
+@click.option("--from-issue", "from_issue", metavar="EVENT.json", type=click.Path(exists=True, dir_okay=False),
+              help="Check in from a GitHub issues or issue_comment event (the check-in form, or a /checkin "
+                   "comment): check who may, commit in the author's name, push, comment and close the issue.")
 @repo_option
 @click.option("--today", metavar="YYYY-MM-DD", envvar="OKROPS_TODAY", help="With --interactive: evaluate as of this date.")
 def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, allow_before_cycle, branch, push, remote,
-            path, today) -> None:
+            from_issue, path, today) -> None:
     """Record new values of key results and KPIs: edit the YAML and make one commit.
 
     REF is a key result (<unit>/<cycle>/<objective>/<key result>) or a KPI (<unit>/kpi/<id>, in the
@@ -74,10 +77,17 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
         okrops checkin platform/kpi/uptime 99.95
         okrops checkin --from checkins.csv --branch checkin-week-47 --push
         okrops checkin platform --interactive
+        okrops checkin --from-issue "$GITHUB_EVENT_PATH"
     """
     from okrops.record import checkin as core
     from okrops.errors import UsageError
 
+    if from_issue:
+        if ref or value or from_file or interactive or branch or push or when:
+            raise UsageError("--from-issue takes everything from the event: no REF, VALUE, --from, --interactive, "
+                             "--branch, --push or --date")
+        _from_issue(from_issue, path, remote)
+        return
     when_iso = core.parse_date(when)
     if from_file:
         if ref or value or interactive:
@@ -115,6 +125,23 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
             click.echo(f"Error: committed, but the push failed: {result.push_error}\n"
                        f"Push it yourself with: git push {remote} HEAD", err=True)
             sys.exit(1)
+
+
+def _from_issue(event_path: str, path: Optional[str], remote: str) -> None:
+    """``--from-issue``: record the check-in of a GitHub event; the outcome also for the workflow's next steps."""
+    import os
+
+    from okrops.record import issueform
+
+    event = issueform.read_event(event_path, os.environ.get("GITHUB_EVENT_NAME"))
+    outcome = issueform.handle(event, _load(path), remote=remote)
+    click.echo(f"{outcome.status}: {outcome.message}")
+    if os.environ.get("GITHUB_OUTPUT"):
+        with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
+            out.write(f"outcome={outcome.status}\ncommit={outcome.commit}\n")
+    if os.environ.get("GITHUB_STEP_SUMMARY") and outcome.status != "ignored":
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as out:
+            out.write(f"### Check-in from #{event.number}\n\n{outcome.message}\n")
 
 
 def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):

@@ -56,9 +56,9 @@ def completion(shell: str) -> None:
 
 def _register_commands() -> None:
     """Every command group module lists its commands in ``COMMANDS``; they are added here."""
-    from okrops.cli import check, checkins, collect, demo, health, review, rhythm, site
+    from okrops.cli import check, checkins, collect, demo, health, reports, review, rhythm, site
 
-    for module in (check, checkins, collect, demo, site, review, rhythm, health):
+    for module in (check, checkins, collect, demo, site, review, rhythm, health, reports):
         for command in module.COMMANDS:
             cli.add_command(command)
 

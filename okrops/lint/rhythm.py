@@ -18,14 +18,15 @@ def stale(ctx, kr, objective, options):
     if ctx.last_checkins is None or not ctx.running(objective.cycle):
         return
     cycle = ctx.org.config.cycles[objective.cycle]
-    limit = ctx.org.config.cadence_days + options["grace_days"]
+    cadence = ctx.org.cadence_days(objective.unit)
+    limit = cadence + options["grace_days"]
     last = ctx.last_checkins.get(kr.ref)
     since = Activity.of(ctx.org, ctx.last_checkins).since(kr.ref, cycle)
     age = (ctx.today - since).days
     if age > limit:
         started = "the cycle started" if since == cycle.start else "it was added"
         when = f"last check-in {last} ({age} days ago)" if last else f"no check-in since {started} {age} days ago"
-        yield Issue(kr.source, f"key result {kr.id} is stale: {when}; the cadence is {ctx.org.config.cadence_days} days",
+        yield Issue(kr.source, f"key result {kr.id} is stale: {when}; the cadence is {cadence} days",
                     kr.ref, objective.unit)
 
 

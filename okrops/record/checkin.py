@@ -323,8 +323,11 @@ def _change_text(change: Change) -> str:
     return text
 
 
-def build_message(changes: list[Change]) -> tuple[str, str]:
-    """(subject, whole message) of the commit of one check-in session."""
+def build_message(changes: list[Change], extra_trailers: Iterable[str] = ()) -> tuple[str, str]:
+    """(subject, whole message) of the commit of one check-in session.
+
+    ``extra_trailers`` ("Key: value" lines, e.g. the issue a check-in came from) end the trailers.
+    """
     units = sorted({_short(c.ref)[0] for c in changes})
     if len(changes) == 1:
         unit, short = _short(changes[0].ref)
@@ -355,6 +358,12 @@ def build_message(changes: list[Change]) -> tuple[str, str]:
         if change.note:
             trailers.append(f"{gitlog.TRAILER_NOTE}: {gitlog.encode_note(change.note)}")
         trailers += [f"{key}: {value}" for key, value in change.provenance if _trailer_safe(key, value)]
+    for line in extra_trailers:
+        key, colon, value = line.partition(":")
+        if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", key) or key.lower().startswith(gitlog.TRAILER_PREFIX) \
+                or not value.strip() or any(not c.isprintable() for c in line):
+            raise UsageError(f"not a trailer okrops may add: {line!r}")
+        trailers.append(f"{key}: {value.strip()}")
     message = subject + "\n\n"
     # No blank line inside the body: a blank line would make a note's last lines a paragraph of their own.
     body = [line for line in body if line.strip()]
@@ -423,8 +432,9 @@ def _edits_by_file(changes: list[Change]) -> dict[str, list[tuple[tuple, str, An
 class _Session:
     """One check-in's read-modify-write, made from the files as they are under the lock, on every attempt."""
 
-    def __init__(self, org: Organisation, requests: list[Request], repo: gitrepo.Repo):
+    def __init__(self, org: Organisation, requests: list[Request], repo: gitrepo.Repo, trailers: Iterable[str] = ()):
         self.org, self.requests, self.repo = org, requests, repo
+        self.trailers = list(trailers)
         self.changes: list[Change] = []
         self.files: list[str] = []
         self.subject = self.message = ""
@@ -443,7 +453,7 @@ class _Session:
             raw = originals[rel[file]] = attempt.read(rel[file])
             new_texts[root / file] = _edited(raw, file_edits, file)
         _check_new_texts(new_texts, root)
-        self.subject, self.message = build_message(changes)
+        self.subject, self.message = build_message(changes, self.trailers)
         self.changes, self.files = changes, list(rel.values())
         files = {rel[file]: new_texts[root / file].encode("utf-8") for file in edits}
         return gitcommit.Content(files, originals, self.message, self.subject, self.trailers_kept)
@@ -496,24 +506,32 @@ def checkin(
     author: Optional[tuple[str, str]] = None,
     commit_date: Optional[str] = None,
     allow_before_cycle: bool = False,
+    author_only: bool = False,
+    trailers: Iterable[str] = (),
 ) -> Result:
     """Check in ``requests`` as one commit, all or nothing; update ``org``'s key results on success.
 
     ``when`` back-dates the author date (``--date``; refused in the future or before a
     key result's cycle unless ``allow_before_cycle``); ``author`` (name, email) and
     ``commit_date`` default to git's configuration and now. Without ``author``, git must
-    have an explicit identity. See :mod:`okrops.record.gitcommit` for how the commit is made.
+    have an explicit identity; with ``author_only`` the committer stays git's own (a bot recording
+    ``author``'s check-in). ``trailers`` are added after the Okr- trailers (e.g. the issue it came
+    from). See :mod:`okrops.record.gitcommit` for how the commit is made.
     """
     requests = list(requests)
-    check_date(org, resolve(org, requests), when, commit_date, allow_before_cycle)  # refuse early, before the lock
+    trailers = list(trailers)
+    early = resolve(org, requests)
+    check_date(org, early, when, commit_date, allow_before_cycle)  # refuse early, before the lock
+    if trailers:
+        build_message(early, trailers)  # a bad trailer too
     try:
         repo = gitrepo.discover(org.root)
-        ident = gitrepo.identity(repo, author, when, commit_date)
+        ident = gitrepo.identity(repo, author, when, commit_date, author_only=author_only)
         if branch:
             gitrepo.check_branch_name(repo, branch)
         if push:
             gitrepo.check_remote(repo, remote)
-        session = _Session(org, requests, repo)
+        session = _Session(org, requests, repo, trailers)
         outcome = gitcommit.commit_files(repo, session.prepare, ident=ident, branch=branch)
     except gitrepo.RepositoryStateError as exc:
         raise GitStateError(exc.message) from None

@@ -130,16 +130,18 @@ def _read_config(repo: Repo) -> dict[str, str]:
 
 
 def identity(repo: Repo, author: Optional[tuple[str, str]] = None, author_date: Optional[str] = None,
-             commit_date: Optional[str] = None) -> dict[str, str]:
+             commit_date: Optional[str] = None, author_only: bool = False) -> dict[str, str]:
     """The environment that pins a commit's author and committer; refuse when git has no explicit identity.
 
     Without ``author``: git's own sources, in git's order (GIT_AUTHOR_NAME, author.name,
     user.name; GIT_AUTHOR_EMAIL, author.email, user.email, EMAIL; the same for the
-    committer). What git would guess from the user and host names is never used.
+    committer). What git would guess from the user and host names is never used. With
+    ``author`` it is both, unless ``author_only``: then the committer is git's own (a bot
+    recording someone else's check-in).
     """
     env: dict[str, str] = {}
     for role in ("author", "committer"):
-        if author is not None:
+        if author is not None and (role == "author" or not author_only):
             name, email = author
         else:
             upper = role.upper()

@@ -98,6 +98,9 @@ TEMPLATES: dict[str, str] = {
     ".github/workflows/okrs.yml": "github/okrs.yml",
     ".github/workflows/publish.yml": "github/publish.yml",
     ".github/workflows/collect.yml": "github/collect.yml",  # okrops collect, default branch only (okrops.collect)
+    ".github/ISSUE_TEMPLATE/checkin.yml": "github/checkin-form.yml",  # the site's "Check in" links open it
+    ".github/workflows/okrops-checkin.yml": "github/okrops-checkin.yml",  # check-ins from the form and /checkin
+    ".github/workflows/okrops-rhythm.yml": "github/okrops-rhythm.yml",  # reminders and the weekly digest
     ".github/CODEOWNERS": "github/CODEOWNERS",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     ".gitignore": "gitignore",
@@ -142,6 +145,7 @@ def context(organisation: str, unit: str, maintainers: list[str], today: dt.date
         "this": Cycle(*quarter(today)), "next": Cycle(*quarter(today, 1)),
         "source": source or okrops_source.default_source(), "hooks": hook_manifest(),
         # the same block 'okrops codeowners' writes, so its --check passes in CI from the first pull request
+        "form": _checkin_form(), "bot": {"name": BOT_NAME, "email": BOT_EMAIL},
         "codeowners": {"begin": codeowners.BEGIN, "end": codeowners.END,
                        "lines": [f"{path} {owners}" for path in owned] if maintainers else []},
     }
@@ -195,6 +199,19 @@ def _site_files() -> dict[str, str]:
     except ImportError:  # the site package is optional while it is being built
         return {}
     return dict(scaffold_files())
+
+
+# Who commits a check-in made from the browser (the author is the issue's author).
+BOT_NAME = "github-actions[bot]"
+BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
+
+
+def _checkin_form() -> dict:
+    """The check-in form's label and field (id, label) pairs: the ones :mod:`okrops.record.issueform` reads."""
+    from okrops.record import issueform
+
+    return {"label": issueform.DEFAULT_LABEL, "ref": issueform.FIELD_REF, "value": issueform.FIELD_VALUE,
+            "confidence": issueform.FIELD_CONFIDENCE, "note": issueform.FIELD_NOTE}
 
 
 def _sample_context(source: Optional[OkropsSource]) -> dict:

@@ -68,6 +68,7 @@ class Site:
         self._subtree_cache: dict[tuple[str, str], dict[str, int]] = {}
         self._chart_specs: dict[str, charts.ChartSpec] = {}
         self._record = None
+        self.weeks = 0  # weekly digest pages (the plugin's weeks option); 0: only the "This week" page saying so
         self.unit_cycles, self.home = self._unit_homes()
 
     def _unit_homes(self) -> tuple[dict[str, list[Cycle]], dict[str, Cycle]]:
@@ -166,6 +167,12 @@ class Site:
         yield from map_pages(self)
         yield self.activity_page()
         yield self.health_page()
+        from okrops.site import weekpages
+
+        yield from weekpages.pages(self, self.weeks)
+        from okrops.site import reviewpages
+
+        yield from reviewpages.pages(self)
         yield self.cycles_page()
         yield self.units_page()
         for cycle in self.v.cycles:
@@ -274,7 +281,16 @@ class Site:
             row.path = f"{objective.id}/{kr.id}"
         else:
             row.anchor, row.kr_id = anchor_id(objective.id, kr.id), kr.id
+            row.checkin_href = self.checkin_href(kr)
         return row
+
+    def checkin_href(self, kr) -> Optional[str]:
+        """The prefilled check-in form of a (public) key result; None without the repository's address."""
+        from okrops.record.issueform import Settings, form_url
+
+        if not self.repo_url:
+            return None
+        return form_url(self.repo_url, kr, Settings.of(self.org).label)
 
     def checkin_rows(self, here: str, checkins: list[CheckIn], show_kr: bool = False) -> list[vm.CheckinRow]:
         rows = []
@@ -482,4 +498,6 @@ class Site:
                 depths[unit.slug] = depth
         page = vm.CyclePage(cycle.label, self.cycle_line(cycle), self.v.org_score(cycle),
                             self.unit_rows(here, slugs, cycle, depths))
+        if any(c == cycle.id for _u, c in self.org.cycle_files):
+            page.review_href = self.link.rel(here, f"review/{cycle.id}")
         return self.page(here, cycle.label, "cycle", "cycle.html", page=page)

@@ -43,6 +43,7 @@ TOP_PAGES = [
     ("Home", "index.md"),
     ("Strategy", "strategy/index.md"),
     ("Alignment", "alignment/index.md"),
+    ("This week", "week/index.md"),
     ("Activity", "activity/index.md"),
     ("Health", "health/index.md"),
     ("Cycles", "cycles/index.md"),
@@ -59,6 +60,7 @@ class OkropsPluginConfig(base.Config):
     search = c.Choice(("material", "pagefind"), default="material")
     as_of = c.Optional(c.Type(str))  # a date or a ref: the organisation as it stood then (okrops.record.snapshot)
     tags = c.Type(bool, default=True)  # past cycles from their okrs/<cycle> tags when present
+    weeks = c.Type(int, default=8)  # the weekly digest pages: this week and the weeks before it (0: none)
 
 
 class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
@@ -105,6 +107,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         site_settings = org.config.site
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""),
                          Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
+        self.site.weeks = self.config.weeks if self.config.history else 0
         # Header text comes from okrs/okrops.yaml; the theme inserts it unescaped, so escape it here.
         config.site_name = html.escape(site_settings.get("title") or f"{org.config.organisation} OKRs")
         if site_settings.get("description") and not config.site_description:

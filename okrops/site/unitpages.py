@@ -193,5 +193,6 @@ class UnitPages:
             site.last_checkin(info), charts.history_chart(site.chart_spec(info)), details,
             site.checkin_rows(here, list(reversed(info.history))), site.record.change_rows(info),
             site.record.confidence_chart(info, cycle), site.record.forecast_text(info, cycle),
-            site.record.evidence_rows(kr.ref))
+            site.record.evidence_rows(kr.ref),
+            site.checkin_href(kr))
         return site.page(here, kr.title, "kr", "kr.html", page=page)

@@ -244,12 +244,11 @@ class SiteView:
         """Key results of a running cycle with no check-in for longer than the cadence; empty without history."""
         if not self.known_history or not (cycle.start <= self.today <= cycle.end):
             return []
-        cadence = self.config.cadence_days
         result = []
         for k in self.krs.values():
             if k.objective.cycle != cycle.id:
                 continue
-            if self._since(k, cycle) is not None and (self.today - self._since(k, cycle)).days > cadence:
+            if (self.today - self._since(k, cycle)).days > self.org.cadence_days(k.objective.unit):
                 result.append(k)
         result.sort(key=lambda k: (self._since(k, cycle), k.kr.ref))
         return result
@@ -258,7 +257,7 @@ class SiteView:
         cycle = self.config.cycles[info.objective.cycle]
         if not self.known_history or not (cycle.start <= self.today <= cycle.end):
             return False
-        return (self.today - self._since(info, cycle)).days > self.config.cadence_days
+        return (self.today - self._since(info, cycle)).days > self.org.cadence_days(info.objective.unit)
 
     def _since(self, info: KrInfo, cycle: Cycle) -> date:
         """The day staleness counts from: the last public check-in, else when the key result appeared or the

@@ -147,6 +147,7 @@ class KrRow:
     path: str = ""  # "O1/KR1", with ``unit``
     shared_with: list[Ref] = field(default_factory=list)  # a shared key result: its public contributors
     zone: Optional[str] = None  # commit-target-stretch units: fail, commit, target or stretch
+    checkin_href: Optional[str] = None  # the prefilled check-in form (rows of a unit page, with a repository address)
 
 
 @dataclass
@@ -372,6 +373,7 @@ class CyclePage:
     line: CycleLine
     score: Optional[float]
     units: list[UnitRow]
+    review_href: Optional[str] = None  # the print-ready review of the cycle
 
 
 @dataclass
@@ -468,6 +470,7 @@ class KrPage:
     confidence_chart: Optional[HistoryChart] = None
     forecast: str = ""  # the forecast in words, labelled as one
     evidence: list[EvidenceRow] = field(default_factory=list)
+    checkin_href: Optional[str] = None  # the prefilled check-in form, when the site knows the repository
 
 
 @dataclass
@@ -500,3 +503,86 @@ class HealthPage:
     signals: list[str]
     unit_columns: list[str]
     units: list[HealthUnitRow]
+
+
+@dataclass
+class WeekItem:
+    text: str
+    ref: str  # a key result reference, or ""
+    detail: str
+    href: Optional[str] = None  # the key result's page
+
+
+@dataclass
+class WeekSection:
+    heading: str
+    lead: str
+    items: list[WeekItem]
+    sub: list["WeekSection"]
+
+
+@dataclass
+class WeekPage:
+    """The weekly digest (okrops report week) of one week, with links to the other weeks."""
+
+    heading: str
+    intro: str
+    sections: list[WeekSection]
+    weeks: list[Ref]  # this week and the ones before it, newest first; the shown one has no href
+    empty: str
+
+
+@dataclass
+class ReviewNote:
+    day: str
+    author: str
+    note: str
+
+
+@dataclass
+class ReviewKr:
+    ref: Ref
+    path: str  # the key result's reference
+    status: str
+    bar: Bar
+    notes: list[ReviewNote]
+    chart: HistoryChart
+
+
+@dataclass
+class ReviewObjective:
+    ref: Ref
+    path: str
+    bar: Bar
+    status: str
+    decision: str
+    learnings: str
+
+
+@dataclass
+class ReviewConfidence:
+    ref: Ref
+    path: str
+    first: float
+    now: float
+
+
+@dataclass
+class ReviewUnit:
+    unit: Ref
+    bar: Bar  # score against expected
+    rollup: Optional[float]
+    statuses: list[tuple[str, int]]
+    objectives: list[ReviewObjective]
+    red: list[ReviewKr]
+    confidence: list[ReviewConfidence]
+
+
+@dataclass
+class ReviewPage:
+    """okrops report review of one cycle, print-ready: one unit per printed page."""
+
+    cycle_label: str
+    as_of: str
+    closed: bool
+    units: list[ReviewUnit]

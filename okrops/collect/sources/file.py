@@ -22,9 +22,14 @@ class FileSource(MetricSource):
         return one_line(f"{path} column {self.spec.get('column')}, {where}")
 
     def fetch(self) -> Fetched:
-        path = Path(self.expand(self.spec["path"], "path"))
+        written = self.spec["path"]
+        path = Path(self.expand(written, "path"))
         if not path.is_absolute():
             path = self.context.root / path
+        if "${" not in written and not path.resolve().is_relative_to(self.context.root.resolve()):
+            # A path written in the file stays in the repository; one from outside comes through ${NAME}.
+            raise SourceFailed(f"{written} is outside the repository: give files elsewhere through an environment "
+                               "variable, e.g. ${EXPORTS}/nps.csv")
         try:
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_RESPONSE + 1)
