@@ -108,13 +108,11 @@ def test_a_strict_build_without_the_binary_fails_on_that_warning(tmp_path):
 
 # --- in a browser ------------------------------------------------------------------------------
 
-from test_site_browser import CHROMIUM, Watched, browser  # noqa: E402,F401 - the browser fixture
-
-_BROWSER = browser  # used as a fixture
+from test_site_browser import CHROMIUM, Watched  # noqa: E402 - the browser fixture is in conftest.py
 
 
 @pytest.fixture
-def browser_page(browser):  # noqa: F811 - the fixture imported above
+def browser_page(browser):  # the session's browser (conftest.py)
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (apt-get install chromium)")
     watched = Watched(browser)

@@ -157,13 +157,16 @@ def resolve(org: Organisation, requests: Iterable[Request]) -> list[Change]:
     return changes
 
 
+def unknown_reference_message(org: Organisation, ref: str) -> str:
+    """What is wrong with a reference to a key result or KPI that does not exist, and the closest that does."""
+    return references.unknown_kpi(org, ref) if is_kpi_ref(ref) else references.unknown_reference(org, ref)
+
 def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
     """(the change, or None) and the problems of one request as (column, message) pairs."""
     wrong: list[tuple[str, str]] = []
     kr = target(org, request.ref)
     if kr is None:
-        wrong.append(("ref", references.unknown_kpi(org, request.ref) if is_kpi_ref(request.ref)
-                      else references.unknown_reference(org, request.ref)))
+        wrong.append(("ref", unknown_reference_message(org, request.ref)))
     elif kr.source.file.startswith(("../", ".okrops/")):
         wrong.append(("ref", f"{kr.ref} belongs to an included repository ({kr.source.file}): check it in "
                              "there, in the repository that owns the file"))

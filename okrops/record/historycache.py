@@ -104,7 +104,7 @@ def _rows_at(repo_root, okrs_dir, toplevel: str, tip: str) -> Rows:
         return rows
     reachable = set(gitlog.run_git(toplevel, ["rev-list", tip, "--"]).decode().split())
     return Rows([r for r in rows.checkins if r[7] in reachable], [r for r in rows.unverified if r[7] in reachable],
-                [w for w in rows.warnings if w[0] in reachable], [r for r in rows.appeared if r[2] in reachable])
+                [w for w in rows.warnings if w[0] in reachable], [a for a in rows.appeared if a[2] in reachable])
 
 
 def _is_ancestor(toplevel: str, older: str, newer: str) -> bool:
