@@ -218,3 +218,39 @@ def test_scheduled_runs_act_only_at_the_rhythms_hour(repo, tmp_path):
                 env={**env, "OKROPS_NOW": "2026-11-25T09:17:00Z"})
     assert on.returncode == 0, on.stderr
     assert gh.calls()
+
+
+def _main_line_commit_on(repo: Path, day: str) -> str:
+    """The last commit on HEAD's first-parent line committed (committer's own time zone) on or before ``day``."""
+    log = subprocess.run(["git", "-C", str(repo), "log", "--first-parent", "--format=%H %cs", "HEAD"],
+                         check=True, capture_output=True, text=True).stdout.split("\n")
+    return next(line.split()[0] for line in log if line and line.split()[1] <= day)
+
+
+@pytest.mark.parametrize("day", ["2026-10-14", "2026-10-28", "2026-11-11"])
+def test_remind_as_of_a_past_week_says_what_remind_said_that_week(demo_repo, tmp_path, day):
+    then = tmp_path / "then"  # the repository as it stood that day: remind run there, that day
+    subprocess.run(["git", "clone", "-q", str(demo_repo), str(then)], check=True)
+    subprocess.run(["git", "-C", str(then), "reset", "-q", "--hard", _main_line_commit_on(demo_repo, day)], check=True)
+    for output in ("markdown", "json"):
+        that_week = okrops(then, "remind", "--today", day, "--format", output)
+        rebuilt = okrops(demo_repo, "remind", "--as-of", day, "--format", output)
+        assert that_week.returncode == 0 and rebuilt.returncode == 0, rebuilt.stderr
+        assert rebuilt.stdout == that_week.stdout
+        assert "okrops: " + day + ": the OKRs as of " + day in rebuilt.stderr
+        # without --as-of, the check-ins made after that day count: a different reminder
+        assert okrops(demo_repo, "remind", "--today", day, "--format", output).stdout != that_week.stdout
+
+
+def test_remind_as_of_a_ref_and_refusals(demo_repo, tmp_path):
+    day = "2026-10-28"
+    commit = _main_line_commit_on(demo_repo, day)
+    by_ref = okrops(demo_repo, "remind", "--as-of", commit, "--today", day, "--format", "json")
+    by_day = okrops(demo_repo, "remind", "--as-of", day, "--format", "json")
+    assert by_ref.returncode == 0, by_ref.stderr
+    assert json.loads(by_ref.stdout) == json.loads(by_day.stdout)
+    refused = okrops(demo_repo, "remind", "--as-of", day, "--issues", "--github-repo", "o/r")
+    assert refused.returncode == 2 and "--as-of rebuilds a past reminder" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    bad = okrops(demo_repo, "remind", "--as-of", "2026-13-01")
+    assert bad.returncode == 2 and "invalid date" in bad.stderr and "Traceback" not in bad.stderr

@@ -7,11 +7,13 @@ posted or written as issues.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from typing import Optional
 
 import click
 
-from okrops.cli.options import CONTEXT_SETTINGS, emit, repo_option, today_option
+from okrops.cli.options import CONTEXT_SETTINGS, as_of_note, as_of_option, emit, repo_option, today_option
+from okrops.errors import UsageError
 
 FORMATS = ("slack", "teams")
 
@@ -24,6 +26,31 @@ def _load(path: Optional[str]):
     if result.organisation is None:
         raise LoadError("okrs/okrops.yaml has errors: run okrops validate, fix them, then try again")
     return result.organisation
+
+
+@contextmanager
+def _organisation_at(path: Optional[str], as_of: Optional[str], today: Optional[str]):
+    """``with _organisation_at(path, as_of, today) as (org, day)``: the organisation now, or as it stood at ``as_of``.
+
+    With ``as_of`` the organisation comes from that commit (:mod:`okrops.record.snapshot`), its
+    check-in history ends there, and it is judged on that day unless --today is on the command line.
+    """
+    from okrops import clock
+
+    if not as_of:
+        yield _load(path), clock.today(today)
+        return
+    from click.core import ParameterSource
+
+    from okrops.errors import LoadError
+    from okrops.record import snapshot
+
+    given = click.get_current_context().get_parameter_source("today") == ParameterSource.COMMANDLINE
+    with snapshot.validated(path, as_of, check=False) as (result, then):
+        if result.organisation is None:
+            raise LoadError(f"okrs/okrops.yaml had errors {then.label}: run okrops validate --as-of {as_of}")
+        as_of_note(then)
+        yield result.organisation, clock.today(today) if given else then.day
 
 
 def _not_now(org, scheduled: bool) -> bool:
@@ -89,8 +116,10 @@ def _with(options):
 @_with(webhook_options)
 @repo_option
 @today_option
+@as_of_option(help="The reminder as it was on this date (the last commit on the main line on or before it) or at "
+                   "this git ref: the OKRs and their check-ins as they stood then, judged on that day (or --today).")
 def remind(per, issues, github_repo, output_format, show_private, webhook_format, webhook_env, scheduled, path,
-           today) -> None:
+           today, as_of) -> None:
     """Remind the people of each unit to check in on the key results that are due.
 
     A key result is due when it has had no check-in within its unit's cadence (checkins.cadence_days in
@@ -99,41 +128,46 @@ def remind(per, issues, github_repo, output_format, show_private, webhook_format
     unit above with any. Each line links to the prefilled check-in form when site.repo_url is set.
     Private key results are left out unless --show-private.
 
+    With --as-of, the reminder of a past day is rebuilt from git: the OKRs and the check-ins as
+    they stood then (check-ins made later do not count), so it says what it said that day.
+
     Exit status: 0 done (also when nothing is due), 1 the webhook or GitHub failed, 2 usage.
 
     \b
     Example:
         okrops remind
         okrops remind --issues --scheduled
+        okrops remind --as-of 2026-11-09
         OKROPS_WEBHOOK_URL=https://hooks.slack.com/... okrops remind --webhook slack
     """
-    from okrops import clock
     from okrops.reports import message as msg
     from okrops.reports import remind as core
     from okrops.safetext import json_dumps
 
-    org = _load(path)
-    if _not_now(org, scheduled):
-        return
-    day = clock.today(today)
-    reminders = core.due(org, day, include_private=show_private)
-    per = per or ("organisation" if org.config.rhythm.get("reminders") == "organisation" else "unit")
-    if issues:
-        for action in core.sync_issues(_github_repo(github_repo), reminders, per):
-            click.echo(f"{action.action} reminder issue #{action.number} ({action.key})")
-    if webhook_format:
-        _post(core.organisation_message(reminders), webhook_format, webhook_env)
-    if issues or webhook_format:
-        return
-    if output_format == "json":
-        emit(json_dumps({"today": day.isoformat(), "units": [
-            {"unit": u.slug, "name": u.name, "people": u.people, "people_from": u.people_from,
-             "key_results": [{"ref": k.ref, "title": k.title, "last_checkin": k.last.isoformat() if k.last else None,
-                              "days": k.days, "cadence_days": k.cadence, "form": k.form} for k in u.krs]}
-            for u in reminders.units]}, indent=2))
-        return
-    texts = [msg.markdown(m) for _key, m in core.messages(reminders, per)]
-    emit("\n---\n\n".join(texts) if texts else f"Nothing is due on {day}: every key result has a check-in within its cadence.")
+    if as_of and issues:
+        raise UsageError("--as-of rebuilds a past reminder; it does not edit the reminder issues of today: "
+                         "leave out --issues")
+    with _organisation_at(path, as_of, today) as (org, day):
+        if _not_now(org, scheduled):
+            return
+        reminders = core.due(org, day, include_private=show_private)
+        per = per or ("organisation" if org.config.rhythm.get("reminders") == "organisation" else "unit")
+        if issues:
+            for action in core.sync_issues(_github_repo(github_repo), reminders, per):
+                click.echo(f"{action.action} reminder issue #{action.number} ({action.key})")
+        if webhook_format:
+            _post(core.organisation_message(reminders), webhook_format, webhook_env)
+        if issues or webhook_format:
+            return
+        if output_format == "json":
+            emit(json_dumps({"today": day.isoformat(), "units": [
+                {"unit": u.slug, "name": u.name, "people": u.people, "people_from": u.people_from,
+                 "key_results": [{"ref": k.ref, "title": k.title, "last_checkin": k.last.isoformat() if k.last else None,
+                                  "days": k.days, "cadence_days": k.cadence, "form": k.form} for k in u.krs]}
+                for u in reminders.units]}, indent=2))
+            return
+        texts = [msg.markdown(m) for _key, m in core.messages(reminders, per)]
+        emit("\n---\n\n".join(texts) if texts else f"Nothing is due on {day}: every key result has a check-in within its cadence.")
 
 
 def _as_of(value: Optional[str]):

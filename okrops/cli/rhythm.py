@@ -26,7 +26,10 @@ from okrops.cli.options import (CONFIDENCE, CONTEXT_SETTINGS, NUMBER, RANGE, com
               help="Where the workflows and pre-commit get okrops (default: okrops' repository at this version's "
                    "tag): a fork or pinned commit (owner/okrops@3f9c2e1, URL@REF, PATH@REF) or a requirement "
                    "(okrops==0.2.0).")
-def init(directory, organisation, unit, maintainers, today, git, okrops_source) -> None:
+@click.option("--update", is_flag=True,
+              help="Also refresh okrops' own files (workflows, check-in form, pre-commit configuration) that "
+                   "are still exactly what an okrops wrote; a file you edited is kept as it is.")
+def init(directory, organisation, unit, maintainers, today, git, okrops_source, update) -> None:
     """Create a new OKR repository: OKRs, schemas, site, CI workflows, CODEOWNERS, pre-commit, README.
 
     Writes into DIRECTORY (default: here) the root configuration with this quarter and the
@@ -34,6 +37,12 @@ def init(directory, organisation, unit, maintainers, today, git, okrops_source) 
     workflows (checks and an OKR diff on pull requests, the site on GitHub Pages),
     CODEOWNERS, a pre-commit configuration and a README. Existing files are never
     overwritten. The result passes okrops validate and okrops lint.
+
+    With --update, okrops' own files (the workflows, the check-in issue form and the
+    pre-commit configuration, each ending with an okrops-generated line) are replaced with
+    this version's when they are still exactly what an okrops wrote; a file you edited, or
+    one without that line, is kept byte for byte. The OKRs, README.md, CODEOWNERS and
+    .gitignore are never replaced.
 
     The workflows use okrops' composite action and the pre-commit configuration its hooks,
     both from okrops' repository at the tag of this version; --okrops-source names another.
@@ -43,19 +52,31 @@ def init(directory, organisation, unit, maintainers, today, git, okrops_source) 
         okrops init acme-okrs --org "Acme Inc" --maintainer @acme/leads
         cd acme-okrs && git add . && git commit -m "OKRs as code"
         okrops init --okrops-source acme/okrops-fork@3f9c2e1
+        okrops init --update
     """
     from okrops import clock
     from okrops.rhythm import scaffold, source
 
     result = scaffold.init(directory, organisation, unit, maintainers, clock.today(today), git=git,
-                           source=source.parse(okrops_source))
+                           source=source.parse(okrops_source), update=update)
     for rel in result.created:
         click.echo(f"created {rel}")
+    for rel in result.updated:
+        click.echo(f"updated {rel}")
+    for rel in result.current:
+        click.echo(f"up to date {rel}")
+    for rel in result.edited:
+        click.echo(f"kept    {rel}: you edited it (remove the okrops-generated line to keep it as yours, "
+                   "or delete the file and run okrops init --update)")
+    for rel in result.unmarked:
+        click.echo(f"kept    {rel}: no okrops-generated line, so it is yours (delete it and run "
+                   "okrops init --update for this version's)")
     for rel in result.kept:
         click.echo(f"kept    {rel} (exists)")
     for note in result.notes:
         click.echo(f"note: {note}")
-    click.echo(f"\n{len(result.created)} files created in {result.root}. Next: okrops validate && okrops lint")
+    updated = f", {len(result.updated)} updated" if update else ""
+    click.echo(f"\n{len(result.created)} files created{updated} in {result.root}. Next: okrops validate && okrops lint")
 
 
 # --- new -------------------------------------------------------------------------------------

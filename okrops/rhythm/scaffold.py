@@ -8,6 +8,14 @@ GitHub Pages), CODEOWNERS, a pre-commit configuration, a .gitignore and a
 README for the people who will edit the OKRs. An existing file is never
 overwritten: it is kept and reported.
 
+**Keeping okrops' own files current** (``okrops init --update``). The files okrops owns
+(:func:`okrops_owned`: the workflows, the check-in issue form, the pre-commit configuration)
+end with a line ``# okrops-generated: sha256=<digest of everything before it>``. A file whose
+line still matches its text is exactly what some okrops wrote, so ``--update`` replaces it with
+this version's; a file whose text no longer matches (someone edited it) or that has no line is
+the user's and is kept byte for byte. The OKRs, README.md, CODEOWNERS and .gitignore are never
+replaced.
+
 The workflows and the pre-commit configuration get okrops from okrops' own
 repository at this version's tag (its composite action, its hook repository), or
 from what ``--okrops-source`` names (:mod:`okrops.rhythm.source`).
@@ -56,6 +64,10 @@ class InitResult:
     root: Path
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # --update: an unedited okrops file, replaced
+    current: list[str] = field(default_factory=list)  # --update: already this version's
+    edited: list[str] = field(default_factory=list)  # --update: an okrops file someone edited: kept
+    unmarked: list[str] = field(default_factory=list)  # --update: no okrops-generated line: kept
     notes: list[str] = field(default_factory=list)
 
 
@@ -107,6 +119,36 @@ TEMPLATES: dict[str, str] = {
     "README.md": "README.md",
 }
 WORKFLOWS = ".github/workflows/"
+# The generated files okrops owns and --update keeps current (the rest are the user's from the start).
+OWNED_PREFIXES = (WORKFLOWS, ".github/ISSUE_TEMPLATE/", ".pre-commit-config.yaml")
+STAMP_PREFIX = "# okrops-generated: sha256="
+_STAMP = re.compile(rb"^# okrops-generated: sha256=([0-9a-f]{64})\n\Z", re.MULTILINE)
+_ANY_STAMP = re.compile(rb"^# okrops-generated:", re.MULTILINE)
+
+
+def okrops_owned(rel: str) -> bool:
+    """Whether the generated file at ``rel`` is okrops' own (stamped, refreshed by --update)."""
+    return rel.startswith(OWNED_PREFIXES)
+
+
+def stamp(text: str) -> str:
+    """``text`` with its last line ``# okrops-generated: sha256=<digest of text>`` (a YAML comment)."""
+    import hashlib
+
+    if not text.endswith("\n"):
+        text += "\n"
+    return f"{text}{STAMP_PREFIX}{hashlib.sha256(text.encode('utf-8')).hexdigest()}\n"
+
+
+def generated_state(data: bytes) -> str:
+    """``"unedited"`` (the stamp matches the text before it), ``"edited"`` or ``"unmarked"`` (no stamp)."""
+    import hashlib
+
+    match = _STAMP.search(data)
+    if not match:  # a line that is not the last, or not a digest, is an edit too
+        return "edited" if _ANY_STAMP.search(data) else "unmarked"
+    body = data[:match.start()]
+    return "unedited" if hashlib.sha256(body).hexdigest() == match.group(1).decode() else "edited"
 
 
 @dataclass(frozen=True)
@@ -156,7 +198,8 @@ def render(values: dict, only: Optional[Iterable[str]] = None) -> dict[str, str]
     environment = _environment()
     paths = {rel.format(unit=values["unit"], cycle=values["this"].id): name for rel, name in TEMPLATES.items()
              if only is None or rel in only}
-    return {rel: environment.get_template(name).render(values) for rel, name in paths.items()}
+    rendered = {rel: environment.get_template(name).render(values) for rel, name in paths.items()}
+    return {rel: stamp(text) if okrops_owned(rel) else text for rel, text in rendered.items()}
 
 
 @lru_cache(maxsize=1)
@@ -230,8 +273,12 @@ def workflow_files(source: Optional[OkropsSource] = None) -> dict[str, str]:
 
 def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[str] = None,
          maintainers: tuple[str, ...] | list[str] = (), today: Optional[dt.date] = None,
-         git: bool = True, source: Optional[OkropsSource] = None) -> InitResult:
+         git: bool = True, source: Optional[OkropsSource] = None, update: bool = False) -> InitResult:
     """Write the files of a new OKR repository into ``target``; never overwrite an existing file.
+
+    With ``update``, an okrops-owned file that is still exactly what some okrops generated
+    (its okrops-generated line matches) is replaced with this version's; every other existing
+    file is kept (:func:`_refresh`).
 
     With ``git`` (the default), a folder that is not inside a git work tree becomes a new
     repository (``git init`` on branch main); nothing is committed.
@@ -259,7 +306,10 @@ def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[
             continue
         path = root / rel
         if path.exists() or path.is_symlink():
-            result.kept.append(rel)
+            if update and okrops_owned(rel) and path.is_file() and not path.is_symlink():
+                _refresh(path, rel, text, result)
+            else:
+                result.kept.append(rel)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="") as handle:  # "x": never replace a file
@@ -276,6 +326,32 @@ def init(target: str | Path, organisation: Optional[str] = None, unit: Optional[
         except gitrefs.GitError as error:
             result.notes.append(f"git init failed ({error.message}); run it yourself")
     return result
+
+
+def _refresh(path: Path, rel: str, text: str, result: InitResult) -> None:
+    """Replace ``path`` with ``text`` only when it is an unedited okrops file; record what happened."""
+    import os
+    import tempfile
+
+    data = path.read_bytes()
+    wanted = text.encode("utf-8")
+    if data == wanted:
+        result.current.append(rel)
+        return
+    state = generated_state(data)
+    if state != "unedited":
+        (result.edited if state == "edited" else result.unmarked).append(rel)
+        return
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".okrops")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(wanted)
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    result.updated.append(rel)
 
 
 def _inside_git_work_tree(folder: Path) -> bool:
