@@ -220,3 +220,17 @@ def test_a_tagged_past_cycle_shows_as_it_was_when_it_closed(tmp_path):
     assert "New customers choose robot-hours over buying robots" in page and "Rewritten after the close" not in page
     untagged = _build(repo, tmp_path / "untagged", as_of="2026-09-29")  # before the tag was made: today's files then
     assert "New customers choose" in (untagged / "units/commercial/2026-Q3/index.html").read_text(encoding="utf-8")
+
+
+def test_a_range_moved_while_its_objective_was_private_is_not_drawn(tmp_path):
+    repo = example_repo(tmp_path / "repo")
+    replace(repo, FLEET, "  - id: O3\n", "  - id: O3\n    visibility: private\n")
+    git(repo, "commit", "-qam", "Make O3 private", day="2026-10-05")
+    replace(repo, FLEET, "range: {min: 0, max: 250}", "range: {min: 0, max: 240}")
+    git(repo, "commit", "-qam", "Move the range in private", day="2026-10-06")
+    replace(repo, FLEET, "    visibility: private\n", "")
+    git(repo, "commit", "-qam", "O3 public again", day="2026-10-07")
+    page = (_build(repo, tmp_path / "out") / RANGE_PAGE).read_text(encoding="utf-8")
+    assert '<rect class="okr-chart__band"' in page and '<path class="okr-chart__band"' not in page
+    assert "keep between 0 and 240 ms" in page and "range moved" not in page and "0–250" not in page
+    assert 'id="target-changes"' not in page
