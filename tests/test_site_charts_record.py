@@ -76,3 +76,30 @@ def test_trends_of_shares_and_counts():
     counts = trend([3.0, 12.0], ["a", "b"], "findings", share=False)
     assert counts is not None and "b: 12" in counts.description
     assert trend([math.inf, 1.0, 2.0], ["a", "b", "c"], "x", share=False).description.count(":") == 3
+
+
+def _range_spec(**extra) -> ChartSpec:
+    return ChartSpec(START, END, None, None, [Point(date(2026, 10, 12), 190)], today=date(2026, 10, 28),
+                     range_min=20, range_max=180, measure="ms", **extra)
+
+
+def test_range_steps_draw_the_band_as_steps_with_markers_on_its_top_and_say_how_it_moved():
+    steps = [(START, 0.0, 250.0), (date(2026, 10, 9), 0.0, 200.0), (date(2026, 11, 2), 20.0, 180.0)]
+    spec = _range_spec(range_steps=steps, changes=[Point(date(2026, 10, 9), 0, "range max 250 → 200"),
+                                                   Point(date(2026, 11, 2), 0, "range min 0 → 20")])
+    chart = history_chart(spec)
+    assert chart.band is None and chart.band_steps.startswith("M56.0 ") and chart.band_steps.endswith("Z")
+    corners = re.findall(r"[HV]([\d.]+)", chart.band_steps)
+    x9, x33 = f"{56 + 580 * 8 / 91:.1f}", f"{56 + 580 * 32 / 91:.1f}"
+    assert corners[0] == x9 and corners[2] == x33 and corners[4] == "636.0"  # the top steps at the change days
+    assert corners[6] == x33 and corners[8] == x9 and corners[10] == "56.0"  # and the bottom back
+    assert [d.y for d in chart.changes] == [corners[1], corners[3]]  # on the band's top (max 200, then 180)
+    assert "keep between 20 and 180 ms; the range moved from 0–250 to 0–200 ms on 2026-10-09, then from 0–200 to " \
+           "20–180 ms on 2026-11-02" in chart.description
+    assert "moved" not in sparkline(spec).description
+
+
+def test_a_range_key_result_without_changes_keeps_its_flat_band():
+    plain = history_chart(_range_spec())
+    assert plain.band is not None and plain.band_steps == "" and "moved" not in plain.description
+    assert history_chart(_range_spec(range_steps=[(START, 20.0, 180.0)])) == plain  # one state is no change

@@ -48,7 +48,10 @@ class ChartSpec:
     # from the cycle's start (okrops.record.targets); empty when they never changed.
     target_steps: Sequence[tuple[date, float]] = ()
     baseline_steps: Sequence[tuple[date, float]] = ()
-    changes: Sequence[Point] = ()  # one marker per change, on the target line, with what changed
+    # A range key result's band as it changed: (day it took effect, min, max), oldest first, the
+    # first from the cycle's start; empty when the range never changed.
+    range_steps: Sequence[tuple[date, float, float]] = ()
+    changes: Sequence[Point] = ()  # one marker per change, on the target line (or the band's top), with what changed
     forecast: Optional["Forecast"] = None
     fixed: Optional[tuple[float, float]] = None  # the value axis from .. to (confidence: 0 to 1)
 
@@ -168,6 +171,7 @@ def _bounds(spec: ChartSpec) -> tuple[float, float]:
         if v is not None:
             values.append(v)
     values += [v for _d, v in (*spec.target_steps, *spec.baseline_steps)]
+    values += [v for _d, *bounds in spec.range_steps for v in bounds]
     if spec.forecast is not None:
         values += [spec.forecast.start_value, spec.forecast.value]
     if not values:
@@ -234,6 +238,7 @@ class HistoryChart:
     day_labels: list[Label]
     label_x: str  # where the "target" and "expected" labels start, right of the plot
     band: Optional[Box] = None  # the range to keep, for range key results
+    band_steps: str = ""  # closed path of the range to keep as it changed (then ``band`` is None)
     expected: Optional[Line] = None
     expected_label_y: str = ""
     target: Optional[Line] = None
@@ -366,8 +371,21 @@ def _step_path(steps: Sequence[tuple[date, float]], s: "_Scale", end: date) -> s
     return "".join(parts)
 
 
+def _band_path(steps: Sequence[tuple[date, float, float]], s: "_Scale", end: date) -> str:
+    """The range to keep as one closed area: its top (max) in steps left to right, its bottom (min) back."""
+    until = [day for day, _low, _high in steps[1:]] + [end]
+    parts = [f"M{_c(s.x(steps[0][0]))} {_c(s.y(steps[0][2]))}"]
+    parts += [f"{'V' + _c(s.y(high)) if index else ''}H{_c(s.x(until[index]))}"
+              for index, (_day, _low, high) in enumerate(steps)]
+    parts += [f"V{_c(s.y(low))}H{_c(s.x(day))}" for day, low, _high in reversed(steps)]
+    return "".join(parts) + "Z"
+
+
 def _steps(chart: HistoryChart, spec: ChartSpec, s: "_Scale") -> None:
-    """Target and baseline changes drawn as steps at the days they took effect, with a marker each."""
+    """Target, baseline and range changes drawn as steps at the days they took effect, with a marker each."""
+    if len(spec.range_steps) > 1:
+        chart.band_steps = _band_path(spec.range_steps, s, spec.end)
+        chart.band = None
     if len(spec.target_steps) > 1:
         chart.target_steps = _step_path(spec.target_steps, s, spec.end)
         chart.target = None
@@ -385,6 +403,8 @@ def _steps(chart: HistoryChart, spec: ChartSpec, s: "_Scale") -> None:
     level = spec.target_steps[-1][1] if spec.target_steps else spec.target
     for change in spec.changes:
         at = next((v for d, v in reversed(spec.target_steps) if d <= change.day), level)
+        if spec.range_steps:  # a range key result: on the band's top edge that day
+            at = next((high for d, _low, high in reversed(spec.range_steps) if d <= change.day), spec.range_steps[0][2])
         yy = s.y(at) if at is not None else s.top
         chart.changes.append(Dot(_c(s.x(change.day)), _c(yy), change.label))
 
@@ -431,7 +451,7 @@ def _reference_lines(chart: HistoryChart, spec: ChartSpec, s: _Scale) -> None:
 def sparkline(spec: ChartSpec, width: int = 120, height: int = 28) -> Sparkline:
     """A small trend line for tables: values, with the target as a dashed line."""
     pad = 3
-    low, high = _bounds(replace(spec, forecast=None, target_steps=(), baseline_steps=()))  # the values and today's target
+    low, high = _bounds(replace(spec, forecast=None, target_steps=(), baseline_steps=(), range_steps=()))  # the values and today's target
     s = _Scale(spec, low, high, pad, pad, width - 2 * pad, height - 2 * pad)
     spark = Sparkline(width, height, _describe(spec, short=True))
     if spec.target is not None:
@@ -458,7 +478,16 @@ def _describe(spec: ChartSpec, short: bool = False) -> str:
         text += f"; target {_fmt(spec.target)}{measure}"
     elif spec.range_min is not None and spec.range_max is not None:
         text += f"; keep between {_fmt(spec.range_min)} and {_fmt(spec.range_max)}{measure}"
+        if not short:
+            text += _describe_range_steps(spec.range_steps, measure)
     return ("Trend: " if short else (spec.title + ": " if spec.title else "History: ")) + text
+
+
+def _describe_range_steps(steps: Sequence[tuple[date, float, float]], measure: str) -> str:
+    """How the range to keep moved: "; the range moved from 0–250 to 0–200 ms on 2026-10-09"."""
+    moves = [f"from {_fmt(a_low)}–{_fmt(a_high)} to {_fmt(b_low)}–{_fmt(b_high)}{measure} on {day.isoformat()}"
+             for (_d, a_low, a_high), (day, b_low, b_high) in zip(steps, steps[1:])]
+    return f"; the range moved {', then '.join(moves)}" if moves else ""
 
 
 __all__ = ["ChartSpec", "Forecast", "HistoryChart", "Trend", "confidence_chart", "forecast", "trend", "Point", "Sparkline", "expected_points", "history_chart", "nice_ticks",

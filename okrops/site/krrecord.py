@@ -80,9 +80,30 @@ class KrRecord:
             if steps and steps[-1][1] != current:
                 steps.append((min(max(self.today, cycle.start), cycle.end), current))
             extras[name] = steps
+        if kr.direction == "range":
+            extras["range_steps"] = self._range_steps(kr, cycle, changes)
         extras["changes"] = [charts.Point(c.day, 0.0, f"{c.day.isoformat()}: {_text(c, kr.measure_unit)}")
                              for c in changes if c.day > cycle.start]
         return extras
+
+    def _range_steps(self, kr, cycle: Cycle, changes: list) -> list[tuple[date, float, float]]:
+        """(day, min, max) of a range key result's band from the cycle's start, a step each day it changed."""
+        moves = [c for c in changes if c.field in ("range min", "range max")]
+        if not any(c.day > cycle.start for c in moves):
+            return []
+        bounds = {}
+        for field, current in (("range min", kr.range_min), ("range max", kr.range_max)):
+            mine = [c for c in moves if c.field == field]
+            bounds[field] = next((c.new for c in reversed(mine) if c.day <= cycle.start), mine[0].old if mine else current)
+        steps = [(cycle.start, bounds["range min"], bounds["range max"])]
+        for c in (c for c in moves if c.day > cycle.start):
+            bounds[c.field] = c.new
+            step = (c.day, bounds["range min"], bounds["range max"])
+            steps[-1:] = [steps[-1], step] if steps[-1][0] != c.day else [step]  # one step a day: its last state
+        if steps[-1][1:] != (kr.range_min, kr.range_max):
+            steps.append((min(max(self.today, cycle.start), cycle.end), kr.range_min, kr.range_max))
+        known = [step for step in steps if step[1] is not None and step[2] is not None]
+        return known if len(known) > 1 else []
 
     def forecast(self, info: KrInfo, cycle: Cycle) -> Optional[charts.Forecast]:
         points = [charts.Point(min(max(c.day, cycle.start), cycle.end), c.value)
