@@ -444,6 +444,8 @@ class Organisation:
     # repository root and okrs/ folder whose git history is the record, and that commit.
     # None: the files are the working tree's and the history is HEAD's.
     record_at: Optional[tuple[str, str, str]] = None
+    # Cycles the site shows as their okrs/<cycle> tag left them (okrops.site.pastcycles): cycle id -> tagged commit.
+    tagged_cycles: dict[str, str] = field(default_factory=dict)
 
     # -- navigation ---------------------------------------------------------
     def roots(self) -> list[Unit]:

@@ -212,12 +212,15 @@ def test_a_tagged_past_cycle_shows_as_it_was_when_it_closed(tmp_path):
     assert "already marks HEAD" in okrops(repo, "cycle", "close", "2026-Q3", "--tag").stdout
     replace(repo, "okrs/kestrel/commercial/2026-Q3.yaml", "New customers choose robot-hours over buying robots",
             "Rewritten after the close")
+    replace(repo, "okrs/kestrel/commercial/2026-Q3.yaml", "target: 65", "target: 60")  # goalposts moved afterwards
     git(repo, "commit", "-qam", "Edit the past", day="2026-10-20")
     moved = okrops(repo, "cycle", "close", "2026-Q3", "--tag")
     assert moved.returncode == 2 and "already marks commit" in moved.stderr
     out = _build(repo, tmp_path / "out")
     page = (out / "units/commercial/2026-Q3/index.html").read_text(encoding="utf-8")
     assert "New customers choose robot-hours over buying robots" in page and "Rewritten after the close" not in page
+    kr_page = (out / "units/commercial/2026-Q3/O1/KR1/index.html").read_text(encoding="utf-8")
+    assert 'id="target-changes"' not in kr_page  # the change made after the close is not part of the tagged cycle
     untagged = _build(repo, tmp_path / "untagged", as_of="2026-09-29")  # before the tag was made: today's files then
     assert "New customers choose" in (untagged / "units/commercial/2026-Q3/index.html").read_text(encoding="utf-8")
 

@@ -35,8 +35,28 @@ class KrRecord:
             found = {}
         self.changes = {ref: [c for c in changes if not c.private] for ref, changes in found.items()
                         if ref in org.key_results}
+        self._as_tagged(org)
         self.org = org
         self._evidence = None
+
+    def _as_tagged(self, org: Organisation) -> None:
+        """A cycle shown as its tag left it lists only the changes its tagged commit holds, not later edits."""
+        if not org.tagged_cycles:
+            return
+        from okrops.record import gitrefs, snapshot
+        from okrops.record.history import record_source
+
+        try:
+            top = snapshot.repository_paths(record_source(org)[1])[2]
+            held = {cycle: set(str(gitrefs.git(top, "rev-list", revs=[commit])).split())
+                    for cycle, commit in org.tagged_cycles.items()}
+        except OkropsError as error:
+            log.warning("okrops: target changes of tagged cycles not read: %s", error.message)
+            held = {cycle: set() for cycle in org.tagged_cycles}
+        for ref, changes in self.changes.items():
+            cycle = ref.split("/")[1]
+            if cycle in held:
+                self.changes[ref] = [c for c in changes if c.commit in held[cycle]]
 
     # -- evidence ---------------------------------------------------------------------------------
     def evidence_rows(self, ref: str, limit: int = 50) -> list[vm.EvidenceRow]:

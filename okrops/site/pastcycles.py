@@ -41,6 +41,7 @@ def from_tags(org: Organisation, today: date, history: list, info: Callable[...,
             continue
         info("okrops: cycle %s as tagged (okrs/%s, commit %s)", cycle, cycle, commit[:10])
         _replace_cycle(org, result.organisation, cycle)
+        org.tagged_cycles[cycle] = commit
         reachable = set(str(gitrefs.git(top, "rev-list", revs=[commit])).split())
         history = [c for c in history if c.ref.split("/")[1] != cycle or c.commit in reachable]
     return org, history

@@ -68,6 +68,7 @@ def public_view(org: Organisation) -> Organisation:
         broken_files=set(),
         activity=org.activity,
         record_at=org.record_at,
+        tagged_cycles=dict(org.tagged_cycles),
     )
 
 
