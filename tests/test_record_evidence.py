@@ -102,3 +102,21 @@ def test_evidence_as_of_a_day_reads_the_okr_repository_then(repos):
     done = okrops(repo, "history", KR, "--evidence", "--format", "json", "--as-of", "2026-10-24")
     assert done.returncode == 0, done.stderr
     assert shas["okr-repo"] not in {e["commit"] for e in json.loads(done.stdout)["evidence"]}
+
+
+def test_evidence_as_of_a_day_reads_delivery_repositories_up_to_then(repos, tmp_path):
+    """Time travel: a delivery repository's later commits are not evidence as of an earlier day."""
+    import shutil
+
+    repo, _shas = repos
+    shutil.copytree(repo.parent, tmp_path / "copy", symlinks=True)
+    copy = tmp_path / "copy" / repo.name
+    late = commit(tmp_path / "copy" / "delivery", f"Self-serve onboarding\n\nOkr-Evidence: {KR}\n", name="Cy",
+                  day="2026-11-02")
+    git(copy, "commit", "-q", "--allow-empty", "-m", "A later commit here", day="2026-11-03")
+    now = okrops(copy, "history", KR, "--evidence", "--format", "json")
+    then = okrops(copy, "history", KR, "--evidence", "--format", "json", "--as-of", "2026-10-27")
+    assert now.returncode == 0 and then.returncode == 0, (now.stderr, then.stderr)
+    assert late in {e["commit"] for e in json.loads(now.stdout)["evidence"]}
+    assert late not in {e["commit"] for e in json.loads(then.stdout)["evidence"]}
+

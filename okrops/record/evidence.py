@@ -97,6 +97,7 @@ def read(org, refs: Optional[Iterable[str]] = None) -> EvidenceIndex:
     found, problems = sources(org)
     by_ref: dict[str, list[Evidence]] = {}
     rev = record_source(org)[2]
+    until = _until(found, rev) if org.record_at is not None else []
     for index, source in enumerate(found):
         toplevel = gitlog.git_toplevel(source.path)
         if toplevel is None:
@@ -107,14 +108,26 @@ def read(org, refs: Optional[Iterable[str]] = None) -> EvidenceIndex:
         if gitlog.rev_parse(toplevel, "--verify", "--quiet", f"{head}^{{commit}}") is None:
             continue
         try:
-            out = gitlog.run_git(toplevel, ["log", "-z", "--no-color", "--encoding=UTF-8", f"--format={_FORMAT}", head,
-                                            "--"])
+            out = gitlog.run_git(toplevel, ["log", "-z", "--no-color", "--encoding=UTF-8", f"--format={_FORMAT}",
+                                            *(until if index else []), head, "--"])
         except gitlog.GitError as error:
             problems.append(f"evidence repository {source.name!r}: {error.message}")
             continue
         for item in _parse(out, known, source, set(org.config.cycles)):
             by_ref.setdefault(item.ref, []).append(item)
     return EvidenceIndex(by_ref, problems)
+
+
+def _until(found: list, rev: str) -> list[str]:
+    """As of a commit of the OKR repository (time travel): delivery repositories' commits up to its time."""
+    toplevel = gitlog.git_toplevel(found[0].path) if found else None
+    if toplevel is None:
+        return []
+    try:
+        when = gitlog.run_git(toplevel, ["log", "-1", "--format=%cI", rev, "--"]).decode().strip()
+    except gitlog.GitError:
+        return []
+    return [f"--until={when}"] if when else []
 
 
 def _parse(out: bytes, known: set[str], source: Source, cycles: set[str]) -> Iterable[Evidence]:
