@@ -95,3 +95,23 @@ def test_the_command_in_every_format(repo):
 def test_mistakes_are_clear_errors(repo, args, message):
     done = okrops(repo, "health", *args)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_site_health_page_counts_only_findings_about_what_it_shows(repo):
+    """Lint runs on the whole organisation; the site counts only findings in public files about public OKRs."""
+    from okrops.lint import LintContext, lint
+    from okrops.site.healthpage import public_findings
+    from okrops.site.view import SiteView
+
+    org = load(repo).organisation
+    today = date(2026, 11, 20)
+    last = history.last_checkins(org)
+    view = SiteView(org, today, history.read_history(org))
+    everything = lint(LintContext(org, today, last))
+    shown = public_findings(view)
+    public_refs = set(view.org.objectives) | set(view.org.key_results)
+    private = [f for f in everything if f.ref and f.ref in org.objectives.keys() | org.key_results.keys()
+               and f.ref not in public_refs]
+    assert private, "the example organisation has findings about private OKRs"
+    assert shown and not [f for f in shown if f.ref and f.ref not in public_refs]
+    assert not {(f.file, f.rule, f.ref) for f in private} & {(f.file, f.rule, f.ref) for f in shown}

@@ -22,19 +22,34 @@ SHARES = {"objectives aligned", "key results that are outcomes", "weeks with a c
           "aspirational: at 1"}
 
 
+def public_findings(v) -> list:
+    """Lint's findings on the whole organisation, kept only where they are about public files and OKRs.
+
+    Lint runs on everything (a rule judges a unit by all its objectives), and only counts reach the
+    page; a finding in a file or about an objective or key result the site does not show is left out.
+    """
+    from okrops.lint import LintContext, lint
+
+    full = v.full
+    ctx = LintContext(full, v.today, full.activity.last if full.activity else None)
+    files = {f.source.file for f in v.org.cycle_files.values()}
+    refs = set(v.org.objectives) | set(v.org.key_results)
+    return [f for f in lint(ctx) if f.file in files and (not f.ref or f.ref in refs)]
+
+
 def health_page(site: "Site") -> "GeneratedPage":
     from okrops.lint import LintContext
 
     here = "health"
     v = site.v
-    report = measure(v.org, v.today, v.history, None, shapes=LintContext(v.org, v.today).kr_shape)
+    report = measure(v.org, v.today, v.history, public_findings(v), shapes=LintContext(v.org, v.today).kr_shape)
     org = report.organisation
     labels = [c.label for c in org.cycles]
     groups = []
     for group in GROUPS:
         rows = []
         for g, label, text, value in MEASURES:
-            if g != group or label == "lint warnings and errors":
+            if g != group:
                 continue
             values = [value(c) for c in org.cycles]
             rows.append(vm.HealthRow(label, [text(c) for c in org.cycles],
