@@ -61,6 +61,12 @@ def test_the_wrong_part_is_named_with_the_closest_reference(standard_org, ref, w
     (["cycle", "close", "2026-Q4", "--decision", "platform/2026-Q4/o1=drop"],
      "which is not an objective of this cycle (did you mean 'platform/2026-Q4/O1'?)"),
     (["cycle", "open", "2027-q1"], "unknown cycle '2027-q1'"),
+    (["new", "kpi", "platfrom", "Uptime"], "unknown unit 'platfrom' (did you mean 'platform'?)"),
+    (["health", "platfrom"], "unknown unit 'platfrom' (did you mean 'platform'?)"),
+    (["health", "--cycle", "2026-q4"], "unknown cycle '2026-q4' (did you mean '2026-Q4'?)"),
+    (["report", "review", "--cycle", "2026-q4"], "unknown cycle '2026-q4' (did you mean '2026-Q4'?)"),
+    (["report", "review", "--cycle", "2026-Q4", "--unit", "platfrom"],
+     "unknown unit 'platfrom' (did you mean 'platform'?)"),
 ])
 def test_every_command_suggests_the_closest(standard_org, args, expected):
     standard_org.git_init()

@@ -38,6 +38,7 @@ def health(unit, cycle, output_format, path, today, as_of) -> None:
         okrops health --cycle 2026-Q3 --format json
     """
     from okrops.cli.check import _clean, validated_at
+    from okrops import references
     from okrops.errors import UnknownReference
     from okrops.health import measures, report as render
     from okrops.lint import LintContext, lint
@@ -46,9 +47,9 @@ def health(unit, cycle, output_format, path, today, as_of) -> None:
     with validated_at(path, as_of, today) as (result, when):
         org = _clean(result)
         if unit is not None and unit not in org.units:
-            raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+            raise UnknownReference(references.unknown_unit(org, unit))
         if cycle is not None and cycle not in org.config.cycles:
-            raise UnknownReference(f"unknown cycle {cycle!r}; cycles: {', '.join(org.config.cycles) or 'none'}")
+            raise UnknownReference(references.unknown_cycle(org, cycle))
         ctx = LintContext(org, when, history.last_checkins(org))
         findings = lint(ctx)
         units = [u.slug for u, _d in org.walk(unit)] if unit else None

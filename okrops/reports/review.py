@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from okrops import status
+from okrops import references, status
 from okrops.errors import UsageError
 from okrops.model import Organisation
 from okrops.record import gitlog
@@ -81,10 +81,9 @@ def build(org: Organisation, checkins: list[CheckIn], cycle_id: str, as_of: date
           include_private: bool = False) -> Review:
     cycle = org.config.cycles.get(cycle_id)
     if cycle is None:
-        raise UsageError(f"unknown cycle {cycle_id!r}: the cycles are {', '.join(org.config.cycles) or 'none'} "
-                         "(okrs/okrops.yaml)")
+        raise UsageError(references.unknown_cycle(org, cycle_id))
     if unit is not None and unit not in org.units:
-        raise UsageError(f"unknown unit {unit!r}")
+        raise UsageError(references.unknown_unit(org, unit))
     review = Review(cycle_id, cycle.label, as_of, as_of > cycle.end)
     by_ref: dict[str, list[CheckIn]] = {}
     for c in checkins:

@@ -520,7 +520,7 @@ def new_kpi(unit: str, title: str, kpi_id: Optional[str] = None, measure_unit: O
     _check_bands(healthy_band, warning_band)
     root, okrs_dir, org = _context(path)
     if unit not in org.units:
-        raise UnknownReference(f"unknown unit {unit!r}; units: {', '.join(sorted(org.units)) or 'none'}")
+        raise UnknownReference(references.unknown_unit(org, unit))
     file = okrs_dir / org.units[unit].folder / UNIT_FILE
     _text, document = load_for_edit(file)
     kpis = document.get("kpis")
