@@ -148,7 +148,7 @@ class Site:
 
     def scored(self, here: str, objective: Objective) -> vm.ScoredRef:
         scored = self.v.objective_scores[objective.ref]
-        return vm.ScoredRef(self.objective_ref(here, objective), scored.score, scored.status)
+        return vm.ScoredRef(self.objective_ref(here, objective), scored.score, scored.status, self.v.aligned(objective))
 
     def breadcrumbs(self, here: str, unit: Unit, cycle: Cycle) -> list[vm.Ref]:
         chain = list(reversed(self.org.ancestors(unit.slug)))
@@ -421,7 +421,8 @@ class Site:
         uc = v.unit_cycle(unit.slug, cycle.id)
         objectives = []
         for objective, scored in uc.objectives:
-            item = vm.TreeObjective(vm.Ref(objective.title, self.objective_href(here, objective)), scored.score)
+            item = vm.TreeObjective(vm.Ref(objective.title, self.objective_href(here, objective)), scored.score,
+                                    aligned=v.aligned(objective))
             if objective.parent:
                 item.parent = self.tree_parent(objective.parent)
             if len(objective.parents) > 1:
@@ -437,7 +438,7 @@ class Site:
                 if len(child.parents) > 1 and self.org.units[child.unit].parent != unit.slug and child.unit != unit.slug:
                     item = vm.TreeObjective(vm.Ref(child.title, self.objective_href(here, child)),
                                             v.objective_scores[child.ref].score, self.tree_parent(objective.ref),
-                                            home=self.unit_ref(here, child.unit, child.cycle))
+                                            home=self.unit_ref(here, child.unit, child.cycle), aligned=v.aligned(child))
                     node.aligned_here.append(item)
         return node
 
