@@ -301,6 +301,8 @@ class Site:
             change = number(c.value, info.kr.measure_unit)
             if c.previous is not None and c.value is not None:
                 change = f"{number(c.previous)} → {change}"
+            if c.level is not None:  # an ordinal key result: the levels' names, not their positions
+                change = c.level if c.previous_level is None else f"{c.previous_level} → {c.level}"
             href = f"{self.repo_url}/commit/{c.commit}" if self.repo_url and c.commit else None
             row = vm.CheckinRow(c.day.isoformat(), change, c.kind != "checkin", vm.confidence(c.confidence), c.author, c.note,
                                 c.commit[:8], href)
