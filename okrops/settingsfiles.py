@@ -46,9 +46,14 @@ def load_config(reader: FileReader) -> Optional[Config]:
         collect=dict(data.get("collect", {})),
         checkins=dict(data.get("checkins", {})),
         rhythm=dict(data.get("rhythm", {})),
-        includes=[Include(raw.get("path"), raw.get("git"), raw.get("ref"), raw.get("under"), index)
-                  for index, raw in enumerate(data.get("include", []))],
+        includes=includes_of(data),
     )
+
+
+def includes_of(data: dict) -> list[Include]:
+    """The ``include:`` entries of an okrops.yaml's data (schema-checked), in order."""
+    return [Include(raw.get("path"), raw.get("git"), raw.get("ref"), raw.get("under"), index)
+            for index, raw in enumerate(data.get("include", [])) if isinstance(raw, dict)]
 
 
 def _cycles(reader: FileReader, rel: str, entries: list) -> dict[str, Cycle]:

@@ -41,6 +41,8 @@ class CheckIn:
     private: bool = False  # its objective, unit or a unit above was private (or unreadable) when it was written
     verified: bool = True  # False: a trailer the commit's file change does not bear out (see ``reason``)
     reason: str = ""
+    level: Optional[str] = None  # an ordinal key result: the level reached (``value`` is its position in levels)
+    previous_level: Optional[str] = None
 
     @property
     def day(self) -> date:

@@ -19,7 +19,8 @@ from typing import Optional
 from okrops.record import gitlog
 from okrops.record.historyread import Rows, read_rows as _read_range
 
-CACHE_VERSION = 3  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances
+CACHE_VERSION = 4  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances;
+# 4: ordinal key results' levels read as their positions
 CACHE_FILE = "okrops/history.cache"
 
 

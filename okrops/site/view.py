@@ -159,10 +159,11 @@ class SiteView:
         for checkin in self.history:
             by_ref.setdefault(checkin.ref, []).append(checkin)
         self.krs: dict[str, KrInfo] = {}
-        self.objective_scores: dict[str, scoring.ObjectiveScore] = {}
+        # Every score and roll-up on the site comes from okrops.alignment.rollups, as in okrops status.
+        self.rollups = alignment.rollups(self.org, today)
+        self.objective_scores: dict[str, scoring.ObjectiveScore] = self.rollups.objective_scores
         for objective in self.org.objectives.values():
-            scored = scoring.score_objective(self.org, objective, today)
-            self.objective_scores[objective.ref] = scored
+            scored = self.objective_scores[objective.ref]
             for kr, kscore in zip(objective.key_results, scored.key_results):
                 self.krs[kr.ref] = KrInfo(kr, objective, kscore, by_ref.get(kr.ref, []))
         # Objectives that name each objective (or one of its key results) as their parent.
@@ -281,41 +282,21 @@ class SiteView:
         return bool(checkins) and (self.today - checkins[-1].day).days > self.config.cadence_days
 
     def org_score(self, cycle: Cycle) -> Optional[float]:
-        values = [s.score for o, s in self._cycle_objectives(cycle) if s.score is not None]
-        return round(sum(values) / len(values), 2) if values else None
+        return self.rollups.organisation(cycle.id)
 
-    def _cycle_objectives(self, cycle: Cycle):
-        for unit, _depth in self.org.walk():
-            yield from self.unit_cycle(unit.slug, cycle.id).objectives
+    def aligned(self, objective: Objective) -> Optional[float]:
+        """The objective's aligned score when something aligns below it (None otherwise: it is its own score)."""
+        return self.rollups.aligned(objective.ref) if self.rollups.has_below(objective.ref) else None
 
     # -- scoring -------------------------------------------------------------
     def _score_cycle(self, cycle: Cycle) -> None:
-        """Scores of every unit in ``cycle``; roll-ups bottom-up in one pass."""
-        order = list(self.org.walk())
-        totals: dict[str, tuple[float, int]] = {}
-        own: dict[str, list] = {}
-        for unit, _depth in order:
-            objectives = self.org.objectives_of(unit.slug, cycle.id)
-            pairs = [(o, self.objective_scores[o.ref]) for o in objectives]
-            own[unit.slug] = pairs
-            values = [s.score for _o, s in pairs if s.score is not None]
-            totals[unit.slug] = (sum(values), len(values))
-        for unit, _depth in reversed(order):
-            if unit.parent and unit.parent in totals:
-                s, n = totals[unit.parent]
-                cs, cn = totals[unit.slug]
-                totals[unit.parent] = (s + cs, n + cn)
-        for unit, _depth in order:
-            pairs = own[unit.slug]
-            values = [s.score for _o, s in pairs if s.score is not None]
-            total, count = totals[unit.slug]
+        """Each unit's standing in ``cycle``, its scores read from the roll-ups."""
+        for unit, _depth in self.org.walk():
+            pairs = [(o, self.objective_scores[o.ref]) for o in self.org.objectives_of(unit.slug, cycle.id)]
             statuses: dict[str, int] = {}
             for _o, s in pairs:
                 for k in s.key_results:
                     statuses[k.status] = statuses.get(k.status, 0) + 1
             self._unit_cycles[(unit.slug, cycle.id)] = UnitCycle(
-                unit, cycle,
-                round(sum(values) / len(values), 2) if values else None,
-                round(total / count, 2) if count else None,
-                pairs, statuses,
-            )
+                unit, cycle, self.rollups.unit_score(unit.slug, cycle.id), self.rollups.unit_rollup(unit.slug, cycle.id),
+                pairs, statuses)
