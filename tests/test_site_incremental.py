@@ -171,13 +171,13 @@ def test_each_kind_of_change_equals_a_full_build(session, change):
 
 
 def test_a_failed_build_is_followed_by_a_full_one(session):
-    from mkdocs.exceptions import PluginError
+    from mkdocs.exceptions import Abort
 
     session.build()
     path = session.repo / "okrs/acme/sales/unit.yaml"
     good = path.read_text(encoding="utf-8")
     path.write_text("name: [unclosed\n", encoding="utf-8")
-    with pytest.raises(PluginError):
+    with pytest.raises(Abort):
         session.build()
     path.write_text(good, encoding="utf-8")
     assert session.build().full

@@ -127,7 +127,11 @@ class Incremental:
 
     def restore_search(self, files, search) -> None:
         """Before search writes its index: the kept pages' entries from the previous build, in page order."""
-        if self.current is None or search is None or self.full or self.previous is None:
+        if self.current is None or search is None:
+            return
+        if hasattr(search, "search_index_prev"):  # Material's own merging in dirty builds reorders the index
+            search.search_index_prev = None
+        if self.full or self.previous is None:
             return
         entries: list = []
         for file in files.documentation_pages(inclusion=InclusionLevel.all):  # in the order MkDocs renders them
@@ -136,8 +140,6 @@ class Incremental:
                 self.current.search[uri] = self.previous.search.get(uri, [])
             entries.extend(self.current.search[uri])
         search.search_index.entries = entries
-        if hasattr(search, "search_index_prev"):  # Material's own merging in dirty builds reorders the index
-            search.search_index_prev = None
 
     def finish(self) -> None:
         """The build succeeded: the next one compares with it."""
