@@ -96,10 +96,10 @@ class Incremental:
         self.current = Built(key, fingerprint, dict(generated), outputs)
         self._search_seen = 0
         if self.full:
-            if previous is not None:  # a dirty build over an earlier output: start from an empty folder
-                from mkdocs.utils import clean_directory
+            # A dirty build over an earlier (or a failed build's) output: start from an empty folder.
+            from mkdocs.utils import clean_directory
 
-                clean_directory(config.site_dir)
+            clean_directory(config.site_dir)
             for file in files:
                 file.is_modified = _modified
             log.debug("okrops: rendering every page (%s)", reason)
@@ -159,14 +159,18 @@ def _unmodified() -> bool:
 
 
 def supported(config) -> bool:
-    """Only okrops and search make output from the pages (anything else: always a full build)."""
-    return all(name.split(" #")[0] in KNOWN_PLUGINS for name in config.plugins)
+    """Only okrops and a search whose entries okrops can carry over make output from the pages
+    (anything else: always a full build)."""
+    names = [name.split(" #")[0] for name in config.plugins]
+    if any(name not in KNOWN_PLUGINS for name in names):
+        return False
+    return "search" not in names and "material/search" not in names or search_plugin(config) is not None
 
 
 def search_plugin(config):
     """Material's (or MkDocs') search plugin of this build, when it keeps a list of index entries."""
     for name, plugin in config.plugins.items():
-        if name in ("search", "material/search") and isinstance(getattr(getattr(plugin, "search_index", None),
+        if name.split(" #")[0] in ("search", "material/search") and isinstance(getattr(getattr(plugin, "search_index", None),
                                                                          "entries", None), list):
             return plugin
     return None
