@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -72,6 +73,7 @@ class Incremental:
         self.kept: set[str] = set()  # pages not rendered in this build
         self.full = True
         self._search_seen = 0
+        self.started = 0.0  # when this build's okrops work began (time.perf_counter)
 
     # -- deciding -----------------------------------------------------------------------------------
     def plan(self, config, files, generated: dict[str, bytes]) -> None:
@@ -114,7 +116,9 @@ class Incremental:
             elif not file.is_modified():
                 self.kept.add(file.src_uri)
         pages = len(files.documentation_pages())
-        log.info("okrops: rendering %d of %d pages (the others are unchanged)", pages - len(self.kept), pages)
+        log.info("okrops: rendering %d of %d pages (the others are unchanged); reading the organisation and "
+                 "making every page's source took %.1f s", pages - len(self.kept), pages,
+                 time.perf_counter() - self.started)
 
     # -- Material's search index ---------------------------------------------------------------------
     def page_indexed(self, page, search) -> None:

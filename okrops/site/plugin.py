@@ -105,6 +105,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         return base_dir.parent
 
     def on_config(self, config):
+        import time
+
         from okrops import clock
         from okrops.errors import OkropsError
         from okrops.site.html import Linker
@@ -114,6 +116,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
         from okrops.repository import find_okrs_dir
 
+        if self.incremental is not None:
+            self.incremental.started = time.perf_counter()
         try:
             root, okrs_dir = find_okrs_dir(self.repo_path(config))
             self.check_output(config, root, okrs_dir)
