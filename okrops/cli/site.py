@@ -75,6 +75,11 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
 def serve(dev_addr: Optional[str], open_browser: bool, verbose: bool, repo: Optional[str]) -> None:
     """Preview the site with live reload: edits to okrs/ and site/ rebuild it.
 
+    New commits (a check-in, a pull) and changes to included repositories (include: in
+    okrops.yaml, or okrops fetch) rebuild it too. A rebuild renders again only the pages whose
+    content changed, and every page when the site's title, navigation or theme changed or a page
+    went away: what is served is always what okrops site build would write.
+
     \b
     Example:
         okrops site serve

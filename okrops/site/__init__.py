@@ -160,7 +160,11 @@ def _set_plugin_option(config, name: str, value) -> None:
 
 
 def serve_site(repo_path: str | os.PathLike, dev_addr: Optional[str] = None, open_in_browser: bool = False) -> None:
-    """Serve the site with live reload (okrs/ and site/ are watched) until interrupted.
+    """Serve the site with live reload until interrupted.
+
+    okrs/, site/, new commits and the included repositories are watched; after a change only the
+    pages it affects are rendered again (MkDocs' dirty builds, made exact by
+    :mod:`okrops.site.incremental`).
 
     SIGTERM stops it the way Ctrl-C does: MkDocs removes its build folder, and the default
     site sources written for a repository without site/ are removed too. The process then
@@ -172,7 +176,7 @@ def serve_site(repo_path: str | os.PathLike, dev_addr: Optional[str] = None, ope
     try:
         kwargs = {"dev_addr": dev_addr} if dev_addr else {}
         with _sigterm_as_interrupt() as terminated:
-            serve(str(config_file), open_in_browser=open_in_browser, livereload=True, **kwargs)
+            serve(str(config_file), open_in_browser=open_in_browser, livereload=True, build_type="dirty", **kwargs)
     finally:
         if temp is not None:
             temp.cleanup()
