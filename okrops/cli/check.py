@@ -34,9 +34,9 @@ def validate(path: Optional[str], output_format: str) -> None:
         okrops validate
         okrops validate path/to/repo --format github
     """
-    from okrops.validate import validate as run
+    from okrops.runcache import validate_run
 
-    result = run(path)
+    result = validate_run(path)
     failed = bool(result.findings)
     _report_findings(result.findings, result.files_read, output_format, failed)
     sys.exit(1 if failed else 0)
