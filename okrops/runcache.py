@@ -43,9 +43,10 @@ LIBRARIES = ("yaml", "fastjsonschema", "jsonschema", "jsonschema_specifications"
 class Run:
     """What one validate run found: findings as :class:`okrops.findings.Finding` and files read."""
 
-    def __init__(self, findings: list, files_read: int):
+    def __init__(self, findings: list, files_read: int, graph: Optional[dict] = None):
         self.findings = findings
         self.files_read = files_read
+        self.graph = graph  # okrops.filegraph.edges of the organisation; None when it could not be read
 
 
 def validate_run(start=None) -> Run:
@@ -156,7 +157,7 @@ def _again(root: Path, stored: dict, shape: bytes, code: list, started: int) -> 
             changed[rel] = raw
         updated[rel] = [digest, now, *record[2:]]
     if not changed:
-        run = Run(_findings(stored["final"]), stored["files_read"])
+        run = Run(_findings(stored["final"]), stored["files_read"], stored["graph"])
         return run, (dict(stored, files=dict(files, **updated), started=started) if updated else None)
     segments = _redo(root, stored["segments"], changed, updated, stored["checked"])
     if segments is None:
@@ -216,7 +217,7 @@ def _finish(root: Path, snapshot: dict, segments: list, crossed: list, changed: 
     everything.sort(key=Finding.sort_key)
     snapshot.update(segments=_segments_of(segments, lines[:split]), crossed=lines[split:],
                     final=[_fields(f) for f in everything])
-    return Run(everything, snapshot["files_read"])
+    return Run(everything, snapshot["files_read"], snapshot["graph"])
 
 
 def _segments_of(segments: list, lines: list) -> list:
@@ -237,7 +238,10 @@ def _whole(root: Path, path: Optional[Path], keep: Optional[tuple]) -> Run:
     org = result.organisation
     crossed = check(org) if org is not None else []
     segments = _segments(result.findings, result.read_files)
-    snapshot = {"files_read": result.files_read}
+    from okrops.filegraph import edges
+
+    # the graph stays right while only what the cross-file checks cannot see changes: references are seen
+    snapshot = {"files_read": result.files_read, "graph": edges(org) if org is not None else None}
     run = _finish(Path(result.root), snapshot, segments, [(_fields(f), 0, 0) for f in crossed],
                   {f.file for f in result.findings + crossed})
     complete = org is not None and not org.config.includes and all(
