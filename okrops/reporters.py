@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from okrops.findings import Finding, Severity
-from okrops.scoring import format_score
 from okrops.safetext import csv_text, json_dumps, markdown, terminal_line, workflow_data, workflow_property
-from okrops.status import StatusReport, UnitRow
+
+if TYPE_CHECKING:  # the status modules load the model: `okrops validate` reports findings without them
+    from okrops.status import StatusReport, UnitRow
 
 FINDING_FORMATS = ("text", "json", "github")
 STATUS_FORMATS = ("table", "json", "csv", "markdown")
@@ -149,6 +150,8 @@ _FLAG_WORDS = {"off-track": "off", "at-risk": "risk", "no-data": "no data"}
 
 
 def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
+    from okrops.scoring import format_score
+
     name = _pad("  " * row.depth + terminal_line(row.unit), name_width)
     text = f"{name} {format_score(row.score, row.style):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
     text += f"{row.key_results:>3}" if row.key_results else "  -"
@@ -168,6 +171,8 @@ def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
 
 
 def _detail_lines(row: UnitRow, width: int) -> list[str]:
+    from okrops.scoring import format_score
+
     """A unit's objectives and key results; every key result's bar in one column, whatever the titles hold."""
     lines = []
     indent = "  " * row.depth + "  "
