@@ -13,6 +13,12 @@ query into the search box and waits for the first result. Reported per variant:
 * the build's wall time and the size of the search files on disk.
 
     python benchmarks/bench_search.py [--units 1000] [--runs 3] [--query "metric 7"]
+        [--org DIR] [--search material|pagefind|both] [--build-only | --no-build]
+
+``--org`` copies an existing organisation (e.g. one made by generate_org.py) into
+the work folder (it is never built in place). ``--build-only`` and ``--no-build``
+split the minutes-long builds from the browser measurement, so a site built once
+can be measured again.
 """
 
 from __future__ import annotations
@@ -104,20 +110,34 @@ def main(argv=None) -> int:
     parser.add_argument("--query", default="metric 7")
     parser.add_argument("--work", type=Path, default=HERE / "out" / "search")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--org", type=Path, default=None, help="copy this organisation instead of generating one")
+    parser.add_argument("--search", choices=("material", "pagefind", "both"), default="both")
+    parser.add_argument("--build-only", action="store_true", help="build the sites, measure nothing")
+    parser.add_argument("--no-build", action="store_true", help="measure the sites built before")
     args = parser.parse_args(argv)
     from generate_org import generate
-    from playwright.sync_api import sync_playwright
 
     repo = args.work / f"org-{args.units}"
     if not (repo / "okrs" / "okrops.yaml").is_file():
-        generate(str(repo), units=args.units)
+        if args.org is not None:
+            shutil.copytree(args.org, repo, symlinks=True)
+        else:
+            generate(str(repo), units=args.units)
+    variants = ("material", "pagefind") if args.search == "both" else (args.search,)
     results: dict = {}
-    for search in ("material", "pagefind"):
+    for search in variants:
         out = args.work / f"site-{args.units}-{search}"
-        seconds = build(repo, out, search)
+        timing = out.parent / f"{out.name}.build-seconds"
+        if not args.no_build:
+            timing.write_text(f"{build(repo, out, search):.1f}\n")
+        if args.build_only:
+            continue
+        seconds = float(timing.read_text()) if timing.is_file() else float("nan")
         folder = out / ("pagefind" if search == "pagefind" else "search")
         on_disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
         pages = sum(1 for _ in out.rglob("index.html"))
+        from playwright.sync_api import sync_playwright
+
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
@@ -133,6 +153,8 @@ def main(argv=None) -> int:
                            "first_query_bytes": statistics.median(r[0] for r in runs),
                            "first_result_s": round(statistics.median(r[1] for r in runs), 3),
                            "results_shown": runs[0][2], "runs": runs}
+    if args.build_only:
+        return 0
     print(f"first search query ({args.query!r}) on {args.units:,} units, headless Chromium, median of {args.runs}")
     print("| search | pages | build | search files on disk | fetched for the first query | first result after |")
     print("|---|---|---|---|---|---|")

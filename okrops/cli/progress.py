@@ -5,11 +5,13 @@ library reports through :mod:`okrops.progress`. Everything goes to stderr, so th
 output of a command (JSON, CSV) is never mixed with it. On a terminal the line is
 redrawn at most ten times a second; elsewhere (CI, a pipe, a log file) a stage
 prints one line once it has taken a second and one when it ends, with how long it
-took. Work that ends within a second shows nothing at all.
+took. Work that ends within a second shows nothing at all; ``OKROPS_PROGRESS_AFTER``
+(seconds, default 1) changes how long work runs before its progress shows.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import IO, Optional
@@ -20,7 +22,15 @@ from okrops.progress import Progress
 
 BAR = 24  # characters
 REDRAW = 0.1  # seconds between redraws on a terminal
-QUIET_FOR = 1.0  # seconds: work that ends sooner shows no bar at all
+QUIET_FOR = 1.0  # seconds: work that ends sooner shows no bar at all (OKROPS_PROGRESS_AFTER)
+
+
+def _quiet_for() -> float:
+    try:
+        chosen = float(os.environ.get("OKROPS_PROGRESS_AFTER", ""))
+    except ValueError:  # unset or not a number: the default
+        return QUIET_FOR
+    return chosen if chosen >= 0 else QUIET_FOR
 
 
 class TerminalProgress(Progress):
@@ -34,6 +44,7 @@ class TerminalProgress(Progress):
         self.began = 0.0
         self.drawn = 0.0
         self.shown = False
+        self.quiet_for = _quiet_for()
 
     def stage(self, label: str, total: Optional[int] = None, unit: str = "") -> None:
         self.done()
@@ -46,7 +57,7 @@ class TerminalProgress(Progress):
             return
         self.count += count
         now = time.monotonic()
-        if now - self.drawn < REDRAW or now - self.began < QUIET_FOR:
+        if now - self.drawn < REDRAW or now - self.began < self.quiet_for:
             return
         self.drawn = now
         if self.interactive:
@@ -61,11 +72,11 @@ class TerminalProgress(Progress):
             return
         took = time.monotonic() - self.began
         if self.interactive:
-            if self.shown:
+            if self.shown or took >= self.quiet_for:  # long work shows how it ended, even without a redraw
                 self._draw()
                 self.stream.write("\n")
                 self.stream.flush()
-        elif self.shown or took >= QUIET_FOR:
+        elif self.shown or took >= self.quiet_for:
             counted = f"{self.count:,} {self.unit}, " if self.count else ""
             self._line(f"okrops: {self.label}: done ({counted}{took:.1f} s)")
         self.label = ""

@@ -12,7 +12,8 @@ box in the header (``assets/okrops/search.js``). Without the binary the build
 keeps Material's search and warns. Pagefind indexes the pages as written, so it
 indexes exactly what the site shows: private OKRs never reach a page, hence
 never the index. Charts, breadcrumbs and sparklines (``data-search-exclude``)
-are left out of it as they are out of Material's.
+are left out of it as they are out of Material's, and so are the labels and live
+figures every page repeats (``EXCLUDED_FROM_PAGEFIND``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,16 @@ SCRIPT_PATH = "assets/okrops/search.js"
 BUNDLE = "pagefind"  # the folder Pagefind writes its index and UI to, in the output folder
 MATERIAL_SEARCH = ("material/search", "search")
 ROOT_SELECTOR = "article"  # the page's content in Material (not the header, navigation or footer)
-EXCLUDED = "[data-search-exclude], .headerlink"
+# Left out of the index: what Material's search leaves out too (charts, breadcrumbs, sparklines,
+# heading anchors), and, for Pagefind only, the labels and live figures every OKR page repeats
+# (card labels and values, progress bars, the numbers and last check-in columns, table headers,
+# "Metric:"-style labels, "Check in" links). Each such word was in the posting list of nearly
+# every page, which a query for it (or a prefix of it, as "7" is of "75%") had to download; the
+# titles, references, units, metric names, data sources, initiatives and check-in notes stay.
+EXCLUDED_EVERYWHERE = ("[data-search-exclude]", ".headerlink")
+EXCLUDED_FROM_PAGEFIND = (".okr-card__label", ".okr-card__value", ".okr-bar", "td.okr-num", "td.okr-last",
+                          "thead", ".okr-meta strong", ".okr-checkin-link")
+EXCLUDED = ", ".join(EXCLUDED_EVERYWHERE + EXCLUDED_FROM_PAGEFIND)
 
 
 def pagefind_executable() -> Optional[str]:
