@@ -62,25 +62,76 @@ def build(repo: Path, out: Path, search: str) -> float:
     return time.perf_counter() - began
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+SEARCH_FILES = {  # what each search fetches for itself: its code and its index
+    "material": ("/search/", "/workers/search."),
+    "pagefind": ("/pagefind/", "/assets/okrops/search.js"),
+}
+COMPRESSED = {".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"}  # what static hosts send gzip-encoded
+
+
+class Counting(http.server.SimpleHTTPRequestHandler):
+    """A static server that counts the bytes it sends per path; with ``gzip``, text goes gzip-encoded
+    when the browser accepts it, as GitHub Pages, GitLab Pages and Netlify send it (Pagefind's own
+    index files are gzip inside already and go as they are)."""
+
+    sent: list = []  # (path, bytes of the body sent), shared by the server's handlers
+    gzip = False
+    packed: dict = {}
+
     def log_message(self, *args):
         pass
 
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
 
-def first_query(browser, url: str, search: str, query: str) -> tuple[int, float, int]:
-    """(search bytes fetched, seconds from the first keystroke to the first result, results shown)."""
+    def do_GET(self):
+        import gzip
+        import mimetypes
+        from urllib.parse import unquote, urlsplit
+
+        route = unquote(urlsplit(self.path).path)
+        target = Path(self.directory) / route.lstrip("/")
+        if target.is_dir():
+            if not route.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", route + "/")
+                self.end_headers()
+                return
+            target = target / "index.html"
+        if not target.is_file():
+            self.send_error(404)
+            return
+        body = target.read_bytes()
+        encoded = self.gzip and target.suffix in COMPRESSED and "gzip" in self.headers.get("Accept-Encoding", "")
+        if encoded:
+            key = str(target)
+            if key not in self.packed:
+                self.packed[key] = gzip.compress(body, 6)
+            body = self.packed[key]
+        self.send_response(200)
+        self.send_header("Content-Type", mimetypes.guess_type(target.name)[0] or "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        if encoded:
+            self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+        self.wfile.write(body)
+        self.sent.append((route, len(body)))
+
+
+def serve(folder: Path, gzip: bool):
+    handler = type("Handler", (Counting,), {"sent": [], "gzip": gzip, "packed": {}})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, handler
+
+
+def first_query(browser, url: str, search: str, query: str, sent: list) -> dict:
+    """One first query in a fresh browser context: bytes the server sent, times, results shown."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    fetched: list[tuple[str, int]] = []
-
-    def finished(request) -> None:
-        try:
-            size = request.sizes()["responseBodySize"]
-        except Exception:  # noqa: BLE001 - a request without a body
-            size = 0
-        fetched.append((request.url, size))
-
-    page.on("requestfinished", finished)
+    sent.clear()
+    opened = time.perf_counter()
     page.goto(url)
     page.wait_for_load_state("networkidle")
     if search == "pagefind":
@@ -95,12 +146,15 @@ def first_query(browser, url: str, search: str, query: str) -> tuple[int, float,
     box.press_sequentially(query, delay=20)
     result.first.wait_for(timeout=600000)
     took = time.perf_counter() - began
+    since_open = time.perf_counter() - opened
     shown = result.count()
     page.wait_for_load_state("networkidle")
-    marker = "/pagefind/" if search == "pagefind" else "/search/"
-    data = sum(size for requested, size in fetched if marker in requested)
     context.close()
-    return data, took, shown
+    search_bytes = sum(size for route, size in sent if any(m in route for m in SEARCH_FILES[search]))
+    return {"search_bytes": search_bytes, "all_bytes": sum(size for _route, size in sent),
+            "first_result_s": took, "since_open_s": since_open, "results_shown": shown,
+            "search_files": sorted(((size, route) for route, size in sent
+                                    if any(m in route for m in SEARCH_FILES[search])), reverse=True)[:12]}
 
 
 def main(argv=None) -> int:
@@ -138,29 +192,37 @@ def main(argv=None) -> int:
         pages = sum(1 for _ in out.rglob("index.html"))
         from playwright.sync_api import sync_playwright
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                runs = [first_query(browser, f"http://127.0.0.1:{server.server_address[1]}/", search, args.query)
-                        for _ in range(args.runs)]
-                browser.close()
-        finally:
-            server.shutdown()
-            server.server_close()
-        results[search] = {"build_s": round(seconds, 1), "pages": pages, "search_files_bytes": on_disk,
-                           "first_query_bytes": statistics.median(r[0] for r in runs),
-                           "first_result_s": round(statistics.median(r[1] for r in runs), 3),
-                           "results_shown": runs[0][2], "runs": runs}
+        results[search] = {"build_s": round(seconds, 1), "pages": pages, "search_files_bytes": on_disk}
+        for gzip in (False, True):
+            server, handler = serve(out, gzip)
+            try:
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                    url = f"http://127.0.0.1:{server.server_address[1]}/"
+                    runs = [first_query(browser, url, search, args.query, handler.sent) for _ in range(args.runs)]
+                    browser.close()
+            finally:
+                server.shutdown()
+                server.server_close()
+            results[search]["gzip" if gzip else "plain"] = {
+                key: statistics.median(r[key] for r in runs)
+                for key in ("search_bytes", "all_bytes", "first_result_s", "since_open_s")
+            } | {"results_shown": runs[0]["results_shown"], "search_files": runs[0]["search_files"]}
     if args.build_only:
         return 0
     print(f"first search query ({args.query!r}) on {args.units:,} units, headless Chromium, median of {args.runs}")
-    print("| search | pages | build | search files on disk | fetched for the first query | first result after |")
-    print("|---|---|---|---|---|---|")
+    print("| search | pages | build | search files on disk | served | search bytes fetched (code + index) "
+          "| all bytes fetched | first result after typing | after opening the page | results |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for search, r in results.items():
-        print(f"| {search} | {r['pages']:,} | {r['build_s']} s | {r['search_files_bytes'] / 1e6:.1f} MB | "
-              f"{r['first_query_bytes'] / 1e3:,.0f} KB | {r['first_result_s']:.2f} s |")
+        for how in ("plain", "gzip"):
+            m = r[how]
+            print(f"| {search} | {r['pages']:,} | {r['build_s']} s | {r['search_files_bytes'] / 1e6:.1f} MB | {how} | "
+                  f"{m['search_bytes'] / 1e3:,.0f} KB | {m['all_bytes'] / 1e3:,.0f} KB | {m['first_result_s']:.2f} s | "
+                  f"{m['since_open_s']:.2f} s | {m['results_shown']} |")
+    for search, r in results.items():
+        print(f"{search}, largest search files of the first query (plain):",
+              ", ".join(f"{route.rsplit('/', 1)[-1]} {size / 1e3:,.0f} KB" for size, route in r["plain"]["search_files"][:8]))
     print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
