@@ -19,6 +19,7 @@ from typing import IO, Optional
 import click
 
 from okrops.progress import Progress
+from okrops.safetext import terminal_line, unguarded
 
 BAR = 24  # characters
 REDRAW = 0.1  # seconds between redraws on a terminal
@@ -74,8 +75,8 @@ class TerminalProgress(Progress):
         if self.interactive:
             if self.shown or took >= self.quiet_for:  # long work shows how it ended, even without a redraw
                 self._draw()
-                self.stream.write("\n")
-                self.stream.flush()
+                unguarded(self.stream).write("\n")
+                unguarded(self.stream).flush()
         elif self.shown or took >= self.quiet_for:
             counted = f"{self.count:,} {self.unit}, " if self.count else ""
             self._line(f"okrops: {self.label}: done ({counted}{took:.1f} s)")
@@ -87,13 +88,15 @@ class TerminalProgress(Progress):
             share = min(self.count / self.total, 1.0)
             filled = int(share * BAR)
             text = f"{self.label} [{'#' * filled}{'-' * (BAR - filled)}] {share:4.0%} {self.count:,}/{self.total:,} {self.unit}"
-        else:
-            text = f"{self.label} ... {self.count:,} {self.unit}"
-        self.stream.write("\r\x1b[2K" + text)
-        self.stream.flush()
+        else:  # how far is not known: how much is done, and for how long it has run
+            counted = f" {self.count:,} {self.unit}" if self.count else ""
+            text = f"{self.label} ...{counted} ({time.monotonic() - self.began:.0f} s)"
+        raw = unguarded(self.stream)  # the guard would show the carriage return and erase-line as text
+        raw.write("\r\x1b[2K" + terminal_line(text))  # a file name in a label is user text: made safe here
+        raw.flush()
 
     def _line(self, text: str) -> None:
-        click.echo(text, file=self.stream)
+        click.echo(terminal_line(text), file=self.stream)
 
 
 def terminal() -> TerminalProgress:

@@ -91,12 +91,21 @@ def index(executable: str, site_dir: str, log: logging.Logger) -> None:
     """Run Pagefind over the built site; a failure fails the build (a site without its search is broken)."""
     command = [executable, "--site", site_dir, "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
                "--exclude-selectors", EXCLUDED, "--quiet"]
+    from okrops import progress
+
+    work = progress.current()  # Pagefind tells nothing of how far it is: a terminal shows the time it takes
     try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
     except OSError as error:
         raise PluginError(f"okrops: could not run Pagefind ({executable}): {error.strerror}") from None
-    if done.returncode != 0:
-        raise PluginError(f"okrops: Pagefind could not index the site: {(done.stderr or done.stdout).strip()[-800:]}")
+    while True:
+        try:
+            stdout, stderr = process.communicate(timeout=0.25)
+            break
+        except subprocess.TimeoutExpired:
+            work.advance(0)
+    if process.returncode != 0:
+        raise PluginError(f"okrops: Pagefind could not index the site: {(stderr or stdout).strip()[-800:]}")
     log.info("okrops: search index written by Pagefind to %s", Path(site_dir) / BUNDLE)
 
 
