@@ -136,7 +136,7 @@ def first_query(browser, url: str, search: str, query: str, sent: list) -> dict:
     page.wait_for_load_state("networkidle")
     if search == "pagefind":
         box = page.locator("header .okr-search input")
-        result = page.locator(".okr-search .pagefind-ui__result-link")
+        result = page.locator(".okr-search .pagefind-modular-list-link, .okr-search .pagefind-ui__result-link")
     else:
         page.locator("label.md-search__icon, .md-search__input").first.click()
         box = page.locator("input.md-search__input")
