@@ -23,7 +23,7 @@ def _table() -> list[list[str]]:
     for line in lines[start:]:
         if not line.startswith("|"):
             break
-        rows.append([cell.strip() for cell in line.strip("|").split(" | ")])
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
     return rows
 
 
