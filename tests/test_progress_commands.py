@@ -9,13 +9,16 @@ within a second shows none), so these small fixtures show it however fast the ma
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import re
 import select
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -39,6 +42,7 @@ def _env(tmp: Path, **extra: str) -> dict:
 def in_terminal(args: list[str], cwd: Path, env: dict, timeout: float = 600) -> tuple[int, str]:
     """Run ``okrops args`` with stdin, stdout and stderr on a new pseudo-terminal; (exit status, what it showed)."""
     main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # 100 columns, 30 lines
     process = subprocess.Popen([sys.executable, "-m", "okrops", *args], cwd=cwd, env=env,
                                stdin=child, stdout=child, stderr=child, close_fds=True)
     os.close(child)
@@ -182,19 +186,19 @@ def test_import_shows_reading_placing_and_writing(tmp_path):
     status, shown = in_terminal(["import", str(sheet), "--repo", str(repo), "--dry-run"], tmp_path, _env(tmp_path))
     assert status == 0, shown
     drawn = bars(shown)
-    assert drawn.get("placing rows in units, cycles and objectives") == {"rows"}, shown
+    assert drawn.get("placing the rows") == {"rows"}, shown
     assert re.search(r"\r\x1b\[2Kreading okrs\.csv \.\.\. 37 rows", shown), shown
     status, shown = in_terminal(["import", str(sheet), "--repo", str(repo)], tmp_path, _env(tmp_path))
     assert status == 0, shown
-    assert bars(shown).get("writing units, cycles and cycle files") == {"files"}, shown
+    assert bars(shown).get("writing units and cycle files") == {"files"}, shown
     assert "24/24 files" in shown  # 12 new units and their 12 cycle files
     shutil.rmtree(repo / "okrs")
     write(repo / "okrs/okrops.yaml", CONFIG)
     write(repo / "okrs/engineering/unit.yaml", "name: Engineering\n")
     piped = in_pipes(["import", str(sheet), "--repo", str(repo)], tmp_path, _env(tmp_path))
     assert piped.returncode == 0, piped.stderr
-    assert_plain(piped.stderr, "reading okrs.csv", "placing rows in units, cycles and objectives",
-                 "writing units, cycles and cycle files")
+    assert_plain(piped.stderr, "reading okrs.csv", "placing the rows",
+                 "writing units and cycle files")
     assert "imported 36 key results" in piped.stdout
 
 
@@ -209,3 +213,19 @@ def test_work_that_ends_sooner_than_okrops_progress_after_shows_nothing(tmp_path
         assert piped.returncode == 0 and piped.stderr == "", piped.stderr
     finally:
         server.close()
+
+
+def test_a_bar_is_cut_to_the_terminal_width_so_it_can_be_redrawn_in_place(monkeypatch):
+    import io
+
+    from okrops.cli import progress as shown
+
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("OKROPS_PROGRESS_AFTER", "0")
+    stream = io.StringIO()
+    bar = shown.TerminalProgress(stream, interactive=True)
+    bar.stage("reading a-spreadsheet-with-a-very-long-name\x1b[31m.csv", total=3, unit="rows")
+    bar.done()
+    drawn = stream.getvalue().split("\r\x1b[2K")[-1].rstrip("\n")
+    assert len(drawn) == 39 and drawn.startswith("reading a-spreadsheet")
+    assert "\x1b" not in drawn  # an escape in user text (a file name) is shown, not sent

@@ -12,6 +12,7 @@ took. Work that ends within a second shows nothing at all; ``OKROPS_PROGRESS_AFT
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from typing import IO, Optional
@@ -91,8 +92,9 @@ class TerminalProgress(Progress):
         else:  # how far is not known: how much is done, and for how long it has run
             counted = f" {self.count:,} {self.unit}" if self.count else ""
             text = f"{self.label} ...{counted} ({time.monotonic() - self.began:.0f} s)"
+        width = shutil.get_terminal_size((80, 24)).columns - 1  # a wrapped line could not be redrawn in place
         raw = unguarded(self.stream)  # the guard would show the carriage return and erase-line as text
-        raw.write("\r\x1b[2K" + terminal_line(text))  # a file name in a label is user text: made safe here
+        raw.write("\r\x1b[2K" + terminal_line(text)[:max(width, 20)])  # a file name in a label is user text
         raw.flush()
 
     def _line(self, text: str) -> None:

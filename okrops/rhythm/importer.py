@@ -323,7 +323,7 @@ def plan_import(sheet_path: str | Path, mapping_path: Optional[str | Path] = Non
     places = Places(org, mapping, plan, {name: sheet.headers[at] for name, at in columns.items()})
     bad = {p.row for p in problems}
     work = progress.current()
-    work.stage("placing rows in units, cycles and objectives", total=len(rows), unit="rows")
+    work.stage("placing the rows", total=len(rows), unit="rows")
     for row in rows:
         work.advance()
         if row.number not in bad:
@@ -526,7 +526,7 @@ def write(plan: Plan) -> list[str]:
     org = load(plan.okrs_dir).organisation
     written = []
     work = progress.current()
-    work.stage("writing units, cycles and cycle files", total=len(plan.units) + len(plan.cycles) + len(plan.files),
+    work.stage("writing units and cycle files", total=len(plan.units) + len(plan.cycles) + len(plan.files),
                unit="files")
     for slug in sorted(plan.units, key=lambda s: len(folder_of(plan, org, s).parts)):
         path = folder_of(plan, org, slug) / "unit.yaml"
