@@ -2,18 +2,23 @@
 
 On a synthetic organisation of generate_org.py (default 1,000 units), the site is
 built twice from the same files: with Material's search (the default) and with
-the plugin option ``search: pagefind``. Each is served over HTTP; headless
-Chromium (Debian's chromium through Playwright) opens the home page, types a
-query into the search box and waits for the first result. Reported per variant:
+the plugin option ``search: pagefind``. Each is served by a local server that
+counts the bytes it sends, once plain and once gzip-encoded as static hosts
+(GitHub Pages, GitLab Pages, Netlify) send text; headless Chromium (Debian's
+chromium through Playwright) opens the home page in a fresh context (nothing
+cached), types a query into the search box and waits for the first result.
+Reported per variant (medians of ``--runs``):
 
-* bytes of search data fetched, from opening the page to the first result
-  (Material: ``search/search_index.json`` and its worker; Pagefind: ``pagefind/*``);
-* time from the first keystroke to the first result shown (median of ``--runs``
-  fresh browser contexts, so nothing is cached between runs);
+* bytes each search fetched for itself, from opening the page to the first result:
+  Material's ``search/search_index.json`` and its worker; Pagefind's runtime,
+  WebAssembly, worker, UI, page list, index shards and fragments (and okrops'
+  ``search.js``), with the largest files of the first run;
+* all bytes fetched, for scale;
+* time from the first keystroke to the first result shown, and from opening the page;
 * the build's wall time and the size of the search files on disk.
 
     python benchmarks/bench_search.py [--units 1000] [--runs 3] [--query "metric 7"]
-        [--org DIR] [--search material|pagefind|both] [--build-only | --no-build]
+        [--org DIR] [--search material|pagefind|both] [--build-only | --no-build] [--json FILE]
 
 ``--org`` copies an existing organisation (e.g. one made by generate_org.py) into
 the work folder (it is never built in place). ``--build-only`` and ``--no-build``
