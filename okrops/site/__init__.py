@@ -205,15 +205,16 @@ def _sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def setup_logging(verbose: bool = False) -> None:
-    """Show MkDocs' messages the way the mkdocs command does (INFO and up, or DEBUG)."""
+def setup_logging(verbose: bool = False, info: bool = True) -> None:
+    """Show MkDocs' messages: INFO and up the way the mkdocs command does, DEBUG too with ``verbose``;
+    warnings and errors only without ``info`` (a build whose progress is shown by okrops instead)."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_okrops", False) for h in logger.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._okrops = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO if info else logging.WARNING)
 
 
 __all__ = ["build_site", "scaffold_files", "serve_site", "setup_logging"]
