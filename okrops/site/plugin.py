@@ -298,6 +298,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             work.stage("indexing the pages for search (Pagefind)")
             search.index(self.pagefind, config.site_dir, log)
             work.done()
+        from okrops.site.output import mark_output_dir
+
+        mark_output_dir(config.site_dir, complete=True)  # what this build wrote: a later build deletes only that
 
     def on_serve(self, server, config, builder):
         if self.okrs_dir is not None:
