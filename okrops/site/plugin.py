@@ -365,6 +365,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             work.stage("indexing the pages for search (Pagefind)")
             search.index(self.pagefind, config.site_dir, log)
             work.done()
+        from okrops.site.output import mark_output_dir
+
+        mark_output_dir(config.site_dir, complete=True)  # what this build wrote: a later build deletes only that
 
     on_post_build = CombinedEvent(_restore_search, _post_build, _remember_build)
 
