@@ -171,9 +171,9 @@ def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
 
 
 def _detail_lines(row: UnitRow, width: int) -> list[str]:
+    """A unit's objectives and key results; every key result's bar in one column, whatever the titles hold."""
     from okrops.scoring import format_score
 
-    """A unit's objectives and key results; every key result's bar in one column, whatever the titles hold."""
     lines = []
     indent = "  " * row.depth + "  "
     krs = [kr for objective in row.objective_rows for kr in objective.key_results]
@@ -196,6 +196,8 @@ def _detail_lines(row: UnitRow, width: int) -> list[str]:
 
 def _aligned_text(objective, style: str) -> str:
     """' aligned 0.43 (3 below)' for an objective others align to; its shares where it has several parents."""
+    from okrops.scoring import format_score
+
     text = f" aligned {format_score(objective.aligned, style)} ({objective.below} below)" if objective.below else ""
     if len(objective.parents) > 1:
         text += " shares " + "/".join(f"{p['share']:g}" for p in objective.parents)
