@@ -88,6 +88,17 @@ def test_the_pagefind_index_holds_public_text_and_nothing_private(pagefind_site)
     assert leaks == []
 
 
+def test_the_index_leaves_out_the_labels_and_live_figures_every_page_repeats(pagefind_site):
+    fragments = {f["url"]: f["content"] for f in (json.loads(_decoded(p)[len(b"pagefind_dcd"):])
+                                                 for p in (pagefind_site / "pagefind" / "fragment").glob("*.pf_fragment"))}
+    page = fragments["/units/platform/2026-Q4/O1/KR1/"]
+    assert "API p95 latency falls from 480 to 250 ms" in page and "Analytics dashboard" in page  # title, data source
+    html = (pagefind_site / "units/platform/2026-Q4/O1/KR1/index.html").read_text(encoding="utf-8")
+    for label in ("Baseline → current → target", "Last check-in", "Data source:", "Direction:"):
+        assert label in html, label  # on the page ...
+        assert label not in page, label  # ... not in the index
+
+
 def test_without_the_pagefind_binary_the_build_keeps_material_search_and_warns(tmp_path, caplog):
     import logging
 
