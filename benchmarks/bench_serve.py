@@ -156,7 +156,7 @@ def main(argv=None) -> int:
     parser.add_argument("--edits", type=int, default=2, help="edits timed in each session (default 2)")
     parser.add_argument("--baseline", metavar="DIR", help="another okrops source tree, served the same way first")
     parser.add_argument("--baseline-edits", type=int, default=1, help="edits timed with the baseline (default 1)")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for a page (default 1800)")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for a page (default 3600)")
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     org = prepare(args.org.resolve())
