@@ -393,8 +393,15 @@ class _Transaction:
         proc = self.repo.git("update-ref", "-m", reflog, *target, commit, self.head.oid, check=False)
         if proc.returncode == 0 or self._value(self.head.name) == commit:
             return True
+        self._unless_moved(proc)
         self.moved = self.head.name
         return False
+
+    def _unless_moved(self, proc: subprocess.CompletedProcess) -> None:
+        """A compare-and-swap that failed while the branch did not move failed for git's own reason (a ref
+        lock held, a name that clashes): say it, rather than retry as if another program had committed."""
+        if self._value(self.head.name) == self.head.oid:
+            raise CommitError(git_failure(["update-ref"], proc))
 
     def _create_branch(self, commit: str, reflog: str) -> bool:
         ref = f"refs/heads/{self.branch}"
@@ -404,6 +411,7 @@ class _Transaction:
             if self._value(ref) is not None:
                 raise RepositoryStateError(f"branch {self.branch!r} was created by another program meanwhile: "
                                            "pick a new name for this check-in's pull request")
+            self._unless_moved(proc)
             self.moved = self.head.name
             return False
         source = self.head.ref.removeprefix("refs/heads/") if self.head.ref else self.head.oid[:10]
