@@ -291,23 +291,41 @@ def read_commits(process: GitProcess) -> Iterator[tuple[str, list[str], str, str
     The trailers are the ``Okr-*`` ones (any case), in the order of the message,
     exactly as ``git log --format=%(trailers:only,unfold)`` prints them.
     """
+    for sha, parents, author, email, when, subject, trailers in commit_fields(process):
+        yield sha, parents.split(), author, email, when, subject, trailer_pairs(trailers)
+
+
+def commit_fields(process: GitProcess) -> Iterator[tuple[str, str, str, str, str, str, str]]:
+    """The commits of a :func:`log_command` process as the texts git printed: (sha, parents separated by
+    spaces, author, e-mail, date, subject, trailer lines); :func:`trailer_pairs` reads the last one.
+
+    Each batch of git's output is cut into commits by slicing (no per-commit work here).
+    """
     fields: list[str] = []
-    prefix = TRAILER_PREFIX
+    step = LOG_FIELDS
     for batch in process.records():
-        fields += batch
-        count = len(fields) - len(fields) % LOG_FIELDS
-        for index in range(0, count, LOG_FIELDS):
-            sha, parents, author, email, when, subject, trailers = fields[index:index + LOG_FIELDS]
-            pairs: list[tuple[str, str]] = []
-            if trailers:
-                for line in trailers.split("\n"):
-                    key, _colon, value = line.partition(":")
-                    if key[:4].lower() == prefix:
-                        pairs.append((key, value[1:] if value[:1] == " " else value))
-            yield sha, parents.split(), author, email, when, subject, pairs
-        del fields[:count]
+        if fields:
+            fields += batch
+        else:
+            fields = batch
+        count = len(fields) - len(fields) % step
+        if count:
+            yield from zip(*[fields[start:count:step] for start in range(step)])
+            del fields[:count]
     if fields:
         raise GitError(f"git log printed {len(fields)} field(s) too many")
+
+
+def trailer_pairs(trailers: str) -> list[tuple[str, str]]:
+    """The ``Okr-*`` (key, value) pairs of a commit's trailer lines as :func:`log_command` prints them."""
+    pairs: list[tuple[str, str]] = []
+    if trailers:
+        prefix = TRAILER_PREFIX
+        for line in trailers.split("\n"):
+            key, _colon, value = line.partition(":")
+            if key[:4].lower() == prefix:
+                pairs.append((key, value[1:] if value[:1] == " " else value))
+    return pairs
 
 
 _REGULAR = ("100644", "100755")
