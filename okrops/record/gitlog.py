@@ -383,6 +383,9 @@ class BlobReader:
         self._chunks = process.chunks()
         self._buffer = b""
         self._position = 0
+        # What ready() found: the objects from _position up to _scan are complete, and there are _complete of them.
+        self._scan = 0
+        self._complete = 0
 
     def _more(self) -> None:
         data = next(self._chunks, None)
@@ -392,24 +395,31 @@ class BlobReader:
 
     def _append(self, data: bytes) -> None:
         self._buffer = self._buffer[self._position:] + data
+        self._scan = max(self._scan - self._position, 0)
         self._position = 0
 
     def ready(self, count: int) -> bool:
-        """Whether the next ``count`` objects can be read without waiting for cat-file."""
-        position, found = self._position, 0
-        while found < count:
-            buffer = self._buffer
+        """Whether the next ``count`` objects can be read without waiting for cat-file.
+
+        What was found is remembered, so asking again, or after reading some, costs nothing.
+        """
+        if self._complete >= count:
+            return True
+        if self._scan < self._position:
+            self._scan = self._position
+        while self._complete < count:
+            buffer, position = self._buffer, self._scan
             newline = buffer.find(b"\n", position)
             if newline >= 0:
                 header = buffer[position:newline].split(b" ")
                 end = newline if len(header) != 3 else newline + 1 + int(header[2])
                 if end < len(buffer):
-                    position, found = end + 1, found + 1
+                    self._scan = end + 1
+                    self._complete += 1
                     continue
             data = self._process.read_now()
             if not data:
                 return False
-            position -= self._position
             self._append(data)
         return True
 
@@ -427,6 +437,8 @@ class BlobReader:
                 header = buffer[position:newline].split(b" ")
                 if expected and header[0].decode("ascii", "replace") != expected:
                     raise GitError(f"git cat-file printed {header[0][:64]!r} where {expected} was expected")
+                if self._complete:
+                    self._complete -= 1
                 if len(header) != 3:  # "<name> missing", "<name> ambiguous"
                     self._position = newline + 1
                     return None
