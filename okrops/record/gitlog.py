@@ -338,41 +338,45 @@ def read_changes(process: GitProcess, wanted) -> Iterator[tuple[str, list[str], 
     ``wanted(path)`` is true; the blob of a version that is not a regular file (a
     symlink, a submodule) or does not exist is the zero id.
     """
-    state = 0  # 0: expect a sha, 1: parents, 2: a change or the next sha, 3: the path of a change
-    sha = ""
-    parents: list[str] = []
-    changes: list[tuple[str, str, str, str]] = []
-    meta: list[str] = []
-    regular = _REGULAR
+    rest: list[str] = []
     for batch in process.records("surrogateescape"):  # paths are bytes: keep every one of them
-        for part in batch:
-            if state == 3:
-                if wanted(part):
-                    old_mode, new_mode, old, new, status = meta
-                    if old_mode not in regular:
-                        old = "0" * len(old)
-                    if new_mode not in regular:
-                        new = "0" * len(new)
-                    changes.append((status[:1], old, new, part))
-                state = 2
-            elif state == 2 and part[:1] in (":", "\n") and part.lstrip("\n")[:1] == ":":
-                meta = part.lstrip("\n")[1:].split(" ")
-                if len(meta) != 5:
-                    raise GitError(f"git log printed an unexpected change line: {part[:80]!r}")
-                state = 3
-            elif state == 1:
-                parents = part.split()
-                state = 2
-            else:
-                if state == 2:
-                    yield sha, parents, changes
-                sha = part
-                changes = []
-                state = 1
-    if state == 2:
-        yield sha, parents, changes
-    elif state != 0:
-        raise GitError("git log ended in the middle of a commit")
+        fields = rest + batch if rest else batch
+        count = len(fields)
+        start = 0
+        while True:  # fields[start] is a sha, then its parents, then (change line, path) pairs
+            end = start + 2
+            while end < count and fields[end][:1] in _CHANGE_LINE:
+                end += 2
+            if end >= count:  # the commit may go on in the next batch
+                break
+            yield _changes(fields, start, end, wanted)
+            start = end
+        rest = fields[start:]
+    if rest:
+        if len(rest) < 2 or len(rest) % 2:
+            raise GitError("git log ended in the middle of a commit")
+        yield _changes(rest, 0, len(rest), wanted)
+
+
+_CHANGE_LINE = (":", "\n")  # how a change line starts (the first one after a newline)
+
+
+def _changes(fields: list[str], start: int, end: int, wanted) -> tuple[str, list[str], list[tuple[str, str, str, str]]]:
+    """(sha, parents, changes) of the commit in ``fields[start:end]`` (see :func:`read_changes`)."""
+    changes: list[tuple[str, str, str, str]] = []
+    for index in range(start + 2, end, 2):
+        path = fields[index + 1]
+        if wanted(path):
+            meta = fields[index].lstrip("\n")[1:].split(" ")
+            if len(meta) != 5:
+                raise GitError(f"git log printed an unexpected change line: {fields[index][:80]!r}")
+            old_mode, new_mode, old, new, status = meta
+            if old_mode not in _REGULAR:
+                old = "0" * len(old)
+            if new_mode not in _REGULAR:
+                new = "0" * len(new)
+            changes.append((status[:1], old, new, path))
+    return fields[start], fields[start + 1].split(), changes
 
 
 class BlobReader:
