@@ -437,10 +437,14 @@ class Walk:
             if number is not None and (confidence is None or (sure is not None and 0 <= sure <= 1)):
                 unit, cycle, objective, kr = ref.split("/")
                 return [(ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note)]
+        return self._trailer_claims(sha, subject, gitlog.trailer_pairs(trailers))
+
+    def _trailer_claims(self, sha: str, subject: str, pairs: list[tuple[str, str]]) -> list[tuple]:
+        """:meth:`_claims` of any trailers, given as the ``Okr-*`` (key, value) pairs in the message's order."""
         groups: list[list] = []
         group: Optional[list] = None
         field_of = _FIELD_OF
-        for key, value in gitlog.trailer_pairs(trailers):
+        for key, value in pairs:
             number = field_of.get(key)
             if number is None:
                 number = _FIELDS.get(key.lower())
