@@ -179,6 +179,7 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths, advance=None) 
         walked = 0  # blob requests of the commits walked
         later = 0  # when cat-file was behind: look again after this many more commits
         planned_count = 0
+        ready = walk.blobs.ready
         for planned in planner.commits(raw):
             waiting.append(planned)
             planned_count += 1
@@ -189,9 +190,13 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths, advance=None) 
                 continue
             # Walk the commits whose file versions cat-file has written; never wait for one here,
             # as cat-file may keep the last ones in its buffer until it is given more requests.
-            while waiting and walk.blobs.ready(waiting[0][2] - walked):
-                walked = waiting[0][2]
-                _walk(walk, commits, waiting.popleft())
+            while waiting and ready(waiting[0][2] - walked):
+                planned = waiting.popleft()
+                walked = planned[2]
+                commit = next(commits, None)
+                if commit is None or commit[0] != planned[0]:
+                    raise gitlog.GitError(f"git log and git log --raw disagree at commit {planned[0][:10]}")
+                walk.commit(commit, planned[1])
             if waiting:
                 later = 64
         if advance is not None:
