@@ -17,14 +17,20 @@ departments that both align fully to the company objective weighs 0.5 + 0.5 = 1 
 once. Objectives without a score (no data yet) are left out of the mean. Alignment cycles are a
 validate error; here the objectives on a loop are left out, so a roll-up always ends.
 
-Organisation and unit scores (:func:`okrops.scoring.rollup`) follow the unit tree, where every
-objective and every key result (shared ones included) belongs to exactly one unit: each counts once.
+Organisation and unit scores follow the unit tree, where every objective and every key result
+(shared ones included) belongs to exactly one unit: each counts once.
+
+:func:`rollups` computes every roll-up figure of an organisation on a day in one place: objective
+scores, aligned scores with each objective's shares, unit scores, unit-tree roll-ups and the
+organisation's score per cycle. ``okrops status`` (every format) and the site read their figures
+from it, so they agree by construction.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
+from typing import Callable, Optional
 
 from okrops.model import Objective, Organisation, ParentLink
 
@@ -53,14 +59,22 @@ def shares(objective: Objective) -> list[tuple[ParentLink, float]]:
     return [(link, share / total) for link, share in raw]
 
 
-def children_index(org: Organisation) -> dict[str, list[tuple[Objective, float]]]:
-    """Objective reference -> the objectives aligned directly below it, each with its share."""
+def children_index(org: Organisation, counted: Optional[Callable[[Objective], bool]] = None
+                   ) -> dict[str, list[tuple[Objective, float]]]:
+    """Objective reference -> the objectives aligned directly below it, each with its share.
+
+    With ``counted``, only objectives it accepts take part (as parents and as children); a link to
+    one left out keeps its share, which then counts nowhere (as on the site, where a private parent
+    is not there to receive it).
+    """
     below: dict[str, list[tuple[Objective, float]]] = {}
     for objective in org.objectives.values():
+        if counted is not None and not counted(objective):
+            continue
         combined: dict[str, float] = {}
         for link, share in shares(objective):
             target = resolve(org, link.ref)
-            if target is not None and target.ref != objective.ref:
+            if target is not None and target.ref != objective.ref and (counted is None or counted(target)):
                 combined[target.ref] = combined.get(target.ref, 0.0) + share
         for ref, share in combined.items():
             below.setdefault(ref, []).append((objective, share))
@@ -101,13 +115,126 @@ def aligned_score(org: Organisation, top: str, today: date,
     """The roll-up of ``top`` over everything aligned below it (see the module's rule)."""
     from okrops.scoring import score_objective
 
+    return _weighted_mean(weights_below(org, top, below),
+                          lambda ref: score_objective(org, org.objectives[ref], today).score)
+
+
+def _weighted_mean(weights: dict[str, float], score_of: Callable[[str], Optional[float]]) -> Optional[float]:
     total = weighted = 0.0
-    for ref, weight in weights_below(org, top, below).items():
-        value = score_objective(org, org.objectives[ref], today).score
+    for ref, weight in weights.items():
+        value = score_of(ref)
         if value is not None and weight > 0:
             total += weight
             weighted += weight * value
     return round(weighted / total, 2) if total else None
+
+
+def _mean(values: list[float]) -> Optional[float]:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+@dataclass
+class Rollups:
+    """Every roll-up figure of an organisation on one day, computed once (see :func:`rollups`).
+
+    ``objective_scores`` holds the scored objectives that count (all, or only the public ones);
+    the rest is computed on first use and kept.
+    """
+
+    org: Organisation
+    today: date
+    include_private: bool
+    objective_scores: dict = field(default_factory=dict)  # objective ref -> okrops.scoring.ObjectiveScore
+    below: dict[str, list[tuple[Objective, float]]] = field(default_factory=dict)
+    _aligned: dict[str, Optional[float]] = field(default_factory=dict)
+    _weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    _units: dict[str, dict[str, tuple[Optional[float], Optional[float]]]] = field(default_factory=dict)
+    _organisation: dict[str, Optional[float]] = field(default_factory=dict)
+
+    def counts(self, objective: Objective) -> bool:
+        return objective.ref in self.objective_scores
+
+    def aligned(self, ref: str) -> Optional[float]:
+        """The objective's aligned score: its own and every objective aligned below it (the module's rule)."""
+        if ref not in self._aligned:
+            self._aligned[ref] = _weighted_mean(self.weights(ref), lambda r: self.objective_scores[r].score)
+        return self._aligned[ref]
+
+    def weights(self, ref: str) -> dict[str, float]:
+        """Each counted objective in ``ref``'s aligned score (itself included, 1.0) with its weight there."""
+        if ref not in self._weights:
+            self._weights[ref] = weights_below(self.org, ref, self.below) if ref in self.objective_scores else {}
+        return self._weights[ref]
+
+    def count_below(self, ref: str) -> int:
+        """How many counted objectives align below ``ref``, directly or through others."""
+        return max(0, len(self.weights(ref)) - 1)
+
+    def has_below(self, ref: str) -> bool:
+        """Whether any counted objective aligns to ``ref`` (its aligned score can differ from its own)."""
+        return bool(self.below.get(ref))
+
+    def parent_shares(self, objective: Objective) -> list[tuple[str, float]]:
+        """(parent objective reference, share) for each counted parent; a key result stands for its objective."""
+        found: dict[str, float] = {}
+        for link, share in shares(objective):
+            target = resolve(self.org, link.ref)
+            if target is not None and target.ref != objective.ref and target.ref in self.objective_scores:
+                found[target.ref] = round(found.get(target.ref, 0.0) + share, 4)
+        return list(found.items())
+
+    def unit_score(self, unit: str, cycle: str) -> Optional[float]:
+        """The mean score of the unit's own counted objectives in ``cycle``."""
+        return self._unit(unit, cycle)[0]
+
+    def unit_rollup(self, unit: str, cycle: str) -> Optional[float]:
+        """The mean score of the counted objectives of ``unit`` and every unit below it in ``cycle``."""
+        return self._unit(unit, cycle)[1]
+
+    def organisation(self, cycle: str) -> Optional[float]:
+        """The organisation's score in ``cycle``: every counted objective once (the unit tree's roll-up)."""
+        if cycle not in self._organisation:
+            self._organisation[cycle] = _mean([s.score for s in self.objective_scores.values()
+                                               if s.score is not None and self.org.objectives[s.ref].cycle == cycle])
+        return self._organisation[cycle]
+
+    def _unit(self, unit: str, cycle: str) -> tuple[Optional[float], Optional[float]]:
+        if cycle not in self._units:
+            self._units[cycle] = self._score_cycle(cycle)
+        return self._units[cycle].get(unit, (None, None))
+
+    def _score_cycle(self, cycle: str) -> dict[str, tuple[Optional[float], Optional[float]]]:
+        """Every unit's own score and roll-up in ``cycle``, bottom-up in one pass over the unit tree."""
+        order = [unit for unit, _depth in self.org.walk()
+                 if self.include_private or not self.org.is_private_unit(unit.slug)]
+        own: dict[str, list[float]] = {}
+        totals: dict[str, tuple[float, int]] = {}
+        for unit in order:
+            values = [self.objective_scores[o.ref].score for o in self.org.objectives_of(unit.slug, cycle)
+                      if o.ref in self.objective_scores and self.objective_scores[o.ref].score is not None]
+            own[unit.slug] = values
+            totals[unit.slug] = (sum(values), len(values))
+        for unit in reversed(order):
+            if unit.parent in totals:
+                total, count = totals[unit.parent]
+                below_total, below_count = totals[unit.slug]
+                totals[unit.parent] = (total + below_total, count + below_count)
+        return {slug: (_mean(own[slug]), round(total / count, 2) if count else None)
+                for slug, (total, count) in totals.items()}
+
+
+def rollups(org: Organisation, today: date, include_private: bool = True) -> Rollups:
+    """Every roll-up figure of ``org`` on ``today``: the one computation status and the site share.
+
+    With ``include_private`` False only what the site shows counts: objectives that are public in
+    public units (:meth:`okrops.model.Organisation.is_private_objective`), as parents and as children.
+    """
+    from okrops.scoring import score_objective
+
+    counted = [o for o in org.objectives.values() if include_private or not org.is_private_objective(o)]
+    scores = {o.ref: score_objective(org, o, today) for o in counted}
+    below = children_index(org, lambda o: o.ref in scores)
+    return Rollups(org, today, include_private, scores, below)
 
 
 def cycles(org: Organisation) -> list[list[str]]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from okrops.findings import Finding, Severity
-from okrops.scoring import format_score
 from okrops.safetext import csv_text, json_dumps, markdown, terminal_line, workflow_data, workflow_property
-from okrops.status import StatusReport, UnitRow
+
+if TYPE_CHECKING:  # the status modules load the model: `okrops validate` reports findings without them
+    from okrops.status import StatusReport, UnitRow
 
 FINDING_FORMATS = ("text", "json", "github")
 STATUS_FORMATS = ("table", "json", "csv", "markdown")
@@ -149,6 +150,8 @@ _FLAG_WORDS = {"off-track": "off", "at-risk": "risk", "no-data": "no data"}
 
 
 def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
+    from okrops.scoring import format_score
+
     name = _pad("  " * row.depth + terminal_line(row.unit), name_width)
     text = f"{name} {format_score(row.score, row.style):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
     text += f"{row.key_results:>3}" if row.key_results else "  -"
@@ -169,6 +172,8 @@ def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
 
 def _detail_lines(row: UnitRow, width: int) -> list[str]:
     """A unit's objectives and key results; every key result's bar in one column, whatever the titles hold."""
+    from okrops.scoring import format_score
+
     lines = []
     indent = "  " * row.depth + "  "
     krs = [kr for objective in row.objective_rows for kr in objective.key_results]
@@ -180,13 +185,23 @@ def _detail_lines(row: UnitRow, width: int) -> list[str]:
     for objective in row.objective_rows:
         oid = terminal_line(objective.ref.rsplit("/", 1)[-1])
         tail = f" {format_score(objective.score, row.style):>5} {objective.status}" + (f" {objective.zone}" if objective.zone else "") \
-            + (" private" if objective.visibility == "private" else "")
+            + (" private" if objective.visibility == "private" else "") + _aligned_text(objective, row.style)
         title_room = max(10, width - len(indent) - display_width(oid) - 1 - len(tail))
         lines.append(f"{indent}{oid} {_pad(terminal_line(objective.title), title_room)}{tail}")
         for kr in objective.key_results:
             kid = _pad(ids[id(kr)], id_width)
             lines.append(f"{indent}  {kid} {_pad(terminal_line(kr.title), room)} {bar(kr.score, 6)} {tails[id(kr)]}")
     return lines
+
+
+def _aligned_text(objective, style: str) -> str:
+    """' aligned 0.43 (3 below)' for an objective others align to; its shares where it has several parents."""
+    from okrops.scoring import format_score
+
+    text = f" aligned {format_score(objective.aligned, style)} ({objective.below} below)" if objective.below else ""
+    if len(objective.parents) > 1:
+        text += " shares " + "/".join(f"{p['share']:g}" for p in objective.parents)
+    return text
 
 
 def _kr_tail(kr) -> str:
@@ -205,15 +220,20 @@ def status_json(report: StatusReport) -> str:
 
 STATUS_CSV_COLUMNS = [
     "unit", "cycle", "objective", "key_result", "title", "baseline", "current", "target", "unit_of_measure",
-    "progress", "score", "expected", "confidence", "status", "last_checkin", "stale",
+    "progress", "score", "expected", "confidence", "status", "last_checkin", "stale", "zone",
+    "objective_score", "objective_aligned", "objective_parents",
 ]
 
 
 def status_csv(report: StatusReport) -> str:
     """One row per key result (units without key results get one row of their own).
 
-    Text cells go through :func:`okrops.safetext.csv_text` (no spreadsheet formulas); numeric
-    cells are written from the numbers, so a negative baseline stays a number.
+    ``zone`` is the key result's commit-target-stretch zone (the unit's on a unit's own row), empty
+    where the style has none. ``objective_aligned`` is the objective's aligned score and
+    ``objective_parents`` its parents with their shares (``ref=share;...``), both from
+    :func:`okrops.alignment.rollups`. Text cells go through :func:`okrops.safetext.csv_text` (no
+    spreadsheet formulas); numeric cells are written from the numbers, so a negative baseline stays
+    a number.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -221,13 +241,16 @@ def status_csv(report: StatusReport) -> str:
     for unit in report.units:
         if not unit.objective_rows:
             writer.writerow([csv_text(unit.unit), csv_text(unit.cycle), "", "", csv_text(unit.name), "", "", "", "", "",
-                             _csv(unit.score), _csv(unit.expected), _csv(unit.confidence), "", "", unit.stale > 0])
+                             _csv(unit.score), _csv(unit.expected), _csv(unit.confidence), "", "", unit.stale > 0,
+                             csv_text(unit.zone), "", "", ""])
         for objective in unit.objective_rows:
+            parents = csv_text(";".join(f"{p['ref']}={p['share']:g}" for p in objective.parents))
             for kr in objective.key_results:
                 writer.writerow([csv_text(unit.unit), csv_text(unit.cycle), csv_text(objective.ref), csv_text(kr.ref),
                                  csv_text(kr.title), _csv(kr.baseline), _csv(kr.current), _csv(kr.target),
                                  csv_text(kr.measure_unit), _csv(kr.progress), _csv(kr.score), _csv(kr.expected),
-                                 _csv(kr.confidence), csv_text(kr.status), csv_text(kr.last_checkin), kr.stale])
+                                 _csv(kr.confidence), csv_text(kr.status), csv_text(kr.last_checkin), kr.stale,
+                                 csv_text(kr.zone), _csv(objective.score), _csv(objective.aligned), parents])
     return buffer.getvalue()
 
 
@@ -251,11 +274,16 @@ def status_markdown(report: StatusReport) -> str:
     detail = [r for r in report.units if r.objective_rows]
     for row in detail:
         lines += ["", f"### {_md(row.name)} ({_md(row.cycle)})", "",
-                  "| Key result | Baseline | Current | Target | Score | Confidence | Status |",
-                  "|---|---:|---:|---:|---:|---:|---|"]
+                  "| Key result | Baseline | Current | Target | Score | Aligned | Confidence | Status |",
+                  "|---|---:|---:|---:|---:|---:|---:|---|"]
         for objective in row.objective_rows:
-            lines.append(f"| **{_md(objective.ref.split('/')[-1])} {_md(objective.title)}** | | | | {_num(objective.score)} | | {objective.status} |")
+            aligned = f"{_num(objective.aligned)} ({objective.below} below)" if objective.below else ""
+            shares = ", ".join(f"{_md(p['ref'])} {p['share']:g}" for p in objective.parents) if len(objective.parents) > 1 else ""
+            status = objective.status + (f" {objective.zone}" if objective.zone else "") + (f"; shares: {shares}" if shares else "")
+            lines.append(f"| **{_md(objective.ref.split('/')[-1])} {_md(objective.title)}** | | | | {_num(objective.score)} | "
+                         f"{aligned} | | {status} |")
             for kr in objective.key_results:
+                zone = f" {kr.zone}" if kr.zone else ""
                 lines.append(f"| {_md(kr.ref.split('/')[-1])} {_md(kr.title)} | {_value(kr.baseline)} | {_value(kr.current)} | "
-                             f"{_value(kr.target)} | {_num(kr.score)} | {_num(kr.confidence)} | {kr.status}{' (stale)' if kr.stale else ''} |")
+                             f"{_value(kr.target)} | {_num(kr.score)} | | {_num(kr.confidence)} | {kr.status}{zone}{' (stale)' if kr.stale else ''} |")
     return "\n".join(lines)

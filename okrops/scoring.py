@@ -255,19 +255,17 @@ def score_unit(org: Organisation, unit: str, cycle: str, today: date, include_pr
     objectives = [
         score_objective(org, o, today)
         for o in org.objectives_of(unit, cycle)
-        if include_private or o.visibility == "public"
+        if include_private or not org.is_private_objective(o)
     ]
     values = [o.score for o in objectives if o.score is not None]
     return UnitScore(unit, cycle, round(sum(values) / len(values), 2) if values else None, objectives)
 
 
 def rollup(org: Organisation, unit: str, cycle: str, today: date, include_private: bool = True) -> Optional[float]:
-    """Mean score of the objectives of ``unit`` and every unit below it in ``cycle``."""
-    values = []
-    for member, _depth in org.walk(unit):
-        if not include_private and org.is_private_unit(member.slug):
-            continue
-        values.extend(
-            s.score for s in score_unit(org, member.slug, cycle, today, include_private).objectives if s.score is not None
-        )
-    return round(sum(values) / len(values), 2) if values else None
+    """Mean score of the objectives of ``unit`` and every unit below it in ``cycle``.
+
+    One figure of :func:`okrops.alignment.rollups`, which computes them all at once (status and the site use it).
+    """
+    from okrops.alignment import rollups
+
+    return rollups(org, today, include_private).unit_rollup(unit, cycle)

@@ -12,16 +12,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from okrops.filereader import FileReader
+from okrops.location import CONFIG_FILE, present
 from okrops.model import Band, Config, Include, Cycle, Kpi, ScoringSettings, Source, Strategy, StrategyMap, Unit
 
-CONFIG_FILE = "okrops.yaml"
 STRATEGY_FILE = "strategy.yaml"
 UNIT_FILE = "unit.yaml"
-
-
-def present(path: Path) -> bool:
-    """A file, or a symbolic link in its place (which the loader then refuses with a finding)."""
-    return path.is_file() or path.is_symlink()
 
 
 def load_config(reader: FileReader) -> Optional[Config]:
@@ -46,9 +41,14 @@ def load_config(reader: FileReader) -> Optional[Config]:
         collect=dict(data.get("collect", {})),
         checkins=dict(data.get("checkins", {})),
         rhythm=dict(data.get("rhythm", {})),
-        includes=[Include(raw.get("path"), raw.get("git"), raw.get("ref"), raw.get("under"), index)
-                  for index, raw in enumerate(data.get("include", []))],
+        includes=includes_of(data),
     )
+
+
+def includes_of(data: dict) -> list[Include]:
+    """The ``include:`` entries of an okrops.yaml's data (schema-checked), in order."""
+    return [Include(raw.get("path"), raw.get("git"), raw.get("ref"), raw.get("under"), index)
+            for index, raw in enumerate(data.get("include", [])) if isinstance(raw, dict)]
 
 
 def _cycles(reader: FileReader, rel: str, entries: list) -> dict[str, Cycle]:

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Iterable, Optional
 
-from okrops import references, scoring
+from okrops import alignment, references, scoring
 from okrops.errors import UnknownReference
 from okrops.model import Activity, Cycle, Organisation
 
@@ -40,6 +40,9 @@ class ObjectiveRow:
     status: str
     key_results: list[KeyResultRow] = field(default_factory=list)
     zone: Optional[str] = None
+    aligned: Optional[float] = None  # its own score with every objective aligned below it (okrops.alignment's rule)
+    below: int = 0  # objectives aligned below it, directly or through others, counted in ``aligned``
+    parents: list[dict] = field(default_factory=list)  # {"ref", "share"}: the share of its progress each parent counts
 
 
 @dataclass
@@ -116,6 +119,7 @@ def build(
     if unit is not None and unit not in org.units:
         raise UnknownReference(references.unknown_unit(org, unit))
     cycles = select_cycles(org, today, cycle)
+    figures = alignment.rollups(org, today, include_private)
     rows: list[UnitRow] = []
     for member, depth in org.walk(unit):
         if not include_private and org.is_private_unit(member.slug):
@@ -123,7 +127,7 @@ def build(
         for c in cycles:
             if (member.slug, c.id) not in org.cycle_files and not _has_below(org, member.slug, c.id):
                 continue
-            rows.append(_unit_row(org, member.slug, depth, c, today, detail, last_checkins, include_private))
+            rows.append(_unit_row(org, figures, member.slug, depth, c, today, detail, last_checkins))
     return StatusReport(
         org.config.organisation,
         today.isoformat(),
@@ -145,10 +149,16 @@ def is_stale(org: Organisation, kr_ref: str, cycle: Cycle, today: date, last_che
     return Activity.of(org, last_checkins).is_stale(kr_ref, cycle, today, org.cadence_days(kr_ref.split("/")[0]))
 
 
-def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_private) -> UnitRow:
+def _unit_row(org, figures: alignment.Rollups, slug, depth, cycle, today, detail, last_checkins) -> UnitRow:
+    """One unit's row; every score and roll-up comes from ``figures`` (okrops.alignment.rollups)."""
     unit = org.units[slug]
-    unit_score = scoring.score_unit(org, slug, cycle.id, today, include_private)
-    objectives = [o for o in org.objectives_of(slug, cycle.id) if include_private or o.visibility == "public"]
+    include_private = figures.include_private
+    objectives = [o for o in org.objectives_of(slug, cycle.id) if figures.counts(o)]
+    scored_objectives = [figures.objective_scores[o.ref] for o in objectives]
+    statuses = {s: 0 for s in scoring.STATUSES}
+    for scored in scored_objectives:
+        for kscore in scored.key_results:
+            statuses[kscore.status] += 1
     krs = [kr for o in objectives for kr in o.key_results]
     confidences = [kr.confidence for kr in krs if kr.confidence is not None]
     stale = sum(1 for kr in krs if is_stale(org, kr.ref, cycle, today, last_checkins))
@@ -158,24 +168,26 @@ def _unit_row(org, slug, depth, cycle, today, detail, last_checkins, include_pri
         depth=depth,
         cycle=cycle.id,
         visibility="private" if org.is_private_unit(slug) else "public",
-        score=unit_score.score,
-        rollup=scoring.rollup(org, slug, cycle.id, today, include_private),
+        score=figures.unit_score(slug, cycle.id),
+        rollup=figures.unit_rollup(slug, cycle.id),
         expected=round(cycle.elapsed(today), 2),
         confidence=round(sum(confidences) / len(confidences), 2) if confidences else None,
         objectives=len(objectives),
         key_results=len(krs),
-        statuses={k: v for k, v in unit_score.status_counts.items() if v},
+        statuses={k: v for k, v in statuses.items() if v},
         stale=stale,
         private_objectives=sum(1 for o in objectives if o.visibility == "private"),
         private_in_rollup=_private_in_rollup(org, slug, cycle.id) if include_private else 0,
         style=scoring.style_of(org, slug),
     )
     if row.style == "commit-target-stretch":
-        row.zone = scoring.mean_zone([(o.zone, 1.0) for o in unit_score.objectives])
+        row.zone = scoring.mean_zone([(o.zone, 1.0) for o in scored_objectives])
     if detail:
-        for objective, scored in zip(objectives, unit_score.objectives):
+        for objective, scored in zip(objectives, scored_objectives):
             orow = ObjectiveRow(objective.ref, objective.title, objective.type, objective.visibility, scored.score, scored.status,
-                                zone=scored.zone if row.style == "commit-target-stretch" else None)
+                                zone=scored.zone if row.style == "commit-target-stretch" else None,
+                                aligned=figures.aligned(objective.ref), below=figures.count_below(objective.ref),
+                                parents=[{"ref": ref, "share": share} for ref, share in figures.parent_shares(objective)])
             for kr, kscore in zip(objective.key_results, scored.key_results):
                 last = last_checkins.get(kr.ref) if last_checkins else None
                 orow.key_results.append(KeyResultRow(

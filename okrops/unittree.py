@@ -15,11 +15,11 @@ from typing import Optional
 from okrops.cyclefiles import load_cycle_file
 from okrops.filereader import FileReader
 from okrops.findings import Severity
+from okrops.location import OKRS_DIR
 from okrops.model import Organisation, Source, Unit, UNKNOWN, Unreadable
 from okrops.settingsfiles import CONFIG_FILE, STRATEGY_FILE, UNIT_FILE, load_unit, present
 from okrops.yamlio import SYMLINK_REFUSED
 
-OKRS_DIR = "okrs"
 SAFE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -121,6 +121,13 @@ class UnitTree:
     def register(self, unit: Unit, parent: Optional[str]) -> Optional[Unit]:
         if unit.slug in self.org.units:
             other = self.org.units[unit.slug]
+            if _repository_of(unit.source.file) != _repository_of(other.source.file):  # across included repositories
+                self.reader.add(unit.source.file, f"unit id {unit.slug!r} is already used by "
+                                f"{other.source.file.removesuffix('/' + UNIT_FILE)} in another repository of the "
+                                "organisation; unit folder names must be unique across the organisation and every "
+                                "repository it includes", "duplicate-id",
+                                hint="rename one of the two unit folders (and the references to it)")
+                return None
             self.reader.add(unit.source.file, f"unit id {unit.slug!r} is already used by {OKRS_DIR}/{other.folder}; "
                             "unit folder names must be unique across the organisation", "duplicate-id")
             return None
@@ -177,3 +184,9 @@ def _subfolders(entries) -> list[Path]:
 
 def _is_unit_file_name(name: str) -> bool:
     return name.lower() in (UNIT_FILE, "unit.yml")
+
+
+def _repository_of(file: str) -> str:
+    """The repository part of a file's path relative to the top repository ('' for the top one's own files)."""
+    parts = file.split("/")
+    return "/".join(parts[:parts.index(OKRS_DIR)]) if OKRS_DIR in parts else ""

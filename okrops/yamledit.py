@@ -45,7 +45,7 @@ _BREAK_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR", "\x85": "U+0085 (NEXT LI
                 "\u2028": "U+2028 (LINE SEPARATOR)", "\u2029": "U+2029 (PARAGRAPH SEPARATOR)"}
 _UNUSUAL = re.compile("[\x85\u2028\u2029]")
 
-Edit = tuple[DocPath, str, Any]  # (path of the mapping, key, new number)
+Edit = tuple[DocPath, str, Any]  # (path of the mapping, key, new number or word: an ordinal level's name)
 
 
 @dataclass
@@ -245,8 +245,29 @@ def set_numbers(text: str, edits: Iterable[Edit], after: Optional[Mapping[str, S
     return bom + new_body
 
 
+def scalar_text(value: Any, style: Optional[str] = None) -> str:
+    """How a value is written: a number as okrops writes numbers; a word (an ordinal level's name) plain when
+    YAML reads it back as that word, else quoted (in the quotes ``style`` asks for, else double quotes)."""
+    if not isinstance(value, str):
+        return format_number(value)
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    plain = style is None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*(?: [A-Za-z0-9_.-]+)*", value) is not None
+    if plain:
+        try:
+            plain = load_fast(f"[{value}]") == [value] and load_fast(f"k: {value}") == {"k": value}
+        except YamlProblem:
+            plain = False
+    if plain:
+        return value
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _plan_replace(plan: _Plan, mapping: _Node, key: str, node: _Node, value: Any) -> None:
-    text, number = plan.text, format_number(value)
+    text = plan.text
+    number = scalar_text(value, node.style if node.kind == "scalar" and node.style in ("'", '"') else None)
     if node.kind == "alias":  # the number replaces the alias; the anchor and its other aliases stay
         start, end, new = node.start, node.end, number
         plan.key_effects.append((mapping, key, value))
@@ -286,7 +307,7 @@ def _plan_insert(plan: _Plan, mapping: _Node, key: str, value: Any, after: Seque
         place = _flow_place(plan.text, key_node, value_node) if mapping.flow else \
             _block_place(plan.text, mapping, key, key_node, value_node)
     at, shape, indent = place
-    entry_text = f"{_quoted(key, key_node.style)}: {format_number(value)}"
+    entry_text = f"{_quoted(key, key_node.style)}: {scalar_text(value)}"
     newline = _newline(plan.text)
     plan.add(at, at, shape.format(entry=entry_text, indent=indent, newline=newline))
     plan.inserted[(id(mapping), key)] = place

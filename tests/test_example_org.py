@@ -76,3 +76,41 @@ def test_example_shows_the_shapes_organisations_have():
     assert styles == {"fraction", "commit-target-stretch"}
     zones = {scoring.zone(kr) for o in org.objectives_of("deployment", "2026-Q4") for kr in o.key_results}
     assert zones >= {"fail", "commit"}
+
+
+def test_the_example_site_shows_the_roll_up_through_two_parents():
+    """Issue 15: the objective with two parents shows its shares, and each parent's aligned score counts it
+    with that share; the company objective above both counts it once. The same figures as okrops status."""
+    import json
+    import re
+
+    from okrops import alignment
+    from okrops.repository import load
+    from okrops.site.html import Linker
+    from okrops.site.pages import Site
+    from okrops.site.view import SiteView
+
+    today = date(2026, 11, 20)
+    org = load(ROOT).organisation
+    pages = {page.src_uri: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.markdown()))
+             for page in Site(SiteView(org, today, []), Linker(True), "").pages()}
+    two = next(o for o in org.objectives.values() if len(o.parents) == 2)
+    figures = alignment.rollups(org, today, include_private=False)
+    shares = figures.parent_shares(two)
+    assert len(shares) == 2 and round(sum(share for _ref, share in shares), 6) == 1
+    own = pages[f"units/{two.unit}/{two.cycle}/index.md"]
+    assert "Contributes to 2 parents" in own
+    assert all(f"{round(share * 100)}%" in own for _ref, share in shares)
+    for parent_ref, share in shares:
+        assert 0 < figures.weights(parent_ref)[two.ref] == round(share, 4) < 1
+        parent = org.objectives[parent_ref]
+        page = pages[f"units/{parent.unit}/{parent.cycle}/index.md"]
+        assert f"With what aligns below it: {round(figures.aligned(parent_ref) * 100)}%" in page
+    company = [ref for ref in org.objectives if figures.weights(ref).get(two.ref) == 1.0 and ref != two.ref]
+    assert company, "an objective above both parents counts the two-parent objective once (weight 1)"
+    status = subprocess.run([sys.executable, "-m", "okrops", "status", two.unit, "--format", "json", "--public",
+                             "--today", today.isoformat(), "--cycle", two.cycle],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert status.returncode == 0, status.stderr
+    row = next(o for u in json.loads(status.stdout)["units"] for o in u["objective_rows"] if o["ref"] == two.ref)
+    assert [(p["ref"], p["share"]) for p in row["parents"]] == [(ref, round(share, 4)) for ref, share in shares]

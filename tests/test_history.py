@@ -145,7 +145,7 @@ def test_cli_formats(busy_repo):
     assert data["count"] == 3 and data["checkins"][0]["value"] == 40 and data["checkins"][0]["kind"] == "checkin"
     result = run_cli(history_cmd, ["--repo", str(busy_repo), "--format", "csv", "--since", "2026-11-01"])
     lines = result.output.splitlines()
-    assert lines[0] == "date,ref,value,previous,confidence,author,email,kind,commit,note,verified,reason"
+    assert lines[0] == "date,ref,value,previous,confidence,author,email,kind,commit,note,verified,reason,level,previous_level"
     assert len(lines) == 1 + 2 and lines[1].startswith("2026-11-20T10:00:00+00:00,platform/2026-Q4/O1/KR2,45,41,0.65,")
     result = run_cli(history_cmd, ["--repo", str(busy_repo)])
     assert "40 -> 41" in result.output and "4 check-ins" in result.output

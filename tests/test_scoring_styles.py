@@ -113,3 +113,21 @@ def test_ordinal_and_numeric_fields_do_not_mix(standard_org):
     standard_org.okrs_file("acme/eng/platform", "2026-Q4", [good_objective("O1", key_results=[
         {"id": "KR1", "title": "Onboarding reaches beta", "levels": ["none", "beta"], "level": "beta", "target": 3}])])
     assert any(f.rule == "schema" for f in validate(standard_org.root).findings)
+
+
+def test_status_csv_has_a_zone_column_empty_where_the_style_has_no_zones(standard_org):
+    import csv
+    import io
+
+    cts_org(standard_org, current=160)
+    standard_org.okrs_file("acme/eng", "2026-Q4", [
+        good_objective("O1", aligns_to={"parent": "acme/FY2026/O1"}, key_results=[good_kr("KR1", commit=120)])])
+    result = CliRunner().invoke(cli, ["status", "--repo", str(standard_org.root), "--today", "2026-11-25",
+                                      "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    zones = {row["key_result"]: row["zone"] for row in rows if row["key_result"]}
+    assert zones["platform/2026-Q4/O1/KR1"] == "commit"
+    assert zones["eng/2026-Q4/O1/KR1"] == ""  # fraction: no zones, even with a commit value written
+    unit_rows = {row["unit"]: row["zone"] for row in rows if not row["key_result"]}
+    assert all(zone == "" for zone in unit_rows.values())

@@ -6,6 +6,7 @@ Registered on the main group with ``cli.add_command``; the work is done in
 
 from __future__ import annotations
 
+import shlex
 import sys
 from typing import Optional
 
@@ -55,7 +56,8 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
     """Record new values of key results and KPIs: edit the YAML and make one commit.
 
     REF is a key result (<unit>/<cycle>/<objective>/<key result>) or a KPI (<unit>/kpi/<id>, in the
-    unit's unit.yaml; a KPI has no confidence).
+    unit's unit.yaml; a KPI has no confidence). For an ordinal key result (levels:) VALUE is the
+    name of the level reached, in any case; Okr-Level carries it and Okr-Value its position.
 
     The value (and confidence) are written into the key result's YAML file, leaving the
     rest of the file byte-for-byte as it was, and committed with a subject for people and
@@ -63,7 +65,8 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
     edited files are committed; other staged changes stay staged.
 
     Refuses, writing nothing, when a target file has uncommitted changes, a merge or rebase is
-    in progress, a reference is unknown, a value is not a number, a confidence is outside 0..1,
+    in progress, a reference is unknown, a value is not a number (or not one of an ordinal key
+    result's levels), a confidence is outside 0..1,
     git has no user.name and user.email, or --date is in the future or before the cycle.
     All or nothing: when the commit fails (a hook rejects it, the disk is full, Ctrl-C), the
     repository is left exactly as it was. Check-ins running at the same time take turns (one
@@ -75,6 +78,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
     Example:
         okrops checkin platform/2026-Q4/O1/KR2 42 --confidence 0.6 -m "Two big customers migrated"
         okrops checkin platform/kpi/uptime 99.95
+        okrops checkin platform/2026-Q4/O2/KR1 beta
         okrops checkin --from checkins.csv --branch checkin-week-47 --push
         okrops checkin platform --interactive
         okrops checkin --from-issue "$GITHUB_EVENT_PATH"
@@ -123,7 +127,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
             click.echo(f"Pushed {result.branch or 'the branch'} to {remote}.")
         else:
             click.echo(f"Error: committed, but the push failed: {result.push_error}\n"
-                       f"Push it yourself with: git push {remote} HEAD", err=True)
+                       f"Push it yourself with: {shlex.join(['git', 'push', remote, 'HEAD'])}", err=True)
             sys.exit(1)
 
 
@@ -149,7 +153,7 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
     from okrops import clock
     from okrops.record import gitlog
     from okrops.record import history
-    from okrops import references
+    from okrops import references, safetext
     from okrops.errors import UnknownReference
 
     if unit not in org.units:
@@ -169,16 +173,24 @@ def _ask(org, unit: str, cycle_id: Optional[str], today: Optional[str]):
             target = kr.target if kr.direction != "range" else f"{kr.range_min}..{kr.range_max}"
             seen = last.get(kr.ref)
             click.echo(f"  {kr.id}: {kr.title}")
-            click.echo(f"      now {gitlog.format_number(kr.current)} {kr.measure_unit}".rstrip()
-                       + f", target {target if isinstance(target, str) else gitlog.format_number(target)}"
-                       + f", confidence {gitlog.format_number(kr.confidence)}"
+            if kr.ordinal is not None:
+                now = f"      now level {safetext.terminal_line(kr.ordinal.reached or 'none')} (levels: " \
+                    + ", ".join(safetext.terminal_line(name) for name in kr.ordinal.levels) + ")"
+            else:
+                now = f"      now {gitlog.format_number(kr.current)} {kr.measure_unit}".rstrip() \
+                    + f", target {target if isinstance(target, str) else gitlog.format_number(target)}"
+            click.echo(now + f", confidence {gitlog.format_number(kr.confidence)}"
                        + f", last check-in {seen.isoformat() if seen else 'never'}")
             while True:
-                raw = click.prompt("      new value", default="", show_default=False).strip()
+                raw = click.prompt("      new level" if kr.ordinal is not None else "      new value", default="",
+                                   show_default=False).strip()
                 if not raw:
                     break
                 try:
-                    core.parse_value(raw)
+                    if kr.ordinal is not None:
+                        core.parse_level(org, kr, raw)
+                    else:
+                        core.parse_value(raw)
                     break
                 except click.ClickException as exc:
                     click.echo(f"      {exc.message}")
@@ -311,14 +323,15 @@ def _kpi_history(org, ref: str, since):
 
 
 _HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note",
-                    "verified", "reason"]
+                    "verified", "reason", "level", "previous_level"]
 _HISTORY_NUMBERS = {"value", "previous", "confidence"}
 
 
 def _row(c) -> dict:
     return {"date": c.when.isoformat(), "ref": c.ref, "value": c.value, "previous": c.previous,
             "confidence": c.confidence, "author": c.author, "email": c.email, "kind": c.kind,
-            "commit": c.commit, "note": c.note, "verified": c.verified, "reason": c.reason}
+            "commit": c.commit, "note": c.note, "verified": c.verified, "reason": c.reason, "level": c.level,
+            "previous_level": c.previous_level}
 
 
 def history_json(rows) -> str:
@@ -340,14 +353,15 @@ def history_json(rows) -> str:
         return json_dumps({"checkins": [], "count": 0}, indent=2)
     fields = json.dumps(list(chain.from_iterable(
         (c.when.isoformat(), c.ref, c.value, c.previous, c.confidence, c.author, c.email, c.kind, c.commit, c.note,
-         c.verified, c.reason) for c in rows)), ensure_ascii=False, separators=("\0", ":"))[1:-1].split("\0")
+         c.verified, c.reason, c.level, c.previous_level) for c in rows)), ensure_ascii=False,
+        separators=("\0", ":"))[1:-1].split("\0")
     body = ",\n".join([_JSON_ROW] * len(rows)) % tuple(fields)
     return json_safe('{\n  "checkins": [\n' + body + '\n  ],\n  "count": ' + str(len(rows)) + "\n}")
 
 
 _JSON_ROW = "    {\n" + ",\n".join(f'      "{name}": %s' for name in (
     "date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note", "verified",
-    "reason")) + "\n    }"
+    "reason", "level", "previous_level")) + "\n    }"
 
 
 def history_csv(rows) -> str:
@@ -358,12 +372,13 @@ def history_csv(rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(_HISTORY_COLUMNS)
-    text = _CsvCells()  # authors, e-mails, references and kinds repeat: each made safe once
+    text = _CsvCells()  # authors, e-mails, references, kinds and levels repeat: each made safe once
     # A date (datetime.isoformat: digits first, ASCII) and a letters-and-digits text (a commit id) are safe as they are.
     writer.writerows([c.when.isoformat(), text[c.ref], _csv_number(c.value), _csv_number(c.previous),
                       _csv_number(c.confidence), text[c.author], text[c.email], text[c.kind],
                       c.commit if c.commit.isalnum() else text[c.commit], text[c.note],
-                      "true" if c.verified else "false", text[c.reason]] for c in rows)
+                      "true" if c.verified else "false", text[c.reason], text[c.level], text[c.previous_level]]
+                     for c in rows)
     return out.getvalue()
 
 
@@ -390,6 +405,8 @@ def history_table(rows, unverified: bool = False) -> str:
     table = [("date", "key result", "value", "conf", "author", "commit", "reason" if unverified else "note")]
     for c in rows:
         value = num(c.value) if c.previous is None else f"{num(c.previous)} -> {num(c.value)}"
+        if c.level is not None:
+            value = c.level if c.previous_level is None else f"{c.previous_level} -> {c.level}"
         note = terminal_line(" ".join(c.note.split()))
         if unverified:
             note = terminal_line(c.reason)

@@ -134,7 +134,8 @@ def fetch(path) -> None:
 
     Each include: with a git URL is cloned (or updated) into .okrops/cache/ and its ref checked
     out; validate, lint, status, history and the site then read it from there. The included
-    repositories are only read, never changed; includes by path are read in place.
+    repositories' own include: are followed too, and their git ones fetched into the same cache.
+    The included repositories are only read, never changed; includes by path are read in place.
 
     \b
     Example:
@@ -151,7 +152,8 @@ def fetch(path) -> None:
         raise LoadError("okrs/okrops.yaml has errors; run okrops validate and fix them first")
     fetched = fetch_all(result.organisation)
     if not fetched:
-        click.echo("nothing to fetch: okrs/okrops.yaml includes no repository by git URL")
+        click.echo("nothing to fetch: okrs/okrops.yaml and the repositories it includes include no repository "
+                   "by git URL")
     for item in fetched:
         click.echo(f"fetched {terminal_line(item.source)} at {item.commit[:12]} into {terminal_line(str(item.folder))}")
 

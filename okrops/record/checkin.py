@@ -37,7 +37,9 @@ from okrops.model import KeyResult, Kpi, Organisation, StrategyMap, is_kpi_ref
 
 # Where a new `current` or `confidence` key goes: after the last of these keys present.
 _CURRENT_AFTER = ("range", "target", "baseline", "direction", "unit", "metric", "title", "id")
-_CONFIDENCE_AFTER = ("current",) + _CURRENT_AFTER
+_CONFIDENCE_AFTER = ("current", "level") + _CURRENT_AFTER
+# Where a new `level` goes in an ordinal key result that has none yet.
+_LEVEL_AFTER = ("levels", "unit", "metric", "title", "id")
 
 
 class CheckinError(OkropsError):
@@ -56,7 +58,11 @@ class CommitFailed(CheckinError):
 
 @dataclass
 class Change:
-    """One validated check-in of one key result or KPI (``kr`` is the one checked in)."""
+    """One validated check-in of one key result or KPI (``kr`` is the one checked in).
+
+    For an ordinal key result ``level`` is the level's name as its file spells it and ``value`` its
+    position in ``levels`` (0 the first), which history reads and verifies like any value.
+    """
 
     kr: Union[KeyResult, Kpi]
     value: float
@@ -65,6 +71,8 @@ class Change:
     previous: Optional[float]
     previous_confidence: Optional[float]
     provenance: tuple[tuple[str, str], ...] = ()
+    level: Optional[str] = None
+    previous_level: Optional[str] = None
 
     @property
     def ref(self) -> str:
@@ -176,9 +184,14 @@ def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
                              "once"))
     else:
         seen[kr.ref] = request.where or "the command line"
-    value = confidence = None
+    value = confidence = level = None
+    ordinal = getattr(kr, "ordinal", None)
     try:
-        value = parse_value(request.value)
+        if ordinal is not None:
+            level = parse_level(org, kr, request.value)
+            value = ordinal.index(level)
+        else:
+            value = parse_value(request.value)
     except UsageError as exc:
         wrong.append(("value", exc.message))
     try:
@@ -192,7 +205,38 @@ def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
         wrong.append(("note", "the note contains a NUL character, which git cannot store"))
     if wrong or kr is None:
         return None, wrong
+    if ordinal is not None:
+        return Change(kr, value, confidence, note, ordinal.index(ordinal.reached), _confidence(kr),
+                      tuple(request.provenance), level, ordinal.reached), wrong
     return Change(kr, value, confidence, note, kr.current, _confidence(kr), tuple(request.provenance)), wrong
+
+
+def parse_level(org: Organisation, kr: KeyResult, raw: Any) -> str:
+    """The level of an ordinal key result named by ``raw`` (case does not matter), as its file spells it."""
+    ordinal = kr.ordinal
+    assert ordinal is not None
+    text = str(raw).strip() if raw is not None and not isinstance(raw, bool) else ""
+    found = [name for name in ordinal.levels if name.casefold() == text.casefold()]
+    if text and len(found) == 1:
+        return found[0]
+    if text in ordinal.levels:  # two levels differing only in case: the exact one
+        return text
+    from okrops.safetext import terminal_line
+
+    shown = ", ".join(terminal_line(name) for name in ordinal.levels)
+    raise UsageError(f"{_levels_where(org, kr)}: {kr.ref} is an ordinal key result and "
+                     f"{terminal_line(repr(_shortened(str(raw))))} is not one of its levels; give one of: {shown}")
+
+
+def _levels_where(org: Organisation, kr: KeyResult) -> str:
+    """file:line of an ordinal key result's ``levels`` (the file alone when it cannot be read)."""
+    from okrops.yamlio import YamlProblem, locate, read_text
+
+    try:
+        line, _column = locate(read_text(Path(org.root) / kr.source.file), kr.source.path + ("levels",))
+    except (OSError, YamlProblem, KeyError, IndexError, TypeError, ValueError):
+        return kr.source.file
+    return f"{kr.source.file}:{line}" if line else kr.source.file
 
 
 def target(org: Organisation, ref: str) -> Optional[Union[KeyResult, Kpi]]:
@@ -212,7 +256,7 @@ def _refuse_unchanged(changes: list[Change]) -> None:
     unchanged = [c for c in changes if not changes_file(c.kr, c.value, c.confidence)]
     if not unchanged:
         return
-    held = "; ".join(f"{c.ref} is already {gitlog.format_number(c.value)}"
+    held = "; ".join(f"{c.ref} is already {c.level if c.level is not None else gitlog.format_number(c.value)}"
                      + (f" with confidence {gitlog.format_number(c.previous_confidence)}"
                         if c.previous_confidence is not None else "") for c in unchanged)
     raise UsageError(f"nothing to record: {held}. A check-in is a change to the key result's file, and one that "
@@ -222,8 +266,13 @@ def _refuse_unchanged(changes: list[Change]) -> None:
 
 
 def changes_file(kr: Union[KeyResult, Kpi], value: Any, confidence: Any = None) -> bool:
-    """Would checking in ``value`` (and ``confidence``) change the key result's (or KPI's) file?"""
-    return not (_same_number(value, kr.current) and (confidence is None or _same_number(confidence, _confidence(kr))))
+    """Would checking in ``value`` (and ``confidence``) change the key result's (or KPI's) file?
+
+    For an ordinal key result ``value`` is the level's position in its levels.
+    """
+    ordinal = getattr(kr, "ordinal", None)
+    current = ordinal.index(ordinal.reached) if ordinal is not None else kr.current
+    return not (_same_number(value, current) and (confidence is None or _same_number(confidence, _confidence(kr))))
 
 
 def _same_number(a: Any, b: Any) -> bool:
@@ -240,7 +289,7 @@ def load_for(refs: Iterable[str], start: Optional[str] = None) -> Optional[Organ
     found exactly once, or its file does not read and validate cleanly.
     """
     from okrops import schemas
-    from okrops.model import Config, CycleFile, Objective, Source, Unit
+    from okrops.model import Config, CycleFile, Objective, Ordinal, Source, Unit
     from okrops.repository import CONFIG_FILE, UNIT_FILE, find_okrs_dir
     from okrops.yamlio import YamlProblem, load_fast, read_text
 
@@ -295,7 +344,8 @@ def load_for(refs: Iterable[str], start: Optional[str] = None) -> Optional[Organ
                     key_result = KeyResult(
                         id=kr["id"], ref=f"{objective.ref}/{kr['id']}", title=kr["title"], objective_ref=objective.ref,
                         current=kr.get("current"), confidence=kr.get("confidence"),
-                        source=Source(rel, ("objectives", o_index, "key_results", k_index)))
+                        source=Source(rel, ("objectives", o_index, "key_results", k_index)),
+                        ordinal=Ordinal(kr["levels"], kr.get("level")) if "levels" in kr else None)
                     if key_result.ref in org.key_results:
                         return None
                     objective.key_results.append(key_result)
@@ -318,9 +368,13 @@ def _short(ref: str) -> tuple[str, str]:
 
 
 def _change_text(change: Change) -> str:
-    text = f"{gitlog.format_number(change.previous)} -> {gitlog.format_number(change.value)}"
-    if change.previous is None:
+    if change.level is not None:
+        text = change.level if change.previous_level is None else f"{change.previous_level} -> {change.level}"
+        text = "".join(c if c.isprintable() else " " for c in text)  # the subject stays one line
+    elif change.previous is None:
         text = gitlog.format_number(change.value)
+    else:
+        text = f"{gitlog.format_number(change.previous)} -> {gitlog.format_number(change.value)}"
     if change.confidence is not None:
         text += f", confidence {gitlog.format_number(change.confidence)}"
     return text
@@ -354,6 +408,8 @@ def build_message(changes: list[Change], extra_trailers: Iterable[str] = ()) -> 
     for change in changes:
         trailers.append(f"{gitlog.TRAILER_REF}: {change.ref}")
         trailers.append(f"{gitlog.TRAILER_VALUE}: {gitlog.format_number(change.value)}")
+        if change.level is not None:
+            trailers.append(f"{gitlog.TRAILER_LEVEL}: {gitlog.encode_level(change.level)}")
         if change.previous is not None:
             trailers.append(f"{gitlog.TRAILER_PREVIOUS}: {gitlog.format_number(change.previous)}")
         if change.confidence is not None:
@@ -412,7 +468,8 @@ def edit_text(text: str, edits: list[tuple[tuple, str, Any]], file: str) -> str:
     from okrops.yamledit import EditRefused, set_numbers
 
     try:
-        return set_numbers(text, edits, after={"current": _CURRENT_AFTER, "confidence": _CONFIDENCE_AFTER})
+        return set_numbers(text, edits, after={"current": _CURRENT_AFTER, "confidence": _CONFIDENCE_AFTER,
+                                               "level": _LEVEL_AFTER})
     except EditRefused as refused:
         where = f"{file}:{refused.line}" if refused.line else file
         raise CheckinError(f"{where}: {refused.message}") from None
@@ -423,7 +480,7 @@ def _edits_by_file(changes: list[Change]) -> dict[str, list[tuple[tuple, str, An
     for change in changes:
         path = change.kr.source.path
         edits = files.setdefault(change.kr.source.file, [])
-        edits.append((path, "current", change.value))
+        edits.append((path, "current", change.value) if change.level is None else (path, "level", change.level))
         if change.confidence is not None:
             edits.append((path, "confidence", change.confidence))
     return files
@@ -544,11 +601,14 @@ def checkin(
     changes = []
     for change in session.changes:
         kr = target(org, change.ref) or change.kr
-        kr.current = change.value
+        if change.level is not None and getattr(kr, "ordinal", None) is not None:
+            kr.ordinal.reached = change.level
+        else:
+            kr.current = change.value
         if change.confidence is not None:
             kr.confidence = change.confidence
         changes.append(Change(kr, change.value, change.confidence, change.note, change.previous,
-                              change.previous_confidence, change.provenance))
+                              change.previous_confidence, change.provenance, change.level, change.previous_level))
     result = Result(outcome.commit, session.subject, session.message, changes, session.files, branch)
     if push:
         pushed = branch or (outcome.head.ref.removeprefix("refs/heads/") if outcome.head.ref else None)

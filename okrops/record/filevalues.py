@@ -39,17 +39,22 @@ class FileIndex:
 
     ``values`` maps ``"<objective id>/<key result id>"`` to ``(current, confidence,
     objective_private)`` as :func:`okrops.yamlio.load_fast` reads them (None when
-    absent). ``problem`` says why the text does not read as YAML (then ``values``
+    absent); for an ordinal key result (``levels``) ``current`` is the position of its
+    ``level`` in ``levels`` (None when it names none), and ``levels`` keeps its levels.
+    A level is a word, never a number token, so a version whose level differs is parsed,
+    not derived. ``problem`` says why the text does not read as YAML (then ``values``
     is empty). ``starts``/``ends``/``owners`` list the number tokens in text order
     with the key result and field each holds.
     """
 
-    __slots__ = ("data", "values", "problem", "starts", "ends", "owners", "first_token")
+    __slots__ = ("data", "values", "problem", "starts", "ends", "owners", "first_token", "levels")
 
-    def __init__(self, data: bytes, values: dict, problem: str = "", tokens: Optional[list] = None):
+    def __init__(self, data: bytes, values: dict, problem: str = "", tokens: Optional[list] = None,
+                 levels: Optional[dict] = None):
         self.data = data
         self.values = values
         self.problem = problem
+        self.levels: dict[str, tuple] = levels or {}  # ordinal key results: key -> their levels
         tokens = sorted(tokens or [])
         self.starts = [t[0] for t in tokens]
         self.ends = [t[1] for t in tokens]
@@ -78,6 +83,7 @@ def index(data: bytes) -> FileIndex:
         where = f"line {problem.line}: " if problem.line else ""
         return FileIndex(data, {}, where + problem.message)
     values: dict[str, tuple[Any, Any, bool]] = {}
+    levels: dict[str, tuple] = {}
     if not isinstance(document, dict) or not isinstance(document.get("objectives"), list):
         return FileIndex(data, values)
     duplicates: set[str] = set()
@@ -90,8 +96,16 @@ def index(data: bytes) -> FileIndex:
                 key = f"{objective.get('id')}/{kr['id']}"
                 if key in values:
                     duplicates.add(key)
-                values[key] = (kr.get("current"), kr.get("confidence"), private)  # the last one wins, as in lint
-    return FileIndex(data, values, "", _tokens(data, text, values, duplicates))
+                current = kr.get("current")
+                if isinstance(kr.get("levels"), list):
+                    names = tuple(kr["levels"])
+                    levels[key] = names
+                    level = kr.get("level")
+                    current = names.index(level) if isinstance(level, str) and level in names else None
+                else:
+                    levels.pop(key, None)
+                values[key] = (current, kr.get("confidence"), private)  # the last one wins, as in lint
+    return FileIndex(data, values, "", _tokens(data, text, values, duplicates), levels)
 
 
 def _tokens(data: bytes, text: str, values: dict, duplicates: set[str]) -> list:
@@ -117,6 +131,8 @@ def _tokens(data: bytes, text: str, values: dict, duplicates: set[str]) -> list:
             if key not in values or key in duplicates:
                 continue
             for field, name in ((CURRENT, "current"), (CONFIDENCE, "confidence")):
+                if field == CURRENT and _value(kr, "levels") is not None:
+                    continue  # an ordinal key result's current is its level's position, not a token
                 node = _value(kr, name)
                 if not isinstance(node, yaml.ScalarNode) or node.style:
                     continue
@@ -248,7 +264,7 @@ def derive(newer: FileIndex, older: bytes, hint: str = "") -> Optional[tuple[Fil
             differ.append(key)
         values[key] = tuple(slot)
     result = FileIndex.__new__(FileIndex)
-    result.data, result.values, result.problem = a, values, ""
+    result.data, result.values, result.problem, result.levels = a, values, "", newer.levels
     result.starts, result.ends, result.owners, result.first_token = new_starts, new_ends, owners, newer.first_token
     return result, differ
 
@@ -293,6 +309,7 @@ def _derive_one(newer: FileIndex, a: bytes, view: memoryview, key: str, first: i
     result = FileIndex.__new__(FileIndex)
     result.data, result.values, result.problem, result.owners, result.first_token = (
         a, values, "", owners, newer.first_token)
+    result.levels = newer.levels
     if shift == 0 and (last == first or end == ends[first]):
         result.starts, result.ends = starts, ends  # same places: share the (never changed) lists
     else:

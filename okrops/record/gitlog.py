@@ -41,8 +41,9 @@ TRAILER_VALUE = "Okr-Value"
 TRAILER_PREVIOUS = "Okr-Previous"
 TRAILER_CONFIDENCE = "Okr-Confidence"
 TRAILER_NOTE = "Okr-Note"
+TRAILER_LEVEL = "Okr-Level"  # an ordinal key result: the level's name (Okr-Value is its position in levels)
 TRAILER_PREFIX = "okr-"  # trailers okrops reads: keys starting with this, in any case
-CHECKIN_TRAILERS = (TRAILER_REF, TRAILER_VALUE, TRAILER_PREVIOUS, TRAILER_CONFIDENCE, TRAILER_NOTE)
+CHECKIN_TRAILERS = (TRAILER_REF, TRAILER_VALUE, TRAILER_PREVIOUS, TRAILER_CONFIDENCE, TRAILER_NOTE, TRAILER_LEVEL)
 
 # Options that keep git's output the same whatever the user's configuration says.
 GIT_CONFIG = ["-c", "core.quotePath=false", "-c", "trailer.separators=:", "-c", "core.commentChar=#"]
@@ -105,6 +106,17 @@ def encode_note(note: str) -> str:
     for char, escape in _LINE_BREAKS_JSON_KEEPS.items():
         text = text.replace(char, escape)
     return text
+
+
+def encode_level(level: str) -> str:
+    """A level's name as one trailer-safe line: as written when it is one plain line, else a JSON string."""
+    if level.isprintable() and level == level.strip() and not level.startswith('"'):
+        return level
+    return encode_note(level)
+
+
+def decode_level(text: str) -> str:
+    return decode_note(text)
 
 
 def decode_note(text: str) -> str:

@@ -26,8 +26,8 @@ from typing import Optional
 from okrops.record import gitlog
 from okrops.record.historyread import Rows, read_rows as _read_range
 
-CACHE_VERSION = 4  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances;
-# 4: keyed by the reading code (code_key)
+CACHE_VERSION = 5  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances;
+# 4: ordinal key results' levels read as their positions; 5: keyed by the reading code (code_key)
 CACHE_FILE = "okrops/history.cache"
 # What the rows depend on besides the commits: okrops' files that read them (relative to the package).
 CODE_FILES = ("record/historycache.py", "record/historyread.py", "record/gitlog.py", "record/filevalues.py",

@@ -40,8 +40,8 @@ NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
 MAX_REF = 300  # characters in a trailer's key result reference
 _REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
 PRIVATE = 10  # the row field (see okrops.record.history.CheckIn)
-_FIELDS = {"okr-checkin": 0, "okr-value": 1, "okr-confidence": 2, "okr-previous": 3, "okr-note": 4}
-_FIELD_NAMES = ("Okr-Checkin", "Okr-Value", "Okr-Confidence", "Okr-Previous", "Okr-Note")
+_FIELDS = {"okr-checkin": 0, "okr-value": 1, "okr-confidence": 2, "okr-previous": 3, "okr-note": 4, "okr-level": 5}
+_FIELD_NAMES = ("Okr-Checkin", "Okr-Value", "Okr-Confidence", "Okr-Previous", "Okr-Note", "Okr-Level")
 _FIELD_OF = {**_FIELDS, **{name: number for number, name in enumerate(_FIELD_NAMES)}}
 # One check-in as okrops writes it: one group, each field once, in okrops' order, and a reference of at
 # most MAX_REF printable characters that no other reading would refuse (the general reading gives the same).
@@ -356,20 +356,20 @@ class Walk:
             return
         made: list[list] = []
         claimed: set[tuple[str, str]] = set()  # (path, key) explained by a verified check-in
-        for ref, unit_cycle, key, value, confidence, previous, note in claims:
+        for ref, unit_cycle, key, value, confidence, previous, note, level in claims:
             note = gitlog.decode_note(note) if note else ""
-            found = _verify(unit_cycle, key, value, confidence, versions.get(unit_cycle, False), merge)
+            found = _verify(unit_cycle, key, value, confidence, versions.get(unit_cycle, False), merge, level)
             if found.__class__ is str:
                 self.rows.unverified.append([ref, value, confidence, note, author, email, when, sha, "checkin",
                                              gitlog.parse_number(previous) if previous else None, False, False,
-                                             found])
+                                             found, level, None])
                 continue
             path, old, new = found
             new_confidence = new[CONFIDENCE]
             shown = confidence is not None or not filevalues.same(new_confidence, old[CONFIDENCE])
             row = [ref, new[CURRENT], new_confidence if shown and _finite(new_confidence) else None, note,
                    author, email, when, sha, "checkin", old[CURRENT] if _finite(old[CURRENT]) else None,
-                   new[2], True, ""]
+                   new[2], True, "", *_levels(versions[unit_cycle], key)]
             claimed.add((path, key))
             made.append(row)
             self.privacy.append((row, sha, path))
@@ -428,7 +428,7 @@ class Walk:
         return path, older, newer, changed
 
     def _claims(self, sha: str, subject: str, trailers: str) -> list[tuple]:
-        """(ref, (unit, cycle), key, value, confidence, previous text, note text) of each readable trailer group.
+        """(ref, (unit, cycle), key, value, confidence, previous text, note text, level) of each readable trailer group.
 
         ``trailers`` are the commit's trailer lines as git prints them. Groups that cannot
         be read are skipped with a warning.
@@ -441,7 +441,7 @@ class Walk:
             sure = parse(confidence) if confidence is not None else None
             if number is not None and (confidence is None or (sure is not None and 0 <= sure <= 1)):
                 unit, cycle, objective, kr = ref.split("/")
-                return [(ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note)]
+                return [(ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note, None)]
         return self._trailer_claims(sha, subject, gitlog.trailer_pairs(trailers))
 
     def _trailer_claims(self, sha: str, subject: str, pairs: list[tuple[str, str]]) -> list[tuple]:
@@ -456,16 +456,16 @@ class Walk:
                 if number is None:
                     continue
             if number == 0:
-                group = [value, None, None, None, None, None]
+                group = [value, None, None, None, None, None, None]
                 groups.append(group)
             elif group is not None:
                 if group[number] is not None:
-                    group[5] = key
+                    group[6] = key
                 group[number] = value
         claims = []
         seen: set[str] = set()
         parse = gitlog.parse_number
-        for ref, value, confidence, previous, note, twice in groups:
+        for ref, value, confidence, previous, note, level, twice in groups:
             if is_kpi_ref(ref):
                 continue  # a KPI's check-in, in a unit.yaml: okrops.record.kpihistory reads those
             number = parse(value) if value is not None else None
@@ -476,7 +476,8 @@ class Walk:
                 continue
             seen.add(ref)
             unit, cycle, objective, kr = ref.split("/")
-            claims.append((ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note))
+            claims.append((ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note,
+                           gitlog.decode_level(level) if level is not None else None))
         return claims
 
     def _appeared(self, versions: dict, when: str, sha: str) -> None:
@@ -501,7 +502,7 @@ class Walk:
             # as everywhere in okrops (validate reports it in the file).
             row = [f"{unit_cycle[0]}/{unit_cycle[1]}/{key}", current if _finite(current) else None,
                    confidence if _finite(confidence) else None, subject, author, email, when, sha, "edit",
-                   previous if _finite(previous) else None, private, True, ""]
+                   previous if _finite(previous) else None, private, True, "", *_levels(version, key)]
             made.append(row)
             self.privacy.append((row, sha, path))
 
@@ -527,8 +528,11 @@ class Walk:
         return self.rows
 
 
-def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool):
-    """(path, old values, new values) when the file change bears the claim out; else why it does not."""
+def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool, level=None):
+    """(path, old values, new values) when the file change bears the claim out; else why it does not.
+
+    An ordinal key result's value is its level's position in its levels; an ``Okr-Level`` must name that level.
+    """
     if merge:
         return "a merge commit: check-ins are read from the commits it merges"
     if version is False:
@@ -543,7 +547,15 @@ def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool
         if newer.problem:
             return f"{path} does not read as YAML at this commit ({newer.problem})"
         return f"{path} has no key result {key} at this commit"
-    if not (new[CURRENT] == value and _finite(new[CURRENT])):
+    names = newer.levels.get(key)
+    if names is not None:
+        reached = names[new[CURRENT]] if new[CURRENT] is not None else None
+        if not (new[CURRENT] == value and (level is None or level == reached)):
+            claimed = level if level is not None else f"level number {gitlog.format_number(value)}"
+            return f"{path} says level {_shown(reached) if reached is not None else 'none'}, not {_shown(claimed)}"
+    elif level is not None:
+        return f"{path} has no levels for {key}, yet the check-in names level {_shown(level)}"
+    elif not (new[CURRENT] == value and _finite(new[CURRENT])):
         return f"{path} says current {_shown(new[CURRENT])}, not {gitlog.format_number(value)}"
     if confidence is not None and not (new[CONFIDENCE] == confidence and _finite(new[CONFIDENCE])):
         return f"{path} says confidence {_shown(new[CONFIDENCE])}, not {gitlog.format_number(confidence)}"
@@ -553,6 +565,20 @@ def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool
 
 
 _ABSENT = (None, None, False)
+
+
+def _levels(version: tuple, key: str) -> tuple:
+    """(level, previous level) of an ordinal key result in a file change; (None, None) for any other."""
+    _path, older, newer, _changed = version
+    names = newer.levels.get(key)
+    if names is None:
+        return None, None
+    current = newer.values[key][CURRENT]
+    before = older.values.get(key) if older is not None else None
+    old_names = older.levels.get(key) if older is not None else None
+    previous = before[CURRENT] if before is not None and old_names is not None else None
+    return (names[current] if current is not None else None,
+            old_names[previous] if previous is not None and old_names is not None else None)
 
 
 def _problem(ref: str, value, confidence, twice, again: bool) -> str:

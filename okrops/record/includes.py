@@ -1,7 +1,9 @@
 """Included repositories on the git side: fetching them into the cache, and reading their history.
 
 ``okrops fetch`` clones each ``include: {git: URL, ref: REF}`` into ``.okrops/cache/<name>`` (or
-updates the clone there) and checks out REF, detached. It only reads from the included
+updates the clone there) and checks out REF, detached; then it follows the included repositories'
+own ``include:`` (nested includes, by path or git) and fetches their git ones into the same cache,
+each repository once (a loop ends where it started). It only reads from the included
 repositories: nothing is pushed, and local ``path:`` includes are left alone entirely. The cache
 folder is okrops' own (add ``.okrops/`` to .gitignore).
 
@@ -19,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from okrops.includes import cache_folder
+from okrops.includes import include_root, nested_includes
 from okrops.model import Organisation
 from okrops.record.gitrefs import GitError, git
 
@@ -32,28 +34,39 @@ class Fetched:
 
 
 def fetch(org: Organisation) -> list[Fetched]:
-    """Clone or update every git include into the cache; the included repositories are only read."""
+    """Clone or update every git include, nested ones too, into the cache; the included repositories are only
+    read."""
     root = Path(org.root)
     done = []
-    for include in org.config.includes:
-        if include.git is None:
-            continue
-        folder = cache_folder(root, include)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        if not (folder / ".git").is_dir():
-            if folder.exists():
-                shutil.rmtree(folder)  # a clone that did not finish: the cache is okrops' own
-            git(folder.parent, "clone", "--quiet", "--no-checkout", revs=[include.git, folder.name])
-        else:
-            git(folder, "fetch", "--quiet", "--tags", "--force", revs=["origin", "+refs/heads/*:refs/remotes/origin/*"])
-        target = _target(folder, include.ref)
-        commit = str(git(folder, "rev-parse", "--verify", revs=[target + "^{commit}"])).strip()
-        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
-            raise GitError(f"{target!r} did not resolve to a commit")
-        # A commit id checked above is okrops' own value now (git checkout takes no --end-of-options).
-        git(folder, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--force", "--detach", commit)
-        done.append(Fetched(include.git, folder, commit))
+    visited = {root.resolve()}
+    pending = [(include, root) for include in org.config.includes]
+    while pending:
+        include, base = pending.pop(0)
+        folder = include_root(root, include, base)
+        if folder.resolve() in visited:
+            continue  # included already, or a loop: validate reports it
+        visited.add(folder.resolve())
+        if include.git is not None:
+            done.append(_fetch_one(include, folder))
+        pending.extend((nested, folder) for nested in nested_includes(folder))
     return done
+
+
+def _fetch_one(include, folder: Path) -> Fetched:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if not (folder / ".git").is_dir():
+        if folder.exists():
+            shutil.rmtree(folder)  # a clone that did not finish: the cache is okrops' own
+        git(folder.parent, "clone", "--quiet", "--no-checkout", revs=[include.git, folder.name])
+    else:
+        git(folder, "fetch", "--quiet", "--tags", "--force", revs=["origin", "+refs/heads/*:refs/remotes/origin/*"])
+    target = _target(folder, include.ref)
+    commit = str(git(folder, "rev-parse", "--verify", revs=[target + "^{commit}"])).strip()
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
+        raise GitError(f"{target!r} did not resolve to a commit")
+    # A commit id checked above is okrops' own value now (git checkout takes no --end-of-options).
+    git(folder, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--force", "--detach", commit)
+    return Fetched(include.git, folder, commit)
 
 
 def _target(folder: Path, ref: Optional[str]) -> str:

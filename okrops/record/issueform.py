@@ -302,7 +302,11 @@ def _result_text(event: Event, change: core.Change, commit: str, pull: str) -> s
     kr = change.kr
     unit = kr.measure_unit
     old = gitlog.format_number(change.previous) if change.previous is not None else "no value"
-    text = (f"**Checked in** {safetext.markdown_code(kr.ref)}: {old} → **{gitlog.format_number(change.value)}**"
+    new = gitlog.format_number(change.value)
+    if change.level is not None:  # an ordinal key result: the levels by name
+        old = safetext.markdown(change.previous_level) if change.previous_level is not None else "no level"
+        new, unit = safetext.markdown(change.level), ""
+    text = (f"**Checked in** {safetext.markdown_code(kr.ref)}: {old} → **{new}**"
             + (f" {safetext.markdown(unit)}" if unit else ""))
     if change.confidence is not None:
         text += f", confidence {gitlog.format_number(change.confidence)}"

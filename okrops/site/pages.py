@@ -148,7 +148,7 @@ class Site:
 
     def scored(self, here: str, objective: Objective) -> vm.ScoredRef:
         scored = self.v.objective_scores[objective.ref]
-        return vm.ScoredRef(self.objective_ref(here, objective), scored.score, scored.status)
+        return vm.ScoredRef(self.objective_ref(here, objective), scored.score, scored.status, self.v.aligned(objective))
 
     def breadcrumbs(self, here: str, unit: Unit, cycle: Cycle) -> list[vm.Ref]:
         chain = list(reversed(self.org.ancestors(unit.slug)))
@@ -301,6 +301,8 @@ class Site:
             change = number(c.value, info.kr.measure_unit)
             if c.previous is not None and c.value is not None:
                 change = f"{number(c.previous)} → {change}"
+            if c.level is not None:  # an ordinal key result: the levels' names, not their positions
+                change = c.level if c.previous_level is None else f"{c.previous_level} → {c.level}"
             href = f"{self.repo_url}/commit/{c.commit}" if self.repo_url and c.commit else None
             row = vm.CheckinRow(c.day.isoformat(), change, c.kind != "checkin", vm.confidence(c.confidence), c.author, c.note,
                                 c.commit[:8], href)
@@ -421,7 +423,8 @@ class Site:
         uc = v.unit_cycle(unit.slug, cycle.id)
         objectives = []
         for objective, scored in uc.objectives:
-            item = vm.TreeObjective(vm.Ref(objective.title, self.objective_href(here, objective)), scored.score)
+            item = vm.TreeObjective(vm.Ref(objective.title, self.objective_href(here, objective)), scored.score,
+                                    aligned=v.aligned(objective))
             if objective.parent:
                 item.parent = self.tree_parent(objective.parent)
             if len(objective.parents) > 1:
@@ -437,7 +440,7 @@ class Site:
                 if len(child.parents) > 1 and self.org.units[child.unit].parent != unit.slug and child.unit != unit.slug:
                     item = vm.TreeObjective(vm.Ref(child.title, self.objective_href(here, child)),
                                             v.objective_scores[child.ref].score, self.tree_parent(objective.ref),
-                                            home=self.unit_ref(here, child.unit, child.cycle))
+                                            home=self.unit_ref(here, child.unit, child.cycle), aligned=v.aligned(child))
                     node.aligned_here.append(item)
         return node
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from okrops import scoring
+from okrops import alignment, scoring
 from okrops.lint.objectives import looks_like_person
 from okrops.model import Cycle, Initiative, Kpi, Objective, Unit
 from okrops.scoring import ObjectiveScore
@@ -141,6 +141,12 @@ class UnitPages:
                                 objective.aspirational, scored.status, vm.Bar(scored.score, scored.expected, "score"),
                                 objective.why or "", site.ref(here, objective.parent))
         view.parents = [site.ref(here, ref) or vm.PRIVATE for ref in objective.parent_refs]
+        if len(objective.parents) > 1:  # each parent's share of this objective's progress (private ones: none shown)
+            view.shares = [share if alignment.resolve(self.org, link.ref) is not None else None
+                           for link, share in alignment.shares(objective)]
+        if v.aligned(objective) is not None:
+            view.aligned = vm.AlignedScore(vm.Bar(v.aligned(objective), scored.expected, "score"),
+                                           v.rollups.count_below(objective.ref))
         if scoring.style_of(self.org, objective.unit) == "commit-target-stretch":
             view.zone = scored.zone
         strategies = self.org.strategy.strategies

@@ -20,7 +20,7 @@ from typing import Optional
 
 from okrops import alignment, dependencies, scoring
 from okrops.findings import Finding, Severity
-from okrops.record.history import CheckIn
+from okrops.record.history import CheckIn, shareable
 from okrops.model import Cycle, CycleFile, Initiative, KeyResult, Objective, Organisation, Unit, Unreadable
 
 ATTENTION = ("off-track", "at-risk")
@@ -99,18 +99,6 @@ def explain_withheld(parts: list[Unreadable], findings: list[Finding]) -> list[s
     return lines
 
 
-def public_history(history: list[CheckIn], public_krs: dict[str, KeyResult]) -> list[CheckIn]:
-    """The check-ins of public key results.
-
-    A value edited by hand has the commit's subject as its note; when that commit also
-    changed a key result that is not public, the subject may well be about it, so the
-    note is left out (the value, author and commit stay).
-    """
-    mixed = {c.commit for c in history if c.ref not in public_krs}
-    return [replace(c, note="") if c.kind != "checkin" and c.commit in mixed else c
-            for c in history if c.ref in public_krs]
-
-
 @dataclass
 class KrInfo:
     kr: KeyResult
@@ -151,18 +139,18 @@ class SiteView:
             self.cycles.sort(key=lambda c: (c.start, -c.days))
         # History of public key results only, oldest first.
         # A note written while its objective or unit was private stays private, even under a reused reference.
-        self.history: list[CheckIn] = public_history([replace(c, note="") if c.private else c for c in history],
-                                                     self.org.key_results)
+        self.history: list[CheckIn] = shareable(history, self.org.key_results)
         self.history.sort(key=lambda c: c.when)
         self.known_history = bool(history) or org.activity is not None  # commits without check-ins are history
         by_ref: dict[str, list[CheckIn]] = {}
         for checkin in self.history:
             by_ref.setdefault(checkin.ref, []).append(checkin)
         self.krs: dict[str, KrInfo] = {}
-        self.objective_scores: dict[str, scoring.ObjectiveScore] = {}
+        # Every score and roll-up on the site comes from okrops.alignment.rollups, as in okrops status.
+        self.rollups = alignment.rollups(self.org, today)
+        self.objective_scores: dict[str, scoring.ObjectiveScore] = self.rollups.objective_scores
         for objective in self.org.objectives.values():
-            scored = scoring.score_objective(self.org, objective, today)
-            self.objective_scores[objective.ref] = scored
+            scored = self.objective_scores[objective.ref]
             for kr, kscore in zip(objective.key_results, scored.key_results):
                 self.krs[kr.ref] = KrInfo(kr, objective, kscore, by_ref.get(kr.ref, []))
         # Objectives that name each objective (or one of its key results) as their parent.
@@ -281,41 +269,21 @@ class SiteView:
         return bool(checkins) and (self.today - checkins[-1].day).days > self.config.cadence_days
 
     def org_score(self, cycle: Cycle) -> Optional[float]:
-        values = [s.score for o, s in self._cycle_objectives(cycle) if s.score is not None]
-        return round(sum(values) / len(values), 2) if values else None
+        return self.rollups.organisation(cycle.id)
 
-    def _cycle_objectives(self, cycle: Cycle):
-        for unit, _depth in self.org.walk():
-            yield from self.unit_cycle(unit.slug, cycle.id).objectives
+    def aligned(self, objective: Objective) -> Optional[float]:
+        """The objective's aligned score when something aligns below it (None otherwise: it is its own score)."""
+        return self.rollups.aligned(objective.ref) if self.rollups.has_below(objective.ref) else None
 
     # -- scoring -------------------------------------------------------------
     def _score_cycle(self, cycle: Cycle) -> None:
-        """Scores of every unit in ``cycle``; roll-ups bottom-up in one pass."""
-        order = list(self.org.walk())
-        totals: dict[str, tuple[float, int]] = {}
-        own: dict[str, list] = {}
-        for unit, _depth in order:
-            objectives = self.org.objectives_of(unit.slug, cycle.id)
-            pairs = [(o, self.objective_scores[o.ref]) for o in objectives]
-            own[unit.slug] = pairs
-            values = [s.score for _o, s in pairs if s.score is not None]
-            totals[unit.slug] = (sum(values), len(values))
-        for unit, _depth in reversed(order):
-            if unit.parent and unit.parent in totals:
-                s, n = totals[unit.parent]
-                cs, cn = totals[unit.slug]
-                totals[unit.parent] = (s + cs, n + cn)
-        for unit, _depth in order:
-            pairs = own[unit.slug]
-            values = [s.score for _o, s in pairs if s.score is not None]
-            total, count = totals[unit.slug]
+        """Each unit's standing in ``cycle``, its scores read from the roll-ups."""
+        for unit, _depth in self.org.walk():
+            pairs = [(o, self.objective_scores[o.ref]) for o in self.org.objectives_of(unit.slug, cycle.id)]
             statuses: dict[str, int] = {}
             for _o, s in pairs:
                 for k in s.key_results:
                     statuses[k.status] = statuses.get(k.status, 0) + 1
             self._unit_cycles[(unit.slug, cycle.id)] = UnitCycle(
-                unit, cycle,
-                round(sum(values) / len(values), 2) if values else None,
-                round(total / count, 2) if count else None,
-                pairs, statuses,
-            )
+                unit, cycle, self.rollups.unit_score(unit.slug, cycle.id), self.rollups.unit_rollup(unit.slug, cycle.id),
+                pairs, statuses)

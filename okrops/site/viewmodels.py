@@ -103,6 +103,15 @@ class ScoredRef:
     ref: Ref
     score: Optional[float]
     status: str
+    aligned: Optional[float] = None  # with the objectives aligned below it, when any (okrops.alignment.rollups)
+
+
+@dataclass
+class AlignedScore:
+    """An objective's aligned score: its own with every objective aligned below it, each counted once."""
+
+    bar: Bar
+    below: int  # objectives counted below it, directly or through others
 
 
 @dataclass
@@ -243,6 +252,8 @@ class ObjectiveView:
     reflection: Optional[Reflection] = None
     parents: list[Ref] = field(default_factory=list)  # every parent (``parent`` is the first)
     zone: Optional[str] = None  # commit-target-stretch units: the objective's zone
+    aligned: Optional[AlignedScore] = None  # when objectives align below it
+    shares: list[Optional[float]] = field(default_factory=list)  # with several parents: each one's share (None: private)
 
 
 @dataclass
@@ -343,6 +354,7 @@ class TreeObjective:
     parent: Optional[Ref] = None  # "↑ Unit O1", or private
     parents: list[Ref] = field(default_factory=list)  # every parent, when there are several
     home: Optional[Ref] = None  # listed under a parent outside its own unit: the unit it lives in
+    aligned: Optional[float] = None  # with the objectives aligned below it, when any
 
 
 @dataclass
