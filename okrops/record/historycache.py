@@ -87,10 +87,10 @@ def read_range(toplevel: str, revisions: list[str], prefix: str) -> Rows:
 
 
 def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
-    toplevel = gitlog.git_toplevel(repo_root)
-    if toplevel is None:
+    found = _where(repo_root, rev)
+    if found is None:
         return None
-    tip = gitlog.rev_parse(toplevel, "--verify", "--quiet", f"{rev}^{{commit}}")
+    toplevel, git_dir, tip = found
     if tip is None:
         return Rows()
     if rev != "HEAD":
@@ -98,7 +98,6 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     prefix = okrs_prefix(toplevel, okrs_dir)
     if os.environ.get("OKROPS_NO_CACHE", "") not in ("", "0"):
         return read_range(toplevel, [tip], prefix)
-    git_dir = gitlog.rev_parse(toplevel, "--absolute-git-dir")
     path = Path(git_dir) / CACHE_FILE if git_dir else None
     key = (code_key(), prefix)
     cached = _load(path, key) if path else None
@@ -114,6 +113,20 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     if path:
         _save(path, key, tip, rows)
     return rows
+
+
+def _where(repo_root, rev: str) -> Optional[tuple[str, Optional[str], Optional[str]]]:
+    """(work tree, git folder, ``rev``'s commit or None) in one git process; None outside git."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir", "--verify", "--quiet",
+                               "--end-of-options", f"{rev}^{{commit}}"], cwd=repo_root, capture_output=True,
+                              text=True, check=False)
+    except OSError:
+        return None
+    lines = done.stdout.splitlines()
+    if len(lines) < 2 or not lines[0]:
+        return None  # not in a work tree (git prints nothing, or a bare repository's folder only)
+    return lines[0], lines[1], lines[2] if done.returncode == 0 and len(lines) > 2 else None
 
 
 def _rows_at(repo_root, okrs_dir, toplevel: str, tip: str) -> Rows:
