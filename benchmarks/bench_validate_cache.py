@@ -4,9 +4,10 @@ On the 1,000-unit organisation of generate_org.py (3,002 files), in one interlea
 
 * cold: ``OKROPS_NO_CACHE=1`` (every file parsed and schema-checked: the baseline);
 * warm: nothing changed since the last run;
-* one file changed: a key result's ``current`` in one cycle file changes before every run
+* one file changed: a key result's ``current`` in one cycle file takes a new value before every run
   (a check-in, say), so the cache holds every file but that one;
-* with ``--baseline DIR``: another okrops source tree's validate (say, main before the cache).
+* with ``--baseline DIR``: another okrops source tree's validate (say, main before the cache), warm and
+  after a one-file change.
 
 Findings are compared too: the cached runs must print exactly what the cold run prints.
 
@@ -50,18 +51,22 @@ def main(argv=None) -> int:
     original = cycle_file.read_text(encoding="utf-8")
     counter = [0]
 
-    def one_change() -> None:
-        counter[0] += 1
-        cycle_file.write_text(re.sub(r"current: [0-9.]+", f"current: {counter[0] % 50}", original, count=1),
-                              encoding="utf-8")
-        run(cli, root, env)()
+    def changed(command: list[str], command_env: dict):
+        def once() -> None:
+            counter[0] += 1  # a value not seen before: the changed file is parsed and checked again
+            cycle_file.write_text(re.sub(r"current: [0-9.]+", f"current: {counter[0]}.5", original, count=1),
+                                  encoding="utf-8")
+            run(command, root, command_env)()
+        return once
 
     found = {"cold (no cache)": run(cli, root, dict(env, OKROPS_NO_CACHE="1")),
              "warm": run(cli, root, env),
-             "one file changed": one_change}
+             "one file changed": changed(cli, env)}
     if args.baseline:
         base_command, base_env = okrops_command(args.baseline)
-        found["baseline tree"] = run([*base_command, "validate", "--format", "json", str(root)], root, base_env)
+        base_cli = [*base_command, "validate", "--format", "json", str(root)]
+        found["baseline tree, warm"] = run(base_cli, root, base_env)
+        found["baseline tree, one file changed"] = changed(base_cli, base_env)
     try:
         for once in found.values():
             once()

@@ -25,7 +25,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
@@ -121,6 +120,8 @@ def save(path: Optional[Path], key: Any, payload: Any) -> bool:
     if path is None:
         return False
     try:
+        import tempfile  # only when writing: reading a cache is on every command's way
+
         data = marshal.dumps((FORMAT, key, payload))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)

@@ -7,6 +7,7 @@ that contradicts the numbers, a range upside down, dates that are not dates) bec
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -21,17 +22,52 @@ def load_cycle_file(reader: FileReader, path: Path, unit: Unit, cycle: str) -> O
     raw = reader.read_bytes(path, rel)
     if raw is None:
         return None
-
-    def build() -> tuple:
-        before = len(reader.findings)
-        built = build_cycle_file(reader, rel, raw, _Slug(unit.slug), cycle)
-        added = reader.findings[before:]
-        del reader.findings[before:]
-        return built, added
-
-    built, found = reader.checked.answer(("cycle-file", rel, unit.slug, cycle), raw, build, objects=True)
+    built, found, projection = cycle_file_answer(reader, rel, raw, unit.slug, cycle)
+    reader.read_files[rel] += ["cycle", unit.slug, cycle, projection, len(reader.findings), len(found)]
     reader.findings.extend(found)
     return built
+
+
+def cycle_file_answer(reader: FileReader, rel: str, raw: bytes, slug: str, cycle: str) -> tuple:
+    """(the cycle file or None, its findings, :func:`cross_file_projection` of it) for these bytes, path, unit and cycle."""
+    def build() -> tuple:
+        before = len(reader.findings)
+        data: list = []
+        built = build_cycle_file(reader, rel, raw, _Slug(slug), cycle, data)
+        added = reader.findings[before:]
+        del reader.findings[before:]
+        return built, added, cross_file_projection(data[0] if data else None)
+
+    return reader.checked.answer(("cycle-file", rel, slug, cycle), raw, build, objects=True)
+
+
+# What the cross-file checks (okrops.validate.check) never read of a cycle file: its prose and its check-in
+# values. tests/test_runcache.py changes them in a model and checks that check() answers the same.
+NOT_CROSS_FILE = {"objectives": ("title", "why"), "key_results": ("title", "current", "confidence")}
+
+
+def cross_file_projection(data: Optional[dict]) -> bytes:
+    """A digest of what the cross-file checks can read of a cycle file (its document, or None when broken).
+
+    Two versions of a file with the same projection give the same cross-file findings, so
+    :mod:`okrops.runcache` redoes only the file itself when an edit leaves it alone.
+    """
+    import hashlib
+    import marshal
+
+    if data is None:
+        return b"broken"
+    objectives = []
+    for objective in data["objectives"]:
+        kept = {k: v for k, v in objective.items() if k not in NOT_CROSS_FILE["objectives"]}
+        kept["key_results"] = [{k: v for k, v in kr.items() if k not in NOT_CROSS_FILE["key_results"]}
+                               for kr in objective["key_results"]]
+        objectives.append(kept)
+    try:
+        packed = marshal.dumps((objectives, {k: v for k, v in data.items() if k != "objectives"}))
+    except ValueError:  # not plain data (cannot happen after the schema check): never equal to another
+        return b"unique" + os.urandom(16)
+    return hashlib.sha256(packed).digest()
 
 
 class _Slug:
@@ -43,9 +79,13 @@ class _Slug:
         self.slug = slug
 
 
-def build_cycle_file(reader: FileReader, rel: str, raw: bytes, unit, cycle: str) -> Optional[CycleFile]:
-    """Depends on the file's bytes, its path, its unit's slug and the cycle alone (see load_cycle_file)."""
+def build_cycle_file(reader: FileReader, rel: str, raw: bytes, unit, cycle: str, document: Optional[list] = None) -> Optional[CycleFile]:
+    """Depends on the file's bytes, its path, its unit's slug and the cycle alone (see load_cycle_file).
+
+    The document read is appended to ``document`` when one is given."""
     data = reader.checked_data(rel, raw, "okrs", cached=False)  # the whole answer is kept
+    if document is not None and data is not None:
+        document.append(data)
     if data is None:
         return None
     result = CycleFile(unit.slug, cycle, source=Source(rel))

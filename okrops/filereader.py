@@ -7,6 +7,7 @@ file: every problem becomes a :class:`~okrops.findings.Finding`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import date
 from pathlib import Path
@@ -22,13 +23,16 @@ from okrops.yamlio import YamlProblem, decode, load_fast, locate, read_raw
 class FileReader:
     """Reads and schema-checks files below ``root``, collecting findings."""
 
-    def __init__(self, root: Path, okrs_dir: Path, folder_prefix: str = ""):
+    def __init__(self, root: Path, okrs_dir: Path, folder_prefix: str = "", checked: Optional[CheckCache] = None):
         self.root = root
         self.okrs_dir = okrs_dir
         self.folder_prefix = folder_prefix  # an included repository's units: the folder of the unit they attach under
         self.findings: list[Finding] = []
         self.files_read = 0
-        self.checked = CheckCache.of(root)
+        self.checked = checked if checked is not None else CheckCache.of(root)
+        # every file read: repository-relative name -> [sha256 of its bytes, and for a cycle file read whole
+        # (see okrops.cyclefiles) what okrops.runcache needs to redo it alone]
+        self.read_files: dict[str, list] = {}
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the repository root (an included repository's files: with ../ where needed)."""
@@ -47,6 +51,7 @@ class FileReader:
         other = FileReader(self.root, okrs_dir, folder_prefix)
         other.findings = self.findings
         other.checked = self.checked
+        other.read_files = self.read_files
         return other
 
     def add(self, file: str, message: str, rule: str, path=(), severity=Severity.ERROR, hint: str = "", line=0, column=0):
@@ -65,10 +70,13 @@ class FileReader:
     def read_bytes(self, path: Path, rel: str) -> Optional[bytes]:
         self.files_read += 1
         try:
-            return read_raw(path)
+            raw = read_raw(path)
         except YamlProblem as problem:
+            self.read_files[rel] = [None]
             self.add(rel, problem.message, problem.rule, line=problem.line, column=problem.column)
             return None
+        self.read_files[rel] = [hashlib.sha256(raw).digest()]
+        return raw
 
     def checked_data(self, rel: str, raw: bytes, kind: str, cached: bool = True) -> Optional[dict]:
         if cached:

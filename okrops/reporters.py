@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from okrops.findings import Finding, Severity
-from okrops.scoring import format_score
 from okrops.safetext import csv_text, json_dumps, markdown, terminal_line, workflow_data, workflow_property
-from okrops.status import StatusReport, UnitRow
+
+if TYPE_CHECKING:  # the status modules load the model: `okrops validate` reports findings without them
+    from okrops.status import StatusReport, UnitRow
 
 FINDING_FORMATS = ("text", "json", "github")
 STATUS_FORMATS = ("table", "json", "csv", "markdown")
@@ -149,6 +150,8 @@ _FLAG_WORDS = {"off-track": "off", "at-risk": "risk", "no-data": "no data"}
 
 
 def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
+    from okrops.scoring import format_score
+
     name = _pad("  " * row.depth + terminal_line(row.unit), name_width)
     text = f"{name} {format_score(row.score, row.style):>5} {bar(row.score)} {_num(row.expected):>4} {_num(row.confidence, 1):>4} "
     text += f"{row.key_results:>3}" if row.key_results else "  -"
@@ -169,6 +172,8 @@ def _unit_line(row: UnitRow, name_width: int, width: int) -> str:
 
 def _detail_lines(row: UnitRow, width: int) -> list[str]:
     """A unit's objectives and key results; every key result's bar in one column, whatever the titles hold."""
+    from okrops.scoring import format_score
+
     lines = []
     indent = "  " * row.depth + "  "
     krs = [kr for objective in row.objective_rows for kr in objective.key_results]
@@ -191,6 +196,8 @@ def _detail_lines(row: UnitRow, width: int) -> list[str]:
 
 def _aligned_text(objective, style: str) -> str:
     """' aligned 0.43 (3 below)' for an objective others align to; its shares where it has several parents."""
+    from okrops.scoring import format_score
+
     text = f" aligned {format_score(objective.aligned, style)} ({objective.below} below)" if objective.below else ""
     if len(objective.parents) > 1:
         text += " shares " + "/".join(f"{p['share']:g}" for p in objective.parents)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from okrops.errors import RepositoryNotFound
 from okrops.filereader import FileReader
 from okrops.findings import Finding
+from okrops.location import find_okrs_dir
 from okrops.model import Config, Organisation
-from okrops.settingsfiles import CONFIG_FILE, STRATEGY_FILE, UNIT_FILE, load_config, load_strategy, present
+from okrops.settingsfiles import CONFIG_FILE, STRATEGY_FILE, UNIT_FILE, load_config, load_strategy
 from okrops.unittree import OKRS_DIR, SAFE_NAME, UnitTree, check_top_level, is_yaml_name
-from okrops.yamlio import SYMLINK_REFUSED, YamlProblem, locate_many, read_text
+from okrops.yamlio import YamlProblem, locate_many, read_text
 
 __all__ = ["CONFIG_FILE", "STRATEGY_FILE", "UNIT_FILE", "OKRS_DIR", "SAFE_NAME", "LoadResult", "find_okrs_dir",
            "is_yaml_name", "load", "read_config", "resolve_locations"]
@@ -32,34 +32,7 @@ class LoadResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
     files_read: int = 0
-
-
-def find_okrs_dir(start: Optional[str | os.PathLike] = None) -> tuple[Path, Path]:
-    """(repository root, okrs directory) for ``start``.
-
-    ``start`` may be the okrs directory itself, a repository root that holds
-    ``okrs/``, or any folder below one (searched upwards, like git does).
-    """
-    given = Path(start) if start is not None else Path.cwd()
-    if not given.exists():
-        raise RepositoryNotFound(f"{given}: no such file or directory")
-    if given.is_file():
-        given = given.parent
-    given = given.resolve()
-    for candidate in (given, *given.parents):
-        if present(candidate / CONFIG_FILE) and candidate.name == OKRS_DIR:
-            return candidate.parent, candidate
-        if (candidate / OKRS_DIR).is_symlink():
-            raise RepositoryNotFound(
-                f"{candidate / OKRS_DIR}: the {OKRS_DIR} folder is a symbolic link; {SYMLINK_REFUSED} folder")
-        if present(candidate / OKRS_DIR / CONFIG_FILE):
-            return candidate, candidate / OKRS_DIR
-        if present(candidate / CONFIG_FILE):
-            return candidate.parent, candidate
-    raise RepositoryNotFound(
-        f"no OKR repository found at {given} or above it: expected {OKRS_DIR}/{CONFIG_FILE}. "
-        "Run okrops in an OKR repository, pass its path, or create one with 'okrops init'."
-    )
+    read_files: dict[str, list] = field(default_factory=dict)  # see FileReader.read_files
 
 
 def read_config(root: Path, okrs_dir: Path) -> Optional[Config]:
@@ -96,7 +69,7 @@ def load(start: Optional[str | os.PathLike] = None) -> LoadResult:
     finally:
         if collecting:
             gc.enable()
-    return LoadResult(organisation, str(root), reader.findings, reader.files_read)
+    return LoadResult(organisation, str(root), reader.findings, reader.files_read, reader.read_files)
 
 
 def resolve_locations(findings: list[Finding], root: str | os.PathLike) -> None:

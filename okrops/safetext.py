@@ -131,6 +131,15 @@ class _GuardedStream(io.TextIOBase):
         return getattr(self._raw, "errors", "strict")
 
 
+def unguarded(stream):
+    """The stream under a guard of :func:`guarded_streams` (``stream`` itself when it has none).
+
+    For the one writer that needs terminal control sequences (the progress bar's carriage return
+    and erase-line): it makes the text it draws safe itself, with :func:`terminal_line`.
+    """
+    return stream._raw if isinstance(stream, _GuardedStream) else stream
+
+
 @contextlib.contextmanager
 def guarded_streams() -> Iterator[None]:
     """While active, everything written to sys.stdout and sys.stderr passes through :func:`terminal`.

@@ -12,16 +12,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from okrops.filereader import FileReader
+from okrops.location import CONFIG_FILE, present
 from okrops.model import Band, Config, Include, Cycle, Kpi, ScoringSettings, Source, Strategy, StrategyMap, Unit
 
-CONFIG_FILE = "okrops.yaml"
 STRATEGY_FILE = "strategy.yaml"
 UNIT_FILE = "unit.yaml"
-
-
-def present(path: Path) -> bool:
-    """A file, or a symbolic link in its place (which the loader then refuses with a finding)."""
-    return path.is_file() or path.is_symlink()
 
 
 def load_config(reader: FileReader) -> Optional[Config]:

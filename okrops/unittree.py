@@ -15,11 +15,11 @@ from typing import Optional
 from okrops.cyclefiles import load_cycle_file
 from okrops.filereader import FileReader
 from okrops.findings import Severity
+from okrops.location import OKRS_DIR
 from okrops.model import Organisation, Source, Unit, UNKNOWN, Unreadable
 from okrops.settingsfiles import CONFIG_FILE, STRATEGY_FILE, UNIT_FILE, load_unit, present
 from okrops.yamlio import SYMLINK_REFUSED
 
-OKRS_DIR = "okrs"
 SAFE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -52,3 +52,14 @@ def test_bash_completion_script_and_env_var():
 def test_unknown_command_is_a_usage_error():
     result = CliRunner().invoke(cli, ["frobnicate"])
     assert result.exit_code == 2 and "No such command 'frobnicate'" in result.output
+
+
+def test_the_command_map_names_every_command_of_every_module():
+    """okrops.cli.group imports a command's module only when it runs: its map must match the modules' COMMANDS."""
+    import importlib
+
+    from okrops.cli import group
+
+    listed = {command.name: module for module in group.MODULES
+              for command in importlib.import_module(f"okrops.cli.{module}").COMMANDS}
+    assert listed == group.COMMAND_MODULES

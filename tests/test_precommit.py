@@ -46,7 +46,9 @@ def test_manifest_is_valid_for_pre_commit():
     for hook in hooks():
         assert hook["entry"].startswith("okrops ")
         assert hook["language"] == "python"
-        assert hook["pass_filenames"] is False  # the checks need the whole repository
+        # validate and lint report what concerns the staged files; codeowners looks at every unit
+        assert hook["pass_filenames"] is (hook["id"] != "okrops-codeowners")
+        assert ("--changed" in hook["entry"]) is hook["pass_filenames"]
 
 
 @pytest.fixture
@@ -146,3 +148,48 @@ def test_config_for_a_registry_source_matches_the_manifest(tmp_path):
     assert [(h["id"], h["entry"], h["files"], h["pass_filenames"]) for h in written] == \
         [(h["id"], h["entry"], h["files"], h["pass_filenames"]) for h in hooks()]
     assert all(h["additional_dependencies"] == ["okrops==9.9.9"] for h in written)
+
+
+def test_hooks_report_what_a_commit_touches_and_what_refers_to_it(tmp_path):
+    """With the example organisation under the hooks: a problem committed earlier (--no-verify) in one file blocks
+    a commit touching that file or a file whose references point into it, and no other commit."""
+    from okrops.examples import example_okrs_dir
+
+    cmd = pre_commit()
+    repo = tmp_path / "repo"
+    shutil.copytree(example_okrs_dir(), repo / "okrs")
+    validate_hook = next(h for h in hooks() if h["id"] == "okrops-validate")
+    local = [{**{k: v for k, v in validate_hook.items() if k != "description"}, "language": "system"}]
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": local}]}))
+    (tmp_path / "bin").mkdir()
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Test"],
+                 ["config", "user.email", "test@example.com"], ["config", "commit.gpgsign", "false"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    env = {**env_for(repo), "OKROPS_CACHE_DIR": str(tmp_path / "user-cache")}
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+
+    git("add", "-A")
+    assert git("commit", "-q", "-m", "OKRs").returncode == 0
+    assert subprocess.run([*cmd, "install"], cwd=repo, env=env, capture_output=True).returncode == 0
+    broken = repo / "okrs/kestrel/FY2026.yaml"  # the company's objectives: every department aligns to them
+    broken.write_text(broken.read_text().replace("    title:", "    owner: nobody-here\n    title:", 1))
+    git("add", "-A")
+    assert git("commit", "-q", "--no-verify", "-m", "an owner that is no unit").returncode == 0
+
+    def commit_touching(rel: str) -> subprocess.CompletedProcess:
+        path = repo / rel
+        path.write_text(path.read_text() + "# touched\n")
+        git("add", rel)
+        return git("commit", "-m", f"touch {rel}")
+
+    unrelated = commit_touching("okrs/kestrel/commercial/customer-success/2026-Q4.yaml")  # aligns to commercial's
+    assert unrelated.returncode == 0, unrelated.stdout + unrelated.stderr
+    assert "okrops validate" in unrelated.stdout + unrelated.stderr and "Passed" in unrelated.stdout + unrelated.stderr
+    for rel in ("okrs/kestrel/engineering/2026-Q4.yaml", "okrs/kestrel/FY2026.yaml"):  # aligns to it; itself
+        refused = commit_touching(rel)
+        output = refused.stdout + refused.stderr
+        assert refused.returncode != 0, output
+        assert "nobody-here" in output and "FY2026.yaml" in output
+        git("reset", "-q", "--hard", "HEAD")

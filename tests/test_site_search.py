@@ -63,11 +63,12 @@ def _decoded(path: Path) -> bytes:
 
 def test_pagefind_writes_a_sharded_index_and_material_search_is_gone(pagefind_site):
     bundle = pagefind_site / "pagefind"
-    assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+    assert (bundle / "pagefind-modular-ui.js").is_file() and (bundle / "pagefind-entry.json").is_file()
     assert len(list((bundle / "fragment").glob("*.pf_fragment"))) > 20  # one a page
     assert not (pagefind_site / "search" / "search_index.json").exists()
     home = (pagefind_site / "index.html").read_text(encoding="utf-8")
-    assert "pagefind/pagefind-ui.js" in home and "assets/okrops/search.js" in home
+    assert "pagefind/pagefind-modular-ui.js" in home and "assets/okrops/search.js" in home
+    assert "pagefind/pagefind-ui.js" not in home  # the default UI (134 KB) is not fetched
     assert "md-search__input" not in home  # one search box, not two
 
 
@@ -142,13 +143,13 @@ def test_the_search_box_in_the_header_finds_a_key_result(browser_page, pagefind_
     box = page.locator("header .okr-search input")
     box.wait_for(timeout=10000)
     box.press_sequentially("latency", delay=30)
-    page.locator(".okr-search .pagefind-ui__result-link").first.wait_for(timeout=10000)
-    hrefs = [a.get_attribute("href") for a in page.locator(".okr-search .pagefind-ui__result-link").all()]
+    page.locator(".okr-search .pagefind-modular-list-link").first.wait_for(timeout=10000)
+    hrefs = [a.get_attribute("href") for a in page.locator(".okr-search .pagefind-modular-list-link").all()]
     assert any("/units/platform/2026-Q4/" in (h or "") for h in hrefs), hrefs
     box.fill("")
     box.press_sequentially("stealthops", delay=30)  # a private unit: nothing
     page.wait_for_timeout(800)
-    assert page.locator(".okr-search .pagefind-ui__result-link").count() == 0
+    assert page.locator(".okr-search .pagefind-modular-list-link").count() == 0
     assert watched.dialogs == [] and watched.problems == []
 
 
@@ -160,6 +161,6 @@ def test_no_serious_accessibility_violations_with_the_search_box_and_its_results
     box = page.locator("header .okr-search input")
     box.wait_for(timeout=10000)
     box.press_sequentially("latency", delay=30)
-    page.locator(".okr-search .pagefind-ui__result-link").first.wait_for(timeout=10000)
+    page.locator(".okr-search .pagefind-modular-list-link").first.wait_for(timeout=10000)
     serious = serious_violations(page)
     assert not serious, "\n".join(serious)

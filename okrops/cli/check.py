@@ -12,20 +12,24 @@ from typing import Optional
 
 import click
 
-from okrops.cli.options import (CONTEXT_SETTINGS, as_of_option, complete_cycles, complete_units, emit, path_argument,
-                                today_option)
+from okrops.cli.options import (CONTEXT_SETTINGS, as_of_option, changed_scope, complete_cycles, complete_units, emit,
+                                paths_argument, scoped, today_option)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Check OKR files against the schemas and each other.")
-@path_argument
+@paths_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text: file:line:col lines; json: one document; github: workflow annotations.")
-def validate(path: Optional[str], output_format: str) -> None:
+def validate(paths: tuple[str, ...], changed: bool, output_format: str) -> None:
     """Check OKR files against the schemas and each other.
 
     Checks every file under okrs/: YAML syntax, the JSON Schemas in schema/, unique ids, that
     references (parents, strategies, owners, initiatives' key results) resolve, that alignment
     has no cycles and that a child's cycle lies within its parent's.
+
+    A repeated run redoes only what changed since the last one (okrops/runcache.py). With
+    --changed (the pre-commit hook), only the findings about the given files and the files
+    one reference away from them are reported.
 
     Exit status: 0 clean, 1 problems found, 2 usage or I/O error.
 
@@ -33,12 +37,15 @@ def validate(path: Optional[str], output_format: str) -> None:
     Example:
         okrops validate
         okrops validate path/to/repo --format github
+        okrops validate --changed okrs/platform/2026-Q4.yaml
     """
-    from okrops.validate import validate as run
+    from okrops.runcache import validate_run
 
-    result = run(path)
-    failed = bool(result.findings)
-    _report_findings(result.findings, result.files_read, output_format, failed)
+    path, files = changed_scope(paths, changed)
+    result = validate_run(path)
+    findings = scoped(result.findings, result.graph, files, path)
+    failed = bool(findings)
+    _report_findings(findings, result.files_read, output_format, failed)
     sys.exit(1 if failed else 0)
 
 
@@ -55,7 +62,7 @@ def _report_findings(findings, files: int, output_format: str, failed: bool, hin
 
 
 @click.command(context_settings=CONTEXT_SETTINGS, short_help="Check that the OKRs are good OKRs.")
-@path_argument
+@paths_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
@@ -65,7 +72,7 @@ def _report_findings(findings, files: int, output_format: str, failed: bool, hin
 @click.option("--list-rules", is_flag=True, help="List every rule with its severity, options and rationale, then exit.")
 @today_option
 @as_of_option
-def lint(path, output_format, fail_on, only, no_hints, list_rules, today, as_of) -> None:
+def lint(paths, changed, output_format, fail_on, only, no_hints, list_rules, today, as_of) -> None:
     """Check that the OKRs are good OKRs.
 
     Rules from OKR practice: focus (how many objectives and key results), key results that
@@ -83,6 +90,7 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today, as_of)
         okrops lint --rule kr-is-task --format json
         okrops lint --list-rules
         okrops lint --as-of 2026-08-01
+        okrops lint --changed okrs/platform/2026-Q4.yaml
     """
     from okrops.findings import Severity
     from okrops.lint import LintContext, all_rules
@@ -95,15 +103,20 @@ def lint(path, output_format, fail_on, only, no_hints, list_rules, today, as_of)
     unknown = [r for r in only if r not in rules]
     if unknown:
         raise click.BadParameter(f"unknown rule {unknown[0]!r}; see okrops lint --list-rules", param_hint="--rule")
+    path, files = changed_scope(paths, changed)
     with validated_at(path, as_of, today) as (result, when):
         findings = list(result.findings)
+        graph = None
         if result.organisation is not None:
+            from okrops.filegraph import edges
             from okrops.record.includes import last_checkins_across
             from okrops.review.approvals import approved_dependencies
 
             org = result.organisation
             ctx = LintContext(org, when, last_checkins_across(org), approved_dependencies(org))
             findings += run_lint(ctx, only)
+            graph = edges(org) if files is not None else None
+        findings = scoped(findings, graph, files, path)
     threshold = Severity.parse(fail_on)
     failed = any(f.severity >= threshold for f in findings)
     _report_findings(findings, result.files_read, output_format, failed, hints=not no_hints)

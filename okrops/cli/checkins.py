@@ -6,6 +6,7 @@ Registered on the main group with ``cli.add_command``; the work is done in
 
 from __future__ import annotations
 
+import shlex
 import sys
 from typing import Optional
 
@@ -126,7 +127,7 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
             click.echo(f"Pushed {result.branch or 'the branch'} to {remote}.")
         else:
             click.echo(f"Error: committed, but the push failed: {result.push_error}\n"
-                       f"Push it yourself with: git push {remote} HEAD", err=True)
+                       f"Push it yourself with: {shlex.join(['git', 'push', remote, 'HEAD'])}", err=True)
             sys.exit(1)
 
 

@@ -46,14 +46,16 @@ def collect(names, dry_run, fmt, branch, jobs, path, today) -> None:
         okrops collect platform/kpi/uptime platform/2026-Q4/O1/KR2 --format json
         okrops collect --branch collect-week-48
     """
-    from okrops import clock
+    from okrops import clock, progress
     from okrops.cli.checkins import _load
+    from okrops.cli.progress import terminal
     from okrops.collect import runner
     from okrops.safetext import json_dumps
 
     org = _load(path)
     targets = runner.select(org, names, clock.today(today))
-    outcomes = runner.run(org, targets, jobs)
+    with progress.showing(terminal()):  # a bar on a terminal (stderr); plain lines in CI; nothing if quick
+        outcomes = runner.run(org, targets, jobs)
     result = None if dry_run else runner.record(org, outcomes, branch=branch)
     failed = any(o.status == runner.FAILED for o in outcomes)
     if fmt == "json":

@@ -170,15 +170,21 @@ def build(directory: str | Path, force: bool = False, site: bool = True,
         (r for r in plans if org.key_results[r].direction == "increase" and org.key_results[r].target is not None
          and org.objective_of(org.key_results[r]).unit != result.stale_unit
          and org.objective_of(org.key_results[r]).cycle == CYCLE), None)
+    from okrops import progress
     from okrops.cli.demosources import DemoSources
 
+    work = progress.current()
     with DemoSources(root, SEED) as sources:
+        work.stage("replaying check-ins week by week", total=len(WEEKS), unit="weeks")
         for week, monday in enumerate(WEEKS):
             if week == 6 and pr_ref:
                 _pull_request(repo, root, org, pr_ref, plans, result)
                 org = _load(load, root)
             served = _check_in_week(org, units, plans, week, monday, rng, result)
-            org = _collect_week(org, sources, served, week, monday, result) or org
+            with progress.showing(progress.SILENT):  # the week's collect is a step of this stage, not a stage
+                org = _collect_week(org, sources, served, week, monday, result) or org
+            work.advance()
+        work.done()
     result.red = sorted(p.ref for p in plans.values() if p.stall)
     echo(f"Replayed {result.checkins} check-ins in {result.commits} commits "
          f"({WEEKS[0]} to {WEEKS[-1]}), {result.collected} of them collected from the demo's local sources.")

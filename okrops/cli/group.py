@@ -29,6 +29,16 @@ class GuardedGroup(click.Group):
         with guarded_streams():
             return super().main(*args, **kwargs)
 
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands:
+            module = COMMAND_MODULES.get(cmd_name)
+            _register_commands(*([module] if module else MODULES))
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        _register_commands()
+        return super().list_commands(ctx)
+
 
 @click.group(cls=GuardedGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="okrops")
@@ -54,16 +64,28 @@ def completion(shell: str) -> None:
     emit(completion_class(cli, {}, "okrops", "_OKROPS_COMPLETE").source())
 
 
-def _register_commands() -> None:
-    """Every command group module lists its commands in ``COMMANDS``; they are added here."""
-    from okrops.cli import check, checkins, collect, demo, health, reports, review, rhythm, site
+# Which module holds each command (each module lists its own in COMMANDS): a command's module is imported
+# only when that command runs (or help lists them all), so `okrops validate` does not import the site,
+# git or the YAML editor. tests/test_cli.py checks this map against the modules' COMMANDS.
+COMMAND_MODULES = {
+    "validate": "check", "lint": "check", "status": "check",
+    "checkin": "checkins", "history": "checkins",
+    "collect": "collect", "demo": "demo", "site": "site",
+    "diff": "review", "codeowners": "review", "fetch": "review",
+    "init": "rhythm", "new": "rhythm", "cycle": "rhythm", "import": "rhythm",
+    "health": "health", "remind": "reports", "report": "reports",
+}
+MODULES = ("check", "checkins", "collect", "demo", "site", "review", "rhythm", "health", "reports")
 
-    for module in (check, checkins, collect, demo, site, review, rhythm, health, reports):
-        for command in module.COMMANDS:
-            cli.add_command(command)
 
+def _register_commands(*modules: str) -> None:
+    """Add the ``COMMANDS`` of these command modules (default: all of them) to the group."""
+    import importlib
 
-_register_commands()
+    for name in modules or MODULES:
+        for command in importlib.import_module(f"okrops.cli.{name}").COMMANDS:
+            if command.name not in cli.commands:
+                cli.add_command(command)
 
 
 def main() -> None:

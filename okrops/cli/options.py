@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -13,6 +14,41 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 def path_argument(function):
     """An optional PATH argument: the repository, or a file or folder inside it."""
     return click.argument("path", required=False, type=click.Path(file_okay=True, dir_okay=True))(function)
+
+
+def paths_argument(function):
+    """``[PATH]...``: the repository (or a file or folder inside it); with ``--changed``, the files a commit changes."""
+    function = click.option(
+        "--changed", is_flag=True,
+        help="The PATHs are changed files (pre-commit passes them): report only the findings about them and about "
+             "the files whose references point into or out of them (all findings when okrops.yaml or a file outside "
+             "okrs/ changed). The whole organisation is still checked.")(function)
+    return click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(file_okay=True, dir_okay=True))(function)
+
+
+def changed_scope(paths: tuple[str, ...], changed: bool) -> tuple[Optional[str], Optional[list[str]]]:
+    """(where to find the repository, the changed files relative to its root or None) for ``paths_argument``."""
+    if not changed:
+        if len(paths) > 1:
+            raise click.UsageError("give one PATH (the repository), or --changed with the changed files")
+        return (paths[0] if paths else None), None
+    from okrops.location import find_okrs_dir
+
+    root, _ = find_okrs_dir(next((p for p in paths if os.path.exists(p)), None))  # a deleted file: from here
+    return str(root), [Path(os.path.relpath(os.path.abspath(p), root)).as_posix() for p in paths]
+
+
+def scoped(findings: list, graph, files: Optional[list[str]], root: str) -> list:
+    """``findings``, or with changed ``files`` only those that concern them (:func:`okrops.filegraph.concerning`)."""
+    if files is None:
+        return findings
+    if graph is None:  # the organisation could not be read: every finding concerns every file
+        return findings
+    from okrops.filegraph import concerning
+    from okrops.location import find_okrs_dir
+
+    root_path, okrs_dir = find_okrs_dir(root)
+    return concerning(findings, graph, files, Path(os.path.relpath(okrs_dir, root_path)).as_posix())
 
 
 def repo_option(function=None, *, dest: str = "path"):

@@ -5,11 +5,14 @@ library reports through :mod:`okrops.progress`. Everything goes to stderr, so th
 output of a command (JSON, CSV) is never mixed with it. On a terminal the line is
 redrawn at most ten times a second; elsewhere (CI, a pipe, a log file) a stage
 prints one line once it has taken a second and one when it ends, with how long it
-took. Work that ends within a second shows nothing at all.
+took. Work that ends within a second shows nothing at all; ``OKROPS_PROGRESS_AFTER``
+(seconds, default 1) changes how long work runs before its progress shows.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from typing import IO, Optional
@@ -17,10 +20,19 @@ from typing import IO, Optional
 import click
 
 from okrops.progress import Progress
+from okrops.safetext import terminal_line, unguarded
 
 BAR = 24  # characters
 REDRAW = 0.1  # seconds between redraws on a terminal
-QUIET_FOR = 1.0  # seconds: work that ends sooner shows no bar at all
+QUIET_FOR = 1.0  # seconds: work that ends sooner shows no bar at all (OKROPS_PROGRESS_AFTER)
+
+
+def _quiet_for() -> float:
+    try:
+        chosen = float(os.environ.get("OKROPS_PROGRESS_AFTER", ""))
+    except ValueError:  # unset or not a number: the default
+        return QUIET_FOR
+    return chosen if chosen >= 0 else QUIET_FOR
 
 
 class TerminalProgress(Progress):
@@ -34,6 +46,7 @@ class TerminalProgress(Progress):
         self.began = 0.0
         self.drawn = 0.0
         self.shown = False
+        self.quiet_for = _quiet_for()
 
     def stage(self, label: str, total: Optional[int] = None, unit: str = "") -> None:
         self.done()
@@ -46,7 +59,7 @@ class TerminalProgress(Progress):
             return
         self.count += count
         now = time.monotonic()
-        if now - self.drawn < REDRAW or now - self.began < QUIET_FOR:
+        if now - self.drawn < REDRAW or now - self.began < self.quiet_for:
             return
         self.drawn = now
         if self.interactive:
@@ -61,11 +74,11 @@ class TerminalProgress(Progress):
             return
         took = time.monotonic() - self.began
         if self.interactive:
-            if self.shown:
+            if self.shown or took >= self.quiet_for:  # long work shows how it ended, even without a redraw
                 self._draw()
-                self.stream.write("\n")
-                self.stream.flush()
-        elif self.shown or took >= QUIET_FOR:
+                unguarded(self.stream).write("\n")
+                unguarded(self.stream).flush()
+        elif self.shown or took >= self.quiet_for:
             counted = f"{self.count:,} {self.unit}, " if self.count else ""
             self._line(f"okrops: {self.label}: done ({counted}{took:.1f} s)")
         self.label = ""
@@ -76,13 +89,16 @@ class TerminalProgress(Progress):
             share = min(self.count / self.total, 1.0)
             filled = int(share * BAR)
             text = f"{self.label} [{'#' * filled}{'-' * (BAR - filled)}] {share:4.0%} {self.count:,}/{self.total:,} {self.unit}"
-        else:
-            text = f"{self.label} ... {self.count:,} {self.unit}"
-        self.stream.write("\r\x1b[2K" + text)
-        self.stream.flush()
+        else:  # how far is not known: how much is done, and for how long it has run
+            counted = f" {self.count:,} {self.unit}" if self.count else ""
+            text = f"{self.label} ...{counted} ({time.monotonic() - self.began:.0f} s)"
+        width = shutil.get_terminal_size((80, 24)).columns - 1  # a wrapped line could not be redrawn in place
+        raw = unguarded(self.stream)  # the guard would show the carriage return and erase-line as text
+        raw.write("\r\x1b[2K" + terminal_line(text)[:max(width, 20)])  # a file name in a label is user text
+        raw.flush()
 
     def _line(self, text: str) -> None:
-        click.echo(text, file=self.stream)
+        click.echo(terminal_line(text), file=self.stream)
 
 
 def terminal() -> TerminalProgress:

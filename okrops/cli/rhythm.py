@@ -414,9 +414,12 @@ def import_(file, mapping, partial, dry_run, path) -> None:
         parent: engineering
         units: {"Platform Team": platform}
     """
+    from okrops import progress
+    from okrops.cli.progress import terminal
     from okrops.rhythm import importer
 
-    plan, written = importer.run_import(file, mapping, path, partial=partial, dry_run=dry_run)
+    with progress.showing(terminal()):  # a bar on a terminal (stderr); plain lines in CI; nothing if quick
+        plan, written = importer.run_import(file, mapping, path, partial=partial, dry_run=dry_run)
     for note in plan.notes:
         click.echo(f"note: {note}")
     for problem in plan.problems:

@@ -26,7 +26,8 @@ def site() -> None:
 @click.option("--strict", is_flag=True, help="Fail on any warning (broken links, OKR errors).")
 @click.option("--partial", is_flag=True,
               help="Build even when OKR files that decide what is public cannot be read; what they hold stays out.")
-@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' debug messages.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Show MkDocs' own messages, debug included (without it: its warnings, and okrops' progress).")
 @repo_option(dest="repo")
 @as_of_option(help="Build the site of the organisation as it stood on this date (the last commit on the main line "
                    "on or before it) or at this ref, with the history up to then.")
@@ -59,7 +60,7 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
     from okrops.cli.progress import terminal
     from okrops.site import build_site, setup_logging
 
-    setup_logging(verbose)
+    setup_logging(verbose, info=False)  # MkDocs' own lines with --verbose; its warnings always
     root = repo_root(repo)
     with progress.showing(terminal()):  # a bar on a terminal; MkDocs' own log lines with --verbose
         output = build_site(root, out_dir, strict=strict, partial=partial, as_of=as_of)
@@ -74,6 +75,11 @@ def build(out_dir: Optional[str], strict: bool, partial: bool, verbose: bool, re
 @repo_option(dest="repo")
 def serve(dev_addr: Optional[str], open_browser: bool, verbose: bool, repo: Optional[str]) -> None:
     """Preview the site with live reload: edits to okrs/ and site/ rebuild it.
+
+    New commits (a check-in, a pull) and changes to included repositories (include: in
+    okrops.yaml, or okrops fetch) rebuild it too. A rebuild renders again only the pages whose
+    content changed, and every page when the site's title, navigation or theme changed or a page
+    went away: what is served is always what okrops site build would write.
 
     \b
     Example:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
+from okrops import progress
 from okrops.collect import provenance, sources
 from okrops.collect.sources.base import Context, SourceFailed, one_line, transform
 from okrops.errors import UsageError
@@ -121,8 +122,14 @@ def run(org: Organisation, targets: list[Target], jobs: Optional[int] = None,
                       allow_commands=org.config.collect.get("commands") is True)
     if not targets:
         return []
+    work = progress.current()  # reported from this thread: the workers do not see the command's reporter
+    work.stage("fetching values from their sources", total=len(targets), unit="sources")
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(targets))), thread_name_prefix="okrops-collect") as pool:
-        return list(pool.map(lambda target: fetch_one(target, context, now), targets))
+        futures = [pool.submit(fetch_one, target, context, now) for target in targets]
+        for _finished in as_completed(futures):
+            work.advance()
+    work.done()
+    return [future.result() for future in futures]  # fetch_one turns every failure into an outcome
 
 
 def fetch_one(target: Target, context: Context, now: Optional[Callable[[], datetime]] = None) -> Outcome:

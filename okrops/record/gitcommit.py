@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from okrops.record import gitjournal
 from okrops.record.gitlock import DeferredSignals, checkin_lock, pause_for_tests
 from okrops.record.gitrepo import (DISK_FULL, CommitError, Head, Repo, RepositoryStateError, git_failure,
                             operation_in_progress, os_error_text, read_head, require_clean)
@@ -136,7 +137,18 @@ def commit_files(repo: Repo, prepare: Callable[[Attempt], Content], *, ident: di
 
 
 def _sweep(repo: Repo) -> None:
-    """Remove temporary files left by a check-in that was killed (only ever made under the lock we hold)."""
+    """Finish or undo a check-in that was killed (:mod:`okrops.record.gitjournal`), and remove its temporary
+    files (only ever made under the lock we hold)."""
+    def head_of() -> Optional[str]:
+        proc = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+    def delete_ref(ref: str, oid: str) -> None:
+        repo.git("update-ref", "-d", ref, oid, check=False)
+
+    problems = gitjournal.recover(repo.git_dir, repo.index, head_of, delete_ref)
+    if problems:
+        sys.stderr.write("okrops: an earlier check-in was interrupted: " + "; ".join(problems) + "\n")
     try:
         names = [n for n in os.listdir(repo.git_dir) if n.startswith(TEMP_PREFIX)]
     except OSError:
@@ -197,6 +209,7 @@ class _Transaction:
         self.private: Optional[Path] = None  # the private index the commit's tree is built in
         self.landed = False
         self.moved = ""  # the ref another program moved, when the compare-and-swap lost
+        self.journal = gitjournal.Journal(repo.git_dir, repo.index, head.name, head.oid, branch)
 
     def step(self, name: str) -> None:
         pause_for_tests(name, self.signals)
@@ -268,10 +281,15 @@ class _Transaction:
     def _lock_index(self) -> None:
         lock = Path(f"{self.repo.index}.lock")
         try:
-            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o666))
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o666)
         except FileExistsError:
             raise RepositoryStateError(INDEX_LOCK_ADVICE.format(path=lock)) from None
         self.index_lock = lock
+        try:
+            gitjournal.mark_lock(fd)  # a check-in killed from here on is undone by the next one
+        finally:
+            os.close(fd)
+        self.journal.save()
 
     def _check_unchanged(self) -> None:
         """Between reading and locking, nobody wrote the files or staged something else for them."""
@@ -294,13 +312,14 @@ class _Transaction:
             target = self.repo.toplevel / path
             mode = stat.S_IMODE(os.lstat(target).st_mode)
             new = target.parent / f".{target.name}.okrops-new-{os.urandom(4).hex()}"
+            backup = target.parent / f".{target.name}.okrops-old-{os.urandom(4).hex()}"
+            self.journal.add_file(target, backup, new, data)
             self.temps.append(new)
             with open(new, "xb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
                 os.fchmod(handle.fileno(), mode)
-            backup = target.parent / f".{target.name}.okrops-old-{os.urandom(4).hex()}"
             _keep_original(target, backup)
             self.backups[target] = backup
             os.replace(new, target)
@@ -344,7 +363,9 @@ class _Transaction:
         return path
 
     def _commit_tree(self, tree: str, message: Path) -> str:
-        return self.repo.out("commit-tree", tree, "-p", self.head.oid, "-F", str(message), env=self.ident).strip()
+        commit = self.repo.out("commit-tree", tree, "-p", self.head.oid, "-F", str(message), env=self.ident).strip()
+        self.journal.set("commit", commit)
+        return commit
 
     def _stage_index(self, modes: dict[str, str], blobs: dict[str, str]) -> None:
         """The real index with the new entries, swapped in while we hold index.lock (the old one kept)."""
@@ -358,6 +379,7 @@ class _Transaction:
                               "program wrote it)")
         if self.repo.index.exists():
             self.index_backup = self.temp_path("index-old")
+            self.journal.set("index_backup", str(self.index_backup))
             _keep_original(self.repo.index, self.index_backup)
         os.replace(staged, self.repo.index)
         self.index_replaced = True
@@ -412,6 +434,8 @@ class _Transaction:
         for path in self.temps:
             if not (stuck and path == self.index_backup):
                 _unlink(path)
+        if not stuck:
+            self.journal.remove()
         if stuck:  # pragma: no cover - a rename in the same folder failed
             raise CommitError("the check-in failed and could not put everything back: " + "; ".join(stuck))
 

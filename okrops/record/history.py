@@ -14,7 +14,7 @@ once per process; the site passes its MkDocs logger.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Callable, Optional
 
@@ -171,6 +171,21 @@ def read_unverified(org: Organisation, since: Optional[date] = None, warn: Optio
         return []
     report(found.warnings, warn, org.root)
     return found.unverified
+
+
+def shareable(history: list[CheckIn], public_refs) -> list[CheckIn]:
+    """The check-ins that readers who may not see private OKRs may see (the site, digests, reviews).
+
+    Only check-ins of the key results in ``public_refs`` (a set or mapping of references) are
+    kept. A note written while its objective or unit was private (or unreadable) stays private,
+    even when the reference was reused by a public objective since. A value edited by hand has
+    its commit's subject as its note; when that commit also changed a key result that is not
+    public, the subject may well be about it, so that note is left out too. The values,
+    authors and commits stay.
+    """
+    mixed = {c.commit for c in history if c.ref not in public_refs}
+    return [replace(c, note="") if c.note and (c.private or (c.kind != "checkin" and c.commit in mixed)) else c
+            for c in history if c.ref in public_refs]
 
 
 def _when(checkin: CheckIn) -> datetime:

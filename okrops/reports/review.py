@@ -17,7 +17,7 @@ from okrops import references, status
 from okrops.errors import UsageError
 from okrops.model import Organisation
 from okrops.record import gitlog
-from okrops.record.history import CheckIn
+from okrops.record.history import CheckIn, shareable
 from okrops.reports.message import Item, Message, Section
 
 RED = ("off-track", "at-risk")
@@ -85,6 +85,8 @@ def build(org: Organisation, checkins: list[CheckIn], cycle_id: str, as_of: date
     if unit is not None and unit not in org.units:
         raise UsageError(references.unknown_unit(org, unit))
     review = Review(cycle_id, cycle.label, as_of, as_of > cycle.end)
+    if not include_private:  # notes written while private, or about a private change, stay out of a shared review
+        checkins = shareable(checkins, {r for r in org.key_results if not org.is_private_key_result(r)})
     by_ref: dict[str, list[CheckIn]] = {}
     for c in checkins:
         if c.day <= as_of:

@@ -19,7 +19,7 @@ from typing import Optional
 from okrops import scoring
 from okrops.model import Organisation
 from okrops.record import gitlog, history
-from okrops.record.history import CheckIn
+from okrops.record.history import CheckIn, shareable
 from okrops.reports.message import Item, Message, Section
 from okrops.reports.snapshot import Snapshots
 
@@ -127,7 +127,10 @@ def build(snapshots: Snapshots, checkins: list[CheckIn], as_of: date, include_pr
     org = now.org
     if org is None:
         return week
-    week.unit_names = {slug: unit.name for slug, unit in org.units.items()}
+    week.unit_names = {slug: unit.name for slug, unit in org.units.items()
+                       if include_private or not org.is_private_unit(slug)}
+    if not include_private:  # notes written while private, or about a private change, stay out of the digest
+        checkins = shareable(checkins, {r for r in org.key_results if not org.is_private_key_result(r)})
 
     def public(ref: str) -> bool:
         return ref in org.key_results and (include_private or not org.is_private_key_result(ref))
@@ -138,7 +141,7 @@ def build(snapshots: Snapshots, checkins: list[CheckIn], as_of: date, include_pr
             continue
         if c.note:
             notes[c.ref] = c.note
-        if c.day > start and public(c.ref) and (include_private or not c.private):
+        if c.day > start and public(c.ref):
             kr = org.key_results[c.ref]
             week.moved.append(Moved(c.ref, kr.title, org.objective_of(kr).unit, c.previous, c.value, c.confidence,
                                     kr.measure_unit, c.author, c.day, c.note, c.kind != "checkin"))

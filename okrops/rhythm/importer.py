@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from okrops import progress
 from okrops.errors import UsageError
 from okrops.rhythm.spreadsheet import Cell, Sheet, parse_number
 from okrops.safetext import check_text
@@ -321,12 +322,16 @@ def plan_import(sheet_path: str | Path, mapping_path: Optional[str | Path] = Non
         plan.notes.append(f"columns not imported: {', '.join(unused)}")
     places = Places(org, mapping, plan, {name: sheet.headers[at] for name, at in columns.items()})
     bad = {p.row for p in problems}
+    work = progress.current()
+    work.stage("placing the rows", total=len(rows), unit="rows")
     for row in rows:
+        work.advance()
         if row.number not in bad:
             try:
                 _place(plan, places, row)
             except _Unplaced as unplaced:
                 plan.problems.append(Problem(row.number, unplaced.column, unplaced.message))
+    work.done()
     _check_files(plan, org)
     plan.problems.sort(key=lambda p: p.row)
     return plan
@@ -520,18 +525,25 @@ def write(plan: Plan) -> list[str]:
 
     org = load(plan.okrs_dir).organisation
     written = []
+    work = progress.current()
+    work.stage("writing units and cycle files", total=len(plan.units) + len(plan.cycles) + len(plan.files),
+               unit="files")
     for slug in sorted(plan.units, key=lambda s: len(folder_of(plan, org, s).parts)):
         path = folder_of(plan, org, slug) / "unit.yaml"
         _create(path, authoring.dump_new(plan.root, path, "unit", authoring._cmap([("name", plan.units[slug].name)])))
         written.append(f"created {_rel(plan, path)} (unit {slug})")
+        work.advance()
     for cycle_id, (name, start, end) in sorted(plan.cycles.items()):
         authoring.new_cycle(cycle_id, start.isoformat(), end.isoformat(), name, str(plan.root))
         written.append(f"updated okrs/okrops.yaml (cycle {cycle_id}, {start} to {end})")
+        work.advance()
     for (unit, cycle), objectives in plan.files.items():
         path = folder_of(plan, org, unit) / f"{cycle}.yaml"
         _create(path, authoring.dump_new(plan.root, path, "okrs", _document(objectives)))
         count = sum(len(o["key_results"]) for o in objectives)
         written.append(f"created {_rel(plan, path)} ({len(objectives)} objectives, {count} key results)")
+        work.advance()
+    work.done()
     return written
 
 

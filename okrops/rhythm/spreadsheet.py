@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from okrops import progress
 from okrops.errors import UsageError
 from okrops.numbers import is_finite
 
@@ -86,6 +87,8 @@ def _read_csv(path: Path) -> Sheet:
     dialect = _sniff(path, text)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     records: list[tuple[int, list[str]]] = []
+    work = progress.current()
+    work.stage(f"reading {path.name}", unit="rows")
     try:
         while True:
             start = reader.line_num + 1
@@ -94,8 +97,10 @@ def _read_csv(path: Path) -> Sheet:
             except StopIteration:
                 break
             records.append((start, record))
+            work.advance()
     except csv.Error as error:
         raise UsageError(f"{path}:{reader.line_num}: not readable as CSV ({error})") from None
+    work.done()
     sheet = _sheet(path, [(n, [Cell(v) for v in r]) for n, r in records],
                    "CSV separated by " + {"\t": "tabs"}.get(dialect.delimiter, repr(dialect.delimiter)))
     sheet.decimal_comma = dialect.delimiter == ";"
@@ -134,12 +139,16 @@ def _read_xlsx(path: Path, sheet: Optional[str]) -> Sheet:
             raise UsageError(f"{path}: no sheet {sheet!r}; the sheets are: {', '.join(book.sheetnames)}")
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
         rows = []
+        work = progress.current()
+        work.stage(f"reading {path.name}, sheet {worksheet.title}", total=worksheet.max_row, unit="rows")
         for row in worksheet.iter_rows():
+            work.advance()
             cells = [Cell(c.value, "%" in str(getattr(c, "number_format", "") or "") and isinstance(c.value, (int, float)))
                      for c in row]
             number = next((c.row for c in row if getattr(c, "row", None)), None)
             if number is not None:
                 rows.append((number, cells))
+        work.done()
         return _sheet(path, rows, f"xlsx, sheet {worksheet.title!r}")
     finally:
         book.close()

@@ -160,7 +160,11 @@ def _set_plugin_option(config, name: str, value) -> None:
 
 
 def serve_site(repo_path: str | os.PathLike, dev_addr: Optional[str] = None, open_in_browser: bool = False) -> None:
-    """Serve the site with live reload (okrs/ and site/ are watched) until interrupted.
+    """Serve the site with live reload until interrupted.
+
+    okrs/, site/, new commits and the included repositories are watched; after a change only the
+    pages it affects are rendered again (MkDocs' dirty builds, made exact by
+    :mod:`okrops.site.incremental`).
 
     SIGTERM stops it the way Ctrl-C does: MkDocs removes its build folder, and the default
     site sources written for a repository without site/ are removed too. The process then
@@ -172,7 +176,7 @@ def serve_site(repo_path: str | os.PathLike, dev_addr: Optional[str] = None, ope
     try:
         kwargs = {"dev_addr": dev_addr} if dev_addr else {}
         with _sigterm_as_interrupt() as terminated:
-            serve(str(config_file), open_in_browser=open_in_browser, livereload=True, **kwargs)
+            serve(str(config_file), open_in_browser=open_in_browser, livereload=True, build_type="dirty", **kwargs)
     finally:
         if temp is not None:
             temp.cleanup()
@@ -201,15 +205,16 @@ def _sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def setup_logging(verbose: bool = False) -> None:
-    """Show MkDocs' messages the way the mkdocs command does (INFO and up, or DEBUG)."""
+def setup_logging(verbose: bool = False, info: bool = True) -> None:
+    """Show MkDocs' messages: INFO and up the way the mkdocs command does, DEBUG too with ``verbose``;
+    warnings and errors only without ``info`` (a build whose progress is shown by okrops instead)."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_okrops", False) for h in logger.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._okrops = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO if info else logging.WARNING)
 
 
 __all__ = ["build_site", "scaffold_files", "serve_site", "setup_logging"]

@@ -2,10 +2,13 @@
 
 A build empties its output folder first (MkDocs deletes every entry in it except hidden
 ones), so the folder must be one okrops may empty: a new or empty folder, or a previous
-okrops build, recognised by the marker file every build writes into it. Anything else is
+okrops build, recognised by the marker file every build writes into it. The marker lists
+the files that build wrote, so a file put there since (a note saved into the site folder)
+is not deleted by the next build: the build is refused and names it. Anything else is
 refused before a single file is touched: the repository root or a folder holding it,
 anything inside ``okrs/``, ``.git`` or the site sources, a folder holding a git
-repository, an OKR repository, an ``mkdocs.yml`` or files okrops did not write.
+repository, an OKR repository, an ``mkdocs.yml`` or files okrops did not write (hidden
+ones included: a folder of dotfiles, such as a home folder, is somebody's).
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ MARKER_TEXT = (
 # Built before the marker existed: the okrops stylesheet and a home page are in every okrops build.
 _LEGACY_SIGNS = ("assets/okrops/okrops.css", "index.html")
 _EXAMPLES = 3
+# Hidden files that say nothing about whose a folder is (file managers, placeholders); any other makes it somebody's.
+_HARMLESS = {".DS_Store", ".gitkeep", ".keep", ".nojekyll", ".directory"}
+_COMPLETE = "complete: yes"
+_FILE = "file: "
 
 
 class OutputRefused(OkropsError):
@@ -88,10 +95,43 @@ def _content_problem(target: Path) -> Optional[str]:
     if MARKER in names and not (target / MARKER).is_file():
         return f"{MARKER} in it is not the marker file okrops writes"
     visible = [n for n in names if not n.startswith(".")]  # a build leaves hidden entries alone
-    if not visible or is_okrops_build(target):
+    if (target / MARKER).is_file():
+        written = _written(target / MARKER)
+        foreign = [] if written is None else [f for f in _files(target, visible) if f not in written]
+    elif visible and is_okrops_build(target):
+        foreign = []  # built before the marker existed
+    else:
+        foreign = visible or [n for n in names if n.startswith(".") and n not in _HARMLESS]
+    if not foreign:
         return None
-    shown = ", ".join(visible[:_EXAMPLES]) + (", ..." if len(visible) > _EXAMPLES else "")
+    shown = ", ".join(foreign[:_EXAMPLES]) + (", ..." if len(foreign) > _EXAMPLES else "")
     return f"it holds files okrops did not write ({shown})"
+
+
+def _files(target: Path, visible: list[str]) -> list[str]:
+    """Every file and link a build would delete (below the visible entries), relative, in posix form."""
+    found = []
+    for name in visible:
+        top = target / name
+        if top.is_symlink() or not top.is_dir():
+            found.append(name)
+            continue
+        for folder, dirs, files in os.walk(top):
+            rel = Path(folder).relative_to(target).as_posix()
+            found += [f"{rel}/{f}" for f in files]
+            found += [f"{rel}/{d}" for d in dirs if os.path.islink(os.path.join(folder, d))]
+    return sorted(found)
+
+
+def _written(marker: Path) -> Optional[set[str]]:
+    """The files the last build listed in its marker; None when it did not finish (or wrote no list)."""
+    try:
+        lines = marker.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    if _COMPLETE not in lines:
+        return None
+    return {line[len(_FILE):] for line in lines if line.startswith(_FILE)}
 
 
 def is_okrops_build(folder: Path) -> bool:
@@ -101,13 +141,22 @@ def is_okrops_build(folder: Path) -> bool:
     return all((folder / sign).is_file() for sign in _LEGACY_SIGNS)
 
 
-def mark_output_dir(out: str | os.PathLike) -> None:
-    """Write the marker that tells a later build this folder is okrops' own."""
+def mark_output_dir(out: str | os.PathLike, complete: bool = False) -> None:
+    """Write the marker that tells a later build this folder is okrops' own.
+
+    Before a build (``complete`` False) it says only that (a build that stops half-way leaves no
+    list, and the next build may empty the folder); after the build it also lists every file
+    the build wrote, so that a later build can tell them from files put there since.
+    """
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
     marker = target / MARKER
-    if not marker.is_file() or marker.read_text(encoding="utf-8", errors="replace") != MARKER_TEXT:
-        marker.write_text(MARKER_TEXT, encoding="utf-8")
+    text = MARKER_TEXT
+    if complete:
+        visible = sorted(n for n in os.listdir(target) if not n.startswith("."))
+        text += "\n" + _COMPLETE + "\n" + "".join(f"{_FILE}{f}\n" for f in _files(target, visible))
+    if not marker.is_file() or marker.read_text(encoding="utf-8", errors="replace") != text:
+        marker.write_text(text, encoding="utf-8")
 
 
 def _within(path: Path, folder: Path) -> bool:

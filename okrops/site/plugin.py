@@ -15,6 +15,10 @@ as ``okrops site build``::
 
 Nothing is written into the docs folder: pages are added with ``File.generated``.
 
+``okrops site serve`` and ``mkdocs serve --dirty`` render again, after a change, only the pages
+whose output can differ from the previous build's (:mod:`okrops.site.incremental`); the output
+is the same as a full build's. A plain ``mkdocs serve`` renders every page on every change.
+
 Privacy fails closed: a unit or cycle file whose visibility cannot be read for certain (a
 schema or YAML error, a missing or misspelt unit.yaml, a refused name or link) is left out
 with everything below it, and then the build fails, naming each file and line, unless
@@ -33,7 +37,7 @@ from typing import Optional
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 log = logging.getLogger("mkdocs.plugins.okrops")
@@ -66,10 +70,32 @@ class OkropsPluginConfig(base.Config):
 class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def __init__(self) -> None:
         self.site = None
+        self._files = None
         self.okrs_dir: Optional[Path] = None
         self.nav_from_plugin = False
         self.generated: set[str] = set()
         self.pagefind: Optional[str] = None  # the Pagefind binary when it writes the search index
+        self.incremental = None  # okrops.site.incremental.Incremental while serving with dirty builds
+        self.roots: list[Path] = []  # this repository and the included ones: serve watches their new commits
+        self.server = None  # the live reload server while serving
+        self.watched: set[str] = set()
+
+    # -- serving ----------------------------------------------------------------------
+    # Having on_startup keeps this plugin object across the builds of one ``mkdocs serve``.
+    def on_startup(self, *, command, dirty) -> None:
+        from okrops.site.incremental import Incremental, quiet_dirty_warning
+
+        self.incremental = None
+        if command == "serve" and dirty:
+            self.incremental = Incremental()
+            quiet_dirty_warning()
+        elif command == "serve":
+            log.info("okrops: every change renders every page again; 'okrops site serve' (or "
+                     "'mkdocs serve --dirty') renders only the pages a change affects")
+
+    def on_shutdown(self) -> None:
+        self.incremental = self.server = None
+        self.watched = set()
 
     # -- configuration ------------------------------------------------------------
     def repo_path(self, config) -> Path:
@@ -79,6 +105,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         return base_dir.parent
 
     def on_config(self, config):
+        import time
+
         from okrops import clock
         from okrops.errors import OkropsError
         from okrops.site.html import Linker
@@ -88,6 +116,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
         from okrops.repository import find_okrs_dir
 
+        if self.incremental is not None:
+            self.incremental.started = time.perf_counter()
         try:
             root, okrs_dir = find_okrs_dir(self.repo_path(config))
             self.check_output(config, root, okrs_dir)
@@ -117,6 +147,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         from okrops.site import search
 
         self.pagefind = search.choose(self.config.search, config, log)
+        self.roots = [Path(org.root)] + [Path(folder) for folder in org.included]
+        if self.server is not None:  # an include added while serving is watched from now on
+            self.watch_inputs()
         return config
 
     def load_as_of(self, root: Path, okrs_dir: Path):
@@ -219,14 +252,20 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         assert self.site is not None
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
         self.generated = set()
+        digests: dict[str, bytes] = {}
         for page in self.site.pages():
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.info("okrops: %s is written by hand in %s; not generating it", page.src_uri, config.docs_dir)
                 continue
             inclusion = InclusionLevel.INCLUDED if page.src_uri in TOP_SOURCES else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+            markdown = page.markdown()
+            files.append(File.generated(config, page.src_uri, content=markdown, inclusion=inclusion))
             self.generated.add(page.src_uri)
+            if self.incremental is not None:
+                from okrops.site.incremental import digest
+
+                digests[page.src_uri] = digest(markdown)
         css = resources.files("okrops.site").joinpath("assets/okrops.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_PATH, content=css))
         if self.pagefind:
@@ -236,6 +275,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if self.nav_from_plugin:
             config.nav = self.navigation(handwritten)
         self.site = None  # the model is not needed any more: free it before MkDocs renders thousands of pages
+        if self.incremental is not None:
+            self.incremental.plan(config, files, digests)
+        self._files = files
         return files
 
     # MkDocs keeps every page's source and HTML in memory until the whole site is written. For
@@ -244,8 +286,17 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def on_nav(self, nav, /, *, config, files):
         from okrops import progress
 
-        progress.current().stage("rendering the site's pages", total=len(files.documentation_pages()), unit="pages")
+        pages = len(files.documentation_pages()) - (len(self.incremental.kept) if self.incremental else 0)
+        progress.current().stage("rendering the site's pages", total=pages, unit="pages")
         return nav
+
+    @event_priority(-100)  # after search indexed the page
+    def on_page_context(self, context, /, *, page, config, nav):
+        if self.incremental is not None:
+            from okrops.site.incremental import search_plugin
+
+            self.incremental.page_indexed(page, search_plugin(config))
+        return context
 
     def on_page_markdown(self, markdown, /, *, page, config, files):
         if page.file.src_uri in self.generated:
@@ -287,7 +338,23 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                 nav.extend(paths)
         return nav
 
-    def on_post_build(self, *, config) -> None:
+    @event_priority(100)  # before search writes its index
+    def _restore_search(self, *, config) -> None:
+        if self.incremental is not None:
+            from okrops.site.incremental import search_plugin
+
+            self.incremental.restore_search(self._files, search_plugin(config))
+
+    @event_priority(-100)  # the build is complete: the next one compares with it
+    def _remember_build(self, *, config) -> None:
+        if self.incremental is not None:
+            self.incremental.finish()
+
+    def on_build_error(self, *, error) -> None:
+        if self.incremental is not None:
+            self.incremental.failed()
+
+    def _post_build(self, *, config) -> None:
         from okrops import progress
 
         work = progress.current()
@@ -298,8 +365,23 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             work.stage("indexing the pages for search (Pagefind)")
             search.index(self.pagefind, config.site_dir, log)
             work.done()
+        from okrops.site.output import mark_output_dir
+
+        mark_output_dir(config.site_dir, complete=True)  # what this build wrote: a later build deletes only that
+
+    on_post_build = CombinedEvent(_restore_search, _post_build, _remember_build)
 
     def on_serve(self, server, config, builder):
-        if self.okrs_dir is not None:
-            server.watch(str(self.okrs_dir))
+        self.server = server
+        self.watch_inputs()
         return server
+
+    def watch_inputs(self) -> None:
+        """okrs/, new commits and the included repositories (their files, their commits, the fetch cache)."""
+        from okrops.site.incremental import watched_paths
+
+        paths = ([str(self.okrs_dir)] if self.okrs_dir is not None else []) + watched_paths(self.roots)
+        for path in paths:
+            if path not in self.watched:
+                self.server.watch(path)
+                self.watched.add(path)

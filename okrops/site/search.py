@@ -12,7 +12,8 @@ box in the header (``assets/okrops/search.js``). Without the binary the build
 keeps Material's search and warns. Pagefind indexes the pages as written, so it
 indexes exactly what the site shows: private OKRs never reach a page, hence
 never the index. Charts, breadcrumbs and sparklines (``data-search-exclude``)
-are left out of it as they are out of Material's.
+are left out of it as they are out of Material's, and so are the labels and live
+figures every page repeats (``EXCLUDED_FROM_PAGEFIND``).
 """
 
 from __future__ import annotations
@@ -32,8 +33,20 @@ CHOICES = (MATERIAL, PAGEFIND)
 SCRIPT_PATH = "assets/okrops/search.js"
 BUNDLE = "pagefind"  # the folder Pagefind writes its index and UI to, in the output folder
 MATERIAL_SEARCH = ("material/search", "search")
+# Pagefind's modular UI (22 KB with its stylesheet), not its default UI (134 KB): every first query
+# fetches it, and at 1,000 units the default UI alone was a quarter of what that query fetched.
+UI = "pagefind-modular-ui"
 ROOT_SELECTOR = "article"  # the page's content in Material (not the header, navigation or footer)
-EXCLUDED = "[data-search-exclude], .headerlink"
+# Left out of the index: what Material's search leaves out too (charts, breadcrumbs, sparklines,
+# heading anchors), and, for Pagefind only, the labels and live figures every OKR page repeats
+# (card labels and values, progress bars, the numbers and last check-in columns, table headers,
+# "Metric:"-style labels, "Check in" links). Each such word was in the posting list of nearly
+# every page, which a query for it (or a prefix of it, as "7" is of "75%") had to download; the
+# titles, references, units, metric names, data sources, initiatives and check-in notes stay.
+EXCLUDED_EVERYWHERE = ("[data-search-exclude]", ".headerlink")
+EXCLUDED_FROM_PAGEFIND = (".okr-card__label", ".okr-card__value", ".okr-bar", "td.okr-num", "td.okr-last",
+                          "thead", ".okr-meta strong", ".okr-checkin-link")
+EXCLUDED = ", ".join(EXCLUDED_EVERYWHERE + EXCLUDED_FROM_PAGEFIND)
 
 
 def pagefind_executable() -> Optional[str]:
@@ -59,9 +72,9 @@ def choose(wanted: str, config, log: logging.Logger) -> Optional[str]:
                     "the site uses Material's search, which downloads its whole index on the first query")
         return None
     _without_material_search(config)
-    config.extra_javascript.append(f"{BUNDLE}/pagefind-ui.js")
+    config.extra_javascript.append(f"{BUNDLE}/{UI}.js")
     config.extra_javascript.append(SCRIPT_PATH)
-    config.extra_css.append(f"{BUNDLE}/pagefind-ui.css")
+    config.extra_css.append(f"{BUNDLE}/{UI}.css")
     return executable
 
 
@@ -81,28 +94,50 @@ def index(executable: str, site_dir: str, log: logging.Logger) -> None:
     """Run Pagefind over the built site; a failure fails the build (a site without its search is broken)."""
     command = [executable, "--site", site_dir, "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
                "--exclude-selectors", EXCLUDED, "--quiet"]
+    from okrops import progress
+
+    work = progress.current()  # Pagefind tells nothing of how far it is: a terminal shows the time it takes
     try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
     except OSError as error:
         raise PluginError(f"okrops: could not run Pagefind ({executable}): {error.strerror}") from None
-    if done.returncode != 0:
-        raise PluginError(f"okrops: Pagefind could not index the site: {(done.stderr or done.stdout).strip()[-800:]}")
+    while True:
+        try:
+            stdout, stderr = process.communicate(timeout=0.25)
+            break
+        except subprocess.TimeoutExpired:
+            work.advance(0)
+    if process.returncode != 0:
+        raise PluginError(f"okrops: Pagefind could not index the site: {(stderr or stdout).strip()[-800:]}")
     log.info("okrops: search index written by Pagefind to %s", Path(site_dir) / BUNDLE)
 
 
-MOUNT_SCRIPT = """// okrops: Pagefind's search box in the header, where Material's search box is.
+MOUNT_SCRIPT = """// okrops: Pagefind's search box in the header, where Material's search box is (Pagefind's modular UI).
 document.addEventListener("DOMContentLoaded", function () {
-  if (typeof PagefindUI === "undefined") { return; }
+  if (typeof PagefindModularUI === "undefined") { return; }
   var header = document.querySelector(".md-header__inner");
   if (!header) { return; }
   var box = document.createElement("div");
   box.className = "okr-search";
   box.setAttribute("role", "search");
   box.setAttribute("aria-label", "Search the OKRs");
+  box.innerHTML = '<input id="okr-search-input" class="okr-search__input" type="search" autocomplete="off" ' +
+    'placeholder="Search OKRs" aria-label="Search OKRs" aria-controls="okr-search-drawer">' +
+    '<div id="okr-search-drawer" class="okr-search__drawer" hidden>' +
+    '<p id="okr-search-summary" class="okr-search__summary" aria-live="polite"></p>' +
+    '<ol id="okr-search-results" class="okr-search__results"></ol></div>';
   header.insertBefore(box, header.querySelector(".md-header__source"));
-  new PagefindUI({ element: box, showImages: false, showSubResults: false, resetStyles: false,
-                   translations: { placeholder: "Search OKRs" } });
-  var input = box.querySelector("input");  // a name screen readers announce (axe: label-title-only)
-  if (input) { input.setAttribute("aria-label", "Search OKRs"); }
+  var drawer = box.querySelector("#okr-search-drawer");
+  var input = box.querySelector("#okr-search-input");
+  var search = new PagefindModularUI.Instance();
+  search.add(new PagefindModularUI.Input({ inputElement: "#okr-search-input" }));
+  search.add(new PagefindModularUI.Summary({ containerElement: "#okr-search-summary" }));
+  search.add(new PagefindModularUI.ResultList({  // a result's fragment is fetched when its row comes into view
+    containerElement: "#okr-search-results", showImages: false,
+    placeholderTemplate: function () { return '<li class="okr-search__pending" aria-hidden="true"></li>'; } }));
+  search.on("search", function (term) { drawer.hidden = !term; });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { input.value = ""; search.triggerSearch(""); drawer.hidden = true; }
+  });
 });
 """

@@ -20,7 +20,7 @@ from typing import Optional
 
 from okrops import alignment, dependencies, scoring
 from okrops.findings import Finding, Severity
-from okrops.record.history import CheckIn
+from okrops.record.history import CheckIn, shareable
 from okrops.model import Cycle, CycleFile, Initiative, KeyResult, Objective, Organisation, Unit, Unreadable
 
 ATTENTION = ("off-track", "at-risk")
@@ -99,18 +99,6 @@ def explain_withheld(parts: list[Unreadable], findings: list[Finding]) -> list[s
     return lines
 
 
-def public_history(history: list[CheckIn], public_krs: dict[str, KeyResult]) -> list[CheckIn]:
-    """The check-ins of public key results.
-
-    A value edited by hand has the commit's subject as its note; when that commit also
-    changed a key result that is not public, the subject may well be about it, so the
-    note is left out (the value, author and commit stay).
-    """
-    mixed = {c.commit for c in history if c.ref not in public_krs}
-    return [replace(c, note="") if c.kind != "checkin" and c.commit in mixed else c
-            for c in history if c.ref in public_krs]
-
-
 @dataclass
 class KrInfo:
     kr: KeyResult
@@ -151,8 +139,7 @@ class SiteView:
             self.cycles.sort(key=lambda c: (c.start, -c.days))
         # History of public key results only, oldest first.
         # A note written while its objective or unit was private stays private, even under a reused reference.
-        self.history: list[CheckIn] = public_history([replace(c, note="") if c.private else c for c in history],
-                                                     self.org.key_results)
+        self.history: list[CheckIn] = shareable(history, self.org.key_results)
         self.history.sort(key=lambda c: c.when)
         self.known_history = bool(history) or org.activity is not None  # commits without check-ins are history
         by_ref: dict[str, list[CheckIn]] = {}
