@@ -130,7 +130,7 @@ def test_the_site_shows_several_parents_and_shared_key_results(org):
                        key_results=[good_kr(title="Shared signups from 100 to 200", contributors=["sales", "secret"])])])
     pages = site_pages(org)
     unit = pages["units/platform/2026-Q4/index.md"]
-    assert "Contributes to 2 parents</strong>" in unit
+    assert "Contributes to 2 parents:" in unit
     assert "shared</span>" in unit and "Sales" in unit
     sales = pages["units/sales/2026-Q4/index.md"]
     assert "Shared key results" in sales and "Shared signups from 100 to 200" in sales

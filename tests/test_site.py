@@ -276,7 +276,7 @@ def test_unit_page_shows_objectives_key_results_initiatives_kpis(built_site):
     page = read(built_site, "units/platform/2026-Q4/index.html")
     assert "API p95 latency falls from 480 to 250 ms" in page
     assert "aspirational" in page
-    assert "Contributes to 2 parents</strong>" in page and "The fleet dashboard answers customers" in page
+    assert "Contributes to 2 parents:" in page and "The fleet dashboard answers customers" in page
     assert "Be reliable" in page and "(through its parent)" in page  # strategy inherited from the parent
     assert "480 → <strong>330</strong> → 250 ms" in page
     assert "2026-11-11" in page and "Sam Checker" in page  # last check-in and by whom
