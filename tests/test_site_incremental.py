@@ -146,6 +146,8 @@ def test_only_the_pages_whose_source_changes_are_rendered_again(session):
     assert again_unchanged == [], f"rendered again with the same source: {again_unchanged}"
     assert len(rendered) == len(set(rendered)), "a page was rendered twice in one build"
     assert session.plugin.memo.reused["page:kr"] == len([u for u in kr_pages if u not in changed])
+    # A saved file changes no commit: the weekly digests (read from the commits) are not made again.
+    assert session.plugin.memo.made["weekly digest"] == 0 and session.plugin.memo.reused["weekly digest"] > 0
     assert_same_as_full_build(session, "one-kr")
     edit(session.repo / "okrs/acme/sales/2026-Q4.yaml", "current: 7\n", "current: 1\n")  # back: the first build's pages
     session.build()
@@ -200,6 +202,8 @@ def test_each_kind_of_change_equals_a_full_build(session, change):
                                                              encoding="utf-8")
     after = session.build()
     assert_same_as_full_build(session, change)
+    if change == "new-commit":  # this week's digest is read from the new commit
+        assert session.plugin.memo.made["weekly digest"] >= 1
     if change == "template-override":
         assert "Our own" in (session.out / "units/sales/2026-Q4/O1/KR1/index.html").read_text(encoding="utf-8")
     if change in ("site-title", "nav-title", "unit-private", "objective-private", "template-override"):

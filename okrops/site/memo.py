@@ -49,8 +49,10 @@ class Memo:
         """The build succeeded: the next one keeps only what this one used."""
         self.complete = True
 
-    def get(self, step: str, args: tuple, make: Callable[[], Any]) -> Any:
-        """``make()``, or its result from an earlier build with the same ``args`` (pure steps only)."""
+    def get(self, step: str, args: tuple, make: Callable[[], Any],
+            keep: Optional[Callable[[Any], bool]] = None) -> Any:
+        """``make()``, or its result from an earlier build with the same ``args`` (pure steps only; with
+        ``keep``, a result it refuses is not kept: it read something besides ``args`` after all)."""
         key = self._key(step, args)
         if key is not None:
             if key in self.current:
@@ -62,9 +64,13 @@ class Memo:
                 return value
         value = make()
         self.made[step] += 1
-        if key is not None:
+        if key is not None and (keep is None or keep(value)):
             self.current[key] = value
         return value
+
+    def digest(self, value: Any) -> Optional[bytes]:
+        """A digest of ``value`` to stand for it in other steps' arguments; None when it cannot be pickled."""
+        return self._key("value", (value,))
 
     @staticmethod
     def _key(step: str, args: tuple) -> Optional[bytes]:
