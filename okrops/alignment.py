@@ -28,7 +28,6 @@ from it, so they agree by construction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Optional
 
@@ -133,37 +132,65 @@ def _mean(values: list[float]) -> Optional[float]:
     return round(sum(values) / len(values), 2) if values else None
 
 
-@dataclass
 class Rollups:
-    """Every roll-up figure of an organisation on one day, computed once (see :func:`rollups`).
+    """Every roll-up figure of an organisation on one day (see :func:`rollups`).
 
-    ``objective_scores`` holds the scored objectives that count (all, or only the public ones);
-    the rest is computed on first use and kept.
+    Each figure is computed on first use and kept, so asking for one unit's figures scores only
+    what they need, and asking for everything scores each objective once.
     """
 
-    org: Organisation
-    today: date
-    include_private: bool
-    objective_scores: dict = field(default_factory=dict)  # objective ref -> okrops.scoring.ObjectiveScore
-    below: dict[str, list[tuple[Objective, float]]] = field(default_factory=dict)
-    _aligned: dict[str, Optional[float]] = field(default_factory=dict)
-    _weights: dict[str, dict[str, float]] = field(default_factory=dict)
-    _units: dict[str, dict[str, tuple[Optional[float], Optional[float]]]] = field(default_factory=dict)
-    _organisation: dict[str, Optional[float]] = field(default_factory=dict)
+    def __init__(self, org: Organisation, today: date, include_private: bool = True):
+        self.org, self.today, self.include_private = org, today, include_private
+        self._scores: dict = {}  # objective ref -> okrops.scoring.ObjectiveScore
+        self._all_scored = False
+        self._below: Optional[dict[str, list[tuple[Objective, float]]]] = None
+        self._aligned: dict[str, Optional[float]] = {}
+        self._weights: dict[str, dict[str, float]] = {}
+        self._units: dict[tuple[str, str], tuple[Optional[float], Optional[float]]] = {}
+        self._organisation: dict[str, Optional[float]] = {}
 
     def counts(self, objective: Objective) -> bool:
-        return objective.ref in self.objective_scores
+        """Whether the objective counts: every one, or (without private ones) what the site shows."""
+        return self.include_private or not self.org.is_private_objective(objective)
+
+    def score(self, ref: str):
+        """The objective's :class:`okrops.scoring.ObjectiveScore` (its own key results only)."""
+        found = self._scores.get(ref)
+        if found is None:
+            from okrops.scoring import score_objective
+
+            found = self._scores[ref] = score_objective(self.org, self.org.objectives[ref], self.today)
+        return found
+
+    @property
+    def objective_scores(self) -> dict:
+        """Objective reference -> score, for every objective that counts."""
+        if not self._all_scored:
+            for objective in self.org.objectives.values():
+                if self.counts(objective):
+                    self.score(objective.ref)
+            self._all_scored = True
+        return self._scores
+
+    @property
+    def below(self) -> dict[str, list[tuple[Objective, float]]]:
+        """Objective reference -> the counted objectives aligned directly below it, with their shares."""
+        if self._below is None:
+            self._below = children_index(self.org, self.counts)
+        return self._below
 
     def aligned(self, ref: str) -> Optional[float]:
         """The objective's aligned score: its own and every objective aligned below it (the module's rule)."""
         if ref not in self._aligned:
-            self._aligned[ref] = _weighted_mean(self.weights(ref), lambda r: self.objective_scores[r].score)
+            self._aligned[ref] = _weighted_mean(self.weights(ref), lambda r: self.score(r).score)
         return self._aligned[ref]
 
     def weights(self, ref: str) -> dict[str, float]:
         """Each counted objective in ``ref``'s aligned score (itself included, 1.0) with its weight there."""
         if ref not in self._weights:
-            self._weights[ref] = weights_below(self.org, ref, self.below) if ref in self.objective_scores else {}
+            objective = self.org.objectives.get(ref)
+            counted = objective is not None and self.counts(objective)
+            self._weights[ref] = weights_below(self.org, ref, self.below) if counted else {}
         return self._weights[ref]
 
     def count_below(self, ref: str) -> int:
@@ -179,7 +206,7 @@ class Rollups:
         found: dict[str, float] = {}
         for link, share in shares(objective):
             target = resolve(self.org, link.ref)
-            if target is not None and target.ref != objective.ref and target.ref in self.objective_scores:
+            if target is not None and target.ref != objective.ref and self.counts(target):
                 found[target.ref] = round(found.get(target.ref, 0.0) + share, 4)
         return list(found.items())
 
@@ -194,33 +221,32 @@ class Rollups:
     def organisation(self, cycle: str) -> Optional[float]:
         """The organisation's score in ``cycle``: every counted objective once (the unit tree's roll-up)."""
         if cycle not in self._organisation:
-            self._organisation[cycle] = _mean([s.score for s in self.objective_scores.values()
-                                               if s.score is not None and self.org.objectives[s.ref].cycle == cycle])
+            self._organisation[cycle] = _mean([s.score for ref, s in self.objective_scores.items()
+                                               if s.score is not None and self.org.objectives[ref].cycle == cycle])
         return self._organisation[cycle]
 
-    def _unit(self, unit: str, cycle: str) -> tuple[Optional[float], Optional[float]]:
-        if cycle not in self._units:
-            self._units[cycle] = self._score_cycle(cycle)
-        return self._units[cycle].get(unit, (None, None))
+    def _own(self, unit: str, cycle: str) -> list[float]:
+        return [s for s in (self.score(o.ref).score for o in self.org.objectives_of(unit, cycle) if self.counts(o))
+                if s is not None]
 
-    def _score_cycle(self, cycle: str) -> dict[str, tuple[Optional[float], Optional[float]]]:
-        """Every unit's own score and roll-up in ``cycle``, bottom-up in one pass over the unit tree."""
-        order = [unit for unit, _depth in self.org.walk()
-                 if self.include_private or not self.org.is_private_unit(unit.slug)]
-        own: dict[str, list[float]] = {}
+    def _unit(self, unit: str, cycle: str) -> tuple[Optional[float], Optional[float]]:
+        """The unit's own score and roll-up, bottom-up over the units below it (each unit's totals once)."""
+        if (unit, cycle) in self._units:
+            return self._units[(unit, cycle)]
+        if unit not in self.org.units or (not self.include_private and self.org.is_private_unit(unit)):
+            return None, None
+        order = [member.slug for member, _depth in self.org.walk(unit)
+                 if self.include_private or not self.org.is_private_unit(member.slug)]
         totals: dict[str, tuple[float, int]] = {}
-        for unit in order:
-            values = [self.objective_scores[o.ref].score for o in self.org.objectives_of(unit.slug, cycle)
-                      if o.ref in self.objective_scores and self.objective_scores[o.ref].score is not None]
-            own[unit.slug] = values
-            totals[unit.slug] = (sum(values), len(values))
-        for unit in reversed(order):
-            if unit.parent in totals:
-                total, count = totals[unit.parent]
-                below_total, below_count = totals[unit.slug]
-                totals[unit.parent] = (total + below_total, count + below_count)
-        return {slug: (_mean(own[slug]), round(total / count, 2) if count else None)
-                for slug, (total, count) in totals.items()}
+        for slug in reversed(order):  # children before their parents
+            values = self._own(slug, cycle)
+            total, count = sum(values), len(values)
+            for child in self.org.units[slug].children:
+                if child in totals:
+                    total, count = total + totals[child][0], count + totals[child][1]
+            totals[slug] = (total, count)
+            self._units[(slug, cycle)] = (_mean(values), round(total / count, 2) if count else None)
+        return self._units[(unit, cycle)]
 
 
 def rollups(org: Organisation, today: date, include_private: bool = True) -> Rollups:
@@ -229,12 +255,7 @@ def rollups(org: Organisation, today: date, include_private: bool = True) -> Rol
     With ``include_private`` False only what the site shows counts: objectives that are public in
     public units (:meth:`okrops.model.Organisation.is_private_objective`), as parents and as children.
     """
-    from okrops.scoring import score_objective
-
-    counted = [o for o in org.objectives.values() if include_private or not org.is_private_objective(o)]
-    scores = {o.ref: score_objective(org, o, today) for o in counted}
-    below = children_index(org, lambda o: o.ref in scores)
-    return Rollups(org, today, include_private, scores, below)
+    return Rollups(org, today, include_private)
 
 
 def cycles(org: Organisation) -> list[list[str]]:

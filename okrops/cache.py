@@ -31,6 +31,40 @@ from typing import Any, Optional
 FORMAT = 1  # of the files written here
 
 
+def installed_packages(*names: str) -> list[str]:
+    """The names of the installed distributions' metadata folders of ``names`` (name and version).
+
+    A cache key needs only something that changes when a package's version does; the
+    folder names on ``sys.path`` give it without importing :mod:`importlib.metadata`
+    (about 15 ms on every command). Names compare as the packaging rules normalise them.
+    """
+    wanted = {_normalised(name) for name in names}
+    found = []
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as listing:
+                for item in listing:
+                    if item.name.endswith((".dist-info", ".egg-info")) and \
+                            _normalised(item.name.split("-", 1)[0]) in wanted:
+                        found.append(item.name)
+        except OSError:  # a zip file, a missing folder
+            continue
+    missing = wanted - {_normalised(name.split("-", 1)[0]) for name in found}
+    if missing:  # installed some other way: ask the package metadata
+        import importlib.metadata as metadata
+
+        for name in sorted(missing):
+            try:
+                found.append(f"{name} {metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                found.append(name)
+    return sorted(found)
+
+
+def _normalised(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
 def disabled() -> bool:
     return os.environ.get("OKROPS_NO_CACHE", "") not in ("", "0")
 

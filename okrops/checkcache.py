@@ -39,8 +39,6 @@ OLD_VERSION_DAYS = 30  # the answers of another okrops version go once unused th
 @lru_cache(maxsize=None)
 def code_key() -> str:
     """A hash of everything a file's answer depends on besides its bytes and kind."""
-    import importlib.metadata as metadata
-
     from okrops import schemas
 
     here = Path(__file__).parent
@@ -50,11 +48,7 @@ def code_key() -> str:
         parts.append((here / name).read_bytes())
     for kind in schemas.KINDS:
         parts.append((schemas.schema_dir() / f"{kind}.json").read_bytes())
-    for package in ("PyYAML", "fastjsonschema", "jsonschema"):
-        try:
-            parts.append(package + " " + metadata.version(package))
-        except metadata.PackageNotFoundError:  # pragma: no cover - installed with okrops
-            parts.append(package)
+    parts += cache.installed_packages("PyYAML", "fastjsonschema", "jsonschema")
     return cache.digest(*parts)[:24]
 
 

@@ -43,10 +43,20 @@ LIBRARIES = ("yaml", "fastjsonschema", "jsonschema", "jsonschema_specifications"
 class Run:
     """What one validate run found: findings as :class:`okrops.findings.Finding` and files read."""
 
-    def __init__(self, findings: list, files_read: int, graph: Optional[dict] = None):
+    def __init__(self, findings: list, files_read: int, graph: Optional[dict] = None, organisation=None):
         self.findings = findings
         self.files_read = files_read
-        self.graph = graph  # okrops.filegraph.edges of the organisation; None when it could not be read
+        self._graph = graph
+        self._organisation = organisation
+
+    @property
+    def graph(self) -> Optional[dict]:
+        """:func:`okrops.filegraph.edges` of the organisation; None when it could not be read."""
+        if self._graph is None and self._organisation is not None:
+            from okrops.filegraph import edges
+
+            self._graph = edges(self._organisation)
+        return self._graph
 
 
 def validate_run(start=None) -> Run:
@@ -238,16 +248,16 @@ def _whole(root: Path, path: Optional[Path], keep: Optional[tuple]) -> Run:
     org = result.organisation
     crossed = check(org) if org is not None else []
     segments = _segments(result.findings, result.read_files)
-    from okrops.filegraph import edges
-
-    # the graph stays right while only what the cross-file checks cannot see changes: references are seen
-    snapshot = {"files_read": result.files_read, "graph": edges(org) if org is not None else None}
+    snapshot = {"files_read": result.files_read, "graph": None}
     run = _finish(Path(result.root), snapshot, segments, [(_fields(f), 0, 0) for f in crossed],
                   {f.file for f in result.findings + crossed})
+    run._organisation = org
     complete = org is not None and not org.config.includes and all(
         ".." not in rel.split("/") and record[0] is not None for rel, record in result.read_files.items())
     if path is not None and keep is not None and complete:
         okrs_dir, started, shape, code = keep
+        # the graph stays right while only what the cross-file checks cannot see changes: references are seen
+        snapshot["graph"] = run.graph
         files = {rel: [record[0], _stat(str(root / rel)), *record[1:5]] for rel, record in result.read_files.items()}
         from okrops.checkcache import CheckCache
 

@@ -93,6 +93,10 @@ def terminal_line(text: Any) -> str:
     return text if text.isprintable() else _UNSAFE.sub(_visible, _BREAK_RUN.sub(" ", text))
 
 
+# The ASCII characters terminal() keeps (all but the C0 controls other than tab and newline, and DEL).
+_ASCII_SAFE = bytes(code for code in range(128) if code in (9, 10) or 32 <= code < 127)
+
+
 class _GuardedStream(io.TextIOBase):
     """A text stream that writes through :func:`terminal` to the stream it wraps."""
 
@@ -101,7 +105,13 @@ class _GuardedStream(io.TextIOBase):
 
     def write(self, text) -> int:
         if isinstance(text, (bytes, bytearray)):
-            text = bytes(text).decode("utf-8", "replace")
+            data = bytes(text)
+            buffer = getattr(self._raw, "buffer", None)
+            if buffer is not None and data.isascii() and not data.translate(None, _ASCII_SAFE):
+                self._raw.flush()  # safe ASCII (a big JSON or CSV document, say): written as it is, in C
+                buffer.write(data)
+                return len(data)
+            text = data.decode("utf-8", "replace")
         safe = terminal(text)
         try:
             self._raw.write(safe)

@@ -222,6 +222,9 @@ def _describe(error) -> tuple[DocPath, str]:
         return (path, f"is too long: at most {error.validator_value} characters")
     if validator == "uniqueItems":
         return (path, "has duplicate entries; list each one once")
+    if validator == "not" and error.validator_value == {} and path:  # a key that must not be there (its description says why)
+        why = description.rstrip(".")
+        return (path, f"must not have {path[-1]} here" + (f": {why[:1].lower()}{why[1:]}" if why else ""))
     if validator == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
         keys = ", ".join(error.validator_value["required"])
         return (path, f"must not have {keys} here (with direction: range use range: {{min, max}}, otherwise target)")

@@ -154,7 +154,7 @@ def _unit_row(org, figures: alignment.Rollups, slug, depth, cycle, today, detail
     unit = org.units[slug]
     include_private = figures.include_private
     objectives = [o for o in org.objectives_of(slug, cycle.id) if figures.counts(o)]
-    scored_objectives = [figures.objective_scores[o.ref] for o in objectives]
+    scored_objectives = [figures.score(o.ref) for o in objectives]
     statuses = {s: 0 for s in scoring.STATUSES}
     for scored in scored_objectives:
         for kscore in scored.key_results:

@@ -111,3 +111,23 @@ def test_what_the_user_changed_after_the_kill_is_never_overwritten(repo):
     assert "interrupted" in done.stderr and "okrops-old-" in done.stderr
     assert (repo / PLATFORM).read_text() == edited
     assert not (repo / ".git/index.lock").exists()
+
+
+@pytest.mark.parametrize("hook", [
+    "echo generated >> notes.txt\ngit add notes.txt\n",  # a hook that regenerates a tracked file and stages it
+    "echo new > generated.txt\ngit add generated.txt\n",  # a new file
+    "git rm -q --cached notes.txt\n",  # a file taken out of the commit
+])
+def test_what_a_pre_commit_hook_stages_is_in_the_commit_and_in_the_index(repo, hook):
+    """As with git commit: the index matches the new HEAD, so the next plain commit does not undo the hook."""
+    path = repo / ".git" / "hooks" / "pre-commit"
+    path.write_text("#!/bin/sh\n" + hook)
+    path.chmod(0o755)
+    done = checkin(repo, KR, "64")
+    assert done.returncode == 0, done.stderr
+    assert check_commit_agrees(repo, "HEAD") == [(KR, 64.0)]
+    assert git(repo, "diff", "--cached", "--name-status", "HEAD") == ""  # the index is HEAD's tree
+    assert git(repo, "ls-files", "-s") == git(repo, "ls-tree", "-r", "--format=%(objectmode) %(objectname) 0%x09%(path)",
+                                             "HEAD")
+    assert git(repo, "diff", "--name-only") == ""  # the work tree agrees too
+    assert strays(repo) == []

@@ -10,6 +10,7 @@ repositories, real ``okrops`` processes, real folders.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +75,38 @@ def test_placeholder_dotfiles_still_count_as_empty(repo, tmp_path):
     (out / ".gitkeep").write_text("")
     assert build(repo, out).returncode == 0
     assert (out / ".gitkeep").exists() and (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("link", ["file", "folder", "proc", "git-config"])
+def test_hand_written_site_pages_reached_through_links_out_of_the_repository_are_never_published(
+        repo, tmp_path, link):
+    """A symbolic link committed in site/docs/ (to /proc/self/environ in CI, a key, .git/config) is refused."""
+    work = tmp_path / "work"
+    shutil.copytree(repo, work, symlinks=True)
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "secret.txt").write_text("OUTSIDE-SECRET\n")
+    (outside / "folder" / "page.md").write_text("# OUTSIDE-SECRET\n")
+    docs = work / "site" / "docs"
+    docs.mkdir(parents=True, exist_ok=True)  # the repository's own site sources (site/mkdocs.yml, docs/)
+    (docs / "about.md").write_text("# About\n")
+    target = {"file": outside / "secret.txt", "folder": outside / "folder", "proc": Path("/proc/self/environ"),
+              "git-config": work / ".git" / "config"}[link]
+    os.symlink(target, docs / f"{link}.txt" if link != "folder" else docs / "linked")
+    out = tmp_path / "out"
+    done = build(work, out)
+    assert done.returncode != 0 and "symbolic link" in done.stderr and "leading out of the repository" in done.stderr
+    assert not out.exists() or not any("OUTSIDE-SECRET" in p.read_text(errors="replace") or "PATH=" in
+                                       p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
+
+
+def test_links_that_stay_in_the_repository_still_work(repo, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(repo, work, symlinks=True)
+    (work / "README.md").write_text("# Read me\n")
+    docs = work / "site" / "docs"
+    docs.mkdir(parents=True, exist_ok=True)  # the repository's own site sources (site/mkdocs.yml, docs/)
+    os.symlink("../../README.md", docs / "readme.md")
+    done = build(work, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert "Read me" in (tmp_path / "out" / "readme" / "index.html").read_text()

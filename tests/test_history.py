@@ -285,3 +285,36 @@ def test_no_commits_yet_means_no_history_not_everything_stale(tmp_path):
     run_git(builder.root, "-c", "user.name=T", "-c", "user.email=t@example.com", "add", "-A")
     run_git(builder.root, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "OKRs")
     assert history.last_checkins(org) == {}
+
+
+def test_history_cache_is_keyed_by_the_reading_code(busy_repo, monkeypatch, tmp_path):
+    # An okrops upgrade or an edit of the code that reads the history never reads rows an older reader wrote.
+    from okrops.record import historycache
+
+    package = Path(historycache.__file__).resolve().parent.parent
+    assert all((package / name).is_file() for name in historycache.CODE_FILES)
+    reader = tmp_path / "reader.py"  # stands for one of the reading modules
+    reader.write_text("# version 1\n")
+    monkeypatch.setattr(historycache, "CODE_FILES", historycache.CODE_FILES + (str(reader),))
+    historycache.code_key.cache_clear()
+    try:
+        org = load_org(busy_repo)
+        true = _plain(history.read_history(org))
+        assert true
+        tip = git(busy_repo, "rev-parse", "HEAD").strip()
+        cache = busy_repo / ".git" / historycache.CACHE_FILE
+        key = (historycache.code_key(), "okrs")
+        stale = historycache.Rows([list(row) for row in historycache.read_rows(busy_repo, org.okrs_dir).checkins[:1]])
+        stale.checkins[0][1] = 12345  # rows an older reader got wrong
+        historycache._save(cache, key, tip, stale)
+        assert [c.value for c in history.read_history(load_org(busy_repo))] == [12345]  # same code: the cache is used
+        reader.write_text("# version 2\n")
+        historycache.code_key.cache_clear()
+        assert historycache.code_key() != key[0]
+        assert _plain(history.read_history(load_org(busy_repo))) == true  # the code changed: read again
+        edited = historycache.code_key()
+        monkeypatch.setattr("okrops.__version__", "999.0")  # an upgrade
+        historycache.code_key.cache_clear()
+        assert historycache.code_key() != edited
+    finally:
+        historycache.code_key.cache_clear()

@@ -597,3 +597,38 @@ def test_a_file_that_does_not_parse_is_never_derived():
     broken = filevalues.index(b"objectives: [\n")
     assert broken.problem and broken.values == {}
     assert filevalues.derive(broken, data) is None
+
+
+def test_the_usual_check_in_message_is_read_as_every_message_is():
+    # The reader takes a short cut for the trailers okrops writes; it must give what the general reading gives,
+    # warnings included, for every variation of them.
+    import itertools
+
+    from okrops.record import gitlog
+    from okrops.record.historyread import Walk
+
+    refs = ["team-1/2026-Q4/O1/KR2", "t/c/o/k", "équipe/2026-Q4/O1/KR1", "a/b/c", "t/kpi/uptime", "t/c/o/k/x",
+            "t/c/o/k\u200b", "t/c/o /k", "t//o/k", "/".join(["x" * 74] * 4), "/".join(["x" * 75] * 4),
+            "/".join(["x" * 74] * 3 + ["x" * 76]), "t/c/o/-k", "t/c/o/k\r"]
+    values = ["42", "-0.5", "1e3", "1_000", "nan", "", " 7", "7 ", "+3", "٣", "1" * 400]
+    confidences = [None, "0.7", "1", "0", "1.5", "-0", "x", ""]
+    others = [None, "38", "", "Two big customers migrated", '"a note"']
+    made = 0
+    for ref, value, confidence, other in itertools.product(refs, values, confidences, others):
+        lines = [f"Okr-Checkin: {ref}", f"Okr-Value: {value}"]
+        if other is not None:
+            lines.append(f"Okr-Previous: {other}")
+        if confidence is not None:
+            lines.append(f"Okr-Confidence: {confidence}")
+        if other is not None:
+            lines.append(f"Okr-Note: {other}")
+        variants = ["\n".join(lines), "\n".join(lines + ["Signed-off-by: A <a@example.com>"]),
+                    "\n".join(lines[:1] + lines[1:][::-1]), "\n".join(line.lower() for line in lines),
+                    "\n".join(lines + lines[1:2]), "\n".join(lines + lines)]
+        for text in variants:
+            fast, general = Walk(None, None), Walk(None, None)
+            assert fast._claims("c" * 40, "s", text) == general._trailer_claims("c" * 40, "s",
+                                                                               gitlog.trailer_pairs(text)), text
+            assert fast.rows.warnings == general.rows.warnings, text
+            made += 1
+    assert made > 10_000

@@ -141,3 +141,27 @@ def test_guarded_streams_escape_everything_written_and_restore_the_streams():
     finally:
         sys.stdout = old
     assert raw.getvalue() == "a\\x1b]8;;x\\x07b\\u202ec\n\\x1b[2J"
+
+
+@pytest.mark.parametrize("data, shown", [
+    (b'{\n\t"a": "b c"}\n', b'{\n\t"a": "b c"}\n'),  # safe ASCII: written as it is (straight to the bytes)
+    (b"a\x1b[2Jb\x7f\x00\r\n", b"a\\x1b[2Jb\\x7f\\x00\\x0d\n"),  # control characters in bytes: still escaped
+    ("é \u202e".encode(), "é \\u202e".encode()),  # not ASCII: through terminal() as before
+])
+def test_guarded_streams_escape_bytes_too(data, shown):
+    # click writes bytes (okrops history --format json) to the guarded stream as they are.
+    import click
+
+    binary = io.BytesIO()
+    raw = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    old = sys.stdout
+    sys.stdout = raw
+    try:
+        with safetext.guarded_streams():
+            click.echo("text first ", nl=False)
+            click.echo(data, nl=False)
+            click.echo("text after")
+        raw.flush()
+    finally:
+        sys.stdout = old
+    assert binary.getvalue() == b"text first " + shown + b"text after\n"

@@ -32,6 +32,7 @@ from okrops.record import gitlog
 from okrops.record import gitrepo
 from okrops.record.checkin_dates import check_date, git_date, parse_date  # noqa: F401 - part of this module's API
 from okrops.record.checkinfiles import Request, read_requests, refuse_problems  # noqa: F401 - part of this module's API
+from okrops.record.checkinlevels import parse_level
 from okrops.errors import OkropsError, UnknownReference, UsageError
 from okrops.model import KeyResult, Kpi, Organisation, StrategyMap, is_kpi_ref
 
@@ -209,34 +210,6 @@ def _resolve_one(org: Organisation, request: Request, seen: dict[str, str]):
         return Change(kr, value, confidence, note, ordinal.index(ordinal.reached), _confidence(kr),
                       tuple(request.provenance), level, ordinal.reached), wrong
     return Change(kr, value, confidence, note, kr.current, _confidence(kr), tuple(request.provenance)), wrong
-
-
-def parse_level(org: Organisation, kr: KeyResult, raw: Any) -> str:
-    """The level of an ordinal key result named by ``raw`` (case does not matter), as its file spells it."""
-    ordinal = kr.ordinal
-    assert ordinal is not None
-    text = str(raw).strip() if raw is not None and not isinstance(raw, bool) else ""
-    found = [name for name in ordinal.levels if name.casefold() == text.casefold()]
-    if text and len(found) == 1:
-        return found[0]
-    if text in ordinal.levels:  # two levels differing only in case: the exact one
-        return text
-    from okrops.safetext import terminal_line
-
-    shown = ", ".join(terminal_line(name) for name in ordinal.levels)
-    raise UsageError(f"{_levels_where(org, kr)}: {kr.ref} is an ordinal key result and "
-                     f"{terminal_line(repr(_shortened(str(raw))))} is not one of its levels; give one of: {shown}")
-
-
-def _levels_where(org: Organisation, kr: KeyResult) -> str:
-    """file:line of an ordinal key result's ``levels`` (the file alone when it cannot be read)."""
-    from okrops.yamlio import YamlProblem, locate, read_text
-
-    try:
-        line, _column = locate(read_text(Path(org.root) / kr.source.file), kr.source.path + ("levels",))
-    except (OSError, YamlProblem, KeyError, IndexError, TypeError, ValueError):
-        return kr.source.file
-    return f"{kr.source.file}:{line}" if line else kr.source.file
 
 
 def target(org: Organisation, ref: str) -> Optional[Union[KeyResult, Kpi]]:

@@ -207,6 +207,7 @@ class _Transaction:
         self.index_backup: Optional[Path] = None
         self.index_replaced = False
         self.private: Optional[Path] = None  # the private index the commit's tree is built in
+        self.hook_staged = b""  # what the pre-commit hook staged besides our files (index-info records)
         self.landed = False
         self.moved = ""  # the ref another program moved, when the compare-and-swap lost
         self.journal = gitjournal.Journal(repo.git_dir, repo.index, head.name, head.oid, branch)
@@ -333,7 +334,24 @@ class _Transaction:
         if _signature(private) != before and self._entries(private) != {p: (modes[p], blobs[p]) for p in self.paths}:
             raise CommitError(f"the pre-commit hook changed {', '.join(self.paths)} in the commit; "
                               "commit the hook's changes first, then check in again")
+        if _signature(private) != before:
+            self.hook_staged = self._hook_staged(private)
         return self.repo.out("write-tree", env={"GIT_INDEX_FILE": str(private)}).strip()
+
+    def _hook_staged(self, private: Path) -> bytes:
+        """What the pre-commit hook staged besides the check-in's files (``git add`` of a generated file), as
+        ``update-index --index-info`` input: the commit holds it, so the real index must hold it too."""
+        out = self.repo.git("diff-index", "--cached", "-z", "--no-renames", self.head.oid,
+                            env={"GIT_INDEX_FILE": str(private)}).stdout
+        fields = out.split(b"\0")
+        lines = []
+        for meta, path in zip(fields[0::2], fields[1::2]):
+            if not meta or path.decode("utf-8", "surrogateescape") in self.paths:
+                continue
+            _old_mode, new_mode, _old, new_oid, status = meta.lstrip(b":").split(b" ")
+            lines.append(b"0 " + b"0" * len(new_oid) + b"\t" + path if status == b"D"
+                         else new_mode + b" " + new_oid + b"\t" + path)
+        return b"".join(line + b"\0" for line in lines)
 
     def _entries(self, index: Path) -> dict[str, tuple[str, str]]:
         out = self.repo.out("--literal-pathspecs", "ls-files", "-s", "-z", "--", *self.paths,
@@ -377,6 +395,10 @@ class _Transaction:
         if self._entries(staged) != {p: (modes[p], blobs[p]) for p in self.paths}:
             raise CommitError(f"{', '.join(self.paths)} changed on disk while checking in (a hook or another "
                               "program wrote it)")
+        if self.hook_staged:
+            self.repo.git("update-index", "-z", "--index-info", input=self.hook_staged,
+                          env={"GIT_INDEX_FILE": str(staged)})
+            self.repo.git("update-index", "-q", "--refresh", env={"GIT_INDEX_FILE": str(staged)}, check=False)
         if self.repo.index.exists():
             self.index_backup = self.temp_path("index-old")
             self.journal.set("index_backup", str(self.index_backup))
@@ -393,8 +415,15 @@ class _Transaction:
         proc = self.repo.git("update-ref", "-m", reflog, *target, commit, self.head.oid, check=False)
         if proc.returncode == 0 or self._value(self.head.name) == commit:
             return True
+        self._unless_moved(proc)
         self.moved = self.head.name
         return False
+
+    def _unless_moved(self, proc: subprocess.CompletedProcess) -> None:
+        """A compare-and-swap that failed while the branch did not move failed for git's own reason (a ref
+        lock held, a name that clashes): say it, rather than retry as if another program had committed."""
+        if self._value(self.head.name) == self.head.oid:
+            raise CommitError(git_failure(["update-ref"], proc))
 
     def _create_branch(self, commit: str, reflog: str) -> bool:
         ref = f"refs/heads/{self.branch}"
@@ -404,6 +433,7 @@ class _Transaction:
             if self._value(ref) is not None:
                 raise RepositoryStateError(f"branch {self.branch!r} was created by another program meanwhile: "
                                            "pick a new name for this check-in's pull request")
+            self._unless_moved(proc)
             self.moved = self.head.name
             return False
         source = self.head.ref.removeprefix("refs/heads/") if self.head.ref else self.head.oid[:10]

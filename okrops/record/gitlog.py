@@ -303,23 +303,41 @@ def read_commits(process: GitProcess) -> Iterator[tuple[str, list[str], str, str
     The trailers are the ``Okr-*`` ones (any case), in the order of the message,
     exactly as ``git log --format=%(trailers:only,unfold)`` prints them.
     """
+    for sha, parents, author, email, when, subject, trailers in commit_fields(process):
+        yield sha, parents.split(), author, email, when, subject, trailer_pairs(trailers)
+
+
+def commit_fields(process: GitProcess) -> Iterator[tuple[str, str, str, str, str, str, str]]:
+    """The commits of a :func:`log_command` process as the texts git printed: (sha, parents separated by
+    spaces, author, e-mail, date, subject, trailer lines); :func:`trailer_pairs` reads the last one.
+
+    Each batch of git's output is cut into commits by slicing (no per-commit work here).
+    """
     fields: list[str] = []
-    prefix = TRAILER_PREFIX
+    step = LOG_FIELDS
     for batch in process.records():
-        fields += batch
-        count = len(fields) - len(fields) % LOG_FIELDS
-        for index in range(0, count, LOG_FIELDS):
-            sha, parents, author, email, when, subject, trailers = fields[index:index + LOG_FIELDS]
-            pairs: list[tuple[str, str]] = []
-            if trailers:
-                for line in trailers.split("\n"):
-                    key, _colon, value = line.partition(":")
-                    if key[:4].lower() == prefix:
-                        pairs.append((key, value[1:] if value[:1] == " " else value))
-            yield sha, parents.split(), author, email, when, subject, pairs
-        del fields[:count]
+        if fields:
+            fields += batch
+        else:
+            fields = batch
+        count = len(fields) - len(fields) % step
+        if count:
+            yield from zip(*[fields[start:count:step] for start in range(step)])
+            del fields[:count]
     if fields:
         raise GitError(f"git log printed {len(fields)} field(s) too many")
+
+
+def trailer_pairs(trailers: str) -> list[tuple[str, str]]:
+    """The ``Okr-*`` (key, value) pairs of a commit's trailer lines as :func:`log_command` prints them."""
+    pairs: list[tuple[str, str]] = []
+    if trailers:
+        prefix = TRAILER_PREFIX
+        for line in trailers.split("\n"):
+            key, _colon, value = line.partition(":")
+            if key[:4].lower() == prefix:
+                pairs.append((key, value[1:] if value[:1] == " " else value))
+    return pairs
 
 
 _REGULAR = ("100644", "100755")
@@ -332,41 +350,45 @@ def read_changes(process: GitProcess, wanted) -> Iterator[tuple[str, list[str], 
     ``wanted(path)`` is true; the blob of a version that is not a regular file (a
     symlink, a submodule) or does not exist is the zero id.
     """
-    state = 0  # 0: expect a sha, 1: parents, 2: a change or the next sha, 3: the path of a change
-    sha = ""
-    parents: list[str] = []
-    changes: list[tuple[str, str, str, str]] = []
-    meta: list[str] = []
-    regular = _REGULAR
+    rest: list[str] = []
     for batch in process.records("surrogateescape"):  # paths are bytes: keep every one of them
-        for part in batch:
-            if state == 3:
-                if wanted(part):
-                    old_mode, new_mode, old, new, status = meta
-                    if old_mode not in regular:
-                        old = "0" * len(old)
-                    if new_mode not in regular:
-                        new = "0" * len(new)
-                    changes.append((status[:1], old, new, part))
-                state = 2
-            elif state == 2 and part[:1] in (":", "\n") and part.lstrip("\n")[:1] == ":":
-                meta = part.lstrip("\n")[1:].split(" ")
-                if len(meta) != 5:
-                    raise GitError(f"git log printed an unexpected change line: {part[:80]!r}")
-                state = 3
-            elif state == 1:
-                parents = part.split()
-                state = 2
-            else:
-                if state == 2:
-                    yield sha, parents, changes
-                sha = part
-                changes = []
-                state = 1
-    if state == 2:
-        yield sha, parents, changes
-    elif state != 0:
-        raise GitError("git log ended in the middle of a commit")
+        fields = rest + batch if rest else batch
+        count = len(fields)
+        start = 0
+        while True:  # fields[start] is a sha, then its parents, then (change line, path) pairs
+            end = start + 2
+            while end < count and fields[end][:1] in _CHANGE_LINE:
+                end += 2
+            if end >= count:  # the commit may go on in the next batch
+                break
+            yield _changes(fields, start, end, wanted)
+            start = end
+        rest = fields[start:]
+    if rest:
+        if len(rest) < 2 or len(rest) % 2:
+            raise GitError("git log ended in the middle of a commit")
+        yield _changes(rest, 0, len(rest), wanted)
+
+
+_CHANGE_LINE = (":", "\n")  # how a change line starts (the first one after a newline)
+
+
+def _changes(fields: list[str], start: int, end: int, wanted) -> tuple[str, list[str], list[tuple[str, str, str, str]]]:
+    """(sha, parents, changes) of the commit in ``fields[start:end]`` (see :func:`read_changes`)."""
+    changes: list[tuple[str, str, str, str]] = []
+    for index in range(start + 2, end, 2):
+        path = fields[index + 1]
+        if wanted(path):
+            meta = fields[index].lstrip("\n")[1:].split(" ")
+            if len(meta) != 5:
+                raise GitError(f"git log printed an unexpected change line: {fields[index][:80]!r}")
+            old_mode, new_mode, old, new, status = meta
+            if old_mode not in _REGULAR:
+                old = "0" * len(old)
+            if new_mode not in _REGULAR:
+                new = "0" * len(new)
+            changes.append((status[:1], old, new, path))
+    return fields[start], fields[start + 1].split(), changes
 
 
 class BlobReader:
@@ -377,6 +399,9 @@ class BlobReader:
         self._chunks = process.chunks()
         self._buffer = b""
         self._position = 0
+        # What ready() found: the objects from _position up to _scan are complete, and there are _complete of them.
+        self._scan = 0
+        self._complete = 0
 
     def _more(self) -> None:
         data = next(self._chunks, None)
@@ -386,24 +411,31 @@ class BlobReader:
 
     def _append(self, data: bytes) -> None:
         self._buffer = self._buffer[self._position:] + data
+        self._scan = max(self._scan - self._position, 0)
         self._position = 0
 
     def ready(self, count: int) -> bool:
-        """Whether the next ``count`` objects can be read without waiting for cat-file."""
-        position, found = self._position, 0
-        while found < count:
-            buffer = self._buffer
+        """Whether the next ``count`` objects can be read without waiting for cat-file.
+
+        What was found is remembered, so asking again, or after reading some, costs nothing.
+        """
+        if self._complete >= count:
+            return True
+        if self._scan < self._position:
+            self._scan = self._position
+        while self._complete < count:
+            buffer, position = self._buffer, self._scan
             newline = buffer.find(b"\n", position)
             if newline >= 0:
                 header = buffer[position:newline].split(b" ")
                 end = newline if len(header) != 3 else newline + 1 + int(header[2])
                 if end < len(buffer):
-                    position, found = end + 1, found + 1
+                    self._scan = end + 1
+                    self._complete += 1
                     continue
             data = self._process.read_now()
             if not data:
                 return False
-            position -= self._position
             self._append(data)
         return True
 
@@ -421,6 +453,8 @@ class BlobReader:
                 header = buffer[position:newline].split(b" ")
                 if expected and header[0].decode("ascii", "replace") != expected:
                     raise GitError(f"git cat-file printed {header[0][:64]!r} where {expected} was expected")
+                if self._complete:
+                    self._complete -= 1
                 if len(header) != 3:  # "<name> missing", "<name> ambiguous"
                     self._position = newline + 1
                     return None

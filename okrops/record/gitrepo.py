@@ -78,7 +78,8 @@ class Repo:
 
 def git_failure(args, proc: subprocess.CompletedProcess) -> str:
     text = proc.stderr.decode("utf-8", "replace").strip() or proc.stdout.decode("utf-8", "replace").strip()
-    lines = [line for line in text.splitlines() if line.strip()][-4:]
+    lines = [line for line in text.splitlines() if line.strip()]
+    lines = lines[:1] + lines[-3:] if len(lines) > 4 else lines  # git's first line says what failed
     detail = "; ".join(lines) if lines else f"exit status {proc.returncode}"
     if proc.returncode == -getattr(signal, "SIGXFSZ", 0):
         detail += " (git was stopped: a file grew past the file size limit, ulimit -f)"

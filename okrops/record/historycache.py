@@ -5,6 +5,12 @@ asks git only for the commits since (``<cached tip>..<tip>``), verifies those
 and puts them in front of the cached rows. A history that was rewritten (the
 cached tip is no longer an ancestor) is read again in full.
 ``OKROPS_NO_CACHE=1`` turns the cache off.
+
+The cache is keyed by :func:`code_key`, a hash of the code that reads the history
+(this module, the reader, git's parsing, the file values, the unit states and the
+loaders they use), the versions of PyYAML and Python, and okrops' version: an
+upgrade, or any edit of that code, reads the history again instead of trusting rows
+an older reader wrote.
 """
 
 from __future__ import annotations
@@ -13,15 +19,37 @@ import marshal
 import os
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 from okrops.record import gitlog
 from okrops.record.historyread import Rows, read_rows as _read_range
 
-CACHE_VERSION = 4  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances;
-# 4: ordinal key results' levels read as their positions
+CACHE_VERSION = 5  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances;
+# 4: ordinal key results' levels read as their positions; 5: keyed by the reading code (code_key)
 CACHE_FILE = "okrops/history.cache"
+# What the rows depend on besides the commits: okrops' files that read them (relative to the package).
+CODE_FILES = ("record/historycache.py", "record/historyread.py", "record/gitlog.py", "record/filevalues.py",
+              "record/unitstates.py", "yamlio.py", "numbers.py", "model.py")
+
+
+@lru_cache(maxsize=None)
+def code_key() -> str:
+    """A hash of everything cached rows depend on besides the commits: the reading code and library versions."""
+    import yaml
+
+    from okrops import __version__, cache
+
+    package = Path(__file__).resolve().parent.parent
+    parts: list[bytes | str] = [cache.python_tag(), __version__,
+                                f"PyYAML {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}"]
+    for name in CODE_FILES:
+        try:
+            parts.append((package / name).read_bytes())
+        except OSError:  # pragma: no cover - an installation without sources: never reuse rows
+            parts.append(os.urandom(16))
+    return cache.digest(*parts)[:24]
 
 
 def okrs_prefix(toplevel: str, okrs_dir) -> str:
@@ -59,10 +87,10 @@ def read_range(toplevel: str, revisions: list[str], prefix: str) -> Rows:
 
 
 def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
-    toplevel = gitlog.git_toplevel(repo_root)
-    if toplevel is None:
+    found = _where(repo_root, rev)
+    if found is None:
         return None
-    tip = gitlog.rev_parse(toplevel, "--verify", "--quiet", f"{rev}^{{commit}}")
+    toplevel, git_dir, tip = found
     if tip is None:
         return Rows()
     if rev != "HEAD":
@@ -70,9 +98,8 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     prefix = okrs_prefix(toplevel, okrs_dir)
     if os.environ.get("OKROPS_NO_CACHE", "") not in ("", "0"):
         return read_range(toplevel, [tip], prefix)
-    git_dir = gitlog.rev_parse(toplevel, "--absolute-git-dir")
     path = Path(git_dir) / CACHE_FILE if git_dir else None
-    key = (_okrops_version(), prefix)
+    key = (code_key(), prefix)
     cached = _load(path, key) if path else None
     if cached is not None and cached[0] == tip:
         return cached[1]
@@ -86,6 +113,20 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     if path:
         _save(path, key, tip, rows)
     return rows
+
+
+def _where(repo_root, rev: str) -> Optional[tuple[str, Optional[str], Optional[str]]]:
+    """(work tree, git folder, ``rev``'s commit or None) in one git process; None outside git."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir", "--verify", "--quiet",
+                               "--end-of-options", f"{rev}^{{commit}}"], cwd=repo_root, capture_output=True,
+                              text=True, check=False)
+    except OSError:
+        return None
+    lines = done.stdout.splitlines()
+    if len(lines) < 2 or not lines[0]:
+        return None  # not in a work tree (git prints nothing, or a bare repository's folder only)
+    return lines[0], lines[1], lines[2] if done.returncode == 0 and len(lines) > 2 else None
 
 
 def _rows_at(repo_root, okrs_dir, toplevel: str, tip: str) -> Rows:
@@ -139,9 +180,3 @@ def _save(path: Path, key: tuple, tip: str, rows: Rows) -> None:
             raise
     except (OSError, ValueError):  # a read-only repository: no cache, same answers
         pass
-
-
-def _okrops_version() -> str:
-    from okrops import __version__
-
-    return __version__

@@ -43,6 +43,11 @@ PRIVATE = 10  # the row field (see okrops.record.history.CheckIn)
 _FIELDS = {"okr-checkin": 0, "okr-value": 1, "okr-confidence": 2, "okr-previous": 3, "okr-note": 4, "okr-level": 5}
 _FIELD_NAMES = ("Okr-Checkin", "Okr-Value", "Okr-Confidence", "Okr-Previous", "Okr-Note", "Okr-Level")
 _FIELD_OF = {**_FIELDS, **{name: number for number, name in enumerate(_FIELD_NAMES)}}
+# One check-in as okrops writes it: one group, each field once, in okrops' order, and a reference of at
+# most MAX_REF printable characters that no other reading would refuse (the general reading gives the same).
+_ONE_CHECKIN = re.compile(
+    r"Okr-Checkin: ((?:[\w.-]{1,%d}/){3}[\w.-]{1,%d})\nOkr-Value: ([^\n]*)(?:\nOkr-Previous: ([^\n]*))?"
+    r"(?:\nOkr-Confidence: ([^\n]*))?(?:\nOkr-Note: ([^\n]*))?" % (MAX_REF // 4 - 1, MAX_REF // 4 - 1)).fullmatch
 
 
 @dataclass
@@ -102,9 +107,13 @@ class Recent:
     A commit's old version is usually the new version of the next commit walked
     that touched the file, but with branches (a check-in on a branch, then its
     merge) the versions of a file come back out of turn: holding a few hundred
-    keeps every version read once. The planner keeps the ids only, the walk the
-    parsed versions; both make the same calls in the same order, so they always
-    agree on what must be read (and the reader checks every id it is given).
+    keeps every version read once.
+
+    The planner hands out a *slot* per version (a one-item list): a new slot means
+    the version must be read (its id joins the requests to ``git cat-file``), and
+    the walk, which goes through the same commits in the same order, fills the slot
+    when it gets there; a version asked for again gets the same slot, filled by then.
+    So the planner alone decides what is read, and the walk never looks anything up.
 
     Two generations of plain dicts rather than a least-recently-used list: when the
     young one is full it becomes the old one, and a version found in the old one
@@ -118,40 +127,19 @@ class Recent:
         self.young: dict = {}
         self.old: dict = {}
 
-    def get(self, blob: str):
-        """The version held for ``blob`` (marked as used), or None."""
-        value = self.young.get(blob)
-        if value is None:
-            value = self.old.get(blob)
-            if value is not None:
-                self.put(blob, value)
-        return value
-
-    def put(self, blob: str, value) -> None:
+    def slot(self, blob: str, reads: list) -> list:
+        """The slot of ``blob`` (marked as used); a new one, with ``blob`` added to ``reads``, when not held."""
         young = self.young
-        young[blob] = value
-        if len(young) > self.capacity:
-            self.old, self.young = young, {}
-
-
-def plan_reads(changes: list, recent: Recent) -> list[str]:
-    """The blobs to read for one commit's cycle-file changes: the versions :class:`Recent` does not hold.
-
-    :meth:`Walk._version` makes the same calls on its own :class:`Recent`, in the same order.
-    """
-    reads = []
-    zero = gitlog.ZERO_OIDS
-    for _status, old, new, _path in changes:
-        if new in zero:
-            continue
-        if recent.get(new) is None:
-            reads.append(new)
-        recent.put(new, True)
-        if old not in zero:
-            if recent.get(old) is None:
-                reads.append(old)
-            recent.put(old, True)
-    return reads
+        slot = young.get(blob)
+        if slot is None:
+            slot = self.old.get(blob)
+            if slot is None:
+                slot = [None]
+                reads.append(blob)
+            young[blob] = slot
+            if len(young) > self.capacity:
+                self.old, self.young = young, {}
+        return slot
 
 
 BATCH = 256  # blob requests written to git cat-file at a time
@@ -186,11 +174,12 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths, advance=None) 
         writer = _Writer(cat)
         planner = Planner(paths, writer)
         walk = Walk(paths, gitlog.BlobReader(cat))
-        commits = gitlog.read_commits(log)
+        commits = gitlog.commit_fields(log)
         waiting: deque = deque()
         walked = 0  # blob requests of the commits walked
         later = 0  # when cat-file was behind: look again after this many more commits
         planned_count = 0
+        ready = walk.blobs.ready
         for planned in planner.commits(raw):
             waiting.append(planned)
             planned_count += 1
@@ -201,9 +190,13 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths, advance=None) 
                 continue
             # Walk the commits whose file versions cat-file has written; never wait for one here,
             # as cat-file may keep the last ones in its buffer until it is given more requests.
-            while waiting and walk.blobs.ready(waiting[0][2] - walked):
-                walked = waiting[0][2]
-                _walk(walk, commits, waiting.popleft())
+            while waiting and ready(waiting[0][2] - walked):
+                planned = waiting.popleft()
+                walked = planned[2]
+                commit = next(commits, None)
+                if commit is None or commit[0] != planned[0]:
+                    raise gitlog.GitError(f"git log and git log --raw disagree at commit {planned[0][:10]}")
+                walk.commit(commit, planned[1])
             if waiting:
                 later = 64
         if advance is not None:
@@ -288,25 +281,34 @@ class Planner:
         self.requested = 0  # blob requests planned so far
 
     def commits(self, raw: gitlog.GitProcess) -> Iterator[tuple[str, list, int]]:
-        """(sha, cycle-file changes, number of blob requests up to this commit's), in git's order."""
+        """(sha, cycle-file changes, number of blob requests up to this commit's), in git's order.
+
+        A change is (path, (unit, cycle), old blob, new blob, old slot, new slot); a slot is
+        None for a version that does not exist (see :class:`Recent`).
+        """
         pending: list[str] = []
         kind = self.paths.kind
         first_parent = self.tree.first_parent
         unit_changes = self.tree.unit_changes
+        slot = self.recent.slot
+        zero = gitlog.ZERO_OIDS
         for sha, parents, changes in gitlog.read_changes(raw, self.paths.wanted):
             first_parent[sha] = parents[0] if parents else None
             cycle = []
-            for change in changes:
-                what = kind(change[3])
-                if what is UNIT_FILE:
-                    unit_changes.setdefault(sha, []).append(
-                        (change[3], None if change[2] in gitlog.ZERO_OIDS else change[2]))
-                elif what is not None:
-                    cycle.append(change)
-            if cycle:
-                reads = plan_reads(cycle, self.recent)
-                pending += reads
-                self.requested += len(reads)
+            if changes:
+                before = len(pending)
+                for _status, old, new, path in changes:
+                    what = kind(path)
+                    if what is UNIT_FILE:
+                        unit_changes.setdefault(sha, []).append((path, None if new in zero else new))
+                    elif what is not None:
+                        if new in zero:
+                            cycle.append((path, what, old, new, None, None))
+                        else:
+                            new_slot = slot(new, pending)
+                            cycle.append((path, what, old, new, None if old in zero else slot(old, pending),
+                                          new_slot))
+                self.requested += len(pending) - before
                 if len(pending) >= BATCH:
                     self.writer.put(pending)
                     pending = []
@@ -320,7 +322,6 @@ class Walk:
     def __init__(self, paths: Paths, blobs: gitlog.BlobReader):
         self.paths = paths
         self.blobs = blobs
-        self.recent = Recent()  # versions of cycle files by blob id (see plan_reads)
         self.rows = Rows()
         self.privacy: list[tuple[list, str, str]] = []  # (row, sha, path): unit privacy is added last
 
@@ -332,18 +333,18 @@ class Walk:
             claims = ()
         else:
             return
-        merge = len(parents) > 1
+        merge = " " in parents  # git prints the parents separated by spaces
         if not changes:
             versions = {}
         elif len(changes) == 1 and not merge:  # the usual commit: one file
-            _status, old, new, path = changes[0]
-            what = self.paths.kind(path)
+            change = changes[0]
+            what = change[1]
             hint = ""
             for claim in claims:
                 if claim[1] == what:
                     hint = claim[2]
                     break
-            versions = {what: self._version(old, new, path, hint)}
+            versions = {what: self._version(change, hint)}
         else:
             versions = self._versions(changes, merge, claims)
         if not claims and not versions:
@@ -390,31 +391,29 @@ class Walk:
         A merge's versions are read too (the commits it merges need them) but claim nothing.
         """
         result: dict = {}
-        kind = self.paths.kind
         hints = {claim[1]: claim[2] for claim in reversed(claims)}
-        for _status, old, new, path in changes:
-            what = kind(path)
-            version = self._version(old, new, path, hints.get(what, ""))
+        for change in changes:
+            what = change[1]
+            version = self._version(change, hints.get(what, ""))
             result[what] = None if what in result else version
         return {} if merge else result
 
-    def _version(self, old: str, new: str, path: str, hint: str) -> tuple:
+    def _version(self, change: tuple, hint: str) -> tuple:
         """(path, older index, newer index, changed keys) of one changed file.
 
-        Reads the blobs :func:`plan_reads` asked for, in the same order.
+        Reads the blobs the planner asked for (the empty slots), in the same order.
         """
-        zero = gitlog.ZERO_OIDS
-        if new in zero:
+        path, _what, old, new, old_slot, new_slot = change
+        if new_slot is None:
             return path, None, None, ()
-        recent = self.recent
-        newer = recent.get(new)
+        newer = new_slot[0]
         if newer is None:
             data = self.blobs.next(new)
             newer = FileIndex(b"", {}, "git does not have this version") if data is None else filevalues.index(data)
-        recent.put(new, newer)
-        if old in zero:
+            new_slot[0] = newer
+        if old_slot is None:
             return path, EMPTY, newer, filevalues.differences(EMPTY, newer)
-        older = recent.get(old)
+        older = old_slot[0]
         if older is not None:
             changed = filevalues.differences(older, newer)
         else:
@@ -425,18 +424,32 @@ class Walk:
                 changed = filevalues.differences(older, newer)
             else:
                 older, changed = derived
-        recent.put(old, older)
+            old_slot[0] = older
         return path, older, newer, changed
 
-    def _claims(self, sha: str, subject: str, trailers: list) -> list[tuple]:
+    def _claims(self, sha: str, subject: str, trailers: str) -> list[tuple]:
         """(ref, (unit, cycle), key, value, confidence, previous text, note text, level) of each readable trailer group.
 
-        Groups that cannot be read are skipped with a warning.
+        ``trailers`` are the commit's trailer lines as git prints them. Groups that cannot
+        be read are skipped with a warning.
         """
+        one = _ONE_CHECKIN(trailers)
+        if one is not None:  # the usual message: exactly what the general reading below gives, sooner
+            ref, value, previous, confidence, note = one.groups()
+            parse = gitlog.parse_number
+            number = parse(value)
+            sure = parse(confidence) if confidence is not None else None
+            if number is not None and (confidence is None or (sure is not None and 0 <= sure <= 1)):
+                unit, cycle, objective, kr = ref.split("/")
+                return [(ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note, None)]
+        return self._trailer_claims(sha, subject, gitlog.trailer_pairs(trailers))
+
+    def _trailer_claims(self, sha: str, subject: str, pairs: list[tuple[str, str]]) -> list[tuple]:
+        """:meth:`_claims` of any trailers, given as the ``Okr-*`` (key, value) pairs in the message's order."""
         groups: list[list] = []
         group: Optional[list] = None
         field_of = _FIELD_OF
-        for key, value in trailers:
+        for key, value in pairs:
             number = field_of.get(key)
             if number is None:
                 number = _FIELDS.get(key.lower())

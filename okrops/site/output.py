@@ -159,6 +159,20 @@ def mark_output_dir(out: str | os.PathLike, complete: bool = False) -> None:
         marker.write_text(text, encoding="utf-8")
 
 
+def leaving_the_repository(sources: Iterable[str], docs_dir: str | os.PathLike,
+                           repo: str | os.PathLike) -> list[str]:
+    """The site source files that are reached through a symbolic link leading out of the repository (and of
+    the site's own sources) or into its ``.git``: MkDocs would copy what they point at (``/proc/self/environ``,
+    a key, a remote URL with its token) into the site."""
+    docs, root = Path(docs_dir).resolve(), Path(repo).resolve()
+    leaving = []
+    for source in sources:
+        real = Path(source).resolve()
+        if _within(real, root / ".git") or not (_within(real, docs) or _within(real, root)):
+            leaving.append(os.path.relpath(source, docs_dir))
+    return sorted(leaving)
+
+
 def _within(path: Path, folder: Path) -> bool:
     """``path`` is ``folder`` or lies below it."""
     return path == folder or folder in path.parents

@@ -257,6 +257,15 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     # -- pages ---------------------------------------------------------------------
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None
+        from okrops.site.output import leaving_the_repository
+
+        sources = [f.abs_src_path for f in files if f.abs_src_path and f.src_dir == config.docs_dir]
+        leaving = leaving_the_repository(sources, config.docs_dir, self.site.org.root)
+        if leaving:
+            raise PluginError(f"okrops: the site is not built: in {config.docs_dir}, {', '.join(leaving[:5])} "
+                              f"{'is a symbolic link' if len(leaving) == 1 else 'are symbolic links'} (or inside "
+                              "one) leading out of the repository, and the site would publish what they point at; "
+                              "replace them with real files")
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
         self.generated = set()
         digests: dict[str, bytes] = {}
