@@ -122,11 +122,41 @@ def test_one_value_renders_a_few_pages_and_equals_a_full_build(session):
         "7 contracts" in (session.out / "units/sales/2026-Q4/O1/KR1/index.html").read_text()
     unchanged = session.build()  # nothing changed: nothing is rendered but what every build renders
     assert not unchanged.full and len(unchanged.kept) == page_count(session.out)
+    assert session.plugin.memo.rendered == [], "a page's source was rendered again though nothing changed"
     assert_same_as_full_build(session, "unchanged")
 
 
+def test_only_the_pages_whose_source_changes_are_rendered_again(session):
+    """A page's Markdown is rendered from its template again only when its view object changed: after a
+    change to one key result, no key result page whose source stays the same is rendered again (any
+    page: made again only when its source differs), and the output still equals a full build."""
+    first = session.build()
+    before = dict(first.previous.sources)
+    kr_pages = [uri for uri in before if uri.count("/") == 5]  # units/<unit>/<cycle>/<objective>/<kr>/index.md
+    assert len(kr_pages) > 5
+    assert sorted(session.plugin.memo.rendered) == sorted(before), "a first build renders every page once"
+    edit(session.repo / "okrs/acme/sales/2026-Q4.yaml", "current: 1\n", "current: 7\n")
+    again = session.build()
+    after = again.previous.sources
+    rendered = session.plugin.memo.rendered
+    changed = {uri for uri in after if before.get(uri) != after[uri]}
+    assert "units/sales/2026-Q4/O1/KR1/index.md" in changed
+    assert "units/sales/2026-Q4/O1/KR1/index.md" in rendered
+    again_unchanged = [uri for uri in rendered if uri not in changed]
+    assert again_unchanged == [], f"rendered again with the same source: {again_unchanged}"
+    assert len(rendered) == len(set(rendered)), "a page was rendered twice in one build"
+    assert session.plugin.memo.reused["page:kr"] == len([u for u in kr_pages if u not in changed])
+    # A saved file changes no commit: the weekly digests (read from the commits) are not made again.
+    assert session.plugin.memo.made["weekly digest"] == 0 and session.plugin.memo.reused["weekly digest"] > 0
+    assert_same_as_full_build(session, "one-kr")
+    edit(session.repo / "okrs/acme/sales/2026-Q4.yaml", "current: 7\n", "current: 1\n")  # back: the first build's pages
+    session.build()
+    assert sorted(session.plugin.memo.rendered) == sorted(changed)
+    assert_same_as_full_build(session, "back")
+
+
 @pytest.mark.parametrize("change", ["site-title", "nav-title", "new-unit", "unit-private", "objective-private",
-                                    "objective-public", "new-commit", "unit-title"])
+                                    "objective-public", "new-commit", "unit-title", "template-override"])
 def test_each_kind_of_change_equals_a_full_build(session, change):
     session.build()
     repo = session.repo
@@ -162,9 +192,21 @@ def test_each_kind_of_change_equals_a_full_build(session, change):
                 when=moment, author=("Sam Checker", "sam@example.com"), commit_date=moment)
     elif change == "unit-title":  # in breadcrumbs, trees and tables across the site
         edit(repo / "okrs/acme/engineering/unit.yaml", "name: Engineering", "name: Robotics Engineering")
+    elif change == "template-override":  # an organisation's own template: every page using it changes
+        from okrops.site.render import TEMPLATES
+
+        own = (TEMPLATES / "kr.html").read_text(encoding="utf-8")
+        (repo / "site/overrides/okrops").mkdir(parents=True, exist_ok=True)
+        (repo / "site/overrides/okrops/kr.html").write_text(own.replace("{% block content %}",
+                                                                         "{% block content %}<p>Our own</p>", 1),
+                                                             encoding="utf-8")
     after = session.build()
     assert_same_as_full_build(session, change)
-    if change in ("site-title", "nav-title", "unit-private", "objective-private"):
+    if change == "new-commit":  # this week's digest is read from the new commit
+        assert session.plugin.memo.made["weekly digest"] >= 1
+    if change == "template-override":
+        assert "Our own" in (session.out / "units/sales/2026-Q4/O1/KR1/index.html").read_text(encoding="utf-8")
+    if change in ("site-title", "nav-title", "unit-private", "objective-private", "template-override"):
         assert after.full
     else:
         assert not after.full and after.kept

@@ -8,7 +8,9 @@ can differ from the previous build's; the others stay as they are in the output 
 Which pages those are is decided by content, not by a hand-kept map of what depends on what:
 
 * every generated page's Markdown is made again from the changed organisation and compared,
-  by a digest, with the previous build's; a page whose Markdown is the same is kept;
+  by a digest, with the previous build's; a page whose Markdown is the same is kept (making it
+  is cheap for most pages: its rendering from the template, its charts and the weekly digests are
+  taken from the previous build when their inputs are the same, :mod:`okrops.site.memo`);
 * a page's output also holds what every page shows (the site's name, the navigation and the
   titles in it, the theme and its settings, the configuration): a digest of all of that, the
   *site fingerprint*, is compared too, and when it differs every page is rendered again;

@@ -68,6 +68,7 @@ class Site:
         self._subtree_cache: dict[tuple[str, str], dict[str, int]] = {}
         self._chart_specs: dict[str, charts.ChartSpec] = {}
         self._record = None
+        self.memo = None  # okrops.site.memo.Memo while serving: results of earlier builds, by their inputs
         self.weeks = 0  # weekly digest pages (the plugin's weeks option); 0: only the "This week" page saying so
         self.unit_cycles, self.home = self._unit_homes()
 
@@ -94,7 +95,20 @@ class Site:
         return unit_cycles, homes
 
     def page(self, folder: str, title: str, kind: str, template: str, **context) -> GeneratedPage:
-        return GeneratedPage(folder, title, self.templates.render(template, kind=kind, **context), kind)
+        """The page at ``folder``: ``template`` rendered with ``context`` (its view objects, plain data)."""
+        def render() -> str:
+            if self.memo is not None:
+                self.memo.rendered.append(f"{folder}/index.md" if folder else "index.md")
+            return self.templates.render(template, kind=kind, **context)
+
+        body = render() if self.memo is None else self.memo.get(f"page:{kind}", (template, kind, context), render)
+        return GeneratedPage(folder, title, body, kind)
+
+    def chart(self, function, spec: charts.ChartSpec):
+        """``function(spec)`` (a chart's geometry from its spec), computed once per spec while serving."""
+        from okrops.site import memo
+
+        return memo.call(self.memo, function.__name__, function, spec)
 
     # -- addresses and links ---------------------------------------------------------------------
     @staticmethod
@@ -271,7 +285,7 @@ class Site:
     def kr_row(self, here: str, info: KrInfo, show_unit: bool = False) -> vm.KrRow:
         kr, objective = info.kr, info.objective
         row = vm.KrRow(kr.title, self.kr_href(here, kr.ref), self.kr_numbers(info),
-                       vm.Bar(info.score.progress, info.score.expected), charts.sparkline(self.chart_spec(info)),
+                       vm.Bar(info.score.progress, info.score.expected), self.chart(charts.sparkline, self.chart_spec(info)),
                        vm.confidence(kr.confidence), info.score.status, self.last_checkin(info))
         row.shared_with = [self.unit_ref(here, u, objective.cycle) for u in kr.contributors if u in self.org.units]
         if scoring.style_of(self.org, objective.unit) == "commit-target-stretch":

@@ -76,6 +76,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.generated: set[str] = set()
         self.pagefind: Optional[str] = None  # the Pagefind binary when it writes the search index
         self.incremental = None  # okrops.site.incremental.Incremental while serving with dirty builds
+        self.memo = None  # okrops.site.memo.Memo while serving with dirty builds: pages and charts by their inputs
         self.roots: list[Path] = []  # this repository and the included ones: serve watches their new commits
         self.server = None  # the live reload server while serving
         self.watched: set[str] = set()
@@ -85,16 +86,19 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def on_startup(self, *, command, dirty) -> None:
         from okrops.site.incremental import Incremental, quiet_dirty_warning
 
-        self.incremental = None
+        from okrops.site.memo import Memo
+
+        self.incremental = self.memo = None
         if command == "serve" and dirty:
             self.incremental = Incremental()
+            self.memo = Memo()
             quiet_dirty_warning()
         elif command == "serve":
             log.info("okrops: every change renders every page again; 'okrops site serve' (or "
                      "'mkdocs serve --dirty') renders only the pages a change affects")
 
     def on_shutdown(self) -> None:
-        self.incremental = self.server = None
+        self.incremental = self.memo = self.server = None
         self.watched = set()
 
     # -- configuration ------------------------------------------------------------
@@ -135,8 +139,11 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.okrs_dir = Path(okrs_dir)
         view = SiteView(org, today, history, *self.collected(org))
         site_settings = org.config.site
-        self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""),
-                         Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
+        templates = Templates(config.theme.custom_dir)  # an organisation's site/overrides/okrops/ first
+        self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""), templates)
+        if self.memo is not None:
+            self.memo.start(templates.fingerprint())
+            self.site.memo = self.memo
         self.site.weeks = self.config.weeks if self.config.history else 0
         # Header text comes from okrs/okrops.yaml; the theme inserts it unescaped, so escape it here.
         config.site_name = html.escape(site_settings.get("title") or f"{org.config.organisation} OKRs")
@@ -284,6 +291,12 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if self.nav_from_plugin:
             config.nav = self.navigation(handwritten)
         self.site = None  # the model is not needed any more: free it before MkDocs renders thousands of pages
+        if self.memo is not None:
+            log.debug("okrops: page sources rendered again %d, reused %d; charts made %d, reused %d",
+                      sum(n for k, n in self.memo.made.items() if k.startswith("page:")),
+                      sum(n for k, n in self.memo.reused.items() if k.startswith("page:")),
+                      sum(n for k, n in self.memo.made.items() if not k.startswith("page:")),
+                      sum(n for k, n in self.memo.reused.items() if not k.startswith("page:")))
         if self.incremental is not None:
             self.incremental.plan(config, files, digests)
         self._files = files
@@ -358,6 +371,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def _remember_build(self, *, config) -> None:
         if self.incremental is not None:
             self.incremental.finish()
+        if self.memo is not None:
+            self.memo.finish()
 
     def on_build_error(self, *, error) -> None:
         if self.incremental is not None:

@@ -123,6 +123,22 @@ class Templates:
         except jinja2.TemplateError as error:
             raise self.problem(f"{self._place(error) or name}: {error}") from None
 
+    def fingerprint(self) -> bytes:
+        """A digest of every template file this object may read (okrops' own and the overrides): what a
+        rendered page depends on besides its view object (:mod:`okrops.site.memo`)."""
+        import hashlib
+
+        h = hashlib.blake2b(digest_size=16)
+        for folder in (TEMPLATES, self.overrides):
+            if folder is None:
+                continue
+            h.update(str(folder).encode("utf-8", "surrogateescape") + b"\0")
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
+                    h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        return h.digest()
+
     def _load_partials(self) -> None:
         """Make the macros of every partial globals of the environment.
 

@@ -31,7 +31,7 @@ def view(site: "Site", here: str, review: core.Review) -> vm.ReviewPage:
             info = site.v.krs.get(r.ref)
             if info is None:
                 continue  # not on the site: left out
-            chart = charts.history_chart(site.chart_spec(info))
+            chart = site.chart(charts.history_chart, site.chart_spec(info))
             red.append(vm.ReviewKr(vm.Ref(r.title, site.kr_href(here, r.ref)), r.ref, r.status,
                                    vm.Bar(r.progress, r.expected), [vm.ReviewNote(d.isoformat(), a, n) for d, a, n in r.notes],
                                    chart))

@@ -105,7 +105,7 @@ class UnitPages:
         if checkins:
             last = checkins[-1]
             row.last = vm.LastCheckin(last.day.isoformat(), last.author, self.v.kpi_stale(kpi.ref))
-            row.spark = charts.sparkline(self.kpi_chart(kpi, checkins))
+            row.spark = self.site.chart(charts.sparkline, self.kpi_chart(kpi, checkins))
         row.provenance = self.provenance(kpi.metric_source, kpi.ref, checkins[-1] if checkins else None)
         return row
 
@@ -196,7 +196,7 @@ class UnitPages:
         page = vm.KrPage(
             crumbs, f"{objective.id}/{kr.id}", kr.title, vm.Ref(objective.title, objective_href), unit.name, cycle.label,
             vm.Bar(info.score.progress, info.score.expected), info.score.status, site.kr_numbers(info), vm.confidence(kr.confidence),
-            site.last_checkin(info), charts.history_chart(site.chart_spec(info)), details,
+            site.last_checkin(info), site.chart(charts.history_chart, site.chart_spec(info)), details,
             site.checkin_rows(here, list(reversed(info.history))), site.record.change_rows(info),
             site.record.confidence_chart(info, cycle), site.record.forecast_text(info, cycle),
             site.record.evidence_rows(kr.ref),

@@ -4,6 +4,11 @@ The digest is :mod:`okrops.reports.weekly`'s (the same as ``okrops report week``
 git for each week's end (:mod:`okrops.reports.snapshot`, one load per commit, shared by
 neighbouring weeks) with the site's public history only. Every item is checked once more
 against the public view: a key result the site does not show is not listed (fail closed).
+
+A week's digest is made from the commits at the week's start and end, the site's history and
+the day alone, so while serving (:mod:`okrops.site.memo`) it is made again only when one of
+those changed: saving a file in okrs/ changes no commit. A digest whose snapshots include other
+repositories (read from outside the commit) is never kept.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ def week_dir(index: int, as_of) -> str:
 
 def pages(site: "Site", weeks: int = ARCHIVE_WEEKS) -> Iterable["GeneratedPage"]:
     from okrops.reports import weekly
-    from okrops.reports.snapshot import Snapshots
+    from okrops.reports.snapshot import Snapshots, commit_at
     from okrops.record.gitrefs import GitError
 
     today = site.v.today
@@ -33,11 +38,13 @@ def pages(site: "Site", weeks: int = ARCHIVE_WEEKS) -> Iterable["GeneratedPage"]
     if weeks > 0 and site.v.known_history:
         try:
             with Snapshots(site.org.root, site.org.okrs_dir) as snapshots:
+                history = site.memo.digest(site.v.history) if site.memo is not None else None
                 for index in range(weeks):
                     as_of = today - timedelta(days=7 * index)
-                    if snapshots.at(as_of).commit is None:
+                    commit = commit_at(snapshots.top, as_of)
+                    if commit is None:
                         break
-                    digests.append(weekly.build(snapshots, site.v.history, as_of))
+                    digests.append(_digest(site, snapshots, history, commit, as_of))
         except GitError:
             digests = []
     archive = [(week_dir(i, d.as_of), f"{d.start + timedelta(days=1)} to {d.as_of}") for i, d in enumerate(digests)]
@@ -54,6 +61,26 @@ def pages(site: "Site", weeks: int = ARCHIVE_WEEKS) -> Iterable["GeneratedPage"]
         title = "This week" if index == 0 else f"Week {archive[index][1]}"
         yield site.page(here, title, "week", "week.html",
                         page=vm.WeekPage(message.title, message.intro, sections, links, message.empty))
+
+
+def _digest(site: "Site", snapshots, history, commit: str, as_of):
+    """The weekly digest up to ``as_of`` (``commit``: the commit then), from an earlier build when its inputs
+    are the same (``history``: a digest of the site's history; None: always made)."""
+    from okrops.reports import weekly
+    from okrops.reports.snapshot import commit_at
+
+    def make():
+        return weekly.build(snapshots, site.v.history, as_of)
+
+    if site.memo is None or history is None:
+        return make()
+    start = as_of - timedelta(days=7)
+
+    def keep(_week) -> bool:  # included repositories are read from outside the commits
+        return not any(s.org is not None and s.org.included for s in (snapshots.at(as_of), snapshots.at(start)))
+
+    inputs = (str(snapshots.top), snapshots.subdir, commit, commit_at(snapshots.top, start), as_of, history)
+    return site.memo.get("weekly digest", inputs, make, keep)
 
 
 def _section(site: "Site", here: str, section) -> vm.WeekSection:
