@@ -301,9 +301,9 @@ def _history(org, target, since, output_format, stale, unverified, today) -> Non
         from okrops.record import historyencoded
 
         with progress.showing(terminal()):  # encoding the rows the first time takes seconds on a big history
-            text = historyencoded.document(org, output_format, target, since_day)
-        if text is not None:  # UTF-8 bytes with every control character escaped: click writes them as they are
-            click.echo(text, nl=output_format == "json")
+            pieces = historyencoded.document(org, output_format, target, since_day)
+        if pieces is not None:
+            _write_escaped(pieces + ([b"\n"] if output_format == "json" else []))
             return
     if kpi:
         rows = _kpi_history(org, target.strip("/"), since_day)
@@ -319,6 +319,23 @@ def _history(org, target, since, output_format, stale, unverified, today) -> Non
         click.echo(historyformat.document(rows, output_format), nl=output_format == "json")
     else:
         click.echo(history_table(rows, unverified))
+
+
+def _write_escaped(pieces: list) -> None:
+    """Write UTF-8 text that has every control character escaped already (JSON by json_safe, CSV cells by
+    csv_text) to stdout as it is, in pieces: the guard on stdout (okrops.safetext.guarded_streams) would leave it
+    as it is too, after copying and searching 40 MB for a big history."""
+    from okrops.safetext import unguarded
+
+    stream = unguarded(sys.stdout)
+    binary = getattr(stream, "buffer", None)
+    if binary is None:  # a text-only stream: through click and the guard, as any output
+        click.echo(b"".join(pieces), nl=False)
+        return
+    stream.flush()
+    for piece in pieces:
+        binary.write(piece)
+    binary.flush()
 
 
 def _kpi_history(org, ref: str, since):

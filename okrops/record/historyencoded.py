@@ -53,38 +53,39 @@ def code_key() -> str:
 class Encoded:
     """Every verified check-in of one commit's history, encoded in one format, oldest first."""
 
-    body: bytes  # every row's text, joined by the format's separator
-    starts: list[int]  # where each row begins in ``body``, and one more: where a row after the last would
-    index: bytes  # marshal of (references, days as YYYY-MM-DD): read only to select rows
+    body: bytes | memoryview  # every row's text, joined by the format's separator
+    count: int
+    index: bytes  # marshal of (where each row begins in ``body``, references, days as YYYY-MM-DD): read to select
     warnings: list  # the entries skipped while reading, as (commit, subject, message)
-    _references: Optional[tuple] = field(default=None, repr=False)
+    _index: Optional[tuple] = field(default=None, repr=False)
 
     def since(self, day: Optional[date]) -> list[int]:
         """The positions of the rows on or after ``day`` (None: every row)."""
         if day is None:
-            return list(range(len(self.starts) - 1))
+            return list(range(self.count))
         first = day.isoformat()
-        return [i for i, row_day in enumerate(self.references()[1]) if row_day >= first]
+        return [i for i, row_day in enumerate(self.rows()[2]) if row_day >= first]
 
-    def text(self, separator: bytes, rows: Optional[list[int]]) -> bytes:
-        """The text of the rows at ``rows`` (None: all), joined by ``separator``."""
-        if rows is None:
-            return self.body
-        cut, starts, body = len(separator), self.starts, self.body
-        return separator.join([body[starts[i]:starts[i + 1] - cut] for i in rows])
+    def text(self, separator: bytes, chosen: Optional[list[int]]) -> list:
+        """The text of the rows at ``chosen`` (None: all), joined by ``separator``, in pieces."""
+        if chosen is None:
+            return [self.body]
+        cut, starts, body = len(separator), self.rows()[0], self.body
+        return [separator.join([body[starts[i]:starts[i + 1] - cut] for i in chosen])]
 
-    def references(self) -> tuple[list[str], list[str]]:
-        """(each row's reference, each row's day as YYYY-MM-DD)."""
-        if self._references is None:
-            self._references = marshal.loads(self.index)
-        return self._references
+    def rows(self) -> tuple[list[int], list[str], list[str]]:
+        """(where each row begins in ``body``, and one more; each row's reference; each row's day)."""
+        if self._index is None:
+            self._index = marshal.loads(self.index)
+        return self._index
 
 
-def document(org, output_format: str, target: Optional[str] = None, since: Optional[date] = None) -> Optional[bytes]:
-    """What ``okrops history [TARGET] [--since] --format json|csv`` writes (JSON without the final line break).
+def document(org, output_format: str, target: Optional[str] = None, since: Optional[date] = None) -> Optional[list]:
+    """What ``okrops history [TARGET] [--since] --format json|csv`` writes, as pieces of UTF-8 to write in turn.
 
     Through the kept encoded rows, made first when there are none for HEAD; the skipped
-    entries are reported as :func:`okrops.record.history.read_history` reports them. None
+    entries are reported as :func:`okrops.record.history.read_history` reports them. The
+    text has every control character escaped (see :mod:`okrops.record.historyformat`). None
     when this way does not apply: time travel, included repositories, no commits, outside
     git, or ``OKROPS_NO_CACHE``.
     """
@@ -98,31 +99,29 @@ def document(org, output_format: str, target: Optional[str] = None, since: Optio
         return None
     encoded = _kept_or_made(org, found, output_format)
     history.report([history.Skipped(*w) for w in encoded.warnings], None, org.root)
-    rows = None  # every one
+    chosen = None  # every row
     if target or since is not None:
-        rows = encoded.since(since)
-        refs = encoded.references()[0] if target else []
-        keeps = history.selector(org, target, (refs[i] for i in rows))  # as select: among the rows since
+        chosen = encoded.since(since)
+        refs = encoded.rows()[1]
+        keeps = history.selector(org, target, (refs[i] for i in chosen))  # as select: among the rows since
         if keeps is not None:
-            rows = [i for i in rows if keeps(refs[i])]
-    body = encoded.text(_FORMATS[output_format][0], rows)
+            chosen = [i for i in chosen if keeps(refs[i])]
+    pieces = encoded.text(_FORMATS[output_format][0], chosen)
     if output_format == "json":
-        return historyformat.json_document(body, len(encoded.starts) - 1 if rows is None else len(rows))
-    return historyformat.csv_document(body)
+        return historyformat.json_pieces(pieces, encoded.count if chosen is None else len(chosen))
+    return historyformat.csv_pieces(pieces)
 
 
 def _kept_or_made(org, found: tuple[str, str, str], output_format: str) -> Encoded:
-    from okrops import cache
-
     toplevel, git_dir, tip = found
     path = Path(git_dir) / "okrops" / f"history-{output_format}.cache"
     key = (code_key(), historycache.okrs_prefix(toplevel, org.okrs_dir), output_format, tip)
-    kept = cache.load(path, key)
-    if isinstance(kept, tuple) and len(kept) == 4:
-        return Encoded(*kept)
+    kept = _load(path, key)
+    if kept is not None:
+        return kept
     # The rows of exactly ``tip`` (HEAD's, through the history cache; cut down to ``tip``'s when HEAD has moved on).
     made = encode(historycache.read_rows(org.root, org.okrs_dir, tip), output_format)
-    cache.save(path, key, (made.body, made.starts, made.index, made.warnings))
+    _save(path, key, made)
     return made
 
 
@@ -137,5 +136,58 @@ def encode(rows, output_format: str) -> Encoded:
     texts = historyformat.json_blocks(checkins) if output_format == "json" else historyformat.csv_lines(checkins)
     encoded = [text.encode("utf-8", errors) for text in texts]
     starts = list(accumulate((len(text) + len(separator) for text in encoded), initial=0))
-    index = marshal.dumps(([c.ref for c in checkins], [c.day.isoformat() for c in checkins]))
-    return Encoded(separator.join(encoded), starts, index, [tuple(w) for w in rows.warnings])
+    index = marshal.dumps((starts, [c.ref for c in checkins], [c.day.isoformat() for c in checkins]))
+    return Encoded(separator.join(encoded), len(encoded), index, [tuple(w) for w in rows.warnings])
+
+
+# --- the file: MAGIC, the header's length (8 bytes), CRC-32 of the rest (4 bytes), the header, the body ----------
+# Not :mod:`okrops.cache`'s format: the body (40 MB for 100,000 check-ins) is mapped and written as it is, not read,
+# hashed with SHA-256 and copied (each pass over it costs tens of milliseconds). A file cut short or damaged fails
+# the length or CRC check and reads as "not found".
+
+_MAGIC = b"okrops encoded history 1\n"
+
+
+def _load(path: Path, key: tuple) -> Optional[Encoded]:
+    import mmap
+    import zlib
+
+    try:
+        with open(path, "rb") as handle:
+            view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):  # missing, unreadable or empty
+        return None
+    top = len(_MAGIC) + 12
+    if len(view) < top or view[:len(_MAGIC)] != _MAGIC:
+        return None
+    size = int.from_bytes(view[len(_MAGIC):len(_MAGIC) + 8], "little")
+    if top + size > len(view) or zlib.crc32(view[top:]) != int.from_bytes(view[top - 4:top], "little"):
+        return None
+    try:
+        header = marshal.loads(view[top:top + size])
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(header, tuple) or len(header) != 4 or header[0] != key:
+        return None
+    return Encoded(view[top + size:], header[1], header[2], header[3])
+
+
+def _save(path: Path, key: tuple, encoded: Encoded) -> None:
+    import tempfile
+    import zlib
+
+    header = marshal.dumps((key, encoded.count, encoded.index, encoded.warnings))
+    check = zlib.crc32(encoded.body, zlib.crc32(header))
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".history-encoded.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + len(header).to_bytes(8, "little") + check.to_bytes(4, "little") + header)
+                handle.write(encoded.body)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):  # a read-only repository: no file, same output
+        pass

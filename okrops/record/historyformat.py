@@ -38,9 +38,14 @@ def history_json(rows) -> str:
 
 def json_document(body: bytes, count: int) -> bytes:
     """The JSON document around ``count`` rows' blocks joined by :data:`JSON_SEPARATOR`."""
+    return b"".join(json_pieces([body], count))
+
+
+def json_pieces(body: list, count: int) -> list:
+    """:func:`json_document` in pieces (``body`` in pieces too): a big body is never copied."""
     if not count:
-        return b'{\n  "checkins": [],\n  "count": 0\n}'
-    return b'{\n  "checkins": [\n' + body + b'\n  ],\n  "count": ' + str(count).encode() + b"\n}"
+        return [b'{\n  "checkins": [],\n  "count": 0\n}']
+    return [b'{\n  "checkins": [\n', *body, b'\n  ],\n  "count": ' + str(count).encode() + b"\n}"]
 
 
 def json_blocks(rows) -> list[str]:
@@ -78,6 +83,11 @@ def history_csv(rows) -> str:
 def csv_document(body: bytes) -> bytes:
     """The header line, then the rows' lines (``body``, each line ending in a line break)."""
     return _CSV_HEADER + body
+
+
+def csv_pieces(body: list) -> list:
+    """:func:`csv_document` in pieces (``body`` in pieces too): a big body is never copied."""
+    return [_CSV_HEADER, *body]
 
 
 _CSV_HEADER = (",".join(COLUMNS) + "\n").encode()
