@@ -7,6 +7,7 @@ HEAD, the code and damage, and stays in .git.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -95,7 +96,11 @@ def test_kept_rows_follow_head_and_never_read_damaged(org_repo, monkeypatch):
     after = _run(org_repo, ["--format", "json"])
     assert [r["note"] for r in json.loads(after[1])["checkins"]] == ["first", "second"]
     assert _three_ways(org_repo, ["--format", "json"], monkeypatch)[0] == after
-    git(org_repo, "reset", "-q", "--hard", "HEAD~1")  # history rewritten
+    checkin_on(org_repo, "2026-10-08", ("platform/2026-Q4/O1/KR1", "395", None, "back-filled"))
+    backfilled = _run(org_repo, ["--format", "json"])
+    assert [r["note"] for r in json.loads(backfilled[1])["checkins"]] == ["first", "back-filled", "second"]
+    assert _three_ways(org_repo, ["--format", "json"], monkeypatch)[0] == backfilled
+    git(org_repo, "reset", "-q", "--hard", "HEAD~2")  # history rewritten
     assert _run(org_repo, ["--format", "json"]) == before
     data = kept.read_bytes()
     for damaged in (data[:-1], data[:len(data) // 2], data[:-5] + b"X" + data[-4:], b"", b"not a cache"):
@@ -116,7 +121,8 @@ def test_kept_rows_are_keyed_by_the_encoding_code(org_repo, monkeypatch, tmp_pat
         kept = org_repo / ".git" / "okrops" / "history-csv.cache"
         key = _key(org_repo, "csv")
         assert historyencoded._load(kept, key) is not None
-        historyencoded._save(kept, key, historyencoded.Encoded(b"WRONG\n", 1, b"", []))
+        tip = git(org_repo, "rev-parse", "HEAD").strip()
+        historyencoded._save(kept, key, historyencoded.Encoded([b"WRONG\n"], 1, b"", [], tip))
         assert _run(org_repo, ["--format", "csv"])[1].endswith(b"WRONG\n")  # same code: the kept rows are used
         encoder.write_text("# version 2\n")
         historyencoded.code_key.cache_clear()
@@ -128,8 +134,7 @@ def test_kept_rows_are_keyed_by_the_encoding_code(org_repo, monkeypatch, tmp_pat
 def _key(repo: Path, output: str) -> tuple:
     from okrops.record import historycache
 
-    tip = git(repo, "rev-parse", "HEAD").strip()
-    return (historyencoded.code_key(), historycache.okrs_prefix(str(repo), repo / "okrs"), output, tip)
+    return (historyencoded.code_key(), historycache.okrs_prefix(str(repo), repo / "okrs"), output)
 
 
 def test_private_notes_stay_where_they_were(org_repo, monkeypatch, tmp_path):
@@ -146,3 +151,35 @@ def test_private_notes_stay_where_they_were(org_repo, monkeypatch, tmp_path):
     everything = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file()
                            and p.suffix in (".html", ".json", ".xml", ".js", ".txt", ".csv"))
     assert "SECRET" not in everything and "PUBLIC-UNIT note" in everything
+
+
+@pytest.mark.parametrize("output", ["json", "csv"])
+def test_newer_commits_extend_the_kept_rows_as_encoding_afresh_would(org_repo, output):
+    from okrops.record import historycache
+
+    def rows_at_head():
+        tip = git(org_repo, "rev-parse", "HEAD").strip()
+        return historycache.read_rows(org_repo, org_repo / "okrs", tip), tip
+
+    def same(one, other) -> bool:
+        return (b"".join(one.pieces), one.count, one.rows(), one.warnings, one.tip, one.check, one.last) == \
+            (b"".join(other.pieces), other.count, other.rows(), other.warnings, other.tip, other.check, other.last)
+
+    empty = historyencoded.encode(*rows_at_head()[:1], output, "start")
+    checkin_on(org_repo, "2026-10-05", ("platform/2026-Q4/O1/KR2", "40", "0.7", "first"))
+    old = historyencoded.encode(*(rows_at_head()[0], output, rows_at_head()[1]))
+    assert same(historyencoded.extend(empty, rows_at_head()[0], output, old.tip), old)
+    checkin_on(org_repo, "2026-10-12", ("platform/2026-Q4/O1/KR2", "41", "0.6", "é \u202e"),
+               ("platform/2026-Q4/O1/KR1", "390", None, ""))
+    git(org_repo, "commit", "-q", "--allow-empty", "-m", "no check-in")
+    rows, tip = rows_at_head()
+    extended = historyencoded.extend(old, rows, output, tip)
+    assert extended is not None and extended.count == 3 and same(extended, historyencoded.encode(rows, output, tip))
+    checkin_on(org_repo, "2026-10-19", ("platform/2026-Q4/O1/KR1", "380", None, "later"))
+    rows, tip = rows_at_head()
+    assert same(historyencoded.extend(extended, rows, output, tip), historyencoded.encode(rows, output, tip))
+    other = dataclasses.replace(extended, check=extended.check ^ 1)  # made from other rows (another order, say)
+    assert historyencoded.extend(other, rows, output, tip) is None
+    checkin_on(org_repo, "2026-10-08", ("platform/2026-Q4/O1/KR1", "395", None, "back-filled"))
+    rows, tip = rows_at_head()
+    assert historyencoded.extend(extended, rows, output, tip) is None  # its place is among the kept rows
