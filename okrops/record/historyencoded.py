@@ -133,7 +133,15 @@ def _kept_or_made(org, found: tuple[str, str, str], output_format: str) -> Encod
     if kept is not None and historycache._is_ancestor(toplevel, kept.tip, tip):
         made = extend(kept, rows, output_format, tip)
     if made is None:
-        made = encode(rows, output_format, tip)
+        from okrops import progress
+
+        work = progress.current()
+        work.stage(f"encoding the check-in history as {output_format.upper()}", unit="check-ins")
+        try:
+            made = encode(rows, output_format, tip)
+            work.advance(made.count)
+        finally:
+            work.done()
     _save(path, key, made)
     return made
 
