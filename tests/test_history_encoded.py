@@ -72,7 +72,7 @@ def test_kept_rows_write_what_encoding_afresh_writes(odd_repo, monkeypatch, outp
 
 def _okrops(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     """okrops as a real process, in the repository (bytes out)."""
-    environment = {**os.environ, "OKROPS_TODAY": "2026-11-25", **env}
+    environment = {**os.environ, "OKROPS_TODAY": "2026-11-25", "OKROPS_PROGRESS_AFTER": "600", **env}  # no progress
     environment.pop("OKROPS_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "okrops", *args], cwd=repo, capture_output=True, env=environment)
 
