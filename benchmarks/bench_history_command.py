@@ -54,6 +54,10 @@ def main(argv=None) -> int:
         from gen_history_repo import generate
 
         generate(repo, args.commits, 40)
+    for tree in [HERE.parent] + ([Path(args.baseline)] if args.baseline else []):
+        # Byte code written first, as pip writes it for an installed okrops (with PYTHONDONTWRITEBYTECODE
+        # set, every run would compile okrops' modules again: a cost no installed command has).
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "okrops")], check=True)
     found = contenders(repo, args.baseline, not args.no_cold)
     for once in found.values():  # warm up: caches (history, schemas) and the page cache
         once()

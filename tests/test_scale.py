@@ -12,7 +12,7 @@ from okrops import cache
 
 def test_history_json_is_byte_for_byte_json_dumps_with_indent():
     """The C-encoder path of ``okrops history --format json`` writes what json.dumps(indent=2) writes."""
-    from okrops.cli.checkins import _row, history_json
+    from okrops.record.historyformat import history_json, row as _row
     from okrops.record.history import CheckIn
     from okrops.safetext import json_dumps
 
@@ -199,7 +199,7 @@ def test_history_csv_is_what_the_dictwriter_wrote():
     import csv
     import io
 
-    from okrops.cli.checkins import _HISTORY_COLUMNS, _HISTORY_NUMBERS, _row, history_csv
+    from okrops.record.historyformat import COLUMNS as _HISTORY_COLUMNS, NUMBERS as _HISTORY_NUMBERS, history_csv, row as _row
     from okrops.record.history import CheckIn
     from okrops.safetext import csv_text
 

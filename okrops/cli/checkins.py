@@ -292,24 +292,50 @@ def _history(org, target, since, output_format, stale, unverified, today) -> Non
 
     if git_toplevel(core.record_source(org)[0]) is None:
         click.echo(f"{org.root} is not in a git repository: there is no check-in history.", err=True)
-    if target and is_kpi_ref(target.strip("/")):
+    from okrops import progress
+    from okrops.cli.progress import terminal
+    from okrops.record import historyformat
+
+    kpi = bool(target) and is_kpi_ref(target.strip("/"))
+    if output_format != "table" and not unverified and not kpi:
+        from okrops.record import historyencoded
+
+        with progress.showing(terminal()):  # encoding the rows the first time takes seconds on a big history
+            pieces = historyencoded.document(org, output_format, target, since_day)
+        if pieces is not None:
+            _write_escaped(pieces + ([b"\n"] if output_format == "json" else []))
+            return
+    if kpi:
         rows = _kpi_history(org, target.strip("/"), since_day)
     else:
-        from okrops import progress
-        from okrops.cli.progress import terminal
         from okrops.record.includes import read_history_across
 
         with progress.showing(terminal()):  # reading without the cache takes seconds on a big history
             found = read_history_across(org, since_day, unverified=unverified)
         rows = core.select(org, found, target)
-    if output_format == "json":
+    if output_format != "table":
         # As UTF-8 bytes: click then writes them as they are (a text is searched for terminal
-        # escapes first, 0.3 s on a big history; JSON has every control character escaped).
-        click.echo(history_json(rows).encode("utf-8"))
-    elif output_format == "csv":
-        click.echo(history_csv(rows).encode("utf-8", "replace"), nl=False)  # control characters escaped already
+        # escapes first, 0.3 s on a big history; every control character is escaped already).
+        click.echo(historyformat.document(rows, output_format), nl=output_format == "json")
     else:
         click.echo(history_table(rows, unverified))
+
+
+def _write_escaped(pieces: list) -> None:
+    """Write UTF-8 text that has every control character escaped already (JSON by json_safe, CSV cells by
+    csv_text) to stdout as it is, in pieces: the guard on stdout (okrops.safetext.guarded_streams) would leave it
+    as it is too, after copying and searching 40 MB for a big history."""
+    from okrops.safetext import unguarded
+
+    stream = unguarded(sys.stdout)
+    binary = getattr(stream, "buffer", None)
+    if binary is None:  # a text-only stream: through click and the guard, as any output
+        click.echo(b"".join(pieces), nl=False)
+        return
+    stream.flush()
+    for piece in pieces:
+        binary.write(piece)
+    binary.flush()
 
 
 def _kpi_history(org, ref: str, since):
@@ -320,80 +346,6 @@ def _kpi_history(org, ref: str, since):
     if checkin.target(org, ref) is None:
         raise UnknownReference(checkin.unknown_reference_message(org, ref))
     return [c for c in kpihistory.read(org).get(ref, []) if since is None or c.day >= since]
-
-
-_HISTORY_COLUMNS = ["date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note",
-                    "verified", "reason", "level", "previous_level"]
-_HISTORY_NUMBERS = {"value", "previous", "confidence"}
-
-
-def _row(c) -> dict:
-    return {"date": c.when.isoformat(), "ref": c.ref, "value": c.value, "previous": c.previous,
-            "confidence": c.confidence, "author": c.author, "email": c.email, "kind": c.kind,
-            "commit": c.commit, "note": c.note, "verified": c.verified, "reason": c.reason, "level": c.level,
-            "previous_level": c.previous_level}
-
-
-def history_json(rows) -> str:
-    """``json_dumps({"checkins": [...], "count": n}, indent=2)``, the same text, written many times faster.
-
-    With ``indent`` json encodes in pure Python (about 18 us a check-in, most of the
-    command's time on a big history). Here json's C encoder writes every field of every
-    row at once, as one flat list whose items it separates by NUL (JSON writes a NUL
-    inside a string as ``\\u0000``, so a NUL is only ever between two fields); the
-    encoded fields then go into the lines ``indent=2`` writes for a row. The tests hold
-    the two byte for byte.
-    """
-    import json
-    from itertools import chain
-
-    from okrops.safetext import json_dumps, json_safe
-
-    if not rows:
-        return json_dumps({"checkins": [], "count": 0}, indent=2)
-    fields = json.dumps(list(chain.from_iterable(
-        (c.when.isoformat(), c.ref, c.value, c.previous, c.confidence, c.author, c.email, c.kind, c.commit, c.note,
-         c.verified, c.reason, c.level, c.previous_level) for c in rows)), ensure_ascii=False,
-        separators=("\0", ":"))[1:-1].split("\0")
-    body = ",\n".join([_JSON_ROW] * len(rows)) % tuple(fields)
-    return json_safe('{\n  "checkins": [\n' + body + '\n  ],\n  "count": ' + str(len(rows)) + "\n}")
-
-
-_JSON_ROW = "    {\n" + ",\n".join(f'      "{name}": %s' for name in (
-    "date", "ref", "value", "previous", "confidence", "author", "email", "kind", "commit", "note", "verified",
-    "reason", "level", "previous_level")) + "\n    }"
-
-
-def history_csv(rows) -> str:
-    """One row per check-in; text cells cannot run in a spreadsheet, numbers are written as numbers."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_HISTORY_COLUMNS)
-    text = _CsvCells()  # authors, e-mails, references, kinds and levels repeat: each made safe once
-    # A date (datetime.isoformat: digits first, ASCII) and a letters-and-digits text (a commit id) are safe as they are.
-    writer.writerows([c.when.isoformat(), text[c.ref], _csv_number(c.value), _csv_number(c.previous),
-                      _csv_number(c.confidence), text[c.author], text[c.email], text[c.kind],
-                      c.commit if c.commit.isalnum() else text[c.commit], text[c.note],
-                      "true" if c.verified else "false", text[c.reason], text[c.level], text[c.previous_level]]
-                     for c in rows)
-    return out.getvalue()
-
-
-class _CsvCells(dict):
-    """text -> :func:`okrops.safetext.csv_text` of it, worked out once per text."""
-
-    def __missing__(self, value):
-        from okrops.safetext import csv_text
-
-        cell = self[value] = csv_text(value)
-        return cell
-
-
-def _csv_number(value):
-    return "" if value is None else value
 
 
 def history_table(rows, unverified: bool = False) -> str:

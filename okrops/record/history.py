@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from okrops import references
 from okrops.record import gitlog
@@ -121,6 +121,11 @@ def read(org: Organisation, since: Optional[date] = None, unverified: bool = Tru
     rows = historycache.read_rows(*record_source(org))
     if rows is None:
         return None
+    return from_rows(rows, since, unverified)
+
+
+def from_rows(rows, since: Optional[date] = None, unverified: bool = True) -> History:
+    """The history in ``rows`` (:class:`okrops.record.historyread.Rows`), as :func:`read` returns it."""
     return History(_build(rows.checkins, since), _build(rows.unverified, since) if unverified else [],
                    [Skipped(*w) for w in rows.warnings])
 
@@ -236,23 +241,33 @@ def select(org: Organisation, history: list[CheckIn], target: Optional[str]) -> 
     ``platform/2026-Q4/O1``), a unit (``platform``) or a unit and cycle
     (``platform/2026-Q4``); None selects everything.
     """
+    keep = selector(org, target, (c.ref for c in history))
+    return history if keep is None else [c for c in history if keep(c.ref)]
+
+
+def selector(org: Organisation, target: Optional[str], refs: Iterable[str]) -> Optional[Callable[[str], bool]]:
+    """Whether :func:`select` keeps a check-in, by its reference; None: every one.
+
+    ``refs`` are the references of the check-ins to select from (a reference no key result
+    has any more is known by its check-ins). An unknown ``target`` is an UnknownReference.
+    """
     if not target:
-        return history
+        return None
     target = target.strip().strip("/")
     parts = target.split("/")
     if len(parts) == 1:
         if target not in org.units:
             raise UnknownReference(references.unknown_unit(org, target))
         units = {u.slug for u, _depth in org.walk(target)}
-        return [c for c in history if c.ref.split("/", 1)[0] in units]
+        return lambda ref: ref.split("/", 1)[0] in units
     known = (target in org.key_results or target in org.objectives or
-             (parts[0] in org.units and len(parts) == 2) or any(c.ref == target for c in history))
+             (parts[0] in org.units and len(parts) == 2) or any(ref == target for ref in refs))
     if not known:
         raise UnknownReference(references.unknown_reference(org, target, "reference") +
                                "; give a key result (unit/cycle/objective/kr), an objective (unit/cycle/objective), "
                                "a unit and cycle (unit/cycle) or a unit")
     prefix = target + "/"
-    return [c for c in history if c.ref == target or c.ref.startswith(prefix)]
+    return lambda ref: ref == target or ref.startswith(prefix)
 
 
 @dataclass
