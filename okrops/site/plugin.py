@@ -80,6 +80,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.roots: list[Path] = []  # this repository and the included ones: serve watches their new commits
         self.server = None  # the live reload server while serving
         self.watched: set[str] = set()
+        self.raw_html = False  # generated pages skip Python-Markdown (okrops.site.rawpage): the same HTML
 
     # -- serving ----------------------------------------------------------------------
     # Having on_startup keeps this plugin object across the builds of one ``mkdocs serve``.
@@ -151,6 +152,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             config.site_description = html.escape(site_settings["description"])
         config.extra_css.append(CSS_PATH)
         self.nav_from_plugin = config.nav is None
+        from okrops.site import rawpage
+
+        self.raw_html = rawpage.applies(config)
         from okrops.site import search
 
         self.pagefind = search.choose(self.config.search, config, log)
@@ -323,6 +327,10 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def on_page_markdown(self, markdown, /, *, page, config, files):
         if page.file.src_uri in self.generated:
             page.file.content_string = ""  # the page holds its own copy of the source now
+            if self.raw_html:
+                from okrops.site import rawpage
+
+                rawpage.use_for(page)
         return markdown
 
     def on_page_content(self, html, /, *, page, config, files):
