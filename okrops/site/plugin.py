@@ -80,6 +80,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.roots: list[Path] = []  # this repository and the included ones: serve watches their new commits
         self.server = None  # the live reload server while serving
         self.watched: set[str] = set()
+        self.indexing = None  # okrops.site.search.BackgroundIndex while serving with Pagefind
         self.raw_html = False  # generated pages skip Python-Markdown (okrops.site.rawpage): the same HTML
 
     # -- serving ----------------------------------------------------------------------
@@ -99,6 +100,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                      "'mkdocs serve --dirty') renders only the pages a change affects")
 
     def on_shutdown(self) -> None:
+        if self.indexing is not None:
+            self.indexing.stop()
+            self.indexing = None
         self.incremental = self.memo = self.server = None
         self.watched = set()
 
@@ -123,6 +127,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
         if self.incremental is not None:
             self.incremental.started = time.perf_counter()
+        if self.indexing is not None:
+            self.indexing.stop()  # this build changes the pages Pagefind would read
         try:
             root, okrs_dir = find_okrs_dir(self.repo_path(config))
             self.check_output(config, root, okrs_dir)
@@ -394,9 +400,14 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if self.pagefind:
             from okrops.site import search
 
-            work.stage("indexing the pages for search (Pagefind)")
-            search.index(self.pagefind, config.site_dir, log)
-            work.done()
+            if self.incremental is not None and self.incremental.previous is not None:
+                # a rebuild while serving: the changed page is served now, the index follows
+                self.indexing = self.indexing or search.BackgroundIndex()
+                self.indexing.start(self.pagefind, config.site_dir, log)
+            else:
+                work.stage("indexing the pages for search (Pagefind)")
+                search.index(self.pagefind, config.site_dir, log)
+                work.done()
         from okrops.site.output import mark_output_dir
 
         mark_output_dir(config.site_dir, complete=True)  # what this build wrote: a later build deletes only that

@@ -92,8 +92,7 @@ def _without_material_search(config) -> None:
 
 def index(executable: str, site_dir: str, log: logging.Logger) -> None:
     """Run Pagefind over the built site; a failure fails the build (a site without its search is broken)."""
-    command = [executable, "--site", site_dir, "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
-               "--exclude-selectors", EXCLUDED, "--quiet"]
+    command = _command(executable, site_dir)
     from okrops import progress
 
     work = progress.current()  # Pagefind tells nothing of how far it is: a terminal shows the time it takes
@@ -110,6 +109,68 @@ def index(executable: str, site_dir: str, log: logging.Logger) -> None:
     if process.returncode != 0:
         raise PluginError(f"okrops: Pagefind could not index the site: {(stderr or stdout).strip()[-800:]}")
     log.info("okrops: search index written by Pagefind to %s", Path(site_dir) / BUNDLE)
+
+
+def _command(executable: str, site_dir: str) -> list[str]:
+    return [executable, "--site", site_dir, "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
+            "--exclude-selectors", EXCLUDED, "--quiet"]
+
+
+class BackgroundIndex:
+    """Pagefind over the output folder while serving, after the rebuilt pages are served.
+
+    Pagefind cannot update an index: it reads every page again (over a minute at 1,000 units), and
+    the live reload server holds a page request while a build runs. So after a rebuild of ``okrops
+    site serve`` (not after the first build), the index is written by a Pagefind process of its own
+    while the reloaded page is already served; a build that starts meanwhile stops that process
+    first (and starts it again when it is done), so the index always ends up made from the last
+    build's pages. Until then, search answers from the index before the change.
+    """
+
+    def __init__(self) -> None:
+        self.process: Optional[subprocess.Popen] = None
+        self.thread = None
+
+    def start(self, executable: str, site_dir: str, log: logging.Logger) -> None:
+        import threading
+
+        self.stop()
+        try:
+            process = subprocess.Popen(_command(executable, site_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True, errors="replace")
+        except OSError as error:
+            log.warning("okrops: could not run Pagefind (%s): %s; search answers from the earlier index",
+                        executable, error.strerror)
+            return
+
+        def wait() -> None:
+            stdout, stderr = process.communicate()
+            if process.returncode == 0:
+                log.info("okrops: search index brought up to date by Pagefind")
+            elif process.returncode > 0:  # < 0: stopped for a newer build
+                log.warning("okrops: Pagefind could not index the site: %s", (stderr or stdout).strip()[-800:])
+
+        self.process, self.thread = process, threading.Thread(target=wait, name="okrops-pagefind", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Stop the running indexing, if any (a build is about to change the pages)."""
+        process, thread = self.process, self.thread
+        self.process = self.thread = None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+        if thread is not None:
+            thread.join(timeout=30)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def wait(self, timeout: Optional[float] = None) -> None:
+        """Until the running indexing is done (tests, benchmarks)."""
+        if self.thread is not None:
+            self.thread.join(timeout)
 
 
 MOUNT_SCRIPT = """// okrops: Pagefind's search box in the header, where Material's search box is (Pagefind's modular UI).
