@@ -397,10 +397,11 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
         work = progress.current()
         work.done()
+        rebuild = self.incremental is not None and self.incremental.previous is not None  # while serving
         if self.pagefind:
             from okrops.site import search
 
-            if self.incremental is not None and self.incremental.previous is not None:
+            if rebuild:
                 # a rebuild while serving: the changed page is served now, the index follows
                 self.indexing = self.indexing or search.BackgroundIndex()
                 self.indexing.start(self.pagefind, config.site_dir, log)
@@ -408,6 +409,10 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                 work.stage("indexing the pages for search (Pagefind)")
                 search.index(self.pagefind, config.site_dir, log)
                 work.done()
+        if rebuild:
+            # serve's own temporary folder, where Pagefind may still be writing: the marker keeps saying only
+            # that the folder is okrops' (not listing 30,000 files after every change)
+            return
         from okrops.site.output import mark_output_dir
 
         mark_output_dir(config.site_dir, complete=True)  # what this build wrote: a later build deletes only that

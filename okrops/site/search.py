@@ -111,9 +111,10 @@ def index(executable: str, site_dir: str, log: logging.Logger) -> None:
     log.info("okrops: search index written by Pagefind to %s", Path(site_dir) / BUNDLE)
 
 
-def _command(executable: str, site_dir: str) -> list[str]:
-    return [executable, "--site", site_dir, "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
-            "--exclude-selectors", EXCLUDED, "--quiet"]
+def _command(executable: str, site_dir: str, output: Optional[str] = None) -> list[str]:
+    where = ["--output-path", output] if output else ["--output-subdir", BUNDLE]
+    return [executable, "--site", site_dir, *where, "--root-selector", ROOT_SELECTOR, "--exclude-selectors", EXCLUDED,
+            "--quiet"]
 
 
 class BackgroundIndex:
@@ -124,8 +125,13 @@ class BackgroundIndex:
     site serve`` (not after the first build), the index is written by a Pagefind process of its own
     while the reloaded page is already served; a build that starts meanwhile stops that process
     first (and starts it again when it is done), so the index always ends up made from the last
-    build's pages. Until then, search answers from the index before the change.
+    build's pages. Until then, search answers from the index before the change. Pagefind writes into a
+    hidden folder beside the bundle, which then takes the bundle's place, so the browser never reads a
+    half-written index and no file of the earlier index is left behind: the bundle is the one a full
+    build writes.
     """
+
+    NEXT, OLD = ".okrops-pagefind-next", ".okrops-pagefind-old"
 
     def __init__(self) -> None:
         self.process: Optional[subprocess.Popen] = None
@@ -135,9 +141,12 @@ class BackgroundIndex:
         import threading
 
         self.stop()
+        site = Path(site_dir)
+        for stale in (site / self.NEXT, site / self.OLD):
+            shutil.rmtree(stale, ignore_errors=True)
         try:
-            process = subprocess.Popen(_command(executable, site_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       text=True, errors="replace")
+            process = subprocess.Popen(_command(executable, site_dir, str(site / self.NEXT)), stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True, errors="replace")
         except OSError as error:
             log.warning("okrops: could not run Pagefind (%s): %s; search answers from the earlier index",
                         executable, error.strerror)
@@ -146,12 +155,21 @@ class BackgroundIndex:
         def wait() -> None:
             stdout, stderr = process.communicate()
             if process.returncode == 0:
+                self._swap(site)
                 log.info("okrops: search index brought up to date by Pagefind")
             elif process.returncode > 0:  # < 0: stopped for a newer build
                 log.warning("okrops: Pagefind could not index the site: %s", (stderr or stdout).strip()[-800:])
 
         self.process, self.thread = process, threading.Thread(target=wait, name="okrops-pagefind", daemon=True)
         self.thread.start()
+
+    def _swap(self, site: Path) -> None:
+        """The new bundle in the place of the old one."""
+        bundle, old = site / BUNDLE, site / self.OLD
+        if bundle.exists():
+            os.rename(bundle, old)
+        os.rename(site / self.NEXT, bundle)
+        shutil.rmtree(old, ignore_errors=True)
 
     def stop(self) -> None:
         """Stop the running indexing, if any (a build is about to change the pages)."""
