@@ -394,6 +394,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
     def _post_build(self, *, config) -> None:
         from okrops import progress
+        from okrops.site.output import mark_output_dir
 
         work = progress.current()
         work.done()
@@ -402,19 +403,15 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             from okrops.site import search
 
             if rebuild:
-                # a rebuild while serving: the changed page is served now, the index follows
+                # a rebuild while serving: the changed page is served now, the index follows; until it is
+                # written, the marker says only that the folder is okrops' (its list is written after it)
                 self.indexing = self.indexing or search.BackgroundIndex()
-                self.indexing.start(self.pagefind, config.site_dir, log)
-            else:
-                work.stage("indexing the pages for search (Pagefind)")
-                search.index(self.pagefind, config.site_dir, log)
-                work.done()
-        if rebuild:
-            # serve's own temporary folder, where Pagefind may still be writing: the marker keeps saying only
-            # that the folder is okrops' (not listing 30,000 files after every change)
-            return
-        from okrops.site.output import mark_output_dir
-
+                self.indexing.start(self.pagefind, config.site_dir, log, then=lambda: mark_output_dir(
+                    config.site_dir, complete=True))
+                return
+            work.stage("indexing the pages for search (Pagefind)")
+            search.index(self.pagefind, config.site_dir, log)
+            work.done()
         mark_output_dir(config.site_dir, complete=True)  # what this build wrote: a later build deletes only that
 
     on_post_build = CombinedEvent(_restore_search, _post_build, _remember_build)

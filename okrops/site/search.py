@@ -137,7 +137,8 @@ class BackgroundIndex:
         self.process: Optional[subprocess.Popen] = None
         self.thread = None
 
-    def start(self, executable: str, site_dir: str, log: logging.Logger) -> None:
+    def start(self, executable: str, site_dir: str, log: logging.Logger, then=None) -> None:
+        """Index ``site_dir`` in the background; ``then()`` once the new index is in place."""
         import threading
 
         self.stop()
@@ -156,6 +157,8 @@ class BackgroundIndex:
             stdout, stderr = process.communicate()
             if process.returncode == 0:
                 self._swap(site)
+                if then is not None:
+                    then()
                 log.info("okrops: search index brought up to date by Pagefind")
             elif process.returncode > 0:  # < 0: stopped for a newer build
                 log.warning("okrops: Pagefind could not index the site: %s", (stderr or stdout).strip()[-800:])
