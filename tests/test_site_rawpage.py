@@ -48,7 +48,7 @@ def rendered(file, config, files, shortcut: bool) -> tuple:
 
 def test_every_generated_page_renders_the_same_without_markdown(generated):
     config, files, pages = generated()
-    assert rawpage.applies(config)
+    assert config.plugins["okrops"].raw_html
     assert len(pages) > 30
     kinds = {f.src_uri.split("/")[0] for f in pages}
     assert {"units", "health", "review", "week", "alignment"} <= kinds
@@ -61,8 +61,30 @@ def test_every_generated_page_renders_the_same_without_markdown(generated):
 
 def test_an_extension_that_reads_raw_html_keeps_markdown(generated):
     config, _files, _pages = generated(["toc", "md_in_html"])
-    assert not rawpage.applies(config)
     assert config.plugins["okrops"].raw_html is False
+
+
+def test_an_organisations_page_template_keeps_markdown(generated, tmp_path):
+    override = tmp_path / "repo" / "site" / "overrides" / "okrops" / "kr.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "default/kr.html" %}\n', encoding="utf-8")
+    config, _files, _pages = generated()
+    assert config.plugins["okrops"].raw_html is False
+
+
+@pytest.mark.parametrize("body", ["<div>\n<p>a note\n```\nits code\n```\n</p>\n</div>\n",
+                                  "<div>\n<p>a\ttab</p>\n</div>\n", "<div>\r\n<p>x</p>\r\n</div>\n",
+                                  "<div>\n<p>\x02x\x03</p>\n</div>\n"])
+def test_what_python_markdown_would_rewrite_goes_through_it(generated, body):
+    config, files, pages = generated()
+    plain, shortcut = Page(None, pages[0], config), Page(None, pages[0], config)
+    for page in (plain, shortcut):
+        page.read_source(config)
+        page.markdown = body
+    rawpage.use_for(shortcut)
+    plain.render(config, files)
+    shortcut.render(config, files)
+    assert shortcut.content == plain.content
 
 
 def test_a_page_that_is_not_one_raw_html_block_goes_through_markdown(generated, tmp_path):

@@ -160,7 +160,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.nav_from_plugin = config.nav is None
         from okrops.site import rawpage
 
-        self.raw_html = rawpage.applies(config)
+        self.raw_html = rawpage.applies(config, templates.overrides)
         from okrops.site import search
 
         self.pagefind = search.choose(self.config.search, config, log)

@@ -7,10 +7,15 @@ such a page is its body, stripped. Getting there costs Python-Markdown two full 
 the block (its own, and MkDocs' search for anchor ids), which is most of a large page's
 rendering: at 1,000 units the two review pages and the health page took minutes.
 
-So a generated page is rendered by :func:`render` instead of Python-Markdown, when every
-Markdown extension the site uses is one that only reads Markdown outside raw HTML
-(:data:`PASSIVE_EXTENSIONS`); with any other extension, Python-Markdown renders it as before.
-Test: every generated page of the example organisations gives the same content through both.
+So a generated page is rendered by :func:`render` instead of Python-Markdown when nothing could
+make Python-Markdown change it: every Markdown extension the site uses only reads Markdown outside
+raw HTML (:data:`PASSIVE_EXTENSIONS`; fenced_code, which MkDocs always adds, is the one that reads
+raw text first: a line opening a fence sends the page through Python-Markdown), the pages come from
+okrops' own templates (an organisation's template in ``site/overrides/okrops/`` could put text
+outside any element, which Python-Markdown wraps in a paragraph), and the body holds none of what
+Python-Markdown's first step rewrites (tabs, carriage returns, its two marker characters). Any page
+that is not so goes through Python-Markdown as before. Test: every generated page of the fixture
+organisation gives the same content, table of contents, title and anchor ids through both.
 """
 
 from __future__ import annotations
@@ -26,27 +31,33 @@ from mkdocs.structure.toc import get_toc
 # it renders Markdown inside HTML marked markdown="1".)
 PASSIVE_EXTENSIONS = frozenset({
     "toc", "tables", "admonition", "attr_list", "def_list", "footnotes", "abbr", "sane_lists", "smarty",
-    "meta", "nl2br", "wikilinks", "fenced_code", "codehilite",
+    "meta", "nl2br", "wikilinks", "fenced_code",
     "markdown.extensions.toc", "markdown.extensions.tables", "markdown.extensions.admonition",
     "markdown.extensions.attr_list", "markdown.extensions.def_list", "markdown.extensions.footnotes",
     "markdown.extensions.abbr", "markdown.extensions.sane_lists", "markdown.extensions.smarty",
     "markdown.extensions.meta", "markdown.extensions.nl2br", "markdown.extensions.wikilinks",
-    "markdown.extensions.fenced_code", "markdown.extensions.codehilite",
+    "markdown.extensions.fenced_code",
 })
+# What Python-Markdown rewrites in raw HTML before it sets it aside: tabs and line ends (its whitespace
+# normalisation), its own marker characters, and fenced code blocks (fenced_code runs first).
+_REWRITTEN = re.compile(r"[\t\r\x02\x03]|^(?:~{3,}|`{3,})", re.M)
 # MkDocs collects the anchors a page holds (for its link checks): every id, and <a name>.
 _ID = re.compile(r"""<([A-Za-z][^\s/>]*)([^<>]*?)\s(id|name)="([^"]*)\"""")
 
 
-def applies(config) -> bool:
-    """True when the site's Markdown extensions leave raw HTML as it is."""
+def applies(config, overrides) -> bool:
+    """True when the site's Markdown extensions leave raw HTML as it is and no page template of okrops' is
+    replaced (``overrides``: the organisation's ``site/overrides/okrops/`` folder, None without one)."""
     names = [name if isinstance(name, str) else type(name).__module__ for name in config.markdown_extensions]
+    if overrides is not None and any(path.suffix == ".html" for path in overrides.rglob("*")):
+        return False
     return all(name in PASSIVE_EXTENSIONS for name in names)
 
 
 def is_raw_block(body: str) -> bool:
     """``body`` is one raw HTML block as okrops writes it: it opens with a tag and has no blank line."""
     stripped = body.strip()
-    return stripped.startswith("<") and "\n\n" not in body and not any(
+    return stripped.startswith("<") and _REWRITTEN.search(body) is None and not any(
         not line.strip() for line in stripped.split("\n"))
 
 
