@@ -11,6 +11,10 @@ This drives the same code path without the 10-minute first render of a 1,000-uni
 3. the second build is a real ``mkdocs.commands.build.build(config, dirty=True)``, as serve's
    builder runs it: okrops' part, then MkDocs renders the pages the plan marks as changed.
 
+The output folder holds only the pages the rebuild rendered (the first pass writes none), so what
+MkDocs and Pagefind do with the whole output folder in a real serve (Pagefind reads every page: over a
+minute at 1,000 units) is not in these figures; ``bench_serve.py`` measures a real server.
+
 Printed: wall and CPU seconds of the first (okrops-only) pass and of the rebuild, split into okrops'
 part and the rest, the pages rendered, and (``--profile FILE``) a cProfile of the rebuild. The
 organisation is copied (and committed) into ``--work`` once; the original is never touched.
