@@ -281,8 +281,32 @@ def locate(text: str, path: DocPath) -> tuple[int, int]:
     return locate_many(text, [path])[0]
 
 
+# Line and column of key paths, by a digest of the file's text (positions depend on the text alone, so an
+# answer is never stale): a long-lived process (``okrops site serve``) composes a file again only when it changed.
+_POSITIONS: dict[bytes, dict[tuple, tuple[int, int]]] = {}
+MAX_POSITION_FILES = 8192
+
+
 def locate_many(text: str, paths: list[DocPath]) -> list[tuple[int, int]]:
-    """:func:`locate` for many paths in one file, composing the document once."""
+    """:func:`locate` for many paths in one file, composing the document once (and not at all when this
+    process already located them in the same text)."""
+    import hashlib
+
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    known = _POSITIONS.get(key)
+    wanted = [tuple(path) for path in paths]
+    if known is not None and all(path in known for path in wanted):
+        return [known[path] for path in wanted]
+    positions = _compose_positions(text, wanted)
+    if known is None:
+        while len(_POSITIONS) >= MAX_POSITION_FILES:
+            del _POSITIONS[next(iter(_POSITIONS))]
+        known = _POSITIONS[key] = {}
+    known.update(zip(wanted, positions))
+    return positions
+
+
+def _compose_positions(text: str, paths: list[tuple]) -> list[tuple[int, int]]:
     try:
         loader = FastLoader(text)
         try:

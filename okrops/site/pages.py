@@ -67,6 +67,7 @@ class Site:
                     self.initiatives_of.setdefault(ref, []).append(initiative)
         self._subtree_cache: dict[tuple[str, str], dict[str, int]] = {}
         self._chart_specs: dict[str, charts.ChartSpec] = {}
+        self._checkin_hrefs: dict[str, Optional[str]] = {}
         self._record = None
         self.memo = None  # okrops.site.memo.Memo while serving: results of earlier builds, by their inputs
         self.weeks = 0  # weekly digest pages (the plugin's weeks option); 0: only the "This week" page saying so
@@ -304,7 +305,9 @@ class Site:
 
         if not self.repo_url:
             return None
-        return form_url(self.repo_url, kr, Settings.of(self.org).label)
+        if kr.ref not in self._checkin_hrefs:  # a key result's row and its page link to the same form
+            self._checkin_hrefs[kr.ref] = form_url(self.repo_url, kr, Settings.of(self.org).label)
+        return self._checkin_hrefs[kr.ref]
 
     def checkin_rows(self, here: str, checkins: list[CheckIn], show_kr: bool = False) -> list[vm.CheckinRow]:
         rows = []

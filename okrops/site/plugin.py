@@ -80,6 +80,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.roots: list[Path] = []  # this repository and the included ones: serve watches their new commits
         self.server = None  # the live reload server while serving
         self.watched: set[str] = set()
+        self.indexing = None  # okrops.site.search.BackgroundIndex while serving with Pagefind
+        self.raw_html = False  # generated pages skip Python-Markdown (okrops.site.rawpage): the same HTML
 
     # -- serving ----------------------------------------------------------------------
     # Having on_startup keeps this plugin object across the builds of one ``mkdocs serve``.
@@ -98,6 +100,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                      "'mkdocs serve --dirty') renders only the pages a change affects")
 
     def on_shutdown(self) -> None:
+        if self.indexing is not None:
+            self.indexing.stop()
+            self.indexing = None
         self.incremental = self.memo = self.server = None
         self.watched = set()
 
@@ -122,6 +127,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
         if self.incremental is not None:
             self.incremental.started = time.perf_counter()
+        if self.indexing is not None:
+            self.indexing.stop()  # this build changes the pages Pagefind would read
         try:
             root, okrs_dir = find_okrs_dir(self.repo_path(config))
             self.check_output(config, root, okrs_dir)
@@ -151,6 +158,9 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
             config.site_description = html.escape(site_settings["description"])
         config.extra_css.append(CSS_PATH)
         self.nav_from_plugin = config.nav is None
+        from okrops.site import rawpage
+
+        self.raw_html = rawpage.applies(config, templates.overrides)
         from okrops.site import search
 
         self.pagefind = search.choose(self.config.search, config, log)
@@ -323,6 +333,10 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
     def on_page_markdown(self, markdown, /, *, page, config, files):
         if page.file.src_uri in self.generated:
             page.file.content_string = ""  # the page holds its own copy of the source now
+            if self.raw_html:
+                from okrops.site import rawpage
+
+                rawpage.use_for(page)
         return markdown
 
     def on_page_content(self, html, /, *, page, config, files):
@@ -380,17 +394,24 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
     def _post_build(self, *, config) -> None:
         from okrops import progress
+        from okrops.site.output import mark_output_dir
 
         work = progress.current()
         work.done()
+        rebuild = self.incremental is not None and self.incremental.previous is not None  # while serving
         if self.pagefind:
             from okrops.site import search
 
+            if rebuild:
+                # a rebuild while serving: the changed page is served now, the index follows; until it is
+                # written, the marker says only that the folder is okrops' (its list is written after it)
+                self.indexing = self.indexing or search.BackgroundIndex()
+                self.indexing.start(self.pagefind, config.site_dir, log, then=lambda: mark_output_dir(
+                    config.site_dir, complete=True))
+                return
             work.stage("indexing the pages for search (Pagefind)")
             search.index(self.pagefind, config.site_dir, log)
             work.done()
-        from okrops.site.output import mark_output_dir
-
         mark_output_dir(config.site_dir, complete=True)  # what this build wrote: a later build deletes only that
 
     on_post_build = CombinedEvent(_restore_search, _post_build, _remember_build)

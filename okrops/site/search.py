@@ -92,8 +92,7 @@ def _without_material_search(config) -> None:
 
 def index(executable: str, site_dir: str, log: logging.Logger) -> None:
     """Run Pagefind over the built site; a failure fails the build (a site without its search is broken)."""
-    command = [executable, "--site", site_dir, "--output-subdir", BUNDLE, "--root-selector", ROOT_SELECTOR,
-               "--exclude-selectors", EXCLUDED, "--quiet"]
+    command = _command(executable, site_dir)
     from okrops import progress
 
     work = progress.current()  # Pagefind tells nothing of how far it is: a terminal shows the time it takes
@@ -110,6 +109,89 @@ def index(executable: str, site_dir: str, log: logging.Logger) -> None:
     if process.returncode != 0:
         raise PluginError(f"okrops: Pagefind could not index the site: {(stderr or stdout).strip()[-800:]}")
     log.info("okrops: search index written by Pagefind to %s", Path(site_dir) / BUNDLE)
+
+
+def _command(executable: str, site_dir: str, output: Optional[str] = None) -> list[str]:
+    where = ["--output-path", output] if output else ["--output-subdir", BUNDLE]
+    return [executable, "--site", site_dir, *where, "--root-selector", ROOT_SELECTOR, "--exclude-selectors", EXCLUDED,
+            "--quiet"]
+
+
+class BackgroundIndex:
+    """Pagefind over the output folder while serving, after the rebuilt pages are served.
+
+    Pagefind cannot update an index: it reads every page again (over a minute at 1,000 units), and
+    the live reload server holds a page request while a build runs. So after a rebuild of ``okrops
+    site serve`` (not after the first build), the index is written by a Pagefind process of its own
+    while the reloaded page is already served; a build that starts meanwhile stops that process
+    first (and starts it again when it is done), so the index always ends up made from the last
+    build's pages. Until then, search answers from the index before the change. Pagefind writes into a
+    hidden folder beside the bundle, which then takes the bundle's place, so the browser never reads a
+    half-written index and no file of the earlier index is left behind: the bundle is the one a full
+    build writes.
+    """
+
+    NEXT, OLD = ".okrops-pagefind-next", ".okrops-pagefind-old"
+
+    def __init__(self) -> None:
+        self.process: Optional[subprocess.Popen] = None
+        self.thread = None
+
+    def start(self, executable: str, site_dir: str, log: logging.Logger, then=None) -> None:
+        """Index ``site_dir`` in the background; ``then()`` once the new index is in place."""
+        import threading
+
+        self.stop()
+        site = Path(site_dir)
+        for stale in (site / self.NEXT, site / self.OLD):
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            process = subprocess.Popen(_command(executable, site_dir, str(site / self.NEXT)), stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True, errors="replace")
+        except OSError as error:
+            log.warning("okrops: could not run Pagefind (%s): %s; search answers from the earlier index",
+                        executable, error.strerror)
+            return
+
+        def wait() -> None:
+            stdout, stderr = process.communicate()
+            if process.returncode == 0:
+                self._swap(site)
+                if then is not None:
+                    then()
+                log.info("okrops: search index brought up to date by Pagefind")
+            elif process.returncode > 0:  # < 0: stopped for a newer build
+                log.warning("okrops: Pagefind could not index the site: %s", (stderr or stdout).strip()[-800:])
+
+        self.process, self.thread = process, threading.Thread(target=wait, name="okrops-pagefind", daemon=True)
+        self.thread.start()
+
+    def _swap(self, site: Path) -> None:
+        """The new bundle in the place of the old one."""
+        bundle, old = site / BUNDLE, site / self.OLD
+        if bundle.exists():
+            os.rename(bundle, old)
+        os.rename(site / self.NEXT, bundle)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def stop(self) -> None:
+        """Stop the running indexing, if any (a build is about to change the pages)."""
+        process, thread = self.process, self.thread
+        self.process = self.thread = None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+        if thread is not None:
+            thread.join(timeout=30)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def wait(self, timeout: Optional[float] = None) -> None:
+        """Until the running indexing is done (tests, benchmarks)."""
+        if self.thread is not None:
+            self.thread.join(timeout)
 
 
 MOUNT_SCRIPT = """// okrops: Pagefind's search box in the header, where Material's search box is (Pagefind's modular UI).
