@@ -150,3 +150,16 @@ def test_a_git_include_that_cannot_be_fetched_names_its_okrops_yaml_line(three_r
         assert result.exit_code == 2, result.output
         assert f"okrs/okrops.yaml:{line}: include " in result.output and says in result.output, result.output
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("entry,says", [
+    ("  - path: ../team-a\n    git: https://example.com/a.git\n    under: eng\n", "must not have git here: an include names"),
+    ("  - under: eng\n", "missing required key 'path': an include names its repository by path"),
+])
+def test_an_include_with_both_or_neither_path_and_git_says_so(three_repos, entry, says):
+    main, _a, _bare = three_repos
+    text = main.okrs.joinpath("okrops.yaml").read_text()
+    main.write("okrs/okrops.yaml", text[:text.index("include:\n")] + "include:\n" + entry)
+    messages = [f.message for f in validate(main.root).findings]
+    assert any(says in m for m in messages), messages
+    assert not any("direction" in m for m in messages), messages  # never another field's advice
