@@ -89,10 +89,17 @@ class FileReader:
 
     def parse_date(self, rel: str, value: str, path) -> Optional[date]:
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except (TypeError, ValueError):
             self.add(rel, f"{value!r} is not a real calendar date (YYYY-MM-DD)", "date", path)
             return None
+        from okrops.clock import EARLIEST, LATEST
+
+        if not EARLIEST <= day <= LATEST:  # every date okrops computes from (a week, a cadence ahead) stays a date
+            self.add(rel, f"{value!r} is out of range", "date", path,
+                     hint=f"write a date from {EARLIEST} to {LATEST}")
+            return None
+        return day
 
 
 def check_file(raw: bytes, kind: str) -> tuple[Optional[dict], list[tuple]]:

@@ -51,6 +51,13 @@ def include_root(root: Path, include: Include, base: Optional[Path] = None) -> P
     return ((base or root) / (include.path or "")).resolve()
 
 
+def unreadable(error: Exception) -> str:
+    """Why a folder named by an include cannot be used, in a person's words."""
+    if isinstance(error, ValueError):
+        return "its path holds a NUL byte"
+    return error.strerror.lower() if isinstance(error, OSError) and error.strerror else str(error)
+
+
 def nested_includes(folder: Path) -> list[Include]:
     """The ``include:`` entries of the repository in ``folder`` (none when its okrops.yaml cannot be read)."""
     from okrops.schemas import is_valid
@@ -59,7 +66,7 @@ def nested_includes(folder: Path) -> list[Include]:
 
     try:
         data = load_fast(read_text(folder / OKRS_DIR / CONFIG_FILE))
-    except (OSError, YamlProblem):
+    except (OSError, ValueError, YamlProblem):
         return []
     return includes_of(data) if isinstance(data, dict) and is_valid("config", data) else []
 
@@ -77,9 +84,15 @@ def _load_one(reader: FileReader, org: Organisation, include: Include, base: Pat
               chain: tuple[Path, ...], seen: dict[Path, str]) -> None:
     """One include named in ``config_rel`` (the okrops.yaml of the repository in ``base``), then its own."""
     where = ("include", include.index)
-    folder = include_root(Path(reader.root), include, base).resolve()
-    okrs = folder / OKRS_DIR
     named = include.git or include.path
+    try:
+        folder = include_root(Path(reader.root), include, base).resolve()
+        okrs = folder / OKRS_DIR
+        okrs.is_symlink(), (okrs / CONFIG_FILE).is_file()  # a path the system refuses fails here, not below
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte, a folder that may not be read
+        reader.add(config_rel, f"include {named!r} cannot be read: {unreadable(error)}", "include", where,
+                   hint="name a folder that exists and can be read")
+        return
     if folder in chain:
         names = [_shown(reader, f) for f in chain[chain.index(folder):]] + [_shown(reader, folder)]
         reader.add(config_rel, f"include {named!r} makes a loop of includes: {' includes '.join(names)}",

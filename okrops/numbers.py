@@ -41,6 +41,20 @@ def finite_or_none(value: Any) -> Optional[float]:
     return value if is_finite(value) else None
 
 
+#: How far a ratio computed from the user's numbers (a key result's progress) may go either way. A ratio of two
+#: finite numbers can still be huge (1e308 over a span of 14) or overflow (a huge value over a tiny span); every
+#: reader multiplies it (x 100 for a percentage, by a weight, by a chart's height), so it is held to a bound
+#: well beyond any meaningful progress (a hundred million per cent) instead of reaching them as infinity.
+RATIO_LIMIT = 1e6
+
+
+def bounded_ratio(value: Any) -> Optional[float]:
+    """``value`` held to -RATIO_LIMIT .. RATIO_LIMIT (an overflow to infinity included); None for NaN or a non-number."""
+    if not is_number(value) or value != value:
+        return None
+    return float(max(-RATIO_LIMIT, min(RATIO_LIMIT, value)))
+
+
 def describe(value: Any) -> str:
     """A number as a person would recognise it in a message: .nan, .inf, -.inf, a 401-digit number."""
     if isinstance(value, float):

@@ -188,7 +188,8 @@ def _describe(error) -> tuple[DocPath, str]:
         return (path + (key,), message)
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return (path, f"missing required key {missing!r}")
+        choice = f": {description[:1].lower()}{description[1:]}" if error.parent is not None and description else ""  # a oneOf branch says the choice
+        return (path, f"missing required key {missing!r}{choice}")
     if validator == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
@@ -227,7 +228,8 @@ def _describe(error) -> tuple[DocPath, str]:
         return (path, f"must not have {path[-1]} here" + (f": {why[:1].lower()}{why[1:]}" if why else ""))
     if validator == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
         keys = ", ".join(error.validator_value["required"])
-        return (path, f"must not have {keys} here (with direction: range use range: {{min, max}}, otherwise target)")
+        return (path, f"must not have {keys} here" + (f": {description[:1].lower()}{description[1:]}" if description
+                                                      else "; remove it"))
     if validator == "propertyNames":
         return (path, f"invalid key {_short(value)}: {error.message}")
     return (path, error.message)

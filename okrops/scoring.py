@@ -47,7 +47,8 @@ def progress(kr: KeyResult) -> Optional[float]:
 
     Differences are taken of halves: a difference of two finite numbers can
     overflow (1.7e308 - -1.7e308), half of it cannot, and the ratio is the same.
-    A result that is still not a finite number counts as no data.
+    The ratio is held to ``numbers.RATIO_LIMIT`` either way (a huge value over a tiny span would
+    overflow), so every reader can multiply it.
     """
     if kr.ordinal is not None:
         return _ordinal_progress(kr)
@@ -62,7 +63,7 @@ def progress(kr: KeyResult) -> Optional[float]:
             return 1.0
         width = (high - low) or max(abs(high), 0.5)
         distance = (low - current) if current < low else (current - high)
-        return numbers.finite_or_none(max(0.0, 1.0 - distance / width))
+        return numbers.bounded_ratio(max(0.0, 1.0 - distance / width))
     if not numbers.is_finite(kr.target):
         return None
     baseline = kr.baseline / 2 if numbers.is_finite(kr.baseline) else 0.0
@@ -71,7 +72,7 @@ def progress(kr: KeyResult) -> Optional[float]:
     if span == 0:
         reached = current >= target if kr.direction != "decrease" else current <= target
         return 1.0 if reached else 0.0
-    return numbers.finite_or_none((current - baseline) / span)
+    return numbers.bounded_ratio((current - baseline) / span)
 
 
 def _ordinal_progress(kr: KeyResult) -> Optional[float]:
@@ -97,7 +98,7 @@ def _threshold(kr: KeyResult, value: Optional[float]) -> Optional[float]:
         return None
     baseline = kr.baseline / 2 if numbers.is_finite(kr.baseline) else 0.0
     span = kr.target / 2 - baseline
-    return numbers.finite_or_none((value / 2 - baseline) / span) if span else None
+    return numbers.bounded_ratio((value / 2 - baseline) / span) if span else None
 
 
 def zone(kr: KeyResult) -> Optional[str]:
@@ -125,7 +126,9 @@ def zone(kr: KeyResult) -> Optional[str]:
 
 def mean_zone(zones: list[tuple[Optional[str], float]]) -> Optional[str]:
     """The weighted mean of zones (fail 0 .. stretch 3), rounded down; None without any."""
-    known = [(ZONES.index(z), w) for z, w in zones if z is not None and w > 0]
+    known = [(ZONES.index(z), w) for z, w in zones if z is not None and numbers.is_finite(w) and w > 0]
+    heaviest = max((w for _z, w in known), default=0)
+    known = [(z, w / heaviest) for z, w in known]  # relative to the heaviest, as in score_objective: no overflow
     total = sum(w for _z, w in known)
     if not total:
         return None

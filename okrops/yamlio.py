@@ -187,9 +187,33 @@ def read_raw(path: Path) -> bytes:
     if os.path.islink(path):
         raise YamlProblem(f"{SYMLINK_REFUSED} file", rule="unsafe-path")
     try:
-        return path.read_bytes()
+        return read_regular(path)
+    except NotRegularFile:
+        raise YamlProblem(NOT_REGULAR, rule="unsafe-path") from None
     except OSError as exc:
         raise YamlProblem(f"cannot read file: {exc.strerror}", rule="io-error") from None
+
+
+NOT_REGULAR = "not a regular file (a pipe, socket or device would never end, or block); replace it with a real file"
+
+
+class NotRegularFile(OSError):
+    """A path that names a pipe, a socket or a device instead of a file."""
+
+
+def read_regular(path: str | os.PathLike) -> bytes:
+    """The bytes of a regular file. A FIFO, socket or device is refused before a byte is read: opening a FIFO
+    does not wait for a writer (O_NONBLOCK), and /dev/zero is never read to the end."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(f"{path}: {NOT_REGULAR}")
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def load_fast(text: str) -> Any:

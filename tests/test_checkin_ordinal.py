@@ -89,6 +89,17 @@ def test_an_unknown_level_is_refused_naming_the_levels_and_the_line(repo):
     assert okrops(repo, "checkin", "platform/2026-Q4/O1/KR2", "pilot", code=2).stderr.count("already Pilot") == 1
 
 
+def test_a_level_named_in_another_case_that_matches_two_levels_says_so(repo):
+    (repo / PLATFORM).write_text(FILE.replace("levels: [none, Pilot, beta, ga]", "levels: [none, Pilot, pilot, ga]"),
+                                 encoding="utf-8")
+    run_git(repo, "commit", "-qam", "two pilots")
+    result = okrops(repo, "checkin", "platform/2026-Q4/O1/KR2", "PILOT", code=2)
+    assert f"{PLATFORM}:16: platform/2026-Q4/O1/KR2 has levels that differ only in case, and 'PILOT' names 2 of " \
+           "them (Pilot, pilot); give the level as the file spells it" in result.stderr, result.stderr
+    okrops(repo, "checkin", "platform/2026-Q4/O1/KR2", "pilot")  # as the file spells it
+    assert "Okr-Value: 2\nOkr-Level: pilot\n" in last_message(repo)
+
+
 def test_a_check_in_file_names_levels_too_and_every_bad_row_is_reported(repo):
     (repo / "in.csv").write_text("ref,value\nplatform/2026-Q4/O1/KR2,GA\nplatform/2026-Q4/O1/KR4,newest\n"
                                  "platform/2026-Q4/O1/KR1,high\n", encoding="utf-8")

@@ -360,3 +360,24 @@ def test_every_numeric_lint_option_refuses_non_finite_values_and_lint_never_cras
         result = CliRunner().invoke(cli, ["lint", str(standard_org.root)], catch_exceptions=False)
         assert result.exit_code == 1
         assert result.output.count("must be a finite number, like its default") == count, literal
+
+
+def test_huge_finite_values_through_reports_and_zones(org_repo):
+    """A finite value far from a small span (progress near 1e306) and huge weights in commit-target-stretch:
+    every reader that multiplies progress (report review's percentages) or weighs zones stays a number."""
+    write(org_repo / "okrs/okrops.yaml", (org_repo / "okrs/okrops.yaml").read_text()
+          + "\nscoring:\n  style: commit-target-stretch\n")
+    text = (PLATFORM_Q4.replace("current: 400    # measured weekly", "current: 1e308\n        weight: 1e308\n        stretch: 200")
+            .replace("current: 38", "current: 70\n        weight: 1.7e308"))
+    write(org_repo / PLATFORM, text)
+    git(org_repo, "commit", "-qam", "huge but finite")
+    assert _okrops(org_repo, "validate").returncode == 0
+    for args in (["report", "review", "--cycle", "2026-Q4"], ["report", "week", "--as-of", "2026-11-15"]):
+        done = _okrops(org_repo, *args)
+        _no_crash(done)
+        assert "inf%" not in done.stdout and "nan%" not in done.stdout
+    for args in (["status", "--today", "2026-11-15"], ["status", "--today", "2026-11-15", "--format", "json"]):
+        _in_process(org_repo, *args)
+    kr = KeyResult("KR1", "r", "t", "o", baseline=0, target=1e-300, current=1e308)
+    assert scoring.progress(kr) == numbers.RATIO_LIMIT
+    assert scoring.mean_zone([("stretch", 1e308), ("target", 1.7e308)]) == "target"

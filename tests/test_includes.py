@@ -123,3 +123,43 @@ def test_check_ins_of_included_key_results_happen_in_their_own_repository(three_
     assert "payments/2026-Q4/O1/KR1" in result.output
     assert run_git(main.root, "rev-parse", "HEAD") == before
     assert run_git(team_a.root, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("path,why", [("../te\0am", "NUL byte"), ("a" * 5000, "name too long")])
+def test_an_include_path_the_system_refuses_is_a_finding_never_a_crash(three_repos, path, why):
+    main, _a, _bare = three_repos
+    text = main.okrs.joinpath("okrops.yaml").read_text().replace("path: ../team-a", 'path: "' + path.replace("\0", "\\0") + '"')
+    main.write("okrs/okrops.yaml", text)
+    line = text.splitlines().index("include:") + 2
+    for args in (["validate", str(main.root)], ["status", "--repo", str(main.root), "--today", TODAY],
+                 ["lint", str(main.root)], ["fetch", "--repo", str(main.root)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code in ((0, 1, 2) if args[0] == "fetch" else (1,)), (args, result.output, result.exception)
+        if args[0] != "fetch":  # fetch fetches the git include and leaves the path one to validate
+            assert f"okrs/okrops.yaml:{line}:5: error: include " in result.output and why in result.output, result.output
+
+
+def test_a_git_include_that_cannot_be_fetched_names_its_okrops_yaml_line(three_repos, tmp_path):
+    main, _a, bare = three_repos
+    text = main.okrs.joinpath("okrops.yaml").read_text()
+    line = text.splitlines().index(f"  - git: {bare.as_uri()}") + 1
+    for old, new, says in ((bare.as_uri(), (tmp_path / "nope.git").as_uri(), "does not appear to be a git repository"),
+                           ("ref: main", "ref: no-such-branch", "'no-such-branch' is not a branch")):
+        main.write("okrs/okrops.yaml", text.replace(old, new))
+        result = CliRunner().invoke(cli, ["fetch", "--repo", str(main.root)])
+        assert result.exit_code == 2, result.output
+        assert f"okrs/okrops.yaml:{line}: include " in result.output and says in result.output, result.output
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("entry,says", [
+    ("  - path: ../team-a\n    git: https://example.com/a.git\n    under: eng\n", "must not have git here: an include names"),
+    ("  - under: eng\n", "missing required key 'path': an include names its repository by path"),
+])
+def test_an_include_with_both_or_neither_path_and_git_says_so(three_repos, entry, says):
+    main, _a, _bare = three_repos
+    text = main.okrs.joinpath("okrops.yaml").read_text()
+    main.write("okrs/okrops.yaml", text[:text.index("include:\n")] + "include:\n" + entry)
+    messages = [f.message for f in validate(main.root).findings]
+    assert any(says in m for m in messages), messages
+    assert not any("direction" in m for m in messages), messages  # never another field's advice

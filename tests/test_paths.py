@@ -91,6 +91,22 @@ def test_a_linked_okrs_folder_is_refused(standard_org, tmp_path):
     assert "2027-Q1" not in (tmp_path / "outside" / "okrs" / "okrops.yaml").read_text()
 
 
+def test_a_pipe_or_device_where_a_file_belongs_is_refused_and_never_read(standard_org, tmp_path):
+    """A FIFO in okrs/ and a device or FIFO given to checkin --from: a finding or a refusal, never a hang."""
+    root = standard_org.root
+    os.mkfifo(root / "okrs/acme/eng/2026-Q3.yaml")
+    done = subprocess.run([sys.executable, "-m", "okrops", "validate"], cwd=root, capture_output=True, text=True,
+                          env=ENV, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "okrs/acme/eng/2026-Q3.yaml:" in done.stdout and "not a regular file" in done.stdout
+    (root / "okrs/acme/eng/2026-Q3.yaml").unlink()
+    os.mkfifo(tmp_path / "checkins.yaml")
+    for given in ("/dev/zero", str(tmp_path / "checkins.yaml")):
+        done = subprocess.run([sys.executable, "-m", "okrops", "checkin", "--from", given], cwd=root,
+                              capture_output=True, text=True, env=ENV, timeout=120)
+        assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr
+
+
 def test_a_dangling_link_is_a_finding_too(standard_org):
     os.symlink("/nonexistent/2026-Q3.yaml", standard_org.root / "okrs/acme/eng/2026-Q3.yaml")
     os.symlink("/nonexistent/strategy.yaml", standard_org.root / "okrs/strategy.yaml.tmp")

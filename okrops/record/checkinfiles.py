@@ -36,9 +36,13 @@ def read_requests(path: str | os.PathLike) -> list[Request]:
     Both have the fields ``ref``, ``value``, ``confidence`` (optional) and
     ``note`` (optional). A CSV file starts with that header line.
     """
+    from okrops.yamlio import NotRegularFile, read_regular
+
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
+    except NotRegularFile:
+        raise UsageError(f"{path}: not a regular file; give a .yaml, .json or .csv file") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     try:

@@ -26,6 +26,10 @@ def parse_level(org: Organisation, kr: KeyResult, raw: Any) -> str:
         return text
     from okrops.safetext import terminal_line
 
+    if len(found) > 1:
+        raise UsageError(f"{_levels_where(org, kr)}: {kr.ref} has levels that differ only in case, and "
+                         f"{terminal_line(repr(_shortened(text)))} names {len(found)} of them "
+                         f"({', '.join(terminal_line(name) for name in found)}); give the level as the file spells it")
     shown = ", ".join(terminal_line(name) for name in ordinal.levels)
     raise UsageError(f"{_levels_where(org, kr)}: {kr.ref} is an ordinal key result and "
                      f"{terminal_line(repr(_shortened(str(raw))))} is not one of its levels; give one of: {shown}")

@@ -42,14 +42,36 @@ def fetch(org: Organisation) -> list[Fetched]:
     pending = [(include, root) for include in org.config.includes]
     while pending:
         include, base = pending.pop(0)
-        folder = include_root(root, include, base)
-        if folder.resolve() in visited:
+        try:
+            folder = include_root(root, include, base).resolve()
+        except (OSError, ValueError):
+            continue  # a path the system refuses: validate reports it on its include line
+        if folder in visited:
             continue  # included already, or a loop: validate reports it
-        visited.add(folder.resolve())
+        visited.add(folder)
         if include.git is not None:
-            done.append(_fetch_one(include, folder))
+            try:
+                done.append(_fetch_one(include, folder))
+            except GitError as error:
+                raise GitError(f"{_where(root, base, include)}: include {include.git!r} could not be fetched: {error}; "
+                               "check its git URL and ref there") from None
         pending.extend((nested, folder) for nested in nested_includes(folder))
     return done
+
+
+def _where(root: Path, base: Path, include) -> str:
+    """The okrops.yaml line that names ``include`` (in the repository at ``base``), as file:line."""
+    from okrops.includes import CONFIG_FILE, OKRS_DIR
+    from okrops.yamlio import locate
+
+    config = base / OKRS_DIR / CONFIG_FILE
+    try:
+        line, _column = locate(config.read_text(encoding="utf-8", errors="replace"), ("include", include.index))
+    except OSError:
+        line = 1
+    import os
+
+    return f"{os.path.relpath(config, root)}:{line}"
 
 
 def _fetch_one(include, folder: Path) -> Fetched:

@@ -51,11 +51,14 @@ def parse_date(text: str) -> Optional[date]:
     if not _DATE.fullmatch(text or ""):
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         from okrops.errors import UsageError
 
         raise UsageError(f"invalid date {text!r} for --as-of: use YYYY-MM-DD or a git ref") from None
+    from okrops.clock import in_range
+
+    return in_range(day, text, "--as-of")
 
 
 def resolve(top: str | Path, as_of: str, start: str = "HEAD") -> Snapshot:
