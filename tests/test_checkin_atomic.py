@@ -545,6 +545,25 @@ def test_check_in_dates(repo, offset, extra, message):
         assert git(repo, "log", "-1", "--format=%aI").strip() == when
 
 
+@pytest.mark.parametrize("extra", [[], ["--date", "{today}"], ["--date", "{now}"]])
+def test_a_check_in_dated_now_before_its_cycle_starts_is_refused_like_a_back_dated_one(repo, extra):
+    """Without --date a check-in is dated now: the cycle rule is the same as for --date today."""
+    today = date.today()
+    start_day, end_day = today + timedelta(days=10), today + timedelta(days=100)
+    _cycle_relative_to_today(repo, start_day, end_day)
+    now = datetime.now().astimezone().replace(microsecond=0).isoformat()
+    extra = [part.format(today=today, now=now) for part in extra]
+    before = snapshot(repo)
+    done = run_okrops(repo, KR, "70", *extra)
+    assert_clear_failure(done, codes=(2,))
+    assert f"before {KR}'s cycle 2026-Q4 starts (it runs from {start_day} to {end_day})" in done.stderr
+    assert "--allow-before-cycle" in done.stderr
+    assert snapshot(repo) == before
+    done = run_okrops(repo, KR, "70", *extra, "--allow-before-cycle")
+    assert done.returncode == 0, done.stderr
+    assert "Okr-Value: 70" in git(repo, "log", "-1", "--format=%B")
+
+
 def test_a_date_alone_today_is_not_the_future(repo):
     done = run_okrops(repo, KR, "71", "--date", date.today().isoformat())
     assert done.returncode == 0, done.stderr

@@ -42,7 +42,8 @@ def _load(path: Optional[str]):
               help="Back-fill: the check-in's date (YYYY-MM-DD or ISO date-time); not in the future, "
                    "not before the key result's cycle starts.")
 @click.option("--allow-before-cycle", is_flag=True,
-              help="With --date: accept a date before the key result's cycle starts (a deliberate back-fill).")
+              help="Accept a check-in dated (by --date, or today) before the key result's cycle starts "
+                   "(a deliberate back-fill).")
 @click.option("--branch", metavar="NAME", help="Commit on a new branch NAME (for a pull request) and switch to it.")
 @click.option("--push", is_flag=True, help="Push the commit's branch to --remote after committing.")
 @click.option("--remote", default="origin", show_default=True, help="The remote for --push.")
@@ -67,7 +68,8 @@ def checkin(ref, value, confidence, note, from_file, interactive, cycle, when, a
     Refuses, writing nothing, when a target file has uncommitted changes, a merge or rebase is
     in progress, a reference is unknown, a value is not a number (or not one of an ordinal key
     result's levels), a confidence is outside 0..1,
-    git has no user.name and user.email, or --date is in the future or before the cycle.
+    git has no user.name and user.email, --date is in the future, or the check-in's date (--date,
+    else today) is before the key result's cycle starts.
     All or nothing: when the commit fails (a hook rejects it, the disk is full, Ctrl-C), the
     repository is left exactly as it was. Check-ins running at the same time take turns (one
     waits up to OKROPS_LOCK_TIMEOUT seconds, default 30, for another to finish).

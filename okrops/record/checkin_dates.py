@@ -68,13 +68,13 @@ def check_date(org: Organisation, changes: "list[Change]", when: Optional[str], 
 
     "The future" is the real clock plus a minute, or the commit's own date when one is
     given (a replay: a value cannot be measured after the commit that records it).
-    A date after the cycle ended is fine: a late check-in for a closed cycle is real.
+    A date after the cycle ended is fine: a late check-in for a closed cycle is real. Without
+    ``when`` the check-in is dated now (or at ``commit_date``), and the same cycle rule holds:
+    a value measured before a cycle starts is not one of its check-ins.
     """
-    if not when:
-        return
-    moment = _moment(when)
     limit = _moment(commit_date) if commit_date else datetime.now(timezone.utc)
-    if moment > limit + FUTURE_SKEW:
+    moment = _moment(when) if when else limit.astimezone()
+    if when and moment > limit + FUTURE_SKEW:
         now = "the commit's date" if commit_date else "now"
         raise UsageError(f"the check-in date {moment.isoformat()} is in the future ({now} is "
                          f"{limit.astimezone(moment.tzinfo).isoformat(timespec='seconds')}): a check-in records a "
@@ -90,8 +90,10 @@ def check_date(org: Organisation, changes: "list[Change]", when: Optional[str], 
         if cycle is not None and moment.date() < cycle.start:
             raise UsageError(
                 f"the check-in date {moment.date()} is before {change.ref}'s cycle {cycle.id} starts "
-                f"(it runs from {cycle.start} to {cycle.end}): check the date, or add --allow-before-cycle "
-                "to back-fill a value measured before the cycle on purpose")
+                f"(it runs from {cycle.start} to {cycle.end}): " + (
+                    "check the date, or add --allow-before-cycle to back-fill a value measured before the cycle "
+                    "on purpose" if when else "check in once the cycle has started (a value measured before it "
+                    "belongs in the key result's baseline), or add --allow-before-cycle to record it anyway"))
 
 
 def _cycles(org: Organisation) -> dict:
