@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -394,6 +395,9 @@ def test_odd_commits_do_not_break_the_site_which_logs_them(odd_repo, tmp_path, c
         out = build_site(odd_repo, tmp_path / "out")
     pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
     assert pages and any("Jürgen" in page for page in pages)
+    # The author with escape sequences in its name is shown, its control characters as visible symbols.
+    assert any("Mal\u241b&#91;31mlory\u2407" in page for page in pages)
+    assert not [page for page in pages if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", page)]
     logged = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.okrops"]
     assert sum("skipped in commit" in m for m in logged) == 14
     assert any("'1e999'" in m for m in logged) and not any(ESC in m for m in logged)

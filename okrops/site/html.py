@@ -4,9 +4,10 @@ The pages are Markdown files made of raw HTML blocks, rendered from the template
 ``templates/`` (see :mod:`okrops.site.render`). Every value a template prints goes through
 :func:`esc` automatically, so user text is shown as plain text whatever HTML, Markdown or
 template syntax it holds: besides ``& < > " '``, the characters Markdown and template
-engines give a meaning (``{ } % * _ [ ] | \\`` and backquote) become entities, so a macros
-plugin that an organisation adds later cannot evaluate ``{{ ... }}`` written in an OKR, and
-a line break cannot end the HTML block. Nothing else in okrops calls :func:`esc` but the
+engines give a meaning (``{ } % * _ [ ] | \\`` and backquote) become entities and control
+characters visible symbols, so a macros plugin that an organisation adds later cannot evaluate
+``{{ ... }}`` written in an OKR, a line break cannot end the HTML block, and no escape sequence
+reaches a page. Nothing else in okrops calls :func:`esc` but the
 template environment and :func:`title_text`.
 """
 
@@ -18,9 +19,15 @@ import re
 from typing import Optional
 from urllib.parse import urlsplit
 
+# Control characters have no place in HTML text (a parse error; an escape sequence copied from a page could
+# reach a terminal): a C0 control or DEL shows as its Unicode control picture (ESC as U+241B), a C1 control
+# as U+FFFD. Tab, line feed and carriage return are spaces.
+_CONTROLS = {chr(c): chr(0x2400 + c) for c in range(0x20) if chr(c) not in "\t\n\r"}
+_CONTROLS.update({"\x7f": "\u2421", "\t": " "}, **{chr(c): "\ufffd" for c in range(0x80, 0xA0)})
 _EXTRA = str.maketrans({"{": "&#123;", "}": "&#125;", "%": "&#37;", "\n": " ", "\r": " ", "\\": "&#92;",
-                        "`": "&#96;", "*": "&#42;", "_": "&#95;", "[": "&#91;", "]": "&#93;", "|": "&#124;"})
-_SPECIAL = re.compile(r"[&<>\"'{}%\n\r\\`*_\[\]|]")
+                        "`": "&#96;", "*": "&#42;", "_": "&#95;", "[": "&#91;", "]": "&#93;", "|": "&#124;",
+                        **_CONTROLS})
+_SPECIAL = re.compile(r"[&<>\"'{}%\\`*_\[\]|\x00-\x1f\x7f-\x9f]")
 
 
 def esc(text: object) -> str:
