@@ -26,7 +26,7 @@ import marshal
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 FORMAT = 1  # of the files written here
 
@@ -154,15 +154,24 @@ def save(path: Optional[Path], key: Any, payload: Any) -> bool:
     if path is None:
         return False
     try:
+        data = marshal.dumps((FORMAT, key, payload))
+    except ValueError:  # not marshal-able: no cache, same answers
+        return False
+    return write_file(path, (hashlib.sha256(data).digest(), data))
+
+
+def write_file(path: Path, chunks: Iterable[bytes]) -> bool:
+    """Write ``chunks`` to ``path`` through a temporary file beside it and a rename, so parallel runs never see
+    half a file; False when it could not be written (read-only, full): a cache is then not kept, never an error."""
+    try:
         import tempfile  # only when writing: reading a cache is on every command's way
 
-        data = marshal.dumps((FORMAT, key, payload))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(hashlib.sha256(data).digest())
-                handle.write(data)
+                for chunk in chunks:
+                    handle.write(chunk)
             os.replace(tmp, path)
         except BaseException:
             try:
@@ -170,6 +179,20 @@ def save(path: Optional[Path], key: Any, payload: Any) -> bool:
             except OSError:
                 pass
             raise
-    except (OSError, ValueError):  # read-only, full, or not marshal-able: no cache, same answers
+    except (OSError, ValueError):
         return False
     return True
+
+
+def source_files(*names: str) -> list[bytes]:
+    """The bytes of okrops' own source files ``names`` (relative to the package), for a cache key: rows kept by
+    older code are never read by newer code. A file that cannot be read (an installation without sources)
+    gives random bytes, so nothing kept under that key is ever reused."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for name in names:
+        try:
+            parts.append((package / name).read_bytes())
+        except OSError:  # pragma: no cover - an installation without sources
+            parts.append(os.urandom(16))
+    return parts

@@ -18,7 +18,6 @@ from __future__ import annotations
 import marshal
 import os
 import subprocess
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -41,15 +40,9 @@ def code_key() -> str:
 
     from okrops import __version__, cache
 
-    package = Path(__file__).resolve().parent.parent
-    parts: list[bytes | str] = [cache.python_tag(), __version__,
-                                f"PyYAML {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}"]
-    for name in CODE_FILES:
-        try:
-            parts.append((package / name).read_bytes())
-        except OSError:  # pragma: no cover - an installation without sources: never reuse rows
-            parts.append(os.urandom(16))
-    return cache.digest(*parts)[:24]
+    return cache.digest(cache.python_tag(), __version__,
+                        f"PyYAML {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
+                        *cache.source_files(*CODE_FILES))[:24]
 
 
 def okrs_prefix(toplevel: str, okrs_dir) -> str:
@@ -167,16 +160,11 @@ def _load(path: Path, key: tuple) -> Optional[tuple[str, Rows]]:
 
 
 def _save(path: Path, key: tuple, tip: str, rows: Rows) -> None:
+    """Keep ``rows`` (of ``tip``'s history) at ``path``; a read-only repository keeps none, with the same answers."""
+    from okrops import cache
+
     try:
-        path.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".history.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps((CACHE_VERSION, key, tip, rows.checkins, rows.unverified, rows.warnings,
-                                             rows.appeared)))
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):  # a read-only repository: no cache, same answers
-        pass
+        data = marshal.dumps((CACHE_VERSION, key, tip, rows.checkins, rows.unverified, rows.warnings, rows.appeared))
+    except ValueError:
+        return
+    cache.write_file(path, (data,))

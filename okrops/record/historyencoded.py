@@ -22,7 +22,6 @@ the usual way).
 from __future__ import annotations
 
 import marshal
-import os
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,14 +42,7 @@ def code_key() -> str:
     """A hash of the reading code's key and of the code that builds and encodes the rows."""
     from okrops import cache
 
-    package = Path(__file__).resolve().parent.parent
-    parts: list[bytes | str] = [historycache.code_key()]
-    for name in CODE_FILES:
-        try:
-            parts.append((package / name).read_bytes())
-        except OSError:  # pragma: no cover - an installation without sources: never reuse rows
-            parts.append(os.urandom(16))
-    return cache.digest(*parts)[:24]
+    return cache.digest(historycache.code_key(), *cache.source_files(*CODE_FILES))[:24]
 
 
 @dataclass
@@ -232,24 +224,13 @@ def _load(path: Path, key: tuple) -> Optional[Encoded]:
 
 
 def _save(path: Path, key: tuple, encoded: Encoded) -> None:
-    import tempfile
+    """Keep ``encoded`` at ``path``; a read-only repository keeps none, with the same output."""
+    from okrops import cache
 
     header = marshal.dumps((key, encoded.count, encoded.index, encoded.warnings, encoded.tip, encoded.check,
                             encoded.last))
     check = zlib.crc32(header)
     for piece in encoded.pieces:
         check = zlib.crc32(piece, check)
-    try:
-        path.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".history-encoded.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + len(header).to_bytes(8, "little") + check.to_bytes(4, "little") + header)
-                for piece in encoded.pieces:
-                    handle.write(piece)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):  # a read-only repository: no file, same output
-        pass
+    cache.write_file(path, (_MAGIC + len(header).to_bytes(8, "little") + check.to_bytes(4, "little") + header,
+                            *encoded.pieces))
