@@ -41,7 +41,11 @@ TODAY = "2026-11-25"
 
 def prepare(source: Path) -> Path:
     """A committed copy of ``source`` in benchmarks/out/serve-org-<name> (made once)."""
-    target = OUT / f"serve-org-{source.name}"
+    return committed_copy(source, OUT / f"serve-org-{source.name}")
+
+
+def committed_copy(source: Path, target: Path) -> Path:
+    """A copy of ``source`` at ``target``, committed in a git repository of its own (made once)."""
     if not (target / "okrs").is_dir():
         if target.exists():
             shutil.rmtree(target)

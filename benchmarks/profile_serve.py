@@ -31,7 +31,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,19 +41,10 @@ TODAY = "2026-11-25"
 
 def prepare(source: Path, work: Path) -> Path:
     """A committed copy of ``source`` in ``work``/org (made once)."""
-    target = work / "org"
-    if not (target / "okrs").is_dir():
-        if target.exists():
-            shutil.rmtree(target)
-        work.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(source, target, symlinks=True)
-        git = ["git", "-C", str(target)]
-        if not (target / ".git").exists():
-            subprocess.run(git + ["init", "-q", "-b", "main"], check=True)
-        subprocess.run(git + ["add", "-A"], check=True)
-        subprocess.run(git + ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q",
-                              "--allow-empty", "-m", "Benchmark copy"], check=True)
-    return target
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_serve import committed_copy
+
+    return committed_copy(source, work / "org")
 
 
 def pick_cycle_file(org: Path) -> Path:
