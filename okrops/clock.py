@@ -18,9 +18,14 @@ from okrops.errors import UsageError
 EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
 
 
+def within(day: date) -> bool:
+    """Whether okrops can compute from ``day`` (every date it derives, a week back or a cycle ahead, stays a date)."""
+    return EARLIEST <= day <= LATEST
+
+
 def in_range(day: date, text: str, what: str) -> date:
     """``day`` when okrops can compute from it; a usage error naming the range otherwise."""
-    if not EARLIEST <= day <= LATEST:
+    if not within(day):
         raise UsageError(f"date {text!r} for {what} is out of range: give a day from {EARLIEST} to {LATEST}")
     return day
 

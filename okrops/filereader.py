@@ -93,9 +93,9 @@ class FileReader:
         except (TypeError, ValueError):
             self.add(rel, f"{value!r} is not a real calendar date (YYYY-MM-DD)", "date", path)
             return None
-        from okrops.clock import EARLIEST, LATEST
+        from okrops.clock import EARLIEST, LATEST, within
 
-        if not EARLIEST <= day <= LATEST:  # every date okrops computes from (a week, a cadence ahead) stays a date
+        if not within(day):
             self.add(rel, f"{value!r} is out of range", "date", path,
                      hint=f"write a date from {EARLIEST} to {LATEST}")
             return None

@@ -49,7 +49,8 @@ RATIO_LIMIT = 1e6
 
 
 def bounded_ratio(value: Any) -> Optional[float]:
-    """``value`` held to -RATIO_LIMIT .. RATIO_LIMIT (an overflow to infinity included); None for NaN or a non-number."""
+    """``value`` held to -RATIO_LIMIT .. RATIO_LIMIT (an overflow to infinity included); None for NaN or a
+    non-number."""
     if not is_number(value) or value != value:
         return None
     return float(max(-RATIO_LIMIT, min(RATIO_LIMIT, value)))

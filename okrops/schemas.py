@@ -188,7 +188,8 @@ def _describe(error) -> tuple[DocPath, str]:
         return (path + (key,), message)
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        choice = f": {description[:1].lower()}{description[1:]}" if error.parent is not None and description else ""  # a oneOf branch says the choice
+        # a oneOf branch says the choice it stands for
+        choice = f": {description[:1].lower()}{description[1:]}" if error.parent is not None and description else ""
         return (path, f"missing required key {missing!r}{choice}")
     if validator == "type":
         expected = error.validator_value

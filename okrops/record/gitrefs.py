@@ -73,7 +73,8 @@ def git(cwd: str | os.PathLike, *options: str, revs: Iterable[str] = (), paths: 
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         # git's own verdict is its first fatal:/error: line; the lines after it are advice ("Please make sure ...").
-        verdict = next((line for line in message if line.startswith(("fatal:", "error:"))), message[-1] if message else "")
+        verdict = next((line for line in message if line.startswith(("fatal:", "error:"))),
+                       message[-1] if message else "")
         shown = " ".join([*options, *revs, *(["--", *paths] if paths else [])])
         raise GitError(f"git {shown}: {verdict or 'failed'}")
     return proc.stdout if binary else proc.stdout.decode("utf-8", "replace")

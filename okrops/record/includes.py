@@ -14,6 +14,7 @@ merged, oldest first: unit ids are unique across the organisation, so the refere
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -69,8 +70,6 @@ def _where(root: Path, base: Path, include) -> str:
         line, _column = locate(config.read_text(encoding="utf-8", errors="replace"), ("include", include.index))
     except OSError:
         line = 1
-    import os
-
     return f"{os.path.relpath(config, root)}:{line}"
 
 
