@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Optional
 
 from okrops.record import gitlog
-from okrops.record.historyread import Rows, read_rows as _read_range
+from okrops.record.historyread import COMMIT, Rows, read_rows as _read_range
 
 CACHE_VERSION = 5  # 2: verified check-ins, unverified entries, warnings and privacy at the time; 3: appearances;
 # 4: ordinal key results' levels read as their positions; 5: keyed by the reading code (code_key)
@@ -80,7 +80,7 @@ def read_range(toplevel: str, revisions: list[str], prefix: str) -> Rows:
 
 
 def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
-    found = _where(repo_root, rev)
+    found = where(repo_root, rev)
     if found is None:
         return None
     toplevel, git_dir, tip = found
@@ -96,7 +96,7 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     cached = _load(path, key) if path else None
     if cached is not None and cached[0] == tip:
         return cached[1]
-    if cached is not None and _is_ancestor(toplevel, cached[0], tip):
+    if cached is not None and is_ancestor(toplevel, cached[0], tip):
         newer = read_range(toplevel, [f"{cached[0]}..{tip}"], prefix)
         old = cached[1]
         rows = Rows(newer.checkins + old.checkins, newer.unverified + old.unverified, newer.warnings + old.warnings,
@@ -108,7 +108,7 @@ def _read_rows(repo_root, okrs_dir, rev: str) -> Optional[Rows]:
     return rows
 
 
-def _where(repo_root, rev: str) -> Optional[tuple[str, Optional[str], Optional[str]]]:
+def where(repo_root, rev: str) -> Optional[tuple[str, Optional[str], Optional[str]]]:
     """(work tree, git folder, ``rev``'s commit or None) in one git process; None outside git."""
     try:
         done = subprocess.run(["git", "rev-parse", "--show-toplevel", "--absolute-git-dir", "--verify", "--quiet",
@@ -132,17 +132,18 @@ def _rows_at(repo_root, okrs_dir, toplevel: str, tip: str) -> Rows:
     """
     head = gitlog.rev_parse(toplevel, "--verify", "--quiet", "HEAD^{commit}")
     cached = os.environ.get("OKROPS_NO_CACHE", "") in ("", "0")
-    if head is None or not cached or not _is_ancestor(toplevel, tip, head):
+    if head is None or not cached or not is_ancestor(toplevel, tip, head):
         return read_range(toplevel, [tip], okrs_prefix(toplevel, okrs_dir))
     rows = _read_rows(repo_root, okrs_dir, "HEAD")
     if head == tip:
         return rows
     reachable = set(gitlog.run_git(toplevel, ["rev-list", tip, "--"]).decode().split())
-    return Rows([r for r in rows.checkins if r[7] in reachable], [r for r in rows.unverified if r[7] in reachable],
+    return Rows([r for r in rows.checkins if r[COMMIT] in reachable],
+                [r for r in rows.unverified if r[COMMIT] in reachable],
                 [w for w in rows.warnings if w[0] in reachable], [a for a in rows.appeared if a[2] in reachable])
 
 
-def _is_ancestor(toplevel: str, older: str, newer: str) -> bool:
+def is_ancestor(toplevel: str, older: str, newer: str) -> bool:
     done = subprocess.run(["git", "merge-base", "--is-ancestor", older, newer], cwd=toplevel, capture_output=True)
     return done.returncode == 0
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Optional
 
 from okrops.record import historycache, historyformat
+from okrops.record.historyread import COMMIT
 
 # The code the encoded rows depend on besides the reading code (relative to the package).
 CODE_FILES = ("record/historyencoded.py", "record/historyformat.py", "record/history.py", "safetext.py")
@@ -94,7 +95,7 @@ def document(org, output_format: str, target: Optional[str] = None, since: Optio
 
     if org.record_at is not None or org.included or cache.disabled():
         return None
-    found = historycache._where(org.root, "HEAD")  # (work tree, git folder, HEAD's commit) in one git process
+    found = historycache.where(org.root, "HEAD")  # (work tree, git folder, HEAD's commit) in one git process
     if found is None or not found[1] or not found[2]:
         return None
     encoded = _kept_or_made(org, found, output_format)
@@ -122,7 +123,7 @@ def _kept_or_made(org, found: tuple[str, str, str], output_format: str) -> Encod
     # The rows of exactly ``tip`` (HEAD's, through the history cache; cut down to ``tip``'s when HEAD has moved on).
     rows = historycache.read_rows(org.root, org.okrs_dir, tip)
     made = None
-    if kept is not None and historycache._is_ancestor(toplevel, kept.tip, tip):
+    if kept is not None and historycache.is_ancestor(toplevel, kept.tip, tip):
         made = extend(kept, rows, output_format, tip)
     if made is None:
         from okrops import progress
@@ -189,7 +190,7 @@ def _texts(checkins: list, output_format: str) -> list[bytes]:
 def _check(rows: list) -> int:
     """CRC-32 of the rows' commits in order: what a commit's rows are does not change (the reading code is in the
     key), their order may (a history read again in full lists commits in git log's order)."""
-    return zlib.crc32("\n".join([row[7] for row in rows]).encode())
+    return zlib.crc32("\n".join([row[COMMIT] for row in rows]).encode())
 
 
 # --- the file: MAGIC, the header's length (8 bytes), CRC-32 of the rest (4 bytes), the header, the body ----------

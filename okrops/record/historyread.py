@@ -39,7 +39,9 @@ from okrops.record.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UNIT_FILE, UnitSt
 NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
 MAX_REF = 300  # characters in a trailer's key result reference
 _REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
-PRIVATE = 10  # the row field (see okrops.record.history.CheckIn)
+# Row fields (see okrops.record.history.CheckIn):
+COMMIT = 7  # the commit's full sha
+PRIVATE = 10  # written while its objective or unit was private
 _FIELDS = {"okr-checkin": 0, "okr-value": 1, "okr-confidence": 2, "okr-previous": 3, "okr-note": 4, "okr-level": 5}
 _FIELD_NAMES = ("Okr-Checkin", "Okr-Value", "Okr-Confidence", "Okr-Previous", "Okr-Note", "Okr-Level")
 _FIELD_OF = {**_FIELDS, **{name: number for number, name in enumerate(_FIELD_NAMES)}}
