@@ -10,7 +10,11 @@ from okrops.cli import cli
 
 
 def walk(group: click.Group, path=()):
-    for name, command in sorted(group.commands.items()):
+    # list_commands/get_command, as `okrops --help` does: the commands are registered lazily, so
+    # group.commands alone holds only those some earlier test happened to load
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         yield path + (name,), command
         if isinstance(command, click.Group):
             yield from walk(command, path + (name,))
