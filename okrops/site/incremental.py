@@ -36,9 +36,11 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from mkdocs.structure.files import InclusionLevel
+
+from okrops.site.affected import State, affected_units
 
 log = logging.getLogger("mkdocs.plugins.okrops")
 
@@ -64,6 +66,7 @@ class Built:
     sources: dict[str, bytes]  # generated page -> digest of its Markdown
     outputs: set[str]  # every file's destination, relative to the output folder
     search: dict[str, list] = field(default_factory=dict)  # page -> its entries in Material's search index
+    state: Optional[State] = None  # the inputs of the pages, by unit (okrops.site.affected)
 
 
 class Incremental:
@@ -76,13 +79,28 @@ class Incremental:
         self.full = True
         self._search_seen = 0
         self.started = 0.0  # when this build's okrops work began (time.perf_counter)
+        self.state: Optional[State] = None  # this build's (okrops.site.affected)
+
+    # -- which pages to make -------------------------------------------------------------------------
+    def affected(self, config, state: Optional[State]) -> Optional[set[str]]:
+        """The units whose pages this build makes (the others' Markdown is the previous build's); None: all."""
+        self.state = state
+        previous = self.previous
+        if previous is None or previous.key != _key(config) or not supported(config):
+            return None
+        return affected_units(previous.state, state)
+
+    def previous_source(self, src_uri: str) -> Optional[bytes]:
+        """The digest of a generated page's Markdown in the previous build."""
+        return self.previous.sources.get(src_uri) if self.previous is not None else None
 
     # -- deciding -----------------------------------------------------------------------------------
-    def plan(self, config, files, generated: dict[str, bytes]) -> None:
-        """Mark each file of this build to be written or kept (``generated``: page -> Markdown digest)."""
+    def plan(self, config, files, generated: dict[str, bytes], fill: Optional[Callable[[], None]] = None) -> None:
+        """Mark each file of this build to be written or kept (``generated``: page -> Markdown digest; ``fill``:
+        makes the Markdown of the pages given none, as they are unchanged, when every page is rendered after all)."""
         fingerprint = site_fingerprint(config, files, generated)
         outputs = {f.dest_uri for f in files}
-        key = (config.config_file_path, os.path.realpath(config.site_dir))
+        key = _key(config)
         previous = self.previous
         reason = None
         if previous is None:
@@ -97,7 +115,9 @@ class Incremental:
             reason = "pages were removed"  # a full build would not write them: start from an empty folder
         self.full = reason is not None
         self.kept = set()
-        self.current = Built(key, fingerprint, dict(generated), outputs)
+        if self.full and fill is not None:
+            fill()
+        self.current = Built(key, fingerprint, dict(generated), outputs, state=self.state)
         self._search_seen = 0
         if self.full:
             # A dirty build over an earlier (or a failed build's) output: start from an empty folder.
@@ -154,6 +174,11 @@ class Incremental:
     def failed(self) -> None:
         """The build failed: its output is incomplete, so the next build is a full one."""
         self.previous = self.current = None
+
+
+def _key(config) -> tuple:
+    """The configuration file and the output folder: another site's build is never reused."""
+    return (config.config_file_path, os.path.realpath(config.site_dir))
 
 
 def _modified() -> bool:

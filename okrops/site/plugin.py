@@ -74,6 +74,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.okrs_dir: Optional[Path] = None
         self.nav_from_plugin = False
         self.generated: set[str] = set()
+        self.unmade: set[str] = set()  # generated pages whose Markdown this build did not make (unchanged)
         self.pagefind: Optional[str] = None  # the Pagefind binary when it writes the search index
         self.incremental = None  # okrops.site.incremental.Incremental while serving with dirty builds
         self.memo = None  # okrops.site.memo.Memo while serving with dirty builds: pages and charts by their inputs
@@ -277,21 +278,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                               "one) leading out of the repository, and the site would publish what they point at; "
                               "replace them with real files")
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
-        self.generated = set()
         digests: dict[str, bytes] = {}
-        for page in self.site.pages():
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                log.info("okrops: %s is written by hand in %s; not generating it", page.src_uri, config.docs_dir)
-                continue
-            inclusion = InclusionLevel.INCLUDED if page.src_uri in TOP_SOURCES else InclusionLevel.NOT_IN_NAV
-            markdown = page.markdown()
-            files.append(File.generated(config, page.src_uri, content=markdown, inclusion=inclusion))
-            self.generated.add(page.src_uri)
-            if self.incremental is not None:
-                from okrops.site.incremental import digest
-
-                digests[page.src_uri] = digest(markdown)
+        fill = self.add_pages(files, config, digests)
         css = resources.files("okrops.site").joinpath("assets/okrops.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_PATH, content=css))
         if self.pagefind:
@@ -308,9 +296,58 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                       sum(n for k, n in self.memo.made.items() if not k.startswith("page:")),
                       sum(n for k, n in self.memo.reused.items() if not k.startswith("page:")))
         if self.incremental is not None:
-            self.incremental.plan(config, files, digests)
+            self.incremental.plan(config, files, digests, fill)
         self._files = files
         return files
+
+    def add_pages(self, files: Files, config, digests: dict[str, bytes]):
+        """Add the generated pages to ``files`` (while serving: ``digests``, each page's Markdown digest).
+
+        While serving, the pages of the units a change cannot affect (:mod:`okrops.site.affected`) are
+        added without their Markdown, as the previous build's: MkDocs' dirty build does not read them.
+        Returns the function making their Markdown after all (when every page is rendered), or None."""
+        from okrops.site.incremental import digest
+
+        affected = None
+        if self.incremental is not None:
+            from okrops.site.affected import state
+
+            affected = self.incremental.affected(config, state(self.site, self.memo.salt if self.memo else b""))
+        self.generated = set()
+        self.unmade = set()
+        unmade: list[tuple[File, object]] = []
+        for src_uri, unit, make in self.site.sources():
+            if files.get_file_from_path(src_uri) is not None:
+                log.info("okrops: %s is written by hand in %s; not generating it", src_uri, config.docs_dir)
+                continue
+            inclusion = InclusionLevel.INCLUDED if src_uri in TOP_SOURCES else InclusionLevel.NOT_IN_NAV
+            before = None
+            if affected is not None and unit is not None and unit not in affected:
+                before = self.incremental.previous_source(src_uri)
+            if before is not None:  # unchanged: MkDocs keeps its output without reading it
+                file = File.generated(config, src_uri, content="", inclusion=inclusion)
+                unmade.append((file, make))
+                self.unmade.add(src_uri)
+                digests[src_uri] = before
+            else:
+                markdown = make().markdown()
+                file = File.generated(config, src_uri, content=markdown, inclusion=inclusion)
+                if self.incremental is not None:
+                    digests[src_uri] = digest(markdown)
+            files.append(file)
+            self.generated.add(src_uri)
+        if affected is not None:
+            log.debug("okrops: %d units' pages made again, %d pages' sources kept", len(affected), len(unmade))
+
+        def fill() -> None:
+            for file, make in unmade:
+                markdown = make().markdown()
+                file.content_string = markdown
+                digests[file.src_uri] = digest(markdown)
+            unmade.clear()
+            self.unmade = set()
+
+        return fill if unmade else None
 
     # MkDocs keeps every page's source and HTML in memory until the whole site is written. For
     # the generated pages, drop each copy as soon as nothing needs it any more, so peak memory
