@@ -5,12 +5,20 @@ after every change. Rendering a page with MkDocs and Material costs milliseconds
 organisation has tens of thousands of pages, so a rebuild renders only the pages whose output
 can differ from the previous build's; the others stay as they are in the output folder.
 
-Which pages those are is decided by content, not by a hand-kept map of what depends on what:
+Which pages those are is decided in two steps, both by content:
 
-* every generated page's Markdown is made again from the changed organisation and compared,
-  by a digest, with the previous build's; a page whose Markdown is the same is kept (making it
-  is cheap for most pages: its rendering from the template, its charts and the weekly digests are
-  taken from the previous build when their inputs are the same, :mod:`okrops.site.memo`);
+* which pages' Markdown is made again: the organisation-wide pages always, and the pages of the
+  units the change can affect (:mod:`okrops.site.affected`: a digest per unit of every value of it
+  any page shows, and which units' pages show which units' values); the Markdown of every other
+  page is the previous build's, and it is not made at all (its file is added with no content:
+  MkDocs' dirty build does not read a page it is told is unchanged; when this build turns out to
+  render every page after all, their Markdown is made then). Anything that is not one unit's
+  (okrops.yaml, the strategy, a unit added, moved, renamed or made private, an objective added or
+  made private, the templates, the day) makes every page's Markdown again;
+* the Markdown made is compared, by a digest, with the previous build's; a page whose Markdown is
+  the same is kept (making it is cheap for most pages: its rendering from the template, its charts
+  and the weekly digests are taken from the previous build when their inputs are the same,
+  :mod:`okrops.site.memo`);
 * a page's output also holds what every page shows (the site's name, the navigation and the
   titles in it, the theme and its settings, the configuration): a digest of all of that, the
   *site fingerprint*, is compared too, and when it differs every page is rendered again;
@@ -139,7 +147,7 @@ class Incremental:
                 self.kept.add(file.src_uri)
         pages = len(files.documentation_pages())
         log.info("okrops: rendering %d of %d pages (the others are unchanged); reading the organisation and "
-                 "making every page's source took %.1f s", pages - len(self.kept), pages,
+                 "making the pages' sources took %.1f s", pages - len(self.kept), pages,
                  time.perf_counter() - self.started)
 
     # -- Material's search index ---------------------------------------------------------------------

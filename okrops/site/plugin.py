@@ -15,9 +15,10 @@ as ``okrops site build``::
 
 Nothing is written into the docs folder: pages are added with ``File.generated``.
 
-``okrops site serve`` and ``mkdocs serve --dirty`` render again, after a change, only the pages
-whose output can differ from the previous build's (:mod:`okrops.site.incremental`); the output
-is the same as a full build's. A plain ``mkdocs serve`` renders every page on every change.
+``okrops site serve`` and ``mkdocs serve --dirty`` make again, after a change, the Markdown of
+the organisation-wide pages and of the pages of the units the change can affect only
+(:mod:`okrops.site.affected`), and render only the pages whose Markdown differs from the previous
+build's (:mod:`okrops.site.incremental`); the output is the same as a full build's. A plain ``mkdocs serve`` renders every page on every change.
 
 Privacy fails closed: a unit or cycle file whose visibility cannot be read for certain (a
 schema or YAML error, a missing or misspelt unit.yaml, a refused name or link) is left out
@@ -75,6 +76,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.nav_from_plugin = False
         self.generated: set[str] = set()
         self.unmade: set[str] = set()  # generated pages whose Markdown this build did not make (unchanged)
+        self._templates = None  # while serving: (their files' digest, okrops.site.render.Templates) of the last build
         self.pagefind: Optional[str] = None  # the Pagefind binary when it writes the search index
         self.incremental = None  # okrops.site.incremental.Incremental while serving with dirty builds
         self.memo = None  # okrops.site.memo.Memo while serving with dirty builds: pages and charts by their inputs
@@ -91,7 +93,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
         from okrops.site.memo import Memo
 
-        self.incremental = self.memo = None
+        self.incremental = self.memo = self._templates = None
         if command == "serve" and dirty:
             self.incremental = Incremental()
             self.memo = Memo()
@@ -104,7 +106,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if self.indexing is not None:
             self.indexing.stop()
             self.indexing = None
-        self.incremental = self.memo = self.server = None
+        self.incremental = self.memo = self.server = self._templates = None
         self.watched = set()
 
     # -- configuration ------------------------------------------------------------
@@ -147,10 +149,10 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.okrs_dir = Path(okrs_dir)
         view = SiteView(org, today, history, *self.collected(org))
         site_settings = org.config.site
-        templates = Templates(config.theme.custom_dir)  # an organisation's site/overrides/okrops/ first
+        templates = self.templates(Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""), templates)
         if self.memo is not None:
-            self.memo.start(templates.fingerprint())
+            self.memo.start(self._templates[0])
             self.site.memo = self.memo
         self.site.weeks = self.config.weeks if self.config.history else 0
         # Header text comes from okrs/okrops.yaml; the theme inserts it unescaped, so escape it here.
@@ -169,6 +171,15 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if self.server is not None:  # an include added while serving is watched from now on
             self.watch_inputs()
         return config
+
+    def templates(self, templates):
+        """``templates``, or while serving the previous build's (compiled already) when their files are the same."""
+        if self.memo is None:
+            return templates
+        key = templates.fingerprint()
+        if self._templates is None or self._templates[0] != key or self._templates[1].overrides != templates.overrides:
+            self._templates = (key, templates)
+        return self._templates[1]
 
     def load_as_of(self, root: Path, okrs_dir: Path):
         """The organisation as it stood at ``as_of``, and the day to show it on."""
