@@ -2,9 +2,9 @@
 
 A generated organisation (four levels of units) is served the way ``okrops site serve`` serves it, and
 edited at random, one edit of one kind at a time: a key result's value, title, target or confidence,
-an objective's note, a new check-in commit, a key result shared with another unit and then its value,
-a second parent for an objective and then a value below it, a dependency, a privacy change, an
-objective added. After each rebuild:
+an objective's note, a new check-in commit, a department's inherited settings, a key result shared
+with another unit and then its value, a second parent for an objective and then a value below it,
+a dependency, a privacy change, an objective added. After each rebuild:
 
 * every page's Markdown digest the serve session holds (made again, or kept from the previous build)
   equals the digest a full build in a fresh process makes of it, so every page whose Markdown
@@ -198,6 +198,13 @@ def dependency(repo, rng):
                 rng)
 
 
+def inherited_setting(repo, rng):
+    """A department's scoring style and check-in cadence: the units below it inherit them."""
+    path = rng.choice(sorted(repo.glob("okrs/*/*/unit.yaml")))
+    path.write_text(path.read_text(encoding="utf-8") + "scoring:\n  style: commit-target-stretch\n"
+                    "checkins:\n  cadence_days: 3\n", encoding="utf-8")
+
+
 def private(repo, rng):
     replace_nth(rng.choice(cycle_files(repo)), r"^(\s+)(type: committed)$",
                 lambda m: f"{m.group(1)}{m.group(2)}\n{m.group(1)}visibility: private", rng)
@@ -213,7 +220,7 @@ def new_objective(repo, rng):
 
 
 EDITS = [edit_value, edit_title, edit_target, edit_confidence, edit_note, checkin_commit, share, second_parent,
-         dependency, private, new_objective]
+         dependency, inherited_setting, private, new_objective]
 
 
 def test_random_edits_make_again_every_page_they_change(served):

@@ -16,7 +16,8 @@ A :class:`State` holds, for one build:
   strategy, the public units' names and places in the tree, which units have which cycles, which
   objectives are public, the templates, the link style); when it differs, every page is made again;
 * ``units``: per public unit, a digest of every value of that unit any page can show: its unit and
-  cycle files as read (the public part), its scores, roll-ups, the status counts of its whole
+  cycle files as read (the public part), the units above it (what it inherits from them: the
+  scoring style, the check-in cadence), its scores, roll-ups, the status counts of its whole
   subtree, each objective's aligned score, the count below it and its strategies (inherited ones
   too), each key result's check-ins, staleness, target changes, evidence and collected value,
   its KPIs' check-ins, the key results shared with it and the dependencies touching it;
@@ -126,7 +127,8 @@ def _unit(site: "Site", slug: str) -> bytes:
     shared = [(ref, v.krs[ref].kr.contributors) for ref in v.shared_with.get(slug, []) if ref in v.krs]
     deps = [(edge, confirmed) for edge, confirmed in v.dependencies
             if slug in (edge.dependent.split("/", 1)[0], edge.provider.split("/", 1)[0])]
-    return _digest((unit, files, standing, objectives, krs, initiatives, kpis, shared, deps))
+    above = [org.units[slug] for slug in org.ancestors(slug) if slug in org.units]  # settings it inherits
+    return _digest((unit, above, files, standing, objectives, krs, initiatives, kpis, shared, deps))
 
 
 def _unit_of(ref: Optional[str]) -> Optional[str]:
