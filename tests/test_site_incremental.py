@@ -145,7 +145,9 @@ def test_only_the_pages_whose_source_changes_are_rendered_again(session):
     again_unchanged = [uri for uri in rendered if uri not in changed]
     assert again_unchanged == [], f"rendered again with the same source: {again_unchanged}"
     assert len(rendered) == len(set(rendered)), "a page was rendered twice in one build"
-    assert session.plugin.memo.reused["page:kr"] == len([u for u in kr_pages if u not in changed])
+    unmade = session.plugin.unmade  # pages of units the change cannot affect: not made at all
+    assert unmade and not unmade & changed and not unmade & set(rendered)
+    assert session.plugin.memo.reused["page:kr"] == len([u for u in kr_pages if u not in changed | unmade])
     # A saved file changes no commit: the weekly digests (read from the commits) are not made again.
     assert session.plugin.memo.made["weekly digest"] == 0 and session.plugin.memo.reused["weekly digest"] > 0
     assert_same_as_full_build(session, "one-kr")

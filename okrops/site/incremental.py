@@ -5,12 +5,20 @@ after every change. Rendering a page with MkDocs and Material costs milliseconds
 organisation has tens of thousands of pages, so a rebuild renders only the pages whose output
 can differ from the previous build's; the others stay as they are in the output folder.
 
-Which pages those are is decided by content, not by a hand-kept map of what depends on what:
+Which pages those are is decided in two steps, both by content:
 
-* every generated page's Markdown is made again from the changed organisation and compared,
-  by a digest, with the previous build's; a page whose Markdown is the same is kept (making it
-  is cheap for most pages: its rendering from the template, its charts and the weekly digests are
-  taken from the previous build when their inputs are the same, :mod:`okrops.site.memo`);
+* which pages' Markdown is made again: the organisation-wide pages always, and the pages of the
+  units the change can affect (:mod:`okrops.site.affected`: a digest per unit of every value of it
+  any page shows, and which units' pages show which units' values); the Markdown of every other
+  page is the previous build's, and it is not made at all (its file is added with no content:
+  MkDocs' dirty build does not read a page it is told is unchanged; when this build turns out to
+  render every page after all, their Markdown is made then). Anything that is not one unit's
+  (okrops.yaml, the strategy, a unit added, moved, renamed or made private, an objective added or
+  made private, the templates, the day) makes every page's Markdown again;
+* the Markdown made is compared, by a digest, with the previous build's; a page whose Markdown is
+  the same is kept (making it is cheap for most pages: its rendering from the template, its charts
+  and the weekly digests are taken from the previous build when their inputs are the same,
+  :mod:`okrops.site.memo`);
 * a page's output also holds what every page shows (the site's name, the navigation and the
   titles in it, the theme and its settings, the configuration): a digest of all of that, the
   *site fingerprint*, is compared too, and when it differs every page is rendered again;
@@ -36,9 +44,11 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from mkdocs.structure.files import InclusionLevel
+
+from okrops.site.affected import State, affected_units
 
 log = logging.getLogger("mkdocs.plugins.okrops")
 
@@ -64,6 +74,7 @@ class Built:
     sources: dict[str, bytes]  # generated page -> digest of its Markdown
     outputs: set[str]  # every file's destination, relative to the output folder
     search: dict[str, list] = field(default_factory=dict)  # page -> its entries in Material's search index
+    state: Optional[State] = None  # the inputs of the pages, by unit (okrops.site.affected)
 
 
 class Incremental:
@@ -76,13 +87,28 @@ class Incremental:
         self.full = True
         self._search_seen = 0
         self.started = 0.0  # when this build's okrops work began (time.perf_counter)
+        self.state: Optional[State] = None  # this build's (okrops.site.affected)
+
+    # -- which pages to make -------------------------------------------------------------------------
+    def affected(self, config, state: Optional[State]) -> Optional[set[str]]:
+        """The units whose pages this build makes (the others' Markdown is the previous build's); None: all."""
+        self.state = state
+        previous = self.previous
+        if previous is None or previous.key != _key(config) or not supported(config):
+            return None
+        return affected_units(previous.state, state)
+
+    def previous_source(self, src_uri: str) -> Optional[bytes]:
+        """The digest of a generated page's Markdown in the previous build."""
+        return self.previous.sources.get(src_uri) if self.previous is not None else None
 
     # -- deciding -----------------------------------------------------------------------------------
-    def plan(self, config, files, generated: dict[str, bytes]) -> None:
-        """Mark each file of this build to be written or kept (``generated``: page -> Markdown digest)."""
+    def plan(self, config, files, generated: dict[str, bytes], fill: Optional[Callable[[], None]] = None) -> None:
+        """Mark each file of this build to be written or kept (``generated``: page -> Markdown digest; ``fill``:
+        makes the Markdown of the pages given none, as they are unchanged, when every page is rendered after all)."""
         fingerprint = site_fingerprint(config, files, generated)
         outputs = {f.dest_uri for f in files}
-        key = (config.config_file_path, os.path.realpath(config.site_dir))
+        key = _key(config)
         previous = self.previous
         reason = None
         if previous is None:
@@ -97,7 +123,9 @@ class Incremental:
             reason = "pages were removed"  # a full build would not write them: start from an empty folder
         self.full = reason is not None
         self.kept = set()
-        self.current = Built(key, fingerprint, dict(generated), outputs)
+        if self.full and fill is not None:
+            fill()
+        self.current = Built(key, fingerprint, dict(generated), outputs, state=self.state)
         self._search_seen = 0
         if self.full:
             # A dirty build over an earlier (or a failed build's) output: start from an empty folder.
@@ -119,7 +147,7 @@ class Incremental:
                 self.kept.add(file.src_uri)
         pages = len(files.documentation_pages())
         log.info("okrops: rendering %d of %d pages (the others are unchanged); reading the organisation and "
-                 "making every page's source took %.1f s", pages - len(self.kept), pages,
+                 "making the pages' sources took %.1f s", pages - len(self.kept), pages,
                  time.perf_counter() - self.started)
 
     # -- Material's search index ---------------------------------------------------------------------
@@ -154,6 +182,11 @@ class Incremental:
     def failed(self) -> None:
         """The build failed: its output is incomplete, so the next build is a full one."""
         self.previous = self.current = None
+
+
+def _key(config) -> tuple:
+    """The configuration file and the output folder: another site's build is never reused."""
+    return (config.config_file_path, os.path.realpath(config.site_dir))
 
 
 def _modified() -> bool:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Optional
+from functools import partial
+from typing import Callable, Iterable, Optional
 
 from okrops import alignment, scoring
 from okrops.record.history import CheckIn
@@ -172,8 +173,29 @@ class Site:
 
     # -- all pages ---------------------------------------------------------------------------------
     def pages(self) -> Iterable[GeneratedPage]:
+        for _src_uri, _unit, make in self.sources():
+            yield make()
+
+    def sources(self) -> Iterable[tuple[str, Optional[str], Callable[[], GeneratedPage]]]:
+        """Every page in the site's order: (its source path, its unit or None for the organisation-wide
+        pages, a function making it). The organisation-wide pages are made as they are listed; a unit's
+        page only when called (while serving, :mod:`okrops.site.affected` decides which are)."""
         from okrops.site.unitpages import UnitPages
 
+        for page in self.overview_pages():
+            yield page.src_uri, None, (lambda page=page: page)
+        units = UnitPages(self)
+        for unit, _depth in self.v.walk():
+            if self.unit_cycles.get(unit.slug):
+                yield f"units/{unit.slug}/index.md", unit.slug, partial(units.unit_index_page, unit)
+            for cycle in self.unit_cycles.get(unit.slug, []):
+                yield f"{self.unit_dir(unit.slug, cycle.id)}/index.md", unit.slug, partial(units.unit_page, unit, cycle)
+                for objective in self.org.objectives_of(unit.slug, cycle.id):
+                    for kr in objective.key_results:
+                        yield f"{self.kr_dir(kr.ref)}/index.md", unit.slug, partial(units.kr_page, self.v.krs[kr.ref])
+
+    def overview_pages(self) -> Iterable[GeneratedPage]:
+        """The organisation-wide pages, in the site's order."""
         yield self.home_page()
         yield self.strategy_page()
         yield self.alignment_page()
@@ -192,15 +214,6 @@ class Site:
         yield self.units_page()
         for cycle in self.v.cycles:
             yield self.cycle_page(cycle)
-        units = UnitPages(self)
-        for unit, _depth in self.v.walk():
-            if self.unit_cycles.get(unit.slug):
-                yield units.unit_index_page(unit)
-            for cycle in self.unit_cycles.get(unit.slug, []):
-                yield units.unit_page(unit, cycle)
-                for objective in self.org.objectives_of(unit.slug, cycle.id):
-                    for kr in objective.key_results:
-                        yield units.kr_page(self.v.krs[kr.ref])
 
     # -- shared pieces -------------------------------------------------------------------------------
     def cycle_line(self, cycle: Cycle) -> vm.CycleLine:

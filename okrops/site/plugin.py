@@ -15,9 +15,10 @@ as ``okrops site build``::
 
 Nothing is written into the docs folder: pages are added with ``File.generated``.
 
-``okrops site serve`` and ``mkdocs serve --dirty`` render again, after a change, only the pages
-whose output can differ from the previous build's (:mod:`okrops.site.incremental`); the output
-is the same as a full build's. A plain ``mkdocs serve`` renders every page on every change.
+``okrops site serve`` and ``mkdocs serve --dirty`` make again, after a change, the Markdown of
+the organisation-wide pages and of the pages of the units the change can affect only
+(:mod:`okrops.site.affected`), and render only the pages whose Markdown differs from the previous
+build's (:mod:`okrops.site.incremental`); the output is the same as a full build's. A plain ``mkdocs serve`` renders every page on every change.
 
 Privacy fails closed: a unit or cycle file whose visibility cannot be read for certain (a
 schema or YAML error, a missing or misspelt unit.yaml, a refused name or link) is left out
@@ -74,6 +75,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.okrs_dir: Optional[Path] = None
         self.nav_from_plugin = False
         self.generated: set[str] = set()
+        self.unmade: set[str] = set()  # generated pages whose Markdown this build did not make (unchanged)
+        self._templates = None  # while serving: (their files' digest, okrops.site.render.Templates) of the last build
         self.pagefind: Optional[str] = None  # the Pagefind binary when it writes the search index
         self.incremental = None  # okrops.site.incremental.Incremental while serving with dirty builds
         self.memo = None  # okrops.site.memo.Memo while serving with dirty builds: pages and charts by their inputs
@@ -90,7 +93,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
 
         from okrops.site.memo import Memo
 
-        self.incremental = self.memo = None
+        self.incremental = self.memo = self._templates = None
         if command == "serve" and dirty:
             self.incremental = Incremental()
             self.memo = Memo()
@@ -103,7 +106,7 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if self.indexing is not None:
             self.indexing.stop()
             self.indexing = None
-        self.incremental = self.memo = self.server = None
+        self.incremental = self.memo = self.server = self._templates = None
         self.watched = set()
 
     # -- configuration ------------------------------------------------------------
@@ -146,10 +149,10 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         self.okrs_dir = Path(okrs_dir)
         view = SiteView(org, today, history, *self.collected(org))
         site_settings = org.config.site
-        templates = Templates(config.theme.custom_dir)  # an organisation's site/overrides/okrops/ first
+        templates = self.templates(Templates(config.theme.custom_dir))  # an organisation's site/overrides/okrops/ first
         self.site = Site(view, Linker(config.use_directory_urls), site_settings.get("repo_url", ""), templates)
         if self.memo is not None:
-            self.memo.start(templates.fingerprint())
+            self.memo.start(self._templates[0])
             self.site.memo = self.memo
         self.site.weeks = self.config.weeks if self.config.history else 0
         # Header text comes from okrs/okrops.yaml; the theme inserts it unescaped, so escape it here.
@@ -168,6 +171,15 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
         if self.server is not None:  # an include added while serving is watched from now on
             self.watch_inputs()
         return config
+
+    def templates(self, templates):
+        """``templates``, or while serving the previous build's (compiled already) when their files are the same."""
+        if self.memo is None:
+            return templates
+        key = templates.fingerprint()
+        if self._templates is None or self._templates[0] != key or self._templates[1].overrides != templates.overrides:
+            self._templates = (key, templates)
+        return self._templates[1]
 
     def load_as_of(self, root: Path, okrs_dir: Path):
         """The organisation as it stood at ``as_of``, and the day to show it on."""
@@ -277,21 +289,8 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                               "one) leading out of the repository, and the site would publish what they point at; "
                               "replace them with real files")
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
-        self.generated = set()
         digests: dict[str, bytes] = {}
-        for page in self.site.pages():
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                log.info("okrops: %s is written by hand in %s; not generating it", page.src_uri, config.docs_dir)
-                continue
-            inclusion = InclusionLevel.INCLUDED if page.src_uri in TOP_SOURCES else InclusionLevel.NOT_IN_NAV
-            markdown = page.markdown()
-            files.append(File.generated(config, page.src_uri, content=markdown, inclusion=inclusion))
-            self.generated.add(page.src_uri)
-            if self.incremental is not None:
-                from okrops.site.incremental import digest
-
-                digests[page.src_uri] = digest(markdown)
+        fill = self.add_pages(files, config, digests)
         css = resources.files("okrops.site").joinpath("assets/okrops.css").read_text(encoding="utf-8")
         files.append(File.generated(config, CSS_PATH, content=css))
         if self.pagefind:
@@ -308,9 +307,58 @@ class OkropsPlugin(BasePlugin[OkropsPluginConfig]):
                       sum(n for k, n in self.memo.made.items() if not k.startswith("page:")),
                       sum(n for k, n in self.memo.reused.items() if not k.startswith("page:")))
         if self.incremental is not None:
-            self.incremental.plan(config, files, digests)
+            self.incremental.plan(config, files, digests, fill)
         self._files = files
         return files
+
+    def add_pages(self, files: Files, config, digests: dict[str, bytes]):
+        """Add the generated pages to ``files`` (while serving: ``digests``, each page's Markdown digest).
+
+        While serving, the pages of the units a change cannot affect (:mod:`okrops.site.affected`) are
+        added without their Markdown, as the previous build's: MkDocs' dirty build does not read them.
+        Returns the function making their Markdown after all (when every page is rendered), or None."""
+        from okrops.site.incremental import digest
+
+        affected = None
+        if self.incremental is not None:
+            from okrops.site.affected import state
+
+            affected = self.incremental.affected(config, state(self.site, self.memo.salt if self.memo else b""))
+        self.generated = set()
+        self.unmade = set()
+        unmade: list[tuple[File, object]] = []
+        for src_uri, unit, make in self.site.sources():
+            if files.get_file_from_path(src_uri) is not None:
+                log.info("okrops: %s is written by hand in %s; not generating it", src_uri, config.docs_dir)
+                continue
+            inclusion = InclusionLevel.INCLUDED if src_uri in TOP_SOURCES else InclusionLevel.NOT_IN_NAV
+            before = None
+            if affected is not None and unit is not None and unit not in affected:
+                before = self.incremental.previous_source(src_uri)
+            if before is not None:  # unchanged: MkDocs keeps its output without reading it
+                file = File.generated(config, src_uri, content="", inclusion=inclusion)
+                unmade.append((file, make))
+                self.unmade.add(src_uri)
+                digests[src_uri] = before
+            else:
+                markdown = make().markdown()
+                file = File.generated(config, src_uri, content=markdown, inclusion=inclusion)
+                if self.incremental is not None:
+                    digests[src_uri] = digest(markdown)
+            files.append(file)
+            self.generated.add(src_uri)
+        if affected is not None:
+            log.debug("okrops: %d units' pages made again, %d pages' sources kept", len(affected), len(unmade))
+
+        def fill() -> None:
+            for file, make in unmade:
+                markdown = make().markdown()
+                file.content_string = markdown
+                digests[file.src_uri] = digest(markdown)
+            unmade.clear()
+            self.unmade = set()
+
+        return fill if unmade else None
 
     # MkDocs keeps every page's source and HTML in memory until the whole site is written. For
     # the generated pages, drop each copy as soon as nothing needs it any more, so peak memory
