@@ -329,13 +329,21 @@ class Walk:
 
     def commit(self, commit: tuple, changes: list) -> None:
         sha, parents, author, email, when, subject, trailers = commit
+        merge = " " in parents  # git prints the parents separated by spaces
         if trailers:
+            if len(changes) == 1 and not merge:  # the usual commit: one file, and mostly one check-in of it
+                one = _ONE_CHECKIN(trailers)
+                claim = _usual_claim(one) if one is not None else None
+                if claim is not None and claim[1] == changes[0][1]:
+                    version = self._version(changes[0], claim[2])
+                    if not self._checkin(commit, claim, version):
+                        self._record(commit, [claim], {claim[1]: version}, False)
+                    return
             claims = self._claims(sha, subject, trailers)
         elif changes:
             claims = ()
         else:
             return
-        merge = " " in parents  # git prints the parents separated by spaces
         if not changes:
             versions = {}
         elif len(changes) == 1 and not merge:  # the usual commit: one file
@@ -349,8 +357,46 @@ class Walk:
             versions = {what: self._version(change, hint)}
         else:
             versions = self._versions(changes, merge, claims)
-        if not claims and not versions:
-            return
+        if claims or versions:
+            self._record(commit, claims, versions, merge)
+
+    def _checkin(self, commit: tuple, claim: tuple, version: tuple) -> bool:
+        """Record the usual commit, one check-in verified by the one file it changes and nothing else, and
+        say True; False, with nothing recorded, for anything else (:meth:`_record` then reads it in full).
+
+        The row is the one :meth:`_record` makes of it: the claim passes every test of :func:`_verify`, the
+        key result is not ordinal, it is the only key changed, and it was in the file before.
+        """
+        ref, _unit_cycle, key, value, confidence, _previous, note, _level = claim
+        path, older, newer, changed = version
+        if newer is None or len(changed) != 1 or changed[0] != key or key in newer.levels:
+            return False
+        new = newer.values.get(key)
+        old = older.values.get(key)
+        if new is None or old is None or not (new[CURRENT] == value and _finite(new[CURRENT])):
+            return False
+        new_confidence = new[CONFIDENCE]
+        if confidence is None:
+            shown = not filevalues.same(new_confidence, old[CONFIDENCE])
+        elif new_confidence == confidence and _finite(new_confidence):
+            shown = True
+        else:
+            return False
+        sha, _parents, author, email, when, _subject, _trailers = commit
+        try:
+            datetime.fromisoformat(when)
+        except ValueError:
+            return False
+        row = [ref, new[CURRENT], new_confidence if shown and _finite(new_confidence) else None,
+               gitlog.decode_note(note) if note else "", author, email, when, sha, "checkin",
+               old[CURRENT] if _finite(old[CURRENT]) else None, new[2], True, "", None, None]
+        self.rows.checkins.append(row)
+        self.privacy.append((row, sha, path))
+        return True
+
+    def _record(self, commit: tuple, claims, versions: dict, merge: bool) -> None:
+        """The rows of one commit: its claims, verified or not, and the hand edits of its file changes."""
+        sha, _parents, author, email, when, subject, _trailers = commit
         try:
             datetime.fromisoformat(when)
         except ValueError:
@@ -436,14 +482,9 @@ class Walk:
         be read are skipped with a warning.
         """
         one = _ONE_CHECKIN(trailers)
-        if one is not None:  # the usual message: exactly what the general reading below gives, sooner
-            ref, value, previous, confidence, note = one.groups()
-            parse = gitlog.parse_number
-            number = parse(value)
-            sure = parse(confidence) if confidence is not None else None
-            if number is not None and (confidence is None or (sure is not None and 0 <= sure <= 1)):
-                unit, cycle, objective, kr = ref.split("/")
-                return [(ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note, None)]
+        claim = _usual_claim(one) if one is not None else None
+        if claim is not None:  # the usual message: exactly what the general reading below gives, sooner
+            return [claim]
         return self._trailer_claims(sha, subject, gitlog.trailer_pairs(trailers))
 
     def _trailer_claims(self, sha: str, subject: str, pairs: list[tuple[str, str]]) -> list[tuple]:
@@ -528,6 +569,24 @@ class Walk:
         if outside:
             self.rows.checkins = [row for row in self.rows.checkins if id(row) not in outside]
         return self.rows
+
+
+def _usual_claim(one: re.Match) -> Optional[tuple]:
+    """The claim of a message :data:`_ONE_CHECKIN` matched (as :meth:`Walk._claims` gives it); None when its
+    numbers do not read (the general reading then says why)."""
+    ref, value, previous, confidence, note = one.groups()
+    parse = gitlog.parse_number
+    number = parse(value)
+    if number is None:
+        return None
+    if confidence is None:
+        sure = None
+    else:
+        sure = parse(confidence)
+        if sure is None or not 0 <= sure <= 1:
+            return None
+    unit, cycle, objective, kr = ref.split("/")
+    return ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note, None
 
 
 def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool, level=None):
