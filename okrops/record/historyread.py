@@ -585,8 +585,17 @@ def _usual_claim(one: re.Match) -> Optional[tuple]:
         sure = parse(confidence)
         if sure is None or not 0 <= sure <= 1:
             return None
-    unit, cycle, objective, kr = ref.split("/")
-    return ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note, None
+    parts = _REF_PARTS.get(ref)
+    if parts is None:  # the same few thousand references come back in every history: remember them
+        unit, cycle, objective, kr = ref.split("/")
+        parts = (unit, cycle), objective + "/" + kr
+        if len(_REF_PARTS) > 50_000:
+            _REF_PARTS.clear()
+        _REF_PARTS[ref] = parts
+    return ref, parts[0], parts[1], number, sure, previous, note, None
+
+
+_REF_PARTS: dict[str, tuple[tuple[str, str], str]] = {}  # reference -> ((unit, cycle), "objective/key result")
 
 
 def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool, level=None):
