@@ -68,30 +68,43 @@ class Rows:
     appeared: list = field(default_factory=list)
 
 
+class _Memo(dict):
+    """``function(key)`` by key, each worked out once."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
 class Paths:
     """Which paths under the OKR folder are cycle files and unit files (answers memoised per path)."""
 
     def __init__(self, prefix: str):
         self.prefix = prefix.strip("/")
         self.start = self.prefix + "/" if self.prefix else ""
-        self._kinds: dict[str, object] = {}
+        self._kinds = _Memo(self._kind)
+        # wanted() and kind() as memoised lookups (a dict's own method: no Python call for a path seen before)
+        self.wanted_lookup = _Memo(self.wanted).__getitem__
+        self.kind_lookup = self._kinds.__getitem__
 
     def wanted(self, path: str) -> bool:
         return path.startswith(self.start) and path.endswith(".yaml") and "/" in path[len(self.start):]
 
     def kind(self, path: str):
         """UNIT_FILE for a unit.yaml, (unit, cycle) for a cycle file, None for anything else."""
-        known = self._kinds.get(path, False)
-        if known is False:
-            folder, _slash, name = path.rpartition("/")
-            if name == UNIT_FILE:
-                known = UNIT_FILE
-            elif name in NOT_CYCLE_FILES or len(folder) <= len(self.prefix):
-                known = None
-            else:
-                known = (folder.rpartition("/")[2], name[: -len(".yaml")])
-            self._kinds[path] = known
-        return known
+        return self._kinds[path]
+
+    def _kind(self, path: str):
+        folder, _slash, name = path.rpartition("/")
+        if name == UNIT_FILE:
+            return UNIT_FILE
+        if name in NOT_CYCLE_FILES or len(folder) <= len(self.prefix):
+            return None
+        return folder.rpartition("/")[2], name[: -len(".yaml")]
 
     def unit_folders(self, path: str) -> list[str]:
         """The folders that may be units holding the file at ``path``, innermost first."""
@@ -289,12 +302,12 @@ class Planner:
         None for a version that does not exist (see :class:`Recent`).
         """
         pending: list[str] = []
-        kind = self.paths.kind
+        kind = self.paths.kind_lookup
         first_parent = self.tree.first_parent
         unit_changes = self.tree.unit_changes
         slot = self.recent.slot
         zero = gitlog.ZERO_OIDS
-        for sha, parents, changes in gitlog.read_changes(raw, self.paths.wanted):
+        for sha, parents, changes in gitlog.read_changes(raw, self.paths.wanted_lookup):
             first_parent[sha] = parents[0] if parents else None
             cycle = []
             if changes:
