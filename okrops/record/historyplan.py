@@ -3,7 +3,7 @@
 :class:`Planner` reads ``git log --raw`` (:func:`okrops.record.gitlog.read_changes`): each
 commit's changes to cycle files and unit files under the OKR folder (:class:`Paths`), the
 first parents and ``unit.yaml`` changes the unit states need (:class:`History`), and the
-blob ids to ask ``git cat-file`` for (:class:`_Writer`), each version once (:class:`Recent`).
+blob ids to ask ``git cat-file`` for (:class:`RequestWriter`), each version once (:class:`Recent`).
 :mod:`okrops.record.historyread` walks the same commits a little behind, as the versions arrive.
 """
 
@@ -111,7 +111,7 @@ class Recent:
 BATCH = 256  # blob requests written to git cat-file at a time
 
 
-class _Writer:
+class RequestWriter:
     """Writes blob requests to ``git cat-file`` without ever waiting for it (a non-blocking pipe).
 
     What the pipe cannot take yet is kept and written on the next call.

@@ -37,7 +37,8 @@ from okrops.record import gitlog
 from okrops.record.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
 from okrops.model import is_kpi_ref
 from okrops.numbers import is_finite
-from okrops.record.historyplan import BATCH, NOT_CYCLE_FILES, History, Paths, Planner, Recent, _Writer  # noqa: F401
+from okrops.record.historyplan import (  # noqa: F401 - Paths, Planner, History: part of this module's API
+    BATCH, NOT_CYCLE_FILES, History, Paths, Planner, Recent, RequestWriter)
 from okrops.record.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UnitStates
 MAX_REF = 300  # characters in a trailer's key result reference
 _REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
@@ -96,7 +97,7 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths, advance=None) 
     with gitlog.GitProcess(toplevel, gitlog.raw_log_command(revisions)) as raw, \
             gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
             gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
-        writer = _Writer(cat)
+        writer = RequestWriter(cat)
         planner = Planner(paths, writer)
         walk = Walk(paths, gitlog.BlobReader(cat))
         commits = gitlog.commit_fields(log)
