@@ -227,7 +227,7 @@ def test_a_long_history_of_small_files_is_read_in_one_pass(tmp_path, monkeypatch
     # versions smaller than its output buffer; the reader must never wait for a version cat-file still holds.
     import signal
 
-    from okrops.record import historyread
+    from okrops.record import historyplan, historyread
 
     repo = tmp_path / "tiny"
     repo.mkdir()
@@ -244,7 +244,7 @@ def test_a_long_history_of_small_files_is_read_in_one_pass(tmp_path, monkeypatch
             stream += b"M 100644 inline okrs/t/unit.yaml\ndata 8\nname: T\n\n"
         stream += b"M 100644 inline okrs/t/C.yaml\n" + b"data %d\n" % len(text) + text + b"\n"
     subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=bytes(stream + b"done\n"), check=True)
-    monkeypatch.setattr(historyread, "BATCH", 16)
+    monkeypatch.setattr(historyplan, "BATCH", 16)  # the planner's batches of requests
 
     def stuck(*_args):
         raise TimeoutError("the history reader waited for git cat-file forever")
@@ -258,6 +258,31 @@ def test_a_long_history_of_small_files_is_read_in_one_pass(tmp_path, monkeypatch
     assert len(rows.checkins) == 2999 and not rows.unverified and not rows.warnings
     assert sum(1 for row in rows.checkins if row[8] == "edit") == 999
     assert [row[1] for row in rows.checkins[:3]] == [2999, 2998, 2997]
+
+
+def test_the_usual_commit_short_path_gives_the_rows_of_the_general_path(odd_repo, monkeypatch):
+    # Walk._checkin records the usual commit (one check-in of the one file it changes) itself; with it
+    # turned off every commit goes the general way: every row, unverified entry and warning must agree.
+    from okrops.record import historyread
+
+    edit(odd_repo, PLATFORM, "current: 390", "current: 391")  # a check-in the file change does not bear out
+    commit_all(odd_repo, "Check-in\n\nOkr-Checkin: platform/2026-Q4/O1/KR1\nOkr-Value: 392\n", "2026-11-20")
+    taken = []
+    short = historyread.Walk._checkin
+
+    def counted(self, *args):
+        done = short(self, *args)
+        taken.append(done)
+        return done
+
+    monkeypatch.setattr(historyread.Walk, "_checkin", counted)
+    fast = historyread.read_rows(str(odd_repo), ["HEAD"], "okrs")
+    monkeypatch.setattr(historyread.Walk, "_checkin", lambda *args: False)
+    general = historyread.read_rows(str(odd_repo), ["HEAD"], "okrs")
+    assert (fast.checkins, fast.unverified, fast.warnings, fast.appeared) == (
+        general.checkins, general.unverified, general.warnings, general.appeared)
+    assert True in taken and False in taken  # both paths were taken in the short run
+    assert fast.checkins and fast.unverified and fast.warnings
 
 
 def test_checkins_merged_from_branches_are_read_without_parsing_every_version(tmp_path, monkeypatch):

@@ -174,7 +174,19 @@ def _scalar(node) -> Any:
 
 
 def _number(token: bytes) -> Any:
-    return float(token) if b"." in token else int(token)
+    """A token's value; the few texts that come back in every history (``1000``, ``0.7``) are remembered."""
+    value = _NUMBER_OF.get(token)
+    if value is None:
+        value = float(token) if b"." in token else int(token)
+        if len(token) <= 24:
+            if len(_NUMBER_OF) > 4096:
+                _NUMBER_OF.clear()
+            _NUMBER_OF[token] = value
+    return value
+
+
+_NUMBER_OF: dict[bytes, Any] = {}
+_match_token = _TOKEN.match
 
 
 _NUMBERS = (int, float)
@@ -270,57 +282,70 @@ def derive(newer: FileIndex, older: bytes, hint: str = "") -> Optional[tuple[Fil
 
 
 def _derive_one(newer: FileIndex, a: bytes, view: memoryview, key: str, first: int):
-    """:func:`derive` when only the tokens of one key result differ (a check-in): the same answer, sooner."""
-    starts, ends, owners = newer.starts, newer.ends, newer.owners
+    """:func:`derive` when only the tokens of one key result differ (a check-in): the same answer, sooner.
+
+    The fields no token replaced are the ones ``newer`` has, so only the replaced ones can differ; a
+    token's value is a number, so :func:`same` of it and the value it replaces is ``==`` of two numbers.
+    """
+    starts = newer.starts
     start = starts[first]
     if not a.startswith(view[:start]):
         return None
-    match = _TOKEN.match(a, start)
+    match = _match_token(a, start)
     if match is None:
         return None
     end = match.end()
-    token = match.group()
-    first_value = float(token) if b"." in token else int(token)
+    ends = newer.ends
+    old_end = ends[first]
     shift = len(a) - len(view)
-    last = first
-    second_value = None
-    if not (end - ends[first] == shift and a.endswith(view[ends[first]:])):
+    owners = newer.owners
+    before = newer.values[key]
+    value = _number(match.group())
+    if end - old_end == shift and a.endswith(view[old_end:]):
+        if owners[first][1] == CURRENT:
+            now = (value, before[1], before[2])
+        else:
+            now = (before[0], value, before[2])
+        old = before[owners[first][1]]
+        unchanged = value == old and old.__class__ in _NUMBERS
+        last = first
+    else:
         last = first + 1  # the key result's other token must come next, and the rest must be the same
         if last == len(starts) or owners[last][0] != key:
             return None
-        gap = view[ends[first]:starts[last]]
+        gap = view[old_end:starts[last]]
         if not a.startswith(gap, end):
             return None
-        match = _TOKEN.match(a, end + len(gap))
-        if match is None or match.end() - ends[last] != shift or not a.endswith(view[ends[last]:]):
+        match = _match_token(a, end + len(gap))
+        if match is None:
             return None
-        token = match.group()
-        second_value = float(token) if b"." in token else int(token)
+        last_end = ends[last]
+        if match.end() - last_end != shift or not a.endswith(view[last_end:]):
+            return None
+        second = _number(match.group())
+        if owners[first][1] == CURRENT:  # (current, confidence), the order okrops writes them in
+            now = (value, second, before[2])
+        else:
+            now = (second, value, before[2])
+        unchanged = (now[0] == before[0] and now[1] == before[1] and before[0].__class__ in _NUMBERS
+                     and before[1].__class__ in _NUMBERS)
     values = newer.values.copy()
-    before = values[key]
-    slot = list(before)
-    slot[owners[first][1]] = first_value
-    if last != first:
-        slot[owners[last][1]] = second_value
-    current, confidence = slot[CURRENT], slot[CONFIDENCE]
-    values[key] = (current, confidence, before[2])
-    unchanged = ((current == before[CURRENT] and type(current) in _NUMBERS and type(before[CURRENT]) in _NUMBERS)
-                 or same(current, before[CURRENT])) and same(confidence, before[CONFIDENCE])
+    values[key] = now
     result = FileIndex.__new__(FileIndex)
-    result.data, result.values, result.problem, result.owners, result.first_token = (
-        a, values, "", owners, newer.first_token)
-    result.levels = newer.levels
-    if shift == 0 and (last == first or end == ends[first]):
+    result.data, result.values, result.problem, result.owners, result.first_token, result.levels = (
+        a, values, "", owners, newer.first_token, newer.levels)
+    if shift == 0 and (last == first or end == old_end):
         result.starts, result.ends = starts, ends  # same places: share the (never changed) lists
     else:
-        new_starts, new_ends = list(starts), list(ends)
+        new_starts, new_ends = starts[:], ends[:]
         if last != first:
             new_ends[first] = end
-            new_starts[last] += end - ends[first]
+            new_starts[last] += end - old_end
         new_ends[last] += shift
         if shift:
-            new_starts[last + 1:] = [position + shift for position in starts[last + 1:]]
-            new_ends[last + 1:] = [position + shift for position in ends[last + 1:]]
+            for number in range(last + 1, len(starts)):
+                new_starts[number] += shift
+                new_ends[number] += shift
         result.starts, result.ends = new_starts, new_ends
     return result, [] if unchanged else [key]
 

@@ -29,8 +29,8 @@ CACHE_VERSION = 5  # 2: verified check-ins, unverified entries, warnings and pri
 # 4: ordinal key results' levels read as their positions; 5: keyed by the reading code (code_key)
 CACHE_FILE = "okrops/history.cache"
 # What the rows depend on besides the commits: okrops' files that read them (relative to the package).
-CODE_FILES = ("record/historycache.py", "record/historyread.py", "record/gitlog.py", "record/filevalues.py",
-              "record/unitstates.py", "yamlio.py", "numbers.py", "model.py")
+CODE_FILES = ("record/historycache.py", "record/historyread.py", "record/historyplan.py", "record/gitlog.py",
+              "record/filevalues.py", "record/unitstates.py", "yamlio.py", "numbers.py", "model.py")
 
 
 @lru_cache(maxsize=None)

@@ -12,9 +12,12 @@ recovered from the same file versions, as kind ``edit``.
 Three git processes run at once: ``git log`` for authors and trailers,
 ``git log --raw`` for the files each commit changed, and ``git cat-file
 --batch`` for the versions of those files, requested in history order while
-the raw log is read. Each version is read once (a commit's old version is the
-new version of the commit before it that touched the file) and mostly derived
-from the version next to it (:mod:`okrops.record.filevalues`) rather than parsed.
+the raw log is read (the plan: :mod:`okrops.record.historyplan`). Each version is
+read once (a commit's old version is the new version of the commit before it that
+touched the file) and mostly derived from the version next to it
+(:mod:`okrops.record.filevalues`) rather than parsed. The usual commit, one
+check-in of the one file it changes, is recorded by a short path
+(:meth:`Walk._checkin`) that gives the row the general one gives.
 
 Each entry also knows whether its objective, or its unit or a unit above it
 (from the ``unit.yaml`` files at that commit), was private when it was
@@ -23,20 +26,20 @@ written, so the site can hold back notes written in private.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator, Optional
+from typing import Optional
 
 from okrops.record import filevalues
 from okrops.record import gitlog
 from okrops.record.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
 from okrops.model import is_kpi_ref
 from okrops.numbers import is_finite
-from okrops.record.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UNIT_FILE, UnitStates
-NOT_CYCLE_FILES = ("unit.yaml", "okrops.yaml", "strategy.yaml")
+from okrops.record.historyplan import (  # noqa: F401 - Paths, Planner, History: part of this module's API
+    BATCH, NOT_CYCLE_FILES, History, Paths, Planner, Recent, RequestWriter)
+from okrops.record.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UnitStates
 MAX_REF = 300  # characters in a trailer's key result reference
 _REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
 # Row fields (see okrops.record.history.CheckIn):
@@ -68,85 +71,6 @@ class Rows:
     appeared: list = field(default_factory=list)
 
 
-class Paths:
-    """Which paths under the OKR folder are cycle files and unit files (answers memoised per path)."""
-
-    def __init__(self, prefix: str):
-        self.prefix = prefix.strip("/")
-        self.start = self.prefix + "/" if self.prefix else ""
-        self._kinds: dict[str, object] = {}
-
-    def wanted(self, path: str) -> bool:
-        return path.startswith(self.start) and path.endswith(".yaml") and "/" in path[len(self.start):]
-
-    def kind(self, path: str):
-        """UNIT_FILE for a unit.yaml, (unit, cycle) for a cycle file, None for anything else."""
-        known = self._kinds.get(path, False)
-        if known is False:
-            folder, _slash, name = path.rpartition("/")
-            if name == UNIT_FILE:
-                known = UNIT_FILE
-            elif name in NOT_CYCLE_FILES or len(folder) <= len(self.prefix):
-                known = None
-            else:
-                known = (folder.rpartition("/")[2], name[: -len(".yaml")])
-            self._kinds[path] = known
-        return known
-
-    def unit_folders(self, path: str) -> list[str]:
-        """The folders that may be units holding the file at ``path``, innermost first."""
-        folders = []
-        folder = path.rpartition("/")[0]
-        while len(folder) > len(self.prefix):
-            folders.append(folder)
-            folder = folder.rpartition("/")[0]
-        return folders
-
-
-class Recent:
-    """The file versions held, by blob id: at least the ``capacity`` most recently used.
-
-    A commit's old version is usually the new version of the next commit walked
-    that touched the file, but with branches (a check-in on a branch, then its
-    merge) the versions of a file come back out of turn: holding a few hundred
-    keeps every version read once.
-
-    The planner hands out a *slot* per version (a one-item list): a new slot means
-    the version must be read (its id joins the requests to ``git cat-file``), and
-    the walk, which goes through the same commits in the same order, fills the slot
-    when it gets there; a version asked for again gets the same slot, filled by then.
-    So the planner alone decides what is read, and the walk never looks anything up.
-
-    Two generations of plain dicts rather than a least-recently-used list: when the
-    young one is full it becomes the old one, and a version found in the old one
-    moves back to the young one. The same guarantee for a fraction of the cost.
-    """
-
-    __slots__ = ("capacity", "young", "old")
-
-    def __init__(self, capacity: int = 1024):
-        self.capacity = capacity
-        self.young: dict = {}
-        self.old: dict = {}
-
-    def slot(self, blob: str, reads: list) -> list:
-        """The slot of ``blob`` (marked as used); a new one, with ``blob`` added to ``reads``, when not held."""
-        young = self.young
-        slot = young.get(blob)
-        if slot is None:
-            slot = self.old.get(blob)
-            if slot is None:
-                slot = [None]
-                reads.append(blob)
-            young[blob] = slot
-            if len(young) > self.capacity:
-                self.old, self.young = young, {}
-        return slot
-
-
-BATCH = 256  # blob requests written to git cat-file at a time
-
-
 PROGRESS_STEP = 4096  # commits between two progress reports
 
 
@@ -173,7 +97,7 @@ def _read_rows(toplevel: str, revisions: list[str], paths: Paths, advance=None) 
     with gitlog.GitProcess(toplevel, gitlog.raw_log_command(revisions)) as raw, \
             gitlog.GitProcess(toplevel, gitlog.log_command(revisions)) as log, \
             gitlog.GitProcess(toplevel, ["cat-file", "--batch", "--buffer"], stdin=True) as cat:
-        writer = _Writer(cat)
+        writer = RequestWriter(cat)
         planner = Planner(paths, writer)
         walk = Walk(paths, gitlog.BlobReader(cat))
         commits = gitlog.commit_fields(log)
@@ -222,102 +146,6 @@ def _walk(walk: "Walk", commits, planned: tuple) -> None:
     walk.commit(commit, planned[1])
 
 
-class _Writer:
-    """Writes blob requests to ``git cat-file`` without ever waiting for it (a non-blocking pipe).
-
-    What the pipe cannot take yet is kept and written on the next call.
-    """
-
-    def __init__(self, cat: gitlog.GitProcess):
-        self.stdin = cat.stdin
-        self.fd = self.stdin.fileno()
-        try:
-            os.set_blocking(self.fd, False)
-        except (AttributeError, OSError):  # pragma: no cover - no non-blocking pipes here: writes wait a little
-            pass
-        self.buffer = bytearray()
-
-    def put(self, blobs: list[str]) -> None:
-        if blobs:
-            self.buffer += ("\n".join(blobs) + "\n").encode("ascii")
-        while self.buffer:
-            try:
-                count = os.write(self.fd, self.buffer)
-            except BlockingIOError:
-                break
-            except OSError:  # cat-file stopped: its exit status says why
-                self.buffer.clear()
-                break
-            del self.buffer[:count]
-
-    def close(self) -> None:
-        """Write what is left (waiting for cat-file now) and close its input."""
-        if self.stdin.closed:
-            return
-        try:
-            os.set_blocking(self.fd, True)
-            while self.buffer:
-                count = os.write(self.fd, self.buffer)
-                del self.buffer[:count]
-        except OSError:  # cat-file stopped: its exit status says why
-            pass
-        self.stdin.close()
-
-
-@dataclass
-class History:
-    """What the raw log says about the unit files: first parents and unit.yaml changes, for the unit states."""
-
-    first_parent: dict = field(default_factory=dict)  # sha -> first parent or None
-    unit_changes: dict = field(default_factory=dict)  # sha -> [(unit.yaml path, blob or None)]
-
-
-class Planner:
-    """Reads the raw log: each commit's cycle-file changes, the unit files' history, and the blob requests."""
-
-    def __init__(self, paths: Paths, writer):
-        self.paths = paths
-        self.writer = writer
-        self.tree = History()
-        self.recent = Recent()
-        self.requested = 0  # blob requests planned so far
-
-    def commits(self, raw: gitlog.GitProcess) -> Iterator[tuple[str, list, int]]:
-        """(sha, cycle-file changes, number of blob requests up to this commit's), in git's order.
-
-        A change is (path, (unit, cycle), old blob, new blob, old slot, new slot); a slot is
-        None for a version that does not exist (see :class:`Recent`).
-        """
-        pending: list[str] = []
-        kind = self.paths.kind
-        first_parent = self.tree.first_parent
-        unit_changes = self.tree.unit_changes
-        slot = self.recent.slot
-        zero = gitlog.ZERO_OIDS
-        for sha, parents, changes in gitlog.read_changes(raw, self.paths.wanted):
-            first_parent[sha] = parents[0] if parents else None
-            cycle = []
-            if changes:
-                before = len(pending)
-                for _status, old, new, path in changes:
-                    what = kind(path)
-                    if what is UNIT_FILE:
-                        unit_changes.setdefault(sha, []).append((path, None if new in zero else new))
-                    elif what is not None:
-                        if new in zero:
-                            cycle.append((path, what, old, new, None, None))
-                        else:
-                            new_slot = slot(new, pending)
-                            cycle.append((path, what, old, new, None if old in zero else slot(old, pending),
-                                          new_slot))
-                self.requested += len(pending) - before
-                if len(pending) >= BATCH:
-                    self.writer.put(pending)
-                    pending = []
-            yield sha, cycle, self.requested
-        self.writer.put(pending)
-
-
 class Walk:
     """Goes through the commits newest first, matching each commit's claims with its file changes."""
 
@@ -329,13 +157,21 @@ class Walk:
 
     def commit(self, commit: tuple, changes: list) -> None:
         sha, parents, author, email, when, subject, trailers = commit
+        merge = " " in parents  # git prints the parents separated by spaces
         if trailers:
+            if len(changes) == 1 and not merge:  # the usual commit: one file, and mostly one check-in of it
+                one = _ONE_CHECKIN(trailers)
+                claim = _usual_claim(one) if one is not None else None
+                if claim is not None and claim[1] == changes[0][1]:
+                    version = self._version(changes[0], claim[2])
+                    if not self._checkin(commit, claim, version):
+                        self._record(commit, [claim], {claim[1]: version}, False)
+                    return
             claims = self._claims(sha, subject, trailers)
         elif changes:
             claims = ()
         else:
             return
-        merge = " " in parents  # git prints the parents separated by spaces
         if not changes:
             versions = {}
         elif len(changes) == 1 and not merge:  # the usual commit: one file
@@ -349,8 +185,46 @@ class Walk:
             versions = {what: self._version(change, hint)}
         else:
             versions = self._versions(changes, merge, claims)
-        if not claims and not versions:
-            return
+        if claims or versions:
+            self._record(commit, claims, versions, merge)
+
+    def _checkin(self, commit: tuple, claim: tuple, version: tuple) -> bool:
+        """Record the usual commit, one check-in verified by the one file it changes and nothing else, and
+        say True; False, with nothing recorded, for anything else (:meth:`_record` then reads it in full).
+
+        The row is the one :meth:`_record` makes of it: the claim passes every test of :func:`_verify`, the
+        key result is not ordinal, it is the only key changed, and it was in the file before.
+        """
+        ref, _unit_cycle, key, value, confidence, _previous, note, _level = claim
+        path, older, newer, changed = version
+        if newer is None or len(changed) != 1 or changed[0] != key or key in newer.levels:
+            return False
+        new = newer.values.get(key)
+        old = older.values.get(key)
+        if new is None or old is None or not (new[CURRENT] == value and _finite(new[CURRENT])):
+            return False
+        new_confidence = new[CONFIDENCE]
+        if confidence is None:
+            shown = not filevalues.same(new_confidence, old[CONFIDENCE])
+        elif new_confidence == confidence and _finite(new_confidence):
+            shown = True
+        else:
+            return False
+        sha, _parents, author, email, when, _subject, _trailers = commit
+        try:
+            datetime.fromisoformat(when)
+        except ValueError:
+            return False
+        row = [ref, new[CURRENT], new_confidence if shown and _finite(new_confidence) else None,
+               gitlog.decode_note(note) if note else "", author, email, when, sha, "checkin",
+               old[CURRENT] if _finite(old[CURRENT]) else None, new[2], True, "", None, None]
+        self.rows.checkins.append(row)
+        self.privacy.append((row, sha, path))
+        return True
+
+    def _record(self, commit: tuple, claims, versions: dict, merge: bool) -> None:
+        """The rows of one commit: its claims, verified or not, and the hand edits of its file changes."""
+        sha, _parents, author, email, when, subject, _trailers = commit
         try:
             datetime.fromisoformat(when)
         except ValueError:
@@ -436,14 +310,9 @@ class Walk:
         be read are skipped with a warning.
         """
         one = _ONE_CHECKIN(trailers)
-        if one is not None:  # the usual message: exactly what the general reading below gives, sooner
-            ref, value, previous, confidence, note = one.groups()
-            parse = gitlog.parse_number
-            number = parse(value)
-            sure = parse(confidence) if confidence is not None else None
-            if number is not None and (confidence is None or (sure is not None and 0 <= sure <= 1)):
-                unit, cycle, objective, kr = ref.split("/")
-                return [(ref, (unit, cycle), objective + "/" + kr, number, sure, previous, note, None)]
+        claim = _usual_claim(one) if one is not None else None
+        if claim is not None:  # the usual message: exactly what the general reading below gives, sooner
+            return [claim]
         return self._trailer_claims(sha, subject, gitlog.trailer_pairs(trailers))
 
     def _trailer_claims(self, sha: str, subject: str, pairs: list[tuple[str, str]]) -> list[tuple]:
@@ -528,6 +397,33 @@ class Walk:
         if outside:
             self.rows.checkins = [row for row in self.rows.checkins if id(row) not in outside]
         return self.rows
+
+
+def _usual_claim(one: re.Match) -> Optional[tuple]:
+    """The claim of a message :data:`_ONE_CHECKIN` matched (as :meth:`Walk._claims` gives it); None when its
+    numbers do not read (the general reading then says why)."""
+    ref, value, previous, confidence, note = one.groups()
+    parse = gitlog.parse_number
+    number = parse(value)
+    if number is None:
+        return None
+    if confidence is None:
+        sure = None
+    else:
+        sure = parse(confidence)
+        if sure is None or not 0 <= sure <= 1:
+            return None
+    parts = _REF_PARTS.get(ref)
+    if parts is None:  # the same few thousand references come back in every history: remember them
+        unit, cycle, objective, kr = ref.split("/")
+        parts = (unit, cycle), objective + "/" + kr
+        if len(_REF_PARTS) > 50_000:
+            _REF_PARTS.clear()
+        _REF_PARTS[ref] = parts
+    return ref, parts[0], parts[1], number, sure, previous, note, None
+
+
+_REF_PARTS: dict[str, tuple[tuple[str, str], str]] = {}  # reference -> ((unit, cycle), "objective/key result")
 
 
 def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool, level=None):

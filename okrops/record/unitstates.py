@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Optional
 from okrops.record import gitlog
 
 if TYPE_CHECKING:  # pragma: no cover
-    from okrops.record.historyread import History, Paths
+    from okrops.record.historyplan import History, Paths
 
 UNIT_FILE = "unit.yaml"
 PUBLIC_UNIT, PRIVATE_UNIT, NOT_A_UNIT = 0, 1, 2
