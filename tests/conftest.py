@@ -110,12 +110,18 @@ class OrgBuilder:
         return self
 
     def git_init(self) -> "OrgBuilder":
-        run_git(self.root, "init", "-q", "-b", "main")
-        run_git(self.root, "config", "user.name", "Test User")
-        run_git(self.root, "config", "user.email", "test@example.com")
-        run_git(self.root, "add", "-A")
-        run_git(self.root, "commit", "-q", "-m", "Initial OKRs")
+        git_init(self.root)
         return self
+
+
+def git_init(root: Path, message: str = "Initial OKRs") -> Path:
+    """Make ``root`` a git repository (branch main, a test identity) with everything in it committed."""
+    run_git(root, "init", "-q", "-b", "main")
+    run_git(root, "config", "user.name", "Test User")
+    run_git(root, "config", "user.email", "test@example.com")
+    run_git(root, "add", "-A")
+    run_git(root, "commit", "-q", "-m", message)
+    return root
 
 
 def run_git(cwd: Path, *args: str) -> str:

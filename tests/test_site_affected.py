@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site import git
+from conftest import git_init
 from test_site_incremental import ENV, URL, Session, env, tree  # noqa: F401 (env: a fixture)
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -64,12 +64,7 @@ def generated_repo(root: Path) -> Path:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Dana Builder")
-    git(root, "config", "user.email", "dana@example.com")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Q4 OKRs")
-    return root
+    return git_init(root, "Q4 OKRs")
 
 
 @pytest.fixture
