@@ -66,7 +66,7 @@ def _okrops_command() -> list[str]:
 def _blob_requests(repo: Path) -> Path:
     """The file versions okrops reads, in its order, as a ``git cat-file --batch`` input file."""
     from okrops.record import gitlog
-    from okrops.record import historyread
+    from okrops.record import historyplan, historyread
 
     class Collect:
         lines: list[str] = []
@@ -74,9 +74,9 @@ def _blob_requests(repo: Path) -> Path:
         def put(self, blobs):
             self.lines += blobs
 
-    paths = historyread.Paths("okrs")
+    paths = historyplan.Paths("okrs")
     collect = Collect()
-    planner = historyread.Planner(paths, collect)
+    planner = historyplan.Planner(paths, collect)
     with gitlog.GitProcess(str(repo), gitlog.raw_log_command(["HEAD"])) as raw:
         for _planned in planner.commits(raw):
             pass

@@ -37,8 +37,7 @@ from okrops.record import gitlog
 from okrops.record.filevalues import CONFIDENCE, CURRENT, EMPTY, FileIndex
 from okrops.model import is_kpi_ref
 from okrops.numbers import is_finite
-from okrops.record.historyplan import (  # noqa: F401 - Paths, Planner, History: part of this module's API
-    BATCH, NOT_CYCLE_FILES, History, Paths, Planner, Recent, RequestWriter)
+from okrops.record.historyplan import Paths, Planner, RequestWriter
 from okrops.record.unitstates import NOT_A_UNIT, PRIVATE_UNIT, UnitStates
 MAX_REF = 300  # characters in a trailer's key result reference
 _REF = re.compile(r"[^\s/]+/[^\s/]+/[^\s/]+/[^\s/]+")
