@@ -214,9 +214,8 @@ class Walk:
             datetime.fromisoformat(when)
         except ValueError:
             return False
-        row = [ref, new[CURRENT], new_confidence if shown and _finite(new_confidence) else None,
-               gitlog.decode_note(note) if note else "", author, email, when, sha, "checkin",
-               old[CURRENT] if _finite(old[CURRENT]) else None, new[2], True, "", None, None]
+        row = _checkin_row(ref, old, new, shown, gitlog.decode_note(note) if note else "", author, email, when, sha,
+                           (None, None))
         self.rows.checkins.append(row)
         self.privacy.append((row, sha, path))
         return True
@@ -240,11 +239,8 @@ class Walk:
                                              found, level, None])
                 continue
             path, old, new = found
-            new_confidence = new[CONFIDENCE]
-            shown = confidence is not None or not filevalues.same(new_confidence, old[CONFIDENCE])
-            row = [ref, new[CURRENT], new_confidence if shown and _finite(new_confidence) else None, note,
-                   author, email, when, sha, "checkin", old[CURRENT] if _finite(old[CURRENT]) else None,
-                   new[2], True, "", *_levels(versions[unit_cycle], key)]
+            shown = confidence is not None or not filevalues.same(new[CONFIDENCE], old[CONFIDENCE])
+            row = _checkin_row(ref, old, new, shown, note, author, email, when, sha, _levels(versions[unit_cycle], key))
             claimed.add((path, key))
             made.append(row)
             self.privacy.append((row, sha, path))
@@ -423,6 +419,15 @@ def _usual_claim(one: re.Match) -> Optional[tuple]:
 
 
 _REF_PARTS: dict[str, tuple[tuple[str, str], str]] = {}  # reference -> ((unit, cycle), "objective/key result")
+
+
+def _checkin_row(ref: str, old: tuple, new: tuple, shown: bool, note: str, author: str, email: str, when: str,
+                 sha: str, levels: tuple) -> list:
+    """A verified check-in's row (fields: okrops.record.history.CheckIn): the file's values before and after,
+    the confidence only when the claim gave one or the file changed it (``shown``)."""
+    confidence = new[CONFIDENCE]
+    return [ref, new[CURRENT], confidence if shown and _finite(confidence) else None, note, author, email, when, sha,
+            "checkin", old[CURRENT] if _finite(old[CURRENT]) else None, new[2], True, "", *levels]
 
 
 def _verify(unit_cycle: tuple, key: str, value, confidence, version, merge: bool, level=None):
