@@ -37,10 +37,18 @@ def summary_line(findings: list[Finding], files: int) -> str:
     return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
 
 
+def location(f: Finding) -> str:
+    """Where a finding is, as compilers print it: ``file:line:column``, ``file:line`` when the column is not
+    known, and the file (or folder) alone for a finding about all of it (a missing unit.yaml, a symbolic link)."""
+    if not f.line:
+        return f.file
+    return f"{f.file}:{f.line}:{f.column}" if f.column else f"{f.file}:{f.line}"
+
+
 def findings_text(findings: list[Finding], files: int, hints: bool = True) -> str:
     lines = []
     for f in findings:
-        lines.append(terminal_line(f"{f.file}:{f.line}:{f.column}: {f.severity.label}: {f.message} [{f.rule}]"))
+        lines.append(terminal_line(f"{location(f)}: {f.severity.label}: {f.message} [{f.rule}]"))
         if hints and f.hint:
             lines.append(f"    hint: {terminal_line(f.hint)}")
     lines.append(summary_line(findings, files))

@@ -62,6 +62,24 @@ def test_text_format_is_file_line_col_severity_message_rule(standard_org):
     assert lines(result)[-1] == "1 error in 8 files"
 
 
+def test_a_finding_about_a_whole_file_or_folder_names_it_without_a_made_up_line(standard_org):
+    standard_org.write_yaml("okrs/acme/orphan/2026-Q4.yaml", {"objectives": []})
+    result = run("validate", str(standard_org.root))
+    assert result.exit_code == 1
+    assert lines(result)[0].startswith("okrs/acme/orphan: error: folder holds OKR files but no unit.yaml")
+    assert ":0" not in result.output
+
+
+def test_location_prints_only_what_is_known():
+    from okrops.findings import Finding, Severity
+    from okrops.reporters import location
+
+    finding = Finding(file="okrs/a/2026-Q4.yaml", severity=Severity.ERROR, message="m", rule="r")
+    assert location(finding) == "okrs/a/2026-Q4.yaml"
+    assert location(Finding(**{**finding.__dict__, "line": 7})) == "okrs/a/2026-Q4.yaml:7"
+    assert location(Finding(**{**finding.__dict__, "line": 7, "column": 3})) == "okrs/a/2026-Q4.yaml:7:3"
+
+
 def test_json_format(standard_org):
     standard_org.write("okrs/acme/eng/platform/2026-Q4.yaml", "objectives: []\nbogus: 1\n")
     result = run("validate", str(standard_org.root), "--format", "json")
